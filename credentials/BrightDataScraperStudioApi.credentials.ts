@@ -1,0 +1,52 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class BrightDataScraperStudioApi implements ICredentialType {
+	name = 'brightDataScraperStudioApi';
+
+	displayName = 'Bright Data Scraper Studio API';
+
+	documentationUrl = 'https://docs.brightdata.com/datasets/scraper-studio/quickstart';
+
+	icon: Icon = { light: 'file:../icons/brightdata.svg', dark: 'file:../icons/brightdata.dark.svg' };
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Token',
+			name: 'apiToken',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'From the Bright Data control panel: Account Settings → API Tokens',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.brightdata.com',
+			description:
+				'Leave as is for Bright Data. Change it only to reach the API through a proxy, or to use the local Scraper Studio emulator (http is accepted for 127.0.0.1 and localhost only).',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: { Authorization: '=Bearer {{$credentials.apiToken}}' },
+		},
+	};
+
+	// A cheap, read-only call: it answers 401 when the token is wrong.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/dca/collectors_list',
+		},
+	};
+}

@@ -1,0 +1,40 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { operations, router } from './actions/router';
+import { operationField } from './descriptions/operation';
+import { searchCollectors } from './methods/listSearch';
+
+export class BrightDataScraperStudio implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Bright Data Scraper Studio',
+		name: 'brightDataScraperStudio',
+		icon: { light: 'file:../../icons/brightdata.svg', dark: 'file:../../icons/brightdata.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description: 'Run Bright Data Scraper Studio collectors and get the scraped rows',
+		defaults: { name: 'Bright Data Scraper Studio' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'brightDataScraperStudioApi', required: true }],
+		properties: [
+			operationField,
+			...operations.trigger.description,
+			...operations.getDataset.description,
+			...operations.triggerAndWait.description,
+		],
+	};
+
+	methods = { listSearch: { searchCollectors } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

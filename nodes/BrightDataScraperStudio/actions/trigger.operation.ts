@@ -1,0 +1,59 @@
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { collectorLocator } from '../descriptions/collector';
+import { inputFields } from '../descriptions/inputs';
+import { triggerOptions } from '../descriptions/options';
+import { errorItems, itemsOf } from '../helpers/items';
+import { mentionStartedJobs, planJobsFromItems, triggerJob } from '../helpers/jobs';
+import type { TriggeredJob } from '../helpers/types';
+
+const properties: INodeProperties[] = [
+	collectorLocator,
+	...inputFields,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: triggerOptions,
+	},
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['trigger'] } }, properties);
+
+/** The item that stands for a started job: its snapshot ID is what Get Dataset needs. */
+export function jobItem(job: TriggeredJob): INodeExecutionData {
+	return {
+		json: {
+			snapshot_id: job.snapshotId,
+			collection_id: job.snapshotId,
+			collector: job.collector,
+			inputs: job.inputs.length,
+			...(job.startEta ? { start_eta: job.startEta } : {}),
+		},
+		pairedItem: itemsOf(job.inputs).map((item) => ({ item })),
+	};
+}
+
+/** Starts one job for all incoming items (more only above "Inputs per Job"); one item per job. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const { jobs, invalidItems } = planJobsFromItems(this);
+	const output = [...invalidItems];
+	const started: TriggeredJob[] = [];
+	for (const job of jobs) {
+		try {
+			const triggered = await triggerJob(this, job);
+			started.push(triggered);
+			output.push(jobItem(triggered));
+		} catch (error) {
+			output.push(...errorItems(this, mentionStartedJobs(error as Error, started), itemsOf(job.inputs)));
+		}
+	}
+	return [output];
+}

@@ -1,0 +1,38 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** The collector to run: picked from the account's list, or typed as an ID. */
+export const collectorLocator: INodeProperties = {
+	displayName: 'Collector',
+	name: 'collector',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The published Scraper Studio collector (scraper) to run',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a collector...',
+			typeOptions: {
+				searchListMethod: 'searchCollectors',
+				searchable: true,
+			},
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. c_m9im5n7v82p2y35la',
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: '^\\s*c_[A-Za-z0-9]+\\s*$',
+						errorMessage: 'A collector ID starts with "c_", for example c_m9im5n7v82p2y35la',
+					},
+				},
+			],
+		},
+	],
+};

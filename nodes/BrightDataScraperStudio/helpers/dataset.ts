@@ -1,0 +1,66 @@
+import type { ApiResponse } from '../transport';
+import type { Row } from './types';
+
+export type DatasetState =
+	| { kind: 'ready'; rows: Row[] }
+	| { kind: 'pending'; status: string; message?: string; retryInSeconds?: number }
+	| { kind: 'invalid'; reason: string };
+
+const PENDING_KEYS = new Set(['status', 'message', 'pending']);
+const TRY_AGAIN = /try again in\s*(\d+(?:\.\d+)?)\s*s/i;
+
+const isObject = (value: unknown): value is Row =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function pending(body: unknown): DatasetState {
+	const { status, message } = isObject(body) ? body : {};
+	const text = typeof message === 'string' ? message : undefined;
+	const hint = text?.match(TRY_AGAIN);
+	return {
+		kind: 'pending',
+		status: typeof status === 'string' && status ? status : 'building',
+		message: text,
+		retryInSeconds: hint ? Number(hint[1]) : undefined,
+	};
+}
+
+const NOT_JSON = Symbol('not JSON');
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return NOT_JSON;
+	}
+}
+
+/** One JSON object per line, blank lines skipped; undefined when a line is not an object. */
+export function parseNdjson(text: string): Row[] | undefined {
+	const rows: Row[] = [];
+	for (const line of text.split('\n')) {
+		if (!line.trim()) continue;
+		const row = parseJson(line);
+		if (!isObject(row)) return undefined;
+		rows.push(row);
+	}
+	return rows;
+}
+
+const isStatusObject = (value: Row): boolean => Object.keys(value).every((key) => PENDING_KEYS.has(key));
+
+/**
+ * Reads a GET /dca/dataset answer. Pending is a 202 whatever its status word, and also a 200
+ * whose body is empty, null or a bare status object (Bright Data's own CLI treats these as pending).
+ * Ready bodies may be a JSON array or NDJSON (a one-line NDJSON body parses as a single object).
+ */
+export function readDatasetResponse({ statusCode, body }: Pick<ApiResponse, 'statusCode' | 'body'>): DatasetState {
+	const text = body.trim();
+	const document = text ? parseJson(text) : null;
+	if (statusCode === 202 || document === null) return pending(document);
+	if (Array.isArray(document)) return { kind: 'ready', rows: document.filter(isObject) };
+	if (isObject(document)) return isStatusObject(document) ? pending(document) : { kind: 'ready', rows: [document] };
+	const rows = document === NOT_JSON ? parseNdjson(text) : undefined;
+	return rows
+		? { kind: 'ready', rows }
+		: { kind: 'invalid', reason: `the body is neither a JSON array nor NDJSON (it starts with "${text.slice(0, 60)}")` };
+}

@@ -1,0 +1,99 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+const COLLECTOR_ID = /^c_[A-Za-z0-9]+$/;
+
+const isPlainObject = (value: unknown): value is IDataObject =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The collector ID of item `itemIndex`, validated before any request. */
+export function readCollector(ctx: IExecuteFunctions, itemIndex: number): string {
+	const raw = ctx.getNodeParameter('collector', itemIndex, '', { extractValue: true });
+	const collector = typeof raw === 'string' ? raw.trim() : '';
+	if (!collector) {
+		throw new NodeOperationError(ctx.getNode(), 'No collector ID given', {
+			itemIndex,
+			description: 'Pick a collector from the list or enter its ID, for example c_m9im5n7v82p2y35la.',
+		});
+	}
+	if (!COLLECTOR_ID.test(collector)) {
+		throw new NodeOperationError(ctx.getNode(), `"${collector}" is not a collector ID`, {
+			itemIndex,
+			description: 'Collector IDs start with "c_" followed by letters and digits, for example c_m9im5n7v82p2y35la.',
+		});
+	}
+	return collector;
+}
+
+function parseJsonInputs(ctx: IExecuteFunctions, itemIndex: number): unknown {
+	const raw = ctx.getNodeParameter('inputs', itemIndex, undefined);
+	if (typeof raw !== 'string') return raw;
+	try {
+		return JSON.parse(raw);
+	} catch {
+		throw new NodeOperationError(ctx.getNode(), 'Inputs is not valid JSON', {
+			itemIndex,
+			description: 'Enter a JSON array of input objects, for example [{"url": "https://example.com/product/1"}].',
+		});
+	}
+}
+
+function pickFields(ctx: IExecuteFunctions, itemIndex: number, json: IDataObject): IDataObject {
+	const names = String(ctx.getNodeParameter('inputFields', itemIndex, ''))
+		.split(',')
+		.map((name) => name.trim())
+		.filter(Boolean);
+	if (!names.length) {
+		throw new NodeOperationError(ctx.getNode(), 'No input fields selected', {
+			itemIndex,
+			description: 'List the fields of the collector\'s input schema, separated by commas, for example: url, keyword',
+		});
+	}
+	const picked: IDataObject = {};
+	for (const name of names) if (json[name] !== undefined) picked[name] = json[name];
+	if (!Object.keys(picked).length) {
+		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex} has none of the fields ${names.join(', ')}`, {
+			itemIndex,
+			description: 'Check the field names in "Input Fields" against the incoming item.',
+		});
+	}
+	return picked;
+}
+
+/** The input objects item `itemIndex` contributes: its own JSON, chosen fields of it, or a JSON array. */
+export function readInputs(ctx: IExecuteFunctions, itemIndex: number): IDataObject[] {
+	const source = ctx.getNodeParameter('inputSource', itemIndex, 'items') as 'items' | 'json';
+	if (source === 'items') {
+		const { json } = ctx.getInputData()[itemIndex];
+		const fieldsToSend = ctx.getNodeParameter('fieldsToSend', itemIndex, 'all') as 'all' | 'selected';
+		const input = fieldsToSend === 'selected' ? pickFields(ctx, itemIndex, json) : json;
+		if (!Object.keys(input).length) {
+			throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex} is empty, so it gives no input`, {
+				itemIndex,
+				description: 'Each incoming item becomes one input object, for example {"url": "https://example.com/product/1"}.',
+			});
+		}
+		return [input];
+	}
+
+	const inputs = parseJsonInputs(ctx, itemIndex);
+	if (!Array.isArray(inputs)) {
+		throw new NodeOperationError(ctx.getNode(), 'Inputs must be a JSON array of objects', {
+			itemIndex,
+			description: 'Wrap a single input in brackets: [{"url": "https://example.com/product/1"}].',
+		});
+	}
+	if (!inputs.length) {
+		throw new NodeOperationError(ctx.getNode(), 'Inputs is an empty array', {
+			itemIndex,
+			description: 'Give at least one input object, for example [{"url": "https://example.com/product/1"}].',
+		});
+	}
+	const position = inputs.findIndex((input) => !isPlainObject(input));
+	if (position !== -1) {
+		throw new NodeOperationError(ctx.getNode(), `Input ${position} is not an object`, {
+			itemIndex,
+			description: 'Every element of Inputs must be an object such as {"url": "https://example.com/product/1"}.',
+		});
+	}
+	return inputs as IDataObject[];
+}

@@ -1,0 +1,21 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { cancelSignal } from '../transport';
+
+/**
+ * With "Continue On Fail", one error item for each affected incoming item; otherwise the
+ * error is thrown. A cancelled execution always throws, so n8n records it as cancelled.
+ */
+export function errorItems(ctx: IExecuteFunctions, error: Error, itemIndices: number[]): INodeExecutionData[] {
+	if (!ctx.continueOnFail() || cancelSignal(ctx)?.aborted) throw error;
+	const { description } = error as { description?: unknown };
+	return itemIndices.map((item) => ({
+		json: { error: error.message, ...(typeof description === 'string' && description ? { description } : {}) },
+		pairedItem: { item },
+	}));
+}
+
+/** The distinct incoming items behind a list of inputs, in order. */
+export const itemsOf = (inputs: Array<{ itemIndex: number }>): number[] => [
+	...new Set(inputs.map(({ itemIndex }) => itemIndex)),
+];

@@ -1,0 +1,108 @@
+import {
+	NodeApiError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { apiRequest } from '../transport';
+import { apiMessage } from '../transport/errors';
+import { readCollector, readInputs } from './inputs';
+import { errorItems } from './items';
+import { readTriggerOptions } from './options';
+import type { JobPlan, PlannedInput, TriggeredJob, TriggerQuery } from './types';
+
+/**
+ * Bright Data documents no limit on inputs per trigger; this node sends at most this many in
+ * one job so a request body stays a few MB, and starts several jobs above it.
+ */
+export const DEFAULT_INPUTS_PER_JOB = 1000;
+
+/** Everything one item asks to trigger. */
+export interface TriggerRequest {
+	collector: string;
+	query: TriggerQuery;
+	inputs: PlannedInput[];
+	inputsPerJob: number;
+}
+
+/**
+ * Puts the inputs of all items into as few jobs as possible: one per collector and query,
+ * split only above `inputsPerJob`. Items keep their order inside each job.
+ */
+export function planJobs(requests: TriggerRequest[]): JobPlan[] {
+	const groups = new Map<string, JobPlan & { inputsPerJob: number }>();
+	for (const { collector, query, inputs, inputsPerJob } of requests) {
+		const key = JSON.stringify([collector, query, inputsPerJob]);
+		const group = groups.get(key) ?? { collector, query, inputs: [], inputsPerJob };
+		group.inputs.push(...inputs);
+		groups.set(key, group);
+	}
+	const jobs: JobPlan[] = [];
+	for (const { collector, query, inputs, inputsPerJob } of groups.values()) {
+		for (let start = 0; start < inputs.length; start += inputsPerJob) {
+			jobs.push({ collector, query, inputs: inputs.slice(start, start + inputsPerJob) });
+		}
+	}
+	return jobs;
+}
+
+/**
+ * Reads and checks every incoming item before any request, then plans the jobs.
+ * Items that fail the checks become error items with "Continue On Fail", else the first one throws.
+ */
+export function planJobsFromItems(ctx: IExecuteFunctions): { jobs: JobPlan[]; invalidItems: INodeExecutionData[] } {
+	const requests: TriggerRequest[] = [];
+	const invalidItems: INodeExecutionData[] = [];
+	ctx.getInputData().forEach((_, itemIndex) => {
+		try {
+			const collector = readCollector(ctx, itemIndex);
+			const inputs = readInputs(ctx, itemIndex).map((input) => ({ itemIndex, input }));
+			requests.push({ collector, inputs, ...readTriggerOptions(ctx, itemIndex) });
+		} catch (error) {
+			invalidItems.push(...errorItems(ctx, error as Error, [itemIndex]));
+		}
+	});
+	return { jobs: planJobs(requests), invalidItems };
+}
+
+/** Names the jobs already started in an error, so their paid work can still be collected. */
+export function mentionStartedJobs<E extends Error>(error: E, started: TriggeredJob[]): E {
+	if (!started.length) return error;
+	const target = error as E & { description?: string | null };
+	const ids = started.map(({ snapshotId }) => snapshotId).join(', ');
+	target.description = `${target.description ? `${target.description}\n` : ''}Snapshots already started: ${ids}. Collect their rows with Get Dataset.`;
+	return error;
+}
+
+/** Sends one POST /dca/trigger; never resent once it may have reached Bright Data. */
+export async function triggerJob(ctx: IExecuteFunctions, job: JobPlan): Promise<TriggeredJob> {
+	const itemIndex = job.inputs[0]?.itemIndex;
+	const response = await apiRequest.call(ctx, {
+		method: 'POST',
+		path: '/dca/trigger',
+		qs: { collector: job.collector, ...job.query },
+		body: job.inputs.map(({ input }) => input),
+		retry: 'neverResend',
+		subject: { collector: job.collector, itemIndex },
+	});
+	let answer: { collection_id?: unknown; start_eta?: unknown } = {};
+	try {
+		answer = JSON.parse(response.body) as typeof answer;
+	} catch {
+		// Reported below with the body.
+	}
+	if (typeof answer?.collection_id !== 'string' || !answer.collection_id) {
+		// A 2xx without a collection ID may still have started a job: report, never retry.
+		throw new NodeApiError(ctx.getNode(), { body: apiMessage(response.body) } as JsonObject, {
+			message: `Bright Data accepted the trigger for collector "${job.collector}" but sent no collection_id`,
+			description: `Look for a new job of this collector in the Bright Data control panel before running again. Bright Data said: ${apiMessage(response.body)}`,
+			itemIndex,
+		});
+	}
+	return {
+		...job,
+		snapshotId: answer.collection_id,
+		startEta: typeof answer.start_eta === 'string' ? answer.start_eta : undefined,
+	};
+}

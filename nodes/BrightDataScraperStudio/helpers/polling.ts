@@ -1,0 +1,71 @@
+import { NodeApiError, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
+
+import { apiRequest, cancelSignal, throwIfCancelled, type RequestContext } from '../transport';
+import { readDatasetResponse, type DatasetState } from './dataset';
+import { now, secondsToMs, sleepUnlessCancelled } from './timing';
+import type { Row } from './types';
+
+/** Never more than one dataset request a second, whatever the hint or interval says. */
+export const MIN_POLL_GAP_SECONDS = 1;
+
+export type ReadyOrPending = Exclude<DatasetState, { kind: 'invalid' }>;
+
+/** One GET /dca/dataset: asks for JSON, still accepts NDJSON. */
+export async function fetchDataset(ctx: RequestContext, snapshotId: string, itemIndex?: number): Promise<ReadyOrPending> {
+	const response = await apiRequest.call(ctx, {
+		method: 'GET',
+		path: '/dca/dataset',
+		qs: { id: snapshotId, format: 'json' },
+		retry: 'idempotent',
+		subject: { snapshotId, itemIndex },
+	});
+	const state = readDatasetResponse(response);
+	if (state.kind === 'invalid') {
+		throw new NodeApiError(ctx.getNode(), { statusCode: response.statusCode } as JsonObject, {
+			message: `Bright Data sent an unreadable dataset for snapshot "${snapshotId}"`,
+			description: `${state.reason}. Run the node again later, or download the snapshot from the control panel.`,
+			itemIndex,
+		});
+	}
+	return state;
+}
+
+/**
+ * Seconds to wait before the next poll: the API's "try again in N s" hint when it gives one,
+ * never longer than the chosen interval and never shorter than a second.
+ */
+export function nextPollDelaySeconds(hintSeconds: number | undefined, intervalSeconds: number): number {
+	return Math.max(MIN_POLL_GAP_SECONDS, Math.min(hintSeconds ?? intervalSeconds, intervalSeconds));
+}
+
+export interface PollOptions {
+	intervalSeconds: number;
+	/** Epoch ms after which the node stops waiting. */
+	deadline: number;
+	itemIndex?: number;
+	/** Called after every poll that found the snapshot not ready yet. */
+	onPending?: (state: Extract<DatasetState, { kind: 'pending' }>) => void;
+}
+
+export type PollResult =
+	| { kind: 'ready'; rows: Row[]; polls: number }
+	| { kind: 'timedOut'; status: string; polls: number };
+
+/** Polls one snapshot until it is ready, the deadline passes, or the execution is cancelled. */
+export async function pollUntilReady(
+	ctx: IExecuteFunctions,
+	snapshotId: string,
+	{ intervalSeconds, deadline, itemIndex, onPending }: PollOptions,
+): Promise<PollResult> {
+	const signal = cancelSignal(ctx);
+	for (let polls = 1; ; polls++) {
+		const state = await fetchDataset(ctx, snapshotId, itemIndex);
+		if (state.kind === 'ready') return { kind: 'ready', rows: state.rows, polls };
+		onPending?.(state);
+		const left = deadline - now();
+		if (left <= 0) return { kind: 'timedOut', status: state.status, polls };
+		const delay = secondsToMs(nextPollDelaySeconds(state.retryInSeconds, intervalSeconds));
+		await sleepUnlessCancelled(Math.min(delay, left), signal);
+		throwIfCancelled(ctx);
+	}
+}

@@ -1,0 +1,30 @@
+import { sleep } from 'n8n-workflow';
+
+/**
+ * Every wait in the node is expressed in API seconds and converted here, so tests and
+ * benchmarks can run the same code with a scaled clock (for example 1 s = 5 ms) instead of
+ * waiting for real.
+ */
+export const timing = {
+	msPerSecond: 1000,
+	/** The longest single sleep: older n8n hosts cannot abort `sleep`, so cancellation waits at most this long. */
+	maxSleepSliceMs: 500,
+};
+
+export const secondsToMs = (seconds: number): number => seconds * timing.msPerSecond;
+
+export const now = (): number => Date.now();
+
+/** Sleeps in short slices and stops early once the execution is cancelled. */
+export async function sleepUnlessCancelled(ms: number, signal?: AbortSignal): Promise<void> {
+	const until = now() + ms;
+	while (!signal?.aborted) {
+		const left = until - now();
+		if (left <= 0) return;
+		try {
+			await sleep(Math.min(left, timing.maxSleepSliceMs), signal);
+		} catch {
+			// n8n >= 2.34 rejects the sleep on abort; the loop condition reports it.
+		}
+	}
+}

@@ -1,0 +1,141 @@
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+	type IWebhookFunctions,
+} from 'n8n-workflow';
+
+import { sleepUnlessCancelled } from '../helpers/timing';
+import { mapApiError, mapNetworkError, type RequestSubject } from './errors';
+import {
+	MAX_ATTEMPTS,
+	parseRetryAfter,
+	retryDelayMs,
+	shouldRetryNetworkError,
+	shouldRetryStatus,
+	type RetryMode,
+} from './retry';
+
+export const CREDENTIAL_TYPE = 'brightDataScraperStudioApi';
+export const DEFAULT_BASE_URL = 'https://api.brightdata.com';
+
+/** Per-request limit, so a hung connection cannot hold the execution until the overall timeout. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
+
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	/** Path below the base URL, e.g. `/dca/trigger`. */
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject | IDataObject[];
+	retry: RetryMode;
+	subject: RequestSubject;
+	timeoutMs?: number;
+}
+
+/** Any 2xx answer; the body stays text because datasets may arrive as NDJSON. */
+export interface ApiResponse {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: string;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** The credential's base URL without a trailing slash; plain http only for loopback (tests, emulator). */
+export function resolveBaseUrl(ctx: RequestContext, raw: unknown): string {
+	const text = String(raw ?? '').trim() || DEFAULT_BASE_URL;
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		throw new NodeOperationError(ctx.getNode(), `The credential's Base URL "${text}" is not a valid URL`);
+	}
+	const loopback = LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith('127.');
+	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+		throw new NodeOperationError(ctx.getNode(), `The credential's Base URL must use https (got "${url.origin}")`, {
+			description: 'Plain http is accepted only for 127.0.0.1 or localhost, where the Scraper Studio emulator runs.',
+		});
+	}
+	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+export function cancelSignal(ctx: RequestContext): AbortSignal | undefined {
+	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+}
+
+/** Stops work once the user stops the execution; the router never turns this into an error item. */
+export function throwIfCancelled(ctx: RequestContext): void {
+	if (cancelSignal(ctx)?.aborted) {
+		throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
+	}
+}
+
+function networkErrorCode(error: unknown): string | undefined {
+	const cause = (error as { cause?: { code?: unknown } })?.cause;
+	const code = cause?.code ?? (error as { code?: unknown })?.code;
+	return typeof code === 'string' ? code : undefined;
+}
+
+function bodyText(body: unknown): string {
+	if (typeof body === 'string') return body;
+	if (body === undefined || body === null) return '';
+	return JSON.stringify(body);
+}
+
+/**
+ * The one request helper: authenticates with the credential, retries what is safe to retry,
+ * and turns every failure into a NodeApiError that names the collector or snapshot.
+ */
+export async function apiRequest(this: RequestContext, request: ApiRequest): Promise<ApiResponse> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: `${resolveBaseUrl(this, credentials.baseUrl)}${request.path}`,
+		qs: request.qs,
+		body: request.body,
+		headers: {
+			Accept: 'application/json',
+			...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+		},
+		encoding: 'text',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: request.timeoutMs ?? REQUEST_TIMEOUT_MS,
+	};
+	const signal = cancelSignal(this);
+
+	for (let attempt = 1; ; attempt++) {
+		let response: { statusCode: number; headers: Record<string, unknown>; body: unknown };
+		try {
+			response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, { ...options });
+		} catch (error) {
+			throwIfCancelled(this);
+			const code = networkErrorCode(error);
+			if (attempt < MAX_ATTEMPTS && shouldRetryNetworkError(code, request.retry)) {
+				await sleepUnlessCancelled(retryDelayMs(attempt), signal);
+				throwIfCancelled(this);
+				continue;
+			}
+			throw mapNetworkError(this.getNode(), code, request.subject, {
+				attempts: attempt,
+				mayHaveBeenSent: request.retry === 'neverResend' && !shouldRetryNetworkError(code, request.retry),
+			});
+		}
+
+		const { statusCode, headers } = response;
+		const body = bodyText(response.body);
+		if (statusCode >= 200 && statusCode < 300) return { statusCode, headers, body };
+		if (attempt < MAX_ATTEMPTS && shouldRetryStatus(statusCode, request.retry)) {
+			await sleepUnlessCancelled(retryDelayMs(attempt, parseRetryAfter(headers['retry-after'])), signal);
+			throwIfCancelled(this);
+			continue;
+		}
+		throw mapApiError(this.getNode(), { statusCode, body }, request.subject, attempt);
+	}
+}

@@ -1,0 +1,53 @@
+import { secondsToMs } from '../helpers/timing';
+
+/** How often a request is sent at most, first attempt included. */
+export const MAX_ATTEMPTS = 5;
+const BASE_DELAY_SECONDS = 1;
+const MAX_DELAY_SECONDS = 30;
+/** A longer Retry-After is shortened to this: waiting minutes for one retry helps nobody. */
+const MAX_RETRY_AFTER_SECONDS = 60;
+
+/**
+ * Network failures that happen before a byte of the request left this machine.
+ * Only these are safe to retry for the trigger POST, which bills a new job each time it arrives.
+ */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+export type RetryMode =
+	/** Reads: retry 429, 5xx and any network failure. */
+	| 'idempotent'
+	/** Billed writes: retry 429 and 5xx answers that say the job was not accepted, and failures before sending. */
+	| 'neverResend';
+
+/** 502 and 504 come from a gateway that may already have handed the request to the API. */
+const MAYBE_PROCESSED_STATUSES = new Set([502, 504]);
+
+export function shouldRetryStatus(statusCode: number, mode: RetryMode): boolean {
+	if (statusCode === 429) return true;
+	if (statusCode < 500) return false;
+	return mode === 'idempotent' || !MAYBE_PROCESSED_STATUSES.has(statusCode);
+}
+
+export function shouldRetryNetworkError(code: string | undefined, mode: RetryMode): boolean {
+	if (mode === 'idempotent') return true;
+	return code !== undefined && NOT_SENT_CODES.has(code);
+}
+
+/** Parses Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: unknown, nowMs = Date.now()): number | undefined {
+	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+	const text = String(value).trim();
+	if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+	const date = Date.parse(text);
+	return Number.isNaN(date) ? undefined : Math.max(0, (date - nowMs) / 1000);
+}
+
+/**
+ * Delay before retry number `attempt` (1 = first retry): exponential backoff with
+ * "equal jitter" (half fixed, half random), or the server's Retry-After when it asks for more.
+ */
+export function retryDelayMs(attempt: number, retryAfterSeconds?: number, random = Math.random): number {
+	const exponential = Math.min(MAX_DELAY_SECONDS, BASE_DELAY_SECONDS * 2 ** (attempt - 1));
+	const backoff = exponential / 2 + (random() * exponential) / 2;
+	return secondsToMs(Math.min(retryAfterSeconds ?? backoff, MAX_RETRY_AFTER_SECONDS));
+}
