@@ -17,8 +17,8 @@ const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. j_m9im5n7v82p2y35la',
-		description:
-			'The snapshot (collection) ID that Trigger returned as snapshot_id, e.g. {{ $json.snapshot_id }}. Bright Data keeps snapshots for 16 days.',
+		description: 'The snapshot (collection) ID that the Trigger operation returned. Bright Data keeps snapshots for 16 days.',
+		hint: 'After a Trigger node, use the expression {{ $json.snapshot_id }}',
 	},
 ];
 

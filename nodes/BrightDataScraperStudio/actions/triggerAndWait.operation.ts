@@ -11,7 +11,7 @@ import { inputFields } from '../descriptions/inputs';
 import { triggerOptions, waitOptions } from '../descriptions/options';
 import { errorItems, itemsOf } from '../helpers/items';
 import { mentionStartedJobs, planJobsFromItems, triggerJob } from '../helpers/jobs';
-import { readWaitOptions } from '../helpers/options';
+import { readWaitOptions, type WaitOptions } from '../helpers/options';
 import { pairRows } from '../helpers/pairing';
 import { pollUntilReady } from '../helpers/polling';
 import { now, secondsToMs } from '../helpers/timing';
@@ -33,9 +33,13 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { operation: ['triggerAndWait'] } }, properties);
 
 /** Waits for one started job and returns its rows, each linked to the item that supplied its input. */
-async function collectRows(ctx: IExecuteFunctions, job: TriggeredJob, startedAt: number): Promise<INodeExecutionData[]> {
+async function collectRows(
+	ctx: IExecuteFunctions,
+	job: TriggeredJob,
+	{ intervalSeconds, timeoutSeconds }: WaitOptions,
+	startedAt: number,
+): Promise<INodeExecutionData[]> {
 	const itemIndex = job.inputs[0].itemIndex;
-	const { intervalSeconds, timeoutSeconds } = readWaitOptions(ctx, itemIndex);
 	const result = await pollUntilReady(ctx, job.snapshotId, {
 		intervalSeconds,
 		deadline: startedAt + secondsToMs(timeoutSeconds),
@@ -60,6 +64,13 @@ async function collectRows(ctx: IExecuteFunctions, job: TriggeredJob, startedAt:
  * others usually are too: waiting for N jobs costs about the polls of one.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	let wait: WaitOptions;
+	try {
+		// One wait covers all jobs, so its options are read once, before any request.
+		wait = readWaitOptions(this, 0);
+	} catch (error) {
+		return [errorItems(this, error as Error, this.getInputData().map((_, item) => item))];
+	}
 	const { jobs, invalidItems } = planJobsFromItems(this);
 	const output = [...invalidItems];
 	const startedAt = now();
@@ -73,7 +84,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	}
 	for (const job of started) {
 		try {
-			output.push(...(await collectRows(this, job, startedAt)));
+			output.push(...(await collectRows(this, job, wait, startedAt)));
 		} catch (error) {
 			const others = started.filter((other) => other !== job);
 			output.push(...errorItems(this, mentionStartedJobs(error as Error, others), itemsOf(job.inputs)));

@@ -12,7 +12,7 @@ export const inputFields: INodeProperties[] = [
 			{
 				name: 'Incoming Items',
 				value: 'items',
-				description: 'Each incoming item is one input object, e.g. an item {"url": "https://…"}',
+				description: 'Each incoming item is one input object, e.g. an item with a URL field',
 			},
 			{
 				name: 'JSON',

@@ -115,9 +115,12 @@ export function mapNetworkError(
 	const description = options.mayHaveBeenSent
 		? 'It was not sent again, so no second job is billed. Look for a new job of this collector in the Bright Data control panel (or with Get Job / List Jobs) before running this again.'
 		: `Check the Base URL of the credential and the network of the n8n host.${options.attempts > 1 ? ` It was tried ${options.attempts} times.` : ''}`;
-	return new NodeApiError(node, { code: reason } as JsonObject, {
+	const error = new NodeApiError(node, { networkError: reason } as JsonObject, {
 		message,
 		description,
 		itemIndex: subject.itemIndex,
 	});
+	// NodeApiError swaps any message that mentions a code like ECONNRESET for a generic one; keep ours.
+	error.message = message;
+	return error;
 }

@@ -1,0 +1,218 @@
+/**
+ * Runs real workflows through n8n-core's WorkflowExecute in this process, with our node and
+ * credential loaded: the same engine n8n uses, without a server.
+ */
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	ICredentialsHelper,
+	NodeHelpers,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type ICredentials,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypes,
+	type INodeTypeDescription,
+	type IWorkflowBase,
+	type IConnections,
+	type IRun,
+	type IWorkflowExecuteAdditionalData,
+	type Workflow as WorkflowType,
+	NodeConnectionTypes,
+} from 'n8n-workflow';
+
+import { BrightDataScraperStudioApi } from '../../credentials/BrightDataScraperStudioApi.credentials';
+import { BrightDataScraperStudio } from '../../nodes/BrightDataScraperStudio/BrightDataScraperStudio.node';
+
+export const PACKAGE = 'n8n-nodes-brightdata-scraper-studio';
+export const NODE_TYPE = `${PACKAGE}.brightDataScraperStudio`;
+export const SOURCE_TYPE = 'test.itemsSource';
+export const TEST_TOKEN = 'test-token-7f3a9c';
+
+/** Stands in for a trigger: emits the items given in its `items` parameter. */
+class ItemsSource implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Items Source',
+		name: 'itemsSource',
+		group: ['input'],
+		version: 1,
+		description: 'Emits fixed items',
+		defaults: { name: 'Items Source' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = JSON.parse(this.getNodeParameter('items', 0) as string) as IDataObject[];
+		return [items.map((json, item) => ({ json, pairedItem: { item } }))];
+	}
+}
+
+const nodeTypeInstances: Record<string, INodeType> = {
+	[NODE_TYPE]: new BrightDataScraperStudio(),
+	[SOURCE_TYPE]: new ItemsSource(),
+};
+
+const nodeTypes: INodeTypes = {
+	getByName: (type) => nodeTypeInstances[type],
+	getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(nodeTypeInstances[type], version),
+	getKnownTypes: () => ({}),
+};
+
+const credentialType = new BrightDataScraperStudioApi();
+
+/** Hands out plain test credentials and applies the credential's generic `authenticate`, as n8n's CLI does. */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly data: ICredentialDataDecryptedObject) {
+		super();
+	}
+
+	getParentTypes = () => [];
+	isCredentialUsableByNode = () => true;
+	getDecrypted = async () => ({ ...this.data });
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		_typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow?: WorkflowType,
+		node?: INode,
+	): Promise<IHttpRequestOptions> {
+		const headers = { ...(requestOptions.headers ?? {}) };
+		for (const [name, value] of Object.entries(credentialType.authenticate.properties.headers ?? {})) {
+			headers[name] = workflow!.expression.getSimpleParameterValue(
+				node!,
+				value as string,
+				'internal',
+				{ $credentials: credentials },
+				undefined,
+				'',
+			) as string;
+		}
+		return { ...requestOptions, headers };
+	}
+
+	preAuthentication = async () => undefined;
+	runPreAuthentication = async () => undefined;
+	getCredentials = async () => ({}) as ICredentials;
+	updateCredentials = async () => {};
+	updateCredentialsOauthTokenData = async () => {};
+	getCredentialsProperties = () => credentialType.properties;
+}
+
+export interface WorkflowDefinition {
+	nodes: INode[];
+	connections: IConnections;
+}
+
+export interface RunOptions {
+	baseUrl: string;
+	token?: string;
+	/** Stops the execution this many ms after it starts, like the Stop button. */
+	cancelAfterMs?: number;
+}
+
+export interface RunResult {
+	run: IRun;
+	status: IRun['status'];
+	/** Outputs of `nodeName` (one array per output), empty when it did not run. */
+	outputOf: (nodeName: string) => INodeExecutionData[][];
+	error: IRun['data']['resultData']['error'];
+	/** When the execution ended, for cancellation timing. */
+	finishedAt: number;
+}
+
+export async function runWorkflow(definition: WorkflowDefinition, options: RunOptions): Promise<RunResult> {
+	const workflowData: IWorkflowBase = {
+		id: 'wf-test',
+		name: 'test',
+		active: false,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		activeVersionId: null,
+		...definition,
+		settings: { executionOrder: 'v1' },
+	};
+	const workflow = new Workflow({ ...workflowData, nodeTypes, staticData: {} });
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper({ apiToken: options.token ?? TEST_TOKEN, baseUrl: options.baseUrl }),
+		hooks: new ExecutionLifecycleHooks('manual', 'exec-test', workflowData),
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678',
+		variables: {},
+		currentNodeParameters: undefined,
+		executionTimeoutTimestamp: undefined,
+		userId: 'test-user',
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const startNode = definition.nodes.find((node) => !Object.values(definition.connections).some((c) =>
+		c.main?.some((outputs) => outputs?.some((connection) => connection.node === node.name)),
+	));
+	const execution = new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode });
+	const timer = options.cancelAfterMs === undefined ? undefined : setTimeout(() => execution.cancel(), options.cancelAfterMs);
+	const run = await execution;
+	const finishedAt = Date.now();
+	if (timer) clearTimeout(timer);
+	const runData = run.data.resultData.runData;
+	return {
+		run,
+		status: run.status,
+		outputOf: (name) => (runData[name]?.[0]?.data?.main ?? []).map((output) => output ?? []),
+		error: run.data.resultData.error,
+		finishedAt,
+	};
+}
+
+export const SCRAPER = 'Scraper';
+
+/** Items Source → Bright Data Scraper Studio, with the given parameters and incoming items. */
+export function scraperWorkflow(
+	parameters: INode['parameters'],
+	items: IDataObject[] = [{}],
+	nodeSettings: Partial<INode> = {},
+): WorkflowDefinition {
+	return {
+		nodes: [
+			{
+				id: 'source',
+				name: 'Source',
+				type: SOURCE_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { items: JSON.stringify(items) },
+			},
+			{
+				id: 'scraper',
+				name: SCRAPER,
+				type: NODE_TYPE,
+				typeVersion: 1,
+				position: [200, 0],
+				parameters,
+				credentials: { brightDataScraperStudioApi: { id: 'cred-1', name: 'Bright Data test' } },
+				...nodeSettings,
+			},
+		],
+		connections: { Source: { main: [[{ node: SCRAPER, type: 'main', index: 0 }]] } },
+	};
+}
+
+/** Runs Items Source → Scraper and returns the scraper's first output as plain JSON, plus the run. */
+export async function runScraper(
+	parameters: INode['parameters'],
+	items: IDataObject[],
+	options: RunOptions & { continueOnFail?: boolean },
+): Promise<RunResult & { items: INodeExecutionData[] }> {
+	const settings: Partial<INode> = options.continueOnFail ? { onError: 'continueRegularOutput' } : {};
+	const result = await runWorkflow(scraperWorkflow(parameters, items, settings), options);
+	return { ...result, items: result.outputOf(SCRAPER)[0] ?? [] };
+}

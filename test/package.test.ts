@@ -1,0 +1,60 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { PackageDirectoryLoader } from 'n8n-core';
+
+const root = join(__dirname, '..');
+const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+describe('the built package', () => {
+	beforeAll(() => {
+		if (!existsSync(join(root, 'dist'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+	});
+
+	test('n8n\'s package loader finds the node and the credential through package.json', async () => {
+		const loader = new PackageDirectoryLoader(root);
+		await loader.loadAll();
+
+		const node = loader.nodeTypes.brightDataScraperStudio?.type;
+		expect(node?.description).toMatchObject({
+			name: 'brightDataScraperStudio',
+			displayName: 'Bright Data Scraper Studio',
+			version: 1,
+			usableAsTool: true,
+		});
+		expect(loader.credentialTypes.brightDataScraperStudioApi?.type).toMatchObject({
+			name: 'brightDataScraperStudioApi',
+		});
+		// n8n registers it as <package name>.<node name>, the type saved workflows use.
+		expect(loader.packageName).toBe('n8n-nodes-brightdata-scraper-studio');
+		expect(loader.types.nodes.map(({ name }) => name)).toContain('brightDataScraperStudio');
+	});
+
+	test('the icons and the codex file sit where the compiled files point', () => {
+		const nodeDir = join(root, 'dist/nodes/BrightDataScraperStudio');
+		expect(existsSync(join(nodeDir, 'BrightDataScraperStudio.node.json'))).toBe(true);
+		expect(existsSync(join(nodeDir, '../../icons/brightdata.svg'))).toBe(true);
+		expect(existsSync(join(nodeDir, '../../icons/brightdata.dark.svg'))).toBe(true);
+		expect(existsSync(join(root, 'dist/credentials', '../icons/brightdata.svg'))).toBe(true);
+	});
+
+	test('follows n8n\'s community package rules', () => {
+		expect(packageJson.name).toBe('n8n-nodes-brightdata-scraper-studio');
+		expect(packageJson.keywords).toContain('n8n-community-node-package');
+		expect(packageJson.dependencies ?? {}).toEqual({});
+		expect(packageJson.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+		expect(packageJson.files).toEqual(['dist']);
+		for (const banned of ['prepare', 'preinstall', 'install', 'postinstall', 'prepublish']) {
+			expect(packageJson.scripts[banned]).toBeUndefined();
+		}
+	});
+
+	test('the published tarball ships dist/ and nothing from test/ or the emulator', () => {
+		const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+		const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }));
+		const files: string[] = pack.files.map(({ path }: { path: string }) => path);
+		expect(files).toContain('dist/nodes/BrightDataScraperStudio/BrightDataScraperStudio.node.js');
+		expect(files).toContain('dist/credentials/BrightDataScraperStudioApi.credentials.js');
+		expect(files.filter((file) => /(^|\/)(test|emulator)\//.test(file) || file.endsWith('.test.js'))).toEqual([]);
+	});
+});

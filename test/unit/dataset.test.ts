@@ -1,0 +1,47 @@
+import { readDatasetResponse } from '../../nodes/BrightDataScraperStudio/helpers/dataset';
+
+const read = (statusCode: number, body: string) => readDatasetResponse({ statusCode, body });
+
+describe('reading a dataset answer', () => {
+	test('202 is pending whatever the status word, with the "try again" hint', () => {
+		expect(read(202, '{"status":"collecting","message":"Dataset is not ready yet, try again in 12s"}')).toEqual({
+			kind: 'pending',
+			status: 'collecting',
+			message: 'Dataset is not ready yet, try again in 12s',
+			retryInSeconds: 12,
+		});
+		expect(read(202, '{"status":"weird_new_word"}')).toMatchObject({ kind: 'pending', status: 'weird_new_word' });
+		expect(read(202, '')).toMatchObject({ kind: 'pending', status: 'building', retryInSeconds: undefined });
+		expect(read(202, '{"status":"building","message":"try again in XXs"}')).toMatchObject({ retryInSeconds: undefined });
+	});
+
+	test('200 with a status object, an empty body or null is pending too', () => {
+		expect(read(200, '{"status":"building"}')).toMatchObject({ kind: 'pending', status: 'building' });
+		expect(read(200, '   ')).toMatchObject({ kind: 'pending' });
+		expect(read(200, 'null')).toMatchObject({ kind: 'pending' });
+	});
+
+	test('a JSON array is ready', () => {
+		expect(read(200, '[{"a":1,"input":{"url":"x"}},{"a":2}]')).toEqual({
+			kind: 'ready',
+			rows: [{ a: 1, input: { url: 'x' } }, { a: 2 }],
+		});
+		expect(read(200, '[]')).toEqual({ kind: 'ready', rows: [] });
+	});
+
+	test('NDJSON is ready, blank lines skipped, one line included', () => {
+		expect(read(200, '{"a":1}\n\n{"a":2}\n')).toEqual({ kind: 'ready', rows: [{ a: 1 }, { a: 2 }] });
+		expect(read(200, '{"a":1,"status":"ok","input":{"url":"x"}}\n')).toEqual({
+			kind: 'ready',
+			rows: [{ a: 1, status: 'ok', input: { url: 'x' } }],
+		});
+	});
+
+	test('anything else is invalid, with the start of the body', () => {
+		const state = read(200, '<html>Bad gateway</html>');
+		expect(state.kind).toBe('invalid');
+		expect(state).toMatchObject({ reason: expect.stringContaining('<html>') });
+		expect(read(200, '{"a":1}\n{"a":')).toMatchObject({ kind: 'invalid' });
+		expect(read(200, '42')).toMatchObject({ kind: 'invalid' });
+	});
+});

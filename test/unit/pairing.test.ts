@@ -1,0 +1,51 @@
+import { inputKey, pairRows } from '../../nodes/BrightDataScraperStudio/helpers/pairing';
+
+describe('pairing rows to incoming items', () => {
+	test('the input key ignores key order and null fields', () => {
+		expect(inputKey({ b: 1, a: 'x' })).toBe(inputKey({ a: 'x', b: 1, c: null }));
+		expect(inputKey({ a: { y: 1, x: 2 } })).toBe(inputKey({ a: { x: 2, y: 1 } }));
+		expect(inputKey({ a: 1 })).not.toBe(inputKey({ a: '1' }));
+	});
+
+	const inputs = [
+		{ itemIndex: 0, input: { url: 'https://a' } },
+		{ itemIndex: 1, input: { url: 'https://b', country: 'US' } },
+		{ itemIndex: 2, input: { url: 'https://c' } },
+	];
+
+	test('each row links to the item whose input it echoes, in item order', () => {
+		const rows = [
+			{ n: 1, input: { url: 'https://c' } },
+			{ n: 2, input: { country: 'US', url: 'https://b', keyword: null } },
+			{ n: 3, input: { url: 'https://a' } },
+			{ n: 4, input: { url: 'https://c' } },
+		];
+		expect(pairRows(rows, inputs).map(({ row, pairedItem }) => [row.n, pairedItem])).toEqual([
+			[3, { item: 0 }],
+			[2, { item: 1 }],
+			[1, { item: 2 }],
+			[4, { item: 2 }],
+		]);
+	});
+
+	test('a row that echoes no known input links to every item of its job', () => {
+		const [paired] = pairRows([{ n: 1, input: { url: 'https://unknown' } }], inputs);
+		expect(paired.pairedItem).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	});
+
+	test('with a single item every row links to it', () => {
+		const single = [
+			{ itemIndex: 4, input: { url: 'x' } },
+			{ itemIndex: 4, input: { url: 'y' } },
+		];
+		expect(pairRows([{ n: 1 }], single)[0].pairedItem).toEqual({ item: 4 });
+	});
+
+	test('the same input from two items links to the first', () => {
+		const duplicate = [
+			{ itemIndex: 0, input: { url: 'x' } },
+			{ itemIndex: 1, input: { url: 'x' } },
+		];
+		expect(pairRows([{ input: { url: 'x' } }], duplicate)[0].pairedItem).toEqual({ item: 0 });
+	});
+});

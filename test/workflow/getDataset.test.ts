@@ -1,0 +1,79 @@
+import { timing } from '../../nodes/BrightDataScraperStudio/helpers/timing';
+import { API, useNock } from '../harness/nock';
+import { getDataset } from '../harness/params';
+import { runScraper } from '../harness/workflow';
+
+const nock = useNock();
+beforeAll(() => (timing.msPerSecond = 1));
+
+const dataset = (id: string) => nock(API).get('/dca/dataset').query({ id, format: 'json' });
+
+describe('Get Dataset', () => {
+	test('a ready snapshot gives one item per row, linked to its item', async () => {
+		dataset('j_1').reply(200, [{ title: 'A' }, { title: 'B' }]);
+
+		const { status, items } = await runScraper(getDataset('={{ $json.snapshot_id }}'), [{ snapshot_id: 'j_1' }], {
+			baseUrl: API,
+		});
+
+		expect(status).toBe('success');
+		expect(items).toEqual([
+			{ json: { title: 'A' }, pairedItem: { item: 0 } },
+			{ json: { title: 'B' }, pairedItem: { item: 0 } },
+		]);
+	});
+
+	test('an NDJSON body is read as rows', async () => {
+		dataset('j_nd').reply(200, '{"title":"A"}\n{"title":"B"}\n', { 'content-type': 'application/x-ndjson' });
+
+		const { items } = await runScraper(getDataset('j_nd'), [{}], { baseUrl: API });
+
+		expect(items.map(({ json }) => json.title)).toEqual(['A', 'B']);
+	});
+
+	test('a snapshot still building gives one status item', async () => {
+		dataset('j_2').reply(202, { status: 'collecting', message: 'Dataset is not ready yet, try again in 30s' });
+
+		const { items } = await runScraper(getDataset('j_2'), [{}], { baseUrl: API });
+
+		expect(items).toEqual([
+			{
+				json: { snapshot_id: 'j_2', ready: false, status: 'collecting', message: 'Dataset is not ready yet, try again in 30s' },
+				pairedItem: { item: 0 },
+			},
+		]);
+	});
+
+	test('an empty snapshot gives no rows and a hint that it may have expired', async () => {
+		dataset('j_empty').reply(200, []);
+
+		const { items, run } = await runScraper(getDataset('j_empty'), [{}], { baseUrl: API });
+
+		expect(items).toEqual([]);
+		const hints = run.data.resultData.runData.Scraper[0].hints ?? [];
+		expect(hints.map(({ message }) => message).join()).toMatch(/j_empty has no rows.*expired/);
+	});
+
+	test('404 says the snapshot does not exist or expired, naming it', async () => {
+		dataset('j_gone').reply(404, 'Not found');
+
+		const { status, error } = await runScraper(getDataset('j_gone'), [{}], { baseUrl: API });
+
+		expect(status).toBe('error');
+		expect(error?.message).toBe('Snapshot "j_gone" does not exist or has expired (404)');
+		expect(error?.description).toContain('16 days');
+	});
+
+	test('one snapshot per item', async () => {
+		dataset('j_a').reply(200, [{ n: 1 }]);
+		dataset('j_b').reply(200, [{ n: 2 }, { n: 3 }]);
+
+		const { items } = await runScraper(getDataset('={{ $json.id }}'), [{ id: 'j_a' }, { id: 'j_b' }], { baseUrl: API });
+
+		expect(items.map(({ json, pairedItem }) => [json.n, pairedItem])).toEqual([
+			[1, { item: 0 }],
+			[2, { item: 1 }],
+			[3, { item: 1 }],
+		]);
+	});
+});

@@ -1,0 +1,92 @@
+import { timing } from '../../nodes/BrightDataScraperStudio/helpers/timing';
+import { API, useNock } from '../harness/nock';
+import { trigger } from '../harness/params';
+import { runScraper, TEST_TOKEN } from '../harness/workflow';
+
+const nock = useNock();
+beforeAll(() => (timing.msPerSecond = 1));
+
+const products = [{ url: 'https://shop/a' }, { url: 'https://shop/b' }, { url: 'https://shop/c' }];
+
+describe('Trigger', () => {
+	test('one POST carries the inputs of all items; one item per job', async () => {
+		const api = nock(API)
+			.matchHeader('authorization', `Bearer ${TEST_TOKEN}`)
+			.post('/dca/trigger', products)
+			.query({ collector: 'c_products', queue_next: '1' })
+			.reply(200, { collection_id: 'j_abc', start_eta: '2026-11-28T10:00:00Z' });
+
+		const { status, items } = await runScraper(trigger('c_products'), products, { baseUrl: API });
+
+		expect(status).toBe('success');
+		expect(api.isDone()).toBe(true);
+		expect(items).toEqual([
+			{
+				json: {
+					snapshot_id: 'j_abc',
+					collection_id: 'j_abc',
+					collector: 'c_products',
+					inputs: 3,
+					start_eta: '2026-11-28T10:00:00Z',
+				},
+				pairedItem: [{ item: 0 }, { item: 1 }, { item: 2 }],
+			},
+		]);
+	});
+
+	test('more inputs than Inputs per Job start several jobs', async () => {
+		const bodies: unknown[] = [];
+		nock(API)
+			.post('/dca/trigger', (body) => bodies.push(body) > 0)
+			.query(true)
+			.times(2)
+			.reply(200, () => ({ collection_id: `j_${bodies.length}` }));
+
+		const { items } = await runScraper(trigger('c_products', { options: { inputsPerJob: 2 } }), products, { baseUrl: API });
+
+		expect(bodies).toEqual([products.slice(0, 2), products.slice(2)]);
+		expect(items.map(({ json, pairedItem }) => [json.snapshot_id, json.inputs, pairedItem])).toEqual([
+			['j_1', 2, [{ item: 0 }, { item: 1 }]],
+			['j_2', 1, [{ item: 2 }]],
+		]);
+	});
+
+	test('Selected Fields sends only the named fields; Queue Next off sends queue_next=0', async () => {
+		const api = nock(API)
+			.post('/dca/trigger', [{ url: 'https://shop/a', country: 'US' }])
+			.query({ collector: 'c_products', queue_next: '0' })
+			.reply(200, { collection_id: 'j_sel' });
+
+		await runScraper(
+			trigger('c_products', { fieldsToSend: 'selected', inputFields: 'url, country', options: { queueNext: false } }),
+			[{ url: 'https://shop/a', country: 'US', rowNumber: 7, sheet: 'Leads' }],
+			{ baseUrl: API },
+		);
+
+		expect(api.isDone()).toBe(true);
+	});
+
+	test('JSON input source sends the array given', async () => {
+		const inputs = [{ keyword: 'shoes', country: 'DE' }, { keyword: 'socks' }];
+		const api = nock(API).post('/dca/trigger', inputs).query(true).reply(200, { collection_id: 'j_json' });
+
+		const { items } = await runScraper(
+			trigger('c_search', { inputSource: 'json', inputs: JSON.stringify(inputs) }),
+			[{}],
+			{ baseUrl: API },
+		);
+
+		expect(api.isDone()).toBe(true);
+		expect(items[0].json).toMatchObject({ snapshot_id: 'j_json', inputs: 2 });
+	});
+
+	test('a 2xx answer without collection_id is an error, not a retry', async () => {
+		const api = nock(API).post('/dca/trigger').query(true).once().reply(200, { ok: true });
+
+		const { status, error } = await runScraper(trigger('c_products'), products, { baseUrl: API });
+
+		expect(api.isDone()).toBe(true);
+		expect(status).toBe('error');
+		expect(error?.message).toContain('sent no collection_id');
+	});
+});

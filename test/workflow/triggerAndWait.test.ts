@@ -1,0 +1,155 @@
+import { timing } from '../../nodes/BrightDataScraperStudio/helpers/timing';
+import { API, useNock } from '../harness/nock';
+import { triggerAndWait } from '../harness/params';
+import { runScraper } from '../harness/workflow';
+
+const nock = useNock();
+beforeEach(() => (timing.msPerSecond = 1));
+
+const urls = ['https://shop/a', 'https://shop/b', 'https://shop/c'];
+const items = urls.map((url) => ({ url }));
+const rowFor = (url: string, extra = {}) => ({ title: `Title of ${url}`, price: 10, input: { url }, ...extra });
+
+const triggerOnce = (id = 'j_1') => nock(API).post('/dca/trigger').query(true).once().reply(200, { collection_id: id });
+const dataset = (id = 'j_1') => nock(API).get('/dca/dataset').query({ id, format: 'json' });
+
+describe('Trigger and Wait', () => {
+	test('polls through 202 answers, then emits one item per row linked to its incoming item', async () => {
+		const trigger = triggerOnce();
+		dataset().reply(202, { status: 'building', message: 'Dataset is not ready yet, try again in 5s' });
+		dataset().reply(202, { status: 'collecting' });
+		dataset().reply(200, { status: 'building' });
+		dataset().reply(200, [rowFor(urls[2]), rowFor(urls[0]), rowFor(urls[1], { n: 1 }), rowFor(urls[1], { n: 2 })]);
+
+		const { status, items: out } = await runScraper(triggerAndWait('c_products'), items, { baseUrl: API });
+
+		expect(status).toBe('success');
+		expect(trigger.isDone()).toBe(true);
+		expect(nock.pendingMocks()).toEqual([]);
+		expect(out.map(({ json, pairedItem }) => [json.input, json.n, pairedItem])).toEqual([
+			[{ url: urls[0] }, undefined, { item: 0 }],
+			[{ url: urls[1] }, 1, { item: 1 }],
+			[{ url: urls[1] }, 2, { item: 1 }],
+			[{ url: urls[2] }, undefined, { item: 2 }],
+		]);
+	});
+
+	test('the "try again in N s" hint sets the next poll, bounded by the interval', async () => {
+		timing.msPerSecond = 10;
+		const polledAt: number[] = [];
+		triggerOnce();
+		dataset().reply(202, () => (polledAt.push(Date.now()), { status: 'building', message: 'try again in 3s' }));
+		dataset().reply(202, () => (polledAt.push(Date.now()), { status: 'building', message: 'try again in 500s' }));
+		dataset().reply(200, () => (polledAt.push(Date.now()), [rowFor(urls[0])]));
+
+		await runScraper(triggerAndWait('c_products', { options: { pollInterval: 8 } }), items.slice(0, 1), { baseUrl: API });
+
+		const gaps = polledAt.slice(1).map((at, n) => at - polledAt[n]);
+		expect(gaps[0]).toBeGreaterThanOrEqual(30); // 3 s hint
+		expect(gaps[1]).toBeGreaterThanOrEqual(80); // capped at the 8 s interval, not 500 s
+		expect(gaps[1]).toBeLessThan(5000);
+	});
+
+	test('reads NDJSON rows', async () => {
+		triggerOnce();
+		dataset().reply(200, `${JSON.stringify(rowFor(urls[0]))}\n${JSON.stringify(rowFor(urls[1]))}\n`);
+
+		const { items: out } = await runScraper(triggerAndWait('c_products'), items.slice(0, 2), { baseUrl: API });
+
+		expect(out.map(({ pairedItem }) => pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+	});
+
+	test('5xx and 429 on polls are retried, honouring Retry-After', async () => {
+		timing.msPerSecond = 10;
+		triggerOnce();
+		const times: number[] = [];
+		dataset().reply(503, () => (times.push(Date.now()), 'Service Unavailable'));
+		dataset().reply(429, () => (times.push(Date.now()), 'Too Many Requests'), { 'Retry-After': '20' });
+		dataset().reply(200, () => (times.push(Date.now()), [rowFor(urls[0])]));
+
+		const { status, items: out } = await runScraper(triggerAndWait('c_products'), items.slice(0, 1), { baseUrl: API });
+
+		expect(status).toBe('success');
+		expect(out).toHaveLength(1);
+		expect(times[2] - times[1]).toBeGreaterThanOrEqual(200); // Retry-After: 20 s at 10 ms a second
+	});
+
+	test('polls give up after a bounded number of server errors, naming the snapshot', async () => {
+		triggerOnce('j_flaky');
+		dataset('j_flaky').times(5).reply(500, { error: 'Internal error' });
+
+		const { status, error } = await runScraper(triggerAndWait('c_products'), items.slice(0, 1), { baseUrl: API });
+
+		expect(status).toBe('error');
+		expect(nock.pendingMocks()).toEqual([]);
+		expect(error?.message).toBe('Bright Data had a server error (500) for snapshot "j_flaky"');
+		expect(error?.description).toContain('tried 5 times');
+	});
+
+	test('the timeout error says how long it waited and names the snapshot', async () => {
+		triggerOnce('j_slow');
+		dataset('j_slow').times(1000).reply(202, { status: 'building' });
+
+		const { status, error } = await runScraper(
+			triggerAndWait('c_products', { options: { timeout: 30, pollInterval: 5 } }),
+			items.slice(0, 1),
+			{ baseUrl: API },
+		);
+
+		expect(status).toBe('error');
+		expect(error?.message).toBe('Snapshot "j_slow" was not ready after 30 s (status: building)');
+		expect(error?.description).toContain('Get Dataset');
+	});
+
+	test('stopping the execution stops polling within a second', async () => {
+		timing.msPerSecond = 1000;
+		triggerOnce('j_long');
+		let polls = 0;
+		dataset('j_long').times(100).reply(202, () => (polls++, { status: 'building', message: 'try again in 10s' }));
+
+		const startedAt = Date.now();
+		const result = await runScraper(triggerAndWait('c_products', { options: { pollInterval: 10 } }), items.slice(0, 1), {
+			baseUrl: API,
+			cancelAfterMs: 300,
+		});
+
+		expect(result.status).toBe('canceled');
+		expect(result.finishedAt - startedAt).toBeLessThan(300 + 1000);
+		expect(polls).toBe(1);
+	});
+
+	test('with Continue On Fail a failed job becomes error items, one per incoming item', async () => {
+		triggerOnce('j_gone');
+		dataset('j_gone').reply(404, { error: 'Not found' });
+
+		const { status, items: out } = await runScraper(triggerAndWait('c_products'), items.slice(0, 2), {
+			baseUrl: API,
+			continueOnFail: true,
+		});
+
+		expect(status).toBe('success');
+		expect(out).toEqual([
+			{ json: expect.objectContaining({ error: 'Snapshot "j_gone" does not exist or has expired (404)' }), pairedItem: { item: 0 } },
+			{ json: expect.objectContaining({ error: 'Snapshot "j_gone" does not exist or has expired (404)' }), pairedItem: { item: 1 } },
+		]);
+	});
+
+	test('several jobs are triggered first, then waited for in turn, rows in input order', async () => {
+		let triggers = 0;
+		nock(API)
+			.post('/dca/trigger')
+			.query(true)
+			.times(2)
+			.reply(200, () => ({ collection_id: `j_${++triggers}` }));
+		dataset('j_1').reply(202, { status: 'building', message: 'try again in 2s' });
+		dataset('j_1').reply(200, [rowFor(urls[1]), rowFor(urls[0])]);
+		dataset('j_2').reply(200, [rowFor(urls[2])]);
+
+		const { items: out } = await runScraper(triggerAndWait('c_products', { options: { inputsPerJob: 2 } }), items, {
+			baseUrl: API,
+		});
+
+		expect(triggers).toBe(2);
+		expect(out.map(({ pairedItem }) => pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	});
+});
