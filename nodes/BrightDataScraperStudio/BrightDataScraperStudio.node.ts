@@ -10,6 +10,24 @@ import { operations, router } from './actions/router';
 import { operationField } from './descriptions/operation';
 import { searchCollectors } from './methods/listSearch';
 
+/**
+ * The node's outputs for its parameters: a second output, "Failed", when failed inputs go
+ * there (the default of Trigger and Wait). n8n evaluates this in the editor, so it must be
+ * self-contained.
+ */
+function configuredOutputs(parameters: { operation?: string; options?: { failedRows?: string } }) {
+	const operation = parameters.operation ?? 'triggerAndWait';
+	const fallback = operation === 'triggerAndWait' ? 'separate' : 'main';
+	const separate =
+		(operation === 'triggerAndWait' || operation === 'getDataset') && (parameters.options?.failedRows ?? fallback) === 'separate';
+	return separate
+		? [
+				{ type: 'main', displayName: 'Rows' },
+				{ type: 'main', displayName: 'Failed' },
+			]
+		: [{ type: 'main' }];
+}
+
 export class BrightDataScraperStudio implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Bright Data Scraper Studio',
@@ -22,7 +40,7 @@ export class BrightDataScraperStudio implements INodeType {
 		defaults: { name: 'Bright Data Scraper Studio' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		credentials: [{ name: 'brightDataScraperStudioApi', required: true }],
 		properties: [
 			operationField,

@@ -6,7 +6,10 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { outputFields, rowOptions } from '../descriptions/output';
 import { errorItems } from '../helpers/items';
+import { readOutputSettings } from '../helpers/options';
+import { shapeOutput } from '../helpers/output';
 import { fetchDataset } from '../helpers/polling';
 
 const properties: INodeProperties[] = [
@@ -19,6 +22,15 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. j_m9im5n7v82p2y35la',
 		description: 'The snapshot (collection) ID that the Trigger operation returned. Bright Data keeps snapshots for 16 days.',
 		hint: 'After a Trigger node, use the expression {{ $json.snapshot_id }}',
+	},
+	...outputFields,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: rowOptions('main'),
 	},
 ];
 
@@ -38,23 +50,30 @@ function readSnapshotId(ctx: IExecuteFunctions, itemIndex: number): string {
 
 /** For each item: the snapshot's rows when ready, else one item with its status. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const output: INodeExecutionData[] = [];
+	const main: INodeExecutionData[] = [];
+	const failed: INodeExecutionData[] = [];
 	const emptySnapshots: string[] = [];
+	const separateFailed = this.getNodeParameter('options.failedRows', 0, 'main') === 'separate';
 	for (let itemIndex = 0; itemIndex < this.getInputData().length; itemIndex++) {
 		try {
+			const settings = readOutputSettings(this, itemIndex, 'main');
 			const snapshotId = readSnapshotId(this, itemIndex);
 			const state = await fetchDataset(this, snapshotId, itemIndex);
 			if (state.kind === 'pending') {
-				output.push({
+				main.push({
 					json: { snapshot_id: snapshotId, ready: false, status: state.status, message: state.message ?? null },
 					pairedItem: { item: itemIndex },
 				});
 				continue;
 			}
 			if (!state.rows.length) emptySnapshots.push(snapshotId);
-			for (const row of state.rows) output.push({ json: row, pairedItem: { item: itemIndex } });
+			const pairedItem = { item: itemIndex };
+			const rows = state.rows.map((row) => ({ row, pairedItem, order: itemIndex }));
+			const shaped = await shapeOutput(this, rows, settings, { snapshotIds: [snapshotId], pairedItem: [pairedItem] });
+			main.push(...shaped.main);
+			failed.push(...shaped.failed);
 		} catch (error) {
-			output.push(...errorItems(this, error as Error, [itemIndex]));
+			main.push(...errorItems(this, error as Error, [itemIndex]));
 		}
 	}
 	if (emptySnapshots.length) {
@@ -64,5 +83,5 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			location: 'outputPane',
 		});
 	}
-	return [output];
+	return separateFailed ? [main, failed] : [main];
 }

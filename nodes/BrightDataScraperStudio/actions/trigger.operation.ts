@@ -6,6 +6,7 @@ import {
 } from 'n8n-workflow';
 
 import { collectorLocator } from '../descriptions/collector';
+import { deliveryField } from '../descriptions/delivery';
 import { inputFields } from '../descriptions/inputs';
 import { triggerOptions } from '../descriptions/options';
 import { errorItems, itemsOf } from '../helpers/items';
@@ -23,6 +24,7 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: triggerOptions,
 	},
+	deliveryField,
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['trigger'] } }, properties);

@@ -7,55 +7,86 @@ import {
 } from 'n8n-workflow';
 
 import { collectorLocator } from '../descriptions/collector';
+import { deliveryField } from '../descriptions/delivery';
 import { inputFields } from '../descriptions/inputs';
 import { triggerOptions, waitOptions } from '../descriptions/options';
+import { outputFields, rowOptions } from '../descriptions/output';
 import { errorItems, itemsOf } from '../helpers/items';
-import { mentionStartedJobs, planJobsFromItems, triggerJob } from '../helpers/jobs';
-import { readWaitOptions, type WaitOptions } from '../helpers/options';
-import { pairRows } from '../helpers/pairing';
-import { pollUntilReady } from '../helpers/polling';
-import { now, secondsToMs } from '../helpers/timing';
-import type { TriggeredJob } from '../helpers/types';
+import { cancelJob, cancelJobsAfterStop, mentionStartedJobs, planJobsFromItems, triggerJob } from '../helpers/jobs';
+import { readOutputSettings, readWaitOptions, type OutputSettings, type WaitOptions } from '../helpers/options';
+import { pairRows, type PairedRow } from '../helpers/pairing';
+import { pollUntilReady, type PollResult } from '../helpers/polling';
+import { shapeOutput } from '../helpers/output';
+import { elapsedSeconds, now, secondsToMs } from '../helpers/timing';
+import type { JobPlan, TriggeredJob } from '../helpers/types';
+import { cancelSignal } from '../transport';
+
+const byName = (a: INodeProperties, b: INodeProperties) => a.displayName.localeCompare(b.displayName);
 
 const properties: INodeProperties[] = [
 	collectorLocator,
 	...inputFields,
+	...outputFields,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		options: [...triggerOptions, ...waitOptions].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [...triggerOptions, ...waitOptions, ...rowOptions('separate')].sort(byName),
 	},
+	deliveryField,
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['triggerAndWait'] } }, properties);
 
-/** Waits for one started job and returns its rows, each linked to the item that supplied its input. */
-async function collectRows(
-	ctx: IExecuteFunctions,
-	job: TriggeredJob,
-	{ intervalSeconds, timeoutSeconds }: WaitOptions,
-	startedAt: number,
-): Promise<INodeExecutionData[]> {
+/** Starts every planned job; a job that cannot start becomes error items (or the error). */
+async function startJobs(ctx: IExecuteFunctions, jobs: JobPlan[], output: INodeExecutionData[]): Promise<TriggeredJob[]> {
+	const started: TriggeredJob[] = [];
+	for (const job of jobs) {
+		try {
+			started.push(await triggerJob(ctx, job));
+		} catch (error) {
+			output.push(...errorItems(ctx, mentionStartedJobs(error as Error, started), itemsOf(job.inputs)));
+		}
+	}
+	return started;
+}
+
+/** Waits for one job; on timeout follows the On Timeout policy. */
+async function waitForJob(ctx: IExecuteFunctions, job: TriggeredJob, wait: WaitOptions, startedAt: number): Promise<PollResult> {
 	const itemIndex = job.inputs[0].itemIndex;
 	const result = await pollUntilReady(ctx, job.snapshotId, {
-		intervalSeconds,
-		deadline: startedAt + secondsToMs(timeoutSeconds),
+		intervalSeconds: wait.intervalSeconds,
+		deadline: startedAt + secondsToMs(wait.timeoutSeconds),
 		itemIndex,
+		onPending: ({ status }) =>
+			ctx.sendMessageToUI(`Bright Data snapshot ${job.snapshotId}: ${status}, ${elapsedSeconds(startedAt)} s`),
 	});
-	if (result.kind === 'timedOut') {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`Snapshot "${job.snapshotId}" was not ready after ${timeoutSeconds} s (status: ${result.status})`,
-			{
-				itemIndex,
-				description: `Bright Data keeps working on the job. Collect its rows later with the Get Dataset operation and snapshot ID ${job.snapshotId}, or raise the Timeout option.`,
-			},
-		);
-	}
-	return pairRows(result.rows, job.inputs).map(({ row, pairedItem }) => ({ json: row, pairedItem }));
+	if (result.kind === 'ready' || wait.onTimeout === 'output') return result;
+	if (wait.onTimeout === 'cancel') await cancelJob(ctx, job.snapshotId, itemIndex);
+	const cancelled = wait.onTimeout === 'cancel';
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`Snapshot "${job.snapshotId}" was not ready after ${wait.timeoutSeconds} s (status: ${result.status})${cancelled ? '; the job was cancelled' : ''}`,
+		{
+			itemIndex,
+			description: cancelled
+				? 'The job was cancelled at Bright Data. Rows it had already collected may still be in the snapshot (Get Dataset).'
+				: `Bright Data keeps working on the job. Collect its rows later with the Get Dataset operation and snapshot ID ${job.snapshotId}, or raise the Timeout option.`,
+		},
+	);
+}
+
+/** The item a timed-out job leaves with the "Output the Snapshot ID" policy. */
+const timedOutItem = (job: TriggeredJob, status: string, waitedSeconds: number): INodeExecutionData => ({
+	json: { snapshot_id: job.snapshotId, ready: false, timed_out: true, status, waited_seconds: waitedSeconds },
+	pairedItem: itemsOf(job.inputs).map((item) => ({ item })),
+});
+
+function readSettings(ctx: IExecuteFunctions): { wait: WaitOptions; output: OutputSettings } {
+	// One wait covers all jobs, so its options are read once, before any request.
+	return { wait: readWaitOptions(ctx, 0), output: readOutputSettings(ctx, 0, 'separate') };
 }
 
 /**
@@ -64,31 +95,53 @@ async function collectRows(
  * others usually are too: waiting for N jobs costs about the polls of one.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	let wait: WaitOptions;
+	let settings: ReturnType<typeof readSettings>;
 	try {
-		// One wait covers all jobs, so its options are read once, before any request.
-		wait = readWaitOptions(this, 0);
+		settings = readSettings(this);
 	} catch (error) {
 		return [errorItems(this, error as Error, this.getInputData().map((_, item) => item))];
 	}
+	const { wait, output: outputSettings } = settings;
 	const { jobs, invalidItems } = planJobsFromItems(this);
-	const output = [...invalidItems];
+	const main = [...invalidItems];
 	const startedAt = now();
-	const started: TriggeredJob[] = [];
-	for (const job of jobs) {
+	const started = await startJobs(this, jobs, main);
+
+	const rows: PairedRow[] = [];
+	const readyJobs: TriggeredJob[] = [];
+	let polls = 0;
+	for (const [index, job] of started.entries()) {
 		try {
-			started.push(await triggerJob(this, job));
+			const result = await waitForJob(this, job, wait, startedAt);
+			polls += result.polls;
+			if (result.kind === 'timedOut') {
+				main.push(timedOutItem(job, result.status, elapsedSeconds(startedAt)));
+				continue;
+			}
+			readyJobs.push(job);
+			rows.push(...pairRows(result.rows, job.inputs));
 		} catch (error) {
-			output.push(...errorItems(this, mentionStartedJobs(error as Error, started), itemsOf(job.inputs)));
-		}
-	}
-	for (const job of started) {
-		try {
-			output.push(...(await collectRows(this, job, wait, startedAt)));
-		} catch (error) {
+			if (wait.cancelOnStop && cancelSignal(this)?.aborted) await cancelJobsAfterStop(this, started.slice(index));
 			const others = started.filter((other) => other !== job);
-			output.push(...errorItems(this, mentionStartedJobs(error as Error, others), itemsOf(job.inputs)));
+			main.push(...errorItems(this, mentionStartedJobs(error as Error, others), itemsOf(job.inputs)));
 		}
 	}
-	return [output];
+
+	rows.sort((a, b) => a.order - b.order);
+	const inputs = readyJobs.reduce((count, job) => count + job.inputs.length, 0);
+	const shaped = await shapeOutput(this, rows, outputSettings, {
+		snapshotIds: readyJobs.map(({ snapshotId }) => snapshotId),
+		pairedItem: readyJobs.flatMap((job) => itemsOf(job.inputs)).map((item) => ({ item })),
+	});
+	if (readyJobs.length) {
+		const failedNote = shaped.failedCount ? ` ${shaped.failedCount} of ${inputs} inputs failed.` : '';
+		this.addExecutionHints({
+			message: `Collected ${rows.length} rows from ${readyJobs.length} snapshot(s) in ${elapsedSeconds(startedAt)} s with ${polls} status checks.${failedNote}`,
+			type: shaped.failedCount ? 'warning' : 'info',
+			location: 'outputPane',
+		});
+	}
+	return this.getNodeParameter('options.failedRows', 0, 'separate') === 'separate'
+		? [[...main, ...shaped.main], shaped.failed]
+		: [[...main, ...shaped.main]];
 }

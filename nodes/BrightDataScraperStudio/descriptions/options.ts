@@ -5,8 +5,33 @@ import { DEFAULT_INPUTS_PER_JOB } from '../helpers/jobs';
 export const DEFAULT_POLL_INTERVAL_SECONDS = 10;
 export const DEFAULT_TIMEOUT_SECONDS = 900;
 
-/** Options of the trigger request itself. */
+/** Options of the trigger request itself (query parameters of POST /dca/trigger). */
 export const triggerOptions: INodeProperties[] = [
+	{
+		displayName: 'Cancel Running Job',
+		name: 'confirmCancel',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to send confirm_cancel=1: Bright Data cancels a collection of this collector that is still running and runs this one instead. Sent only when this option is added.',
+	},
+	{
+		displayName: 'Deadline',
+		name: 'deadline',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 30m',
+		description:
+			'The longest the job may run at Bright Data, as a number and a unit (s, m, h or d), e.g. 45s, 30m or 1h. Bright Data ends the job when it is reached; unfinished inputs come back with error_code deadline_timeout.',
+	},
+	{
+		displayName: 'Download Media Files',
+		name: 'downloadMedia',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether Bright Data downloads media files (images, screenshots) during the job, which it bills per GB. Sends no_downloads=0 when on, no_downloads=1 when off; not sent unless this option is added.',
+	},
 	{
 		displayName: 'Inputs per Job',
 		name: 'inputsPerJob',
@@ -16,6 +41,22 @@ export const triggerOptions: INodeProperties[] = [
 		description: `The most inputs sent in one job. All incoming items go into one job unless there are more inputs than this; then several jobs are started. Default ${DEFAULT_INPUTS_PER_JOB}.`,
 	},
 	{
+		displayName: 'Job Name',
+		name: 'jobName',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Daily prices {{ $now.toISODate() }}',
+		description: 'A name for the job, shown in the Bright Data control panel (sent as name)',
+	},
+	{
+		displayName: 'Queue Name',
+		name: 'queue',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. nightly',
+		description: 'Jobs that share a queue name run one after another (sent as queue)',
+	},
+	{
 		displayName: 'Queue Next',
 		name: 'queueNext',
 		type: 'boolean',
@@ -23,10 +64,51 @@ export const triggerOptions: INodeProperties[] = [
 		description:
 			'Whether to send queue_next=1, as Bright Data\'s quickstart and starters do. Bright Data\'s documents disagree on its meaning: the quickstart says it starts the job right away instead of queuing it behind jobs already running; the API reference says it queues the job after a running one.',
 	},
+	{
+		displayName: 'Use Development Version',
+		name: 'useDevVersion',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to run the development version of the collector (version=dev) instead of the published one. Its rows may lack fields until the collector is saved to production.',
+	},
 ];
 
 /** Options of the wait in Trigger and Wait. */
 export const waitOptions: INodeProperties[] = [
+	{
+		displayName: 'Cancel Job When Stopped',
+		name: 'cancelOnStop',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether stopping the execution also cancels the job at Bright Data. Off: the job goes on and its rows can be collected later with Get Dataset.',
+	},
+	{
+		displayName: 'On Timeout',
+		name: 'onTimeout',
+		type: 'options',
+		default: 'error',
+		options: [
+			{
+				name: 'Cancel the Job and Fail',
+				value: 'cancel',
+				description: 'Cancel the job at Bright Data, so it bills no more pages, then fail',
+			},
+			{
+				name: 'Fail',
+				value: 'error',
+				description: 'Stop with an error that names the snapshot ID; the job goes on at Bright Data',
+			},
+			{
+				name: 'Output the Snapshot ID',
+				value: 'output',
+				description:
+					'Output one item with snapshot_id and status (timed_out: true), so a later Get Dataset can collect the rows',
+			},
+		],
+		description: 'What to do when the snapshot is not ready within the timeout',
+	},
 	{
 		displayName: 'Poll Interval (Seconds)',
 		name: 'pollInterval',
@@ -41,6 +123,6 @@ export const waitOptions: INodeProperties[] = [
 		type: 'number',
 		default: DEFAULT_TIMEOUT_SECONDS,
 		typeOptions: { minValue: 1, maxValue: 86400 },
-		description: `The longest the node waits for the snapshot, e.g. 900 for 15 minutes. On timeout the error names the snapshot ID, so the rows can still be collected later with Get Dataset. Default ${DEFAULT_TIMEOUT_SECONDS}.`,
+		description: `The longest the node waits for the snapshot, e.g. 900 for 15 minutes. Default ${DEFAULT_TIMEOUT_SECONDS}. What happens then is set by On Timeout.`,
 	},
 ];

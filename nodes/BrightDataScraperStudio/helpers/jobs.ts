@@ -5,12 +5,13 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { apiRequest } from '../transport';
+import { apiRequest, detachedFromCancellation } from '../transport';
 import { apiMessage } from '../transport/errors';
 import { readCollector, readInputs } from './inputs';
 import { errorItems } from './items';
 import { readTriggerOptions } from './options';
 import type { JobPlan, PlannedInput, TriggeredJob, TriggerQuery } from './types';
+
 
 /**
  * Bright Data documents no limit on inputs per trigger; this node sends at most this many in
@@ -24,6 +25,7 @@ export interface TriggerRequest {
 	query: TriggerQuery;
 	inputs: PlannedInput[];
 	inputsPerJob: number;
+	secrets: string[];
 }
 
 /**
@@ -32,16 +34,16 @@ export interface TriggerRequest {
  */
 export function planJobs(requests: TriggerRequest[]): JobPlan[] {
 	const groups = new Map<string, JobPlan & { inputsPerJob: number }>();
-	for (const { collector, query, inputs, inputsPerJob } of requests) {
+	for (const { collector, query, inputs, inputsPerJob, secrets } of requests) {
 		const key = JSON.stringify([collector, query, inputsPerJob]);
-		const group = groups.get(key) ?? { collector, query, inputs: [], inputsPerJob };
+		const group = groups.get(key) ?? { collector, query, inputs: [], inputsPerJob, secrets };
 		group.inputs.push(...inputs);
 		groups.set(key, group);
 	}
 	const jobs: JobPlan[] = [];
-	for (const { collector, query, inputs, inputsPerJob } of groups.values()) {
+	for (const { collector, query, inputs, inputsPerJob, secrets } of groups.values()) {
 		for (let start = 0; start < inputs.length; start += inputsPerJob) {
-			jobs.push({ collector, query, inputs: inputs.slice(start, start + inputsPerJob) });
+			jobs.push({ collector, query, inputs: inputs.slice(start, start + inputsPerJob), secrets });
 		}
 	}
 	return jobs;
@@ -85,6 +87,7 @@ export async function triggerJob(ctx: IExecuteFunctions, job: JobPlan): Promise<
 		body: job.inputs.map(({ input }) => input),
 		retry: 'neverResend',
 		subject: { collector: job.collector, itemIndex },
+		secrets: job.secrets,
 	});
 	let answer: { collection_id?: unknown; start_eta?: unknown } = {};
 	try {
@@ -94,9 +97,10 @@ export async function triggerJob(ctx: IExecuteFunctions, job: JobPlan): Promise<
 	}
 	if (typeof answer?.collection_id !== 'string' || !answer.collection_id) {
 		// A 2xx without a collection ID may still have started a job: report, never retry.
-		throw new NodeApiError(ctx.getNode(), { body: apiMessage(response.body) } as JsonObject, {
+		const said = apiMessage(response.body, job.secrets);
+		throw new NodeApiError(ctx.getNode(), { body: said } as JsonObject, {
 			message: `Bright Data accepted the trigger for collector "${job.collector}" but sent no collection_id`,
-			description: `Look for a new job of this collector in the Bright Data control panel before running again. Bright Data said: ${apiMessage(response.body)}`,
+			description: `Look for a new job of this collector in the Bright Data control panel before running again. Bright Data said: ${said}`,
 			itemIndex,
 		});
 	}
@@ -105,4 +109,29 @@ export async function triggerJob(ctx: IExecuteFunctions, job: JobPlan): Promise<
 		snapshotId: answer.collection_id,
 		startEta: typeof answer.start_eta === 'string' ? answer.start_eta : undefined,
 	};
+}
+
+/** Cancels a job at Bright Data (POST /dca/jobs/{id}/cancel); it then bills no more pages. */
+export async function cancelJob(ctx: IExecuteFunctions, snapshotId: string, itemIndex?: number): Promise<void> {
+	await apiRequest.call(ctx, {
+		method: 'POST',
+		path: `/dca/jobs/${encodeURIComponent(snapshotId)}/cancel`,
+		retry: 'idempotent',
+		subject: { snapshotId, itemIndex },
+	});
+}
+
+/**
+ * Cancels jobs after the user stopped the execution. The requests must not carry the
+ * execution's abort signal, which is already fired; a failure here is only logged.
+ */
+export async function cancelJobsAfterStop(ctx: IExecuteFunctions, jobs: TriggeredJob[]): Promise<void> {
+	const detached = detachedFromCancellation(ctx);
+	for (const job of jobs) {
+		try {
+			await cancelJob(detached, job.snapshotId);
+		} catch (error) {
+			ctx.logger.warn(`Could not cancel Bright Data job ${job.snapshotId}: ${(error as Error).message}`);
+		}
+	}
 }

@@ -1,6 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS } from '../descriptions/options';
+import { readDelivery } from './delivery';
 import { DEFAULT_INPUTS_PER_JOB } from './jobs';
 import type { TriggerQuery } from './types';
 
@@ -28,8 +29,14 @@ function numberOption(
 export interface TriggerOptions {
 	query: TriggerQuery;
 	inputsPerJob: number;
+	/** Values typed into delivery fields that must never appear in an error. */
+	secrets: string[];
 }
 
+const DEADLINE = /^\d+[smhd]$/;
+const flag = (value: unknown): number => (value ? 1 : 0);
+
+/** The trigger's query parameters, as the API names them; optional ones only when the user set them. */
 export function readTriggerOptions(ctx: IExecuteFunctions, itemIndex: number): TriggerOptions {
 	const options = readOptions(ctx, itemIndex);
 	const inputsPerJob = numberOption(ctx, itemIndex, options, {
@@ -39,15 +46,32 @@ export function readTriggerOptions(ctx: IExecuteFunctions, itemIndex: number): T
 		min: 1,
 		max: 100000,
 	});
-	return {
-		query: { queue_next: options.queueNext === false ? 0 : 1 },
-		inputsPerJob: Math.floor(inputsPerJob),
-	};
+	const query: TriggerQuery = { queue_next: options.queueNext === false ? 0 : 1 };
+	const text = (name: string) => (typeof options[name] === 'string' ? (options[name] as string).trim() : '');
+	if (text('jobName')) query.name = text('jobName');
+	if (text('queue')) query.queue = text('queue');
+	if (options.useDevVersion === true) query.version = 'dev';
+	if (text('deadline')) {
+		if (!DEADLINE.test(text('deadline'))) {
+			throw new NodeOperationError(ctx.getNode(), `Deadline "${text('deadline')}" is not a duration like 45s, 30m, 1h or 2d`, {
+				itemIndex,
+			});
+		}
+		query.deadline = text('deadline');
+	}
+	if (options.downloadMedia !== undefined) query.no_downloads = flag(!options.downloadMedia);
+	if (options.confirmCancel !== undefined) query.confirm_cancel = flag(options.confirmCancel);
+	const delivery = readDelivery(ctx, itemIndex);
+	return { query: { ...query, ...delivery.query }, inputsPerJob: Math.floor(inputsPerJob), secrets: delivery.secrets };
 }
+
+export type TimeoutPolicy = 'error' | 'output' | 'cancel';
 
 export interface WaitOptions {
 	intervalSeconds: number;
 	timeoutSeconds: number;
+	onTimeout: TimeoutPolicy;
+	cancelOnStop: boolean;
 }
 
 export function readWaitOptions(ctx: IExecuteFunctions, itemIndex: number): WaitOptions {
@@ -67,5 +91,31 @@ export function readWaitOptions(ctx: IExecuteFunctions, itemIndex: number): Wait
 			min: 1,
 			max: 86400,
 		}),
+		onTimeout: (options.onTimeout as TimeoutPolicy | undefined) ?? 'error',
+		cancelOnStop: options.cancelOnStop === true,
+	};
+}
+
+export type FailedRowsPolicy = 'separate' | 'main' | 'drop';
+
+export interface OutputSettings {
+	mode: 'rows' | 'allRows' | 'file';
+	fileFormat: 'json' | 'ndjson' | 'csv';
+	binaryPropertyName: string;
+	failedRows: FailedRowsPolicy;
+	rowLimit: number;
+}
+
+export function readOutputSettings(ctx: IExecuteFunctions, itemIndex: number, failedRowsDefault: FailedRowsPolicy): OutputSettings {
+	const options = readOptions(ctx, itemIndex);
+	const mode = ctx.getNodeParameter('outputMode', itemIndex, 'rows') as OutputSettings['mode'];
+	return {
+		mode,
+		fileFormat: mode === 'file' ? (ctx.getNodeParameter('fileFormat', itemIndex, 'json') as OutputSettings['fileFormat']) : 'json',
+		binaryPropertyName: mode === 'file' ? String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() || 'data' : 'data',
+		failedRows: (options.failedRows as FailedRowsPolicy | undefined) ?? failedRowsDefault,
+		rowLimit: Math.floor(
+			numberOption(ctx, itemIndex, options, { name: 'rowLimit', label: 'Row Limit', fallback: 0, min: 0, max: Number.MAX_SAFE_INTEGER }),
+		),
 	};
 }

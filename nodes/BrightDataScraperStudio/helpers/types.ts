@@ -14,6 +14,8 @@ export interface JobPlan {
 	collector: string;
 	query: TriggerQuery;
 	inputs: PlannedInput[];
+	/** Values typed into delivery fields that must never appear in an error. */
+	secrets: string[];
 }
 
 export interface TriggeredJob extends JobPlan {

@@ -9,9 +9,14 @@ export interface RequestSubject {
 
 const MAX_DETAIL_LENGTH = 300;
 
-/** The API's own words from an error body: JSON `error`/`message`, else the text itself, truncated. */
-export function apiMessage(body: string): string {
-	const text = body.trim();
+/** Replaces each secret (the token, delivery passwords) that an answer might echo. */
+export function redact(text: string, secrets: string[]): string {
+	return secrets.filter((secret) => secret.length >= 4).reduce((result, secret) => result.split(secret).join('[redacted]'), text);
+}
+
+/** The API's own words from an error body: JSON `error`/`message`, else the text itself, truncated, secrets redacted. */
+export function apiMessage(body: string, secrets: string[] = []): string {
+	const text = redact(body.trim(), secrets);
 	try {
 		const parsed: unknown = JSON.parse(text);
 		if (parsed && typeof parsed === 'object') {
@@ -88,10 +93,10 @@ export function mapApiError(
 	node: INode,
 	response: { statusCode: number; body: string },
 	subject: RequestSubject,
-	attempts = 1,
+	{ attempts = 1, secrets = [] }: { attempts?: number; secrets?: string[] } = {},
 ): NodeApiError {
 	const { message, description } = explain(response.statusCode, subject, attempts);
-	const detail = apiMessage(response.body);
+	const detail = apiMessage(response.body, secrets);
 	return new NodeApiError(node, { status: response.statusCode, body: detail } as JsonObject, {
 		message,
 		description: detail ? `${description}\nBright Data said: ${detail}` : description,

@@ -36,6 +36,8 @@ export interface ApiRequest {
 	retry: RetryMode;
 	subject: RequestSubject;
 	timeoutMs?: number;
+	/** Values sent with the request that an error must never show (delivery passwords). */
+	secrets?: string[];
 }
 
 /** Any 2xx answer; the body stays text because datasets may arrive as NDJSON. */
@@ -67,6 +69,14 @@ export function resolveBaseUrl(ctx: RequestContext, raw: unknown): string {
 
 export function cancelSignal(ctx: RequestContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+}
+
+/**
+ * The same context without the execution's cancel signal, for the clean-up requests sent
+ * after a stop (n8n attaches that signal, already fired, to every request it makes).
+ */
+export function detachedFromCancellation(ctx: IExecuteFunctions): IExecuteFunctions {
+	return Object.create(ctx, { getExecutionCancelSignal: { value: () => undefined } }) as IExecuteFunctions;
 }
 
 /** Stops work once the user stops the execution. n8n recognises a cancellation by the word "canceled". */
@@ -136,6 +146,9 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 			throwIfCancelled(this);
 			continue;
 		}
-		throw mapApiError(this.getNode(), { statusCode, body }, request.subject, attempt);
+		throw mapApiError(this.getNode(), { statusCode, body }, request.subject, {
+			attempts: attempt,
+			secrets: [String(credentials.apiToken ?? ''), ...(request.secrets ?? [])],
+		});
 	}
 }

@@ -1,0 +1,67 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
+
+import { toCsv } from './csv';
+import type { OutputSettings } from './options';
+import type { PairedRow } from './pairing';
+import type { Row } from './types';
+
+/** A row for an input Bright Data could not scrape carries `error` or `error_code`. */
+export const isFailedRow = (row: Row): boolean => Boolean(row.error || row.error_code);
+
+export interface ShapedOutput {
+	main: INodeExecutionData[];
+	failed: INodeExecutionData[];
+	failedCount: number;
+}
+
+const FILE_TYPES = {
+	json: { mimeType: 'application/json', serialize: (rows: Row[]) => JSON.stringify(rows) },
+	ndjson: {
+		mimeType: 'application/x-ndjson',
+		serialize: (rows: Row[]) => rows.map((row) => `${JSON.stringify(row)}\n`).join(''),
+	},
+	csv: { mimeType: 'text/csv', serialize: toCsv },
+} as const;
+
+/** What a whole-dataset item says about where its rows come from. */
+function summary(snapshotIds: string[], count: number): IDataObject {
+	return snapshotIds.length === 1 ? { snapshot_id: snapshotIds[0], count } : { snapshot_ids: snapshotIds, count };
+}
+
+/**
+ * Sorts rows into the main and "Failed" outputs by the failed-inputs policy, applies the row
+ * limit, and shapes the main rows as items, one item with all rows, or a file.
+ */
+export async function shapeOutput(
+	ctx: IExecuteFunctions,
+	rows: PairedRow[],
+	settings: OutputSettings,
+	{ snapshotIds, pairedItem }: { snapshotIds: string[]; pairedItem: IPairedItemData[] },
+): Promise<ShapedOutput> {
+	const failedRows = rows.filter(({ row }) => isFailedRow(row));
+	const kept = settings.failedRows === 'main' ? rows : rows.filter(({ row }) => !isFailedRow(row));
+	const limited = settings.rowLimit > 0 ? kept.slice(0, settings.rowLimit) : kept;
+	const failed =
+		settings.failedRows === 'separate' ? failedRows.map(({ row, pairedItem: item }) => ({ json: row, pairedItem: item })) : [];
+
+	if (settings.mode === 'rows') {
+		const main = limited.map(({ row, pairedItem: item }) => ({ json: row, pairedItem: item }));
+		return { main, failed, failedCount: failedRows.length };
+	}
+	const plainRows = limited.map(({ row }) => row);
+	if (settings.mode === 'allRows') {
+		const main = [{ json: { ...summary(snapshotIds, plainRows.length), rows: plainRows }, pairedItem }];
+		return { main, failed, failedCount: failedRows.length };
+	}
+	const { mimeType, serialize } = FILE_TYPES[settings.fileFormat];
+	const fileName = `${snapshotIds.join('_') || 'dataset'}.${settings.fileFormat}`;
+	const binary = await ctx.helpers.prepareBinaryData(Buffer.from(serialize(plainRows)), fileName, mimeType);
+	const main = [
+		{
+			json: { ...summary(snapshotIds, plainRows.length), format: settings.fileFormat },
+			binary: { [settings.binaryPropertyName]: binary },
+			pairedItem,
+		},
+	];
+	return { main, failed, failedCount: failedRows.length };
+}
