@@ -6,8 +6,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { operations, router } from './actions/router';
-import { operationField } from './descriptions/operation';
+import { resources, router } from './actions/router';
+import { resourceFields } from './descriptions/resource';
 import { searchCollectors } from './methods/listSearch';
 
 /**
@@ -15,7 +15,8 @@ import { searchCollectors } from './methods/listSearch';
  * there (the default of Trigger and Wait). n8n evaluates this in the editor, so it must be
  * self-contained.
  */
-function configuredOutputs(parameters: { operation?: string; options?: { failedRows?: string } }) {
+function configuredOutputs(parameters: { resource?: string; operation?: string; options?: { failedRows?: string } }) {
+	if ((parameters.resource ?? 'collection') !== 'collection') return [{ type: 'main' }];
 	const operation = parameters.operation ?? 'triggerAndWait';
 	const fallback = operation === 'triggerAndWait' ? 'separate' : 'main';
 	const separate =
@@ -35,7 +36,7 @@ export class BrightDataScraperStudio implements INodeType {
 		icon: { light: 'file:../../icons/brightdata.svg', dark: 'file:../../icons/brightdata.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Run Bright Data Scraper Studio collectors and get the scraped rows',
 		defaults: { name: 'Bright Data Scraper Studio' },
 		usableAsTool: true,
@@ -43,10 +44,8 @@ export class BrightDataScraperStudio implements INodeType {
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		credentials: [{ name: 'brightDataScraperStudioApi', required: true }],
 		properties: [
-			operationField,
-			...operations.trigger.description,
-			...operations.getDataset.description,
-			...operations.triggerAndWait.description,
+			...resourceFields,
+			...Object.values(resources).flatMap((operations) => Object.values(operations).flatMap(({ description }) => description)),
 		],
 	};
 

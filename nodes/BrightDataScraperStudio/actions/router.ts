@@ -1,15 +1,32 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import * as getDataset from './getDataset.operation';
-import * as trigger from './trigger.operation';
-import * as triggerAndWait from './triggerAndWait.operation';
+import * as crawl from './collection/crawl.operation';
+import * as getDataset from './collection/getDataset.operation';
+import * as runRealtime from './collection/runRealtime.operation';
+import * as trigger from './collection/trigger.operation';
+import * as triggerAndWait from './collection/triggerAndWait.operation';
+import * as cancel from './job/cancel.operation';
+import * as get from './job/get.operation';
+import * as getErrors from './job/getErrors.operation';
+import * as getMany from './job/getMany.operation';
+import * as rerun from './job/rerun.operation';
 
-export const operations = { getDataset, trigger, triggerAndWait };
+export const resources = {
+	collection: { trigger, triggerAndWait, getDataset, runRealtime, crawl },
+	job: { get, getMany, cancel, rerun, getErrors },
+};
 
-export type Operation = keyof typeof operations;
+type Resource = keyof typeof resources;
+
+interface Operation {
+	execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
+}
 
 /** Runs the chosen operation; each operation handles all incoming items at once. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const operation = this.getNodeParameter('operation', 0) as Operation;
-	return await operations[operation].execute.call(this);
+	const resource = this.getNodeParameter('resource', 0, 'collection') as Resource;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const handler = (resources[resource] as Record<string, Operation | undefined>)[operation];
+	if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not known`);
+	return await handler.execute.call(this);
 }

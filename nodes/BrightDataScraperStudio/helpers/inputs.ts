@@ -97,3 +97,16 @@ export function readInputs(ctx: IExecuteFunctions, itemIndex: number): IDataObje
 	}
 	return inputs as IDataObject[];
 }
+
+/** A snapshot (job) ID parameter, trimmed and required. */
+export function readSnapshotId(ctx: IExecuteFunctions, itemIndex: number, name = 'snapshotId'): string {
+	const raw = ctx.getNodeParameter(name, itemIndex, '');
+	const snapshotId = typeof raw === 'string' ? raw.trim() : '';
+	if (!snapshotId) {
+		throw new NodeOperationError(ctx.getNode(), 'No snapshot ID given', {
+			itemIndex,
+			description: 'Use the snapshot_id that the Trigger operation returned, e.g. {{ $json.snapshot_id }}.',
+		});
+	}
+	return snapshotId;
+}

@@ -19,3 +19,22 @@ export function errorItems(ctx: IExecuteFunctions, error: Error, itemIndices: nu
 export const itemsOf = (inputs: Array<{ itemIndex: number }>): number[] => [
 	...new Set(inputs.map(({ itemIndex }) => itemIndex)),
 ];
+
+/**
+ * Runs `work` for every incoming item in turn and concatenates what it returns; a failing item
+ * becomes error items with "Continue On Fail", else stops the node.
+ */
+export async function forEachItem(
+	ctx: IExecuteFunctions,
+	work: (itemIndex: number) => Promise<INodeExecutionData[]>,
+): Promise<INodeExecutionData[]> {
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < ctx.getInputData().length; itemIndex++) {
+		try {
+			output.push(...(await work(itemIndex)));
+		} catch (error) {
+			output.push(...errorItems(ctx, error as Error, [itemIndex]));
+		}
+	}
+	return output;
+}

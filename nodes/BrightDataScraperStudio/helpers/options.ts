@@ -119,3 +119,25 @@ export function readOutputSettings(ctx: IExecuteFunctions, itemIndex: number, fa
 		),
 	};
 }
+
+export interface RealtimeOptions {
+	concurrency: number;
+	timeoutSeconds: number;
+	crawlTimeoutSeconds: number;
+	query: IDataObject;
+	onPageLimit: 'output' | 'batch';
+}
+
+/** Options of Run Real-time and Crawl, read once: they apply to all inputs together. */
+export function readRealtimeOptions(ctx: IExecuteFunctions): RealtimeOptions {
+	const options = readOptions(ctx, 0);
+	return {
+		concurrency: Math.floor(numberOption(ctx, 0, options, { name: 'concurrency', label: 'Concurrency', fallback: 5, min: 1, max: 50 })),
+		timeoutSeconds: numberOption(ctx, 0, options, { name: 'timeout', label: 'Timeout', fallback: 180, min: 1, max: 3600 }),
+		crawlTimeoutSeconds: Math.floor(
+			numberOption(ctx, 0, options, { name: 'crawlTimeout', label: 'Crawl Timeout', fallback: 50, min: 25, max: 50 }),
+		),
+		query: options.useDevVersion === true ? { version: 'dev' } : {},
+		onPageLimit: options.onPageLimit === 'batch' ? 'batch' : 'output',
+	};
+}

@@ -1,24 +1,34 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { apiRequest } from '../transport';
+import { apiRequest, parseJsonBody } from '../transport';
 
-interface CollectorSummary {
-	id?: unknown;
-	name?: unknown;
+const PAGE_SIZE = 100;
+
+interface CollectorsPage {
+	total?: unknown;
+	data?: Array<{ id?: unknown; name?: unknown }>;
 }
 
-/** The account's collectors for the Collector picker, filtered by Bright Data's `search`. */
-export async function searchCollectors(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+/** The account's collectors for the Collector picker, a page at a time, filtered by Bright Data's `search`. */
+export async function searchCollectors(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const offset = Number(paginationToken ?? 0) || 0;
 	const response = await apiRequest.call(this, {
 		method: 'GET',
 		path: '/dca/collectors_list',
-		qs: filter ? { search: filter } : {},
+		qs: { ...(filter ? { search: filter } : {}), offset, limit: PAGE_SIZE },
 		retry: 'idempotent',
 		subject: {},
 	});
-	const { data } = JSON.parse(response.body) as { data?: CollectorSummary[] };
-	const results = (Array.isArray(data) ? data : [])
+	const page = parseJsonBody<CollectorsPage>(this, response, {});
+	const data = Array.isArray(page.data) ? page.data : [];
+	const results = data
 		.filter((collector): collector is { id: string; name?: unknown } => typeof collector.id === 'string')
 		.map(({ id, name }) => ({ name: typeof name === 'string' && name ? `${name} (${id})` : id, value: id }));
-	return { results };
+	const next = offset + data.length;
+	const more = data.length > 0 && typeof page.total === 'number' && next < page.total;
+	return { results, paginationToken: more ? String(next) : undefined };
 }

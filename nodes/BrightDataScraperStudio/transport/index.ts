@@ -1,5 +1,7 @@
 import {
+	NodeApiError,
 	NodeOperationError,
+	type JsonObject,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
@@ -149,6 +151,19 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 		throw mapApiError(this.getNode(), { statusCode, body }, request.subject, {
 			attempts: attempt,
 			secrets: [String(credentials.apiToken ?? ''), ...(request.secrets ?? [])],
+		});
+	}
+}
+
+/** A JSON answer body; one that is not JSON becomes an error that names what was asked. */
+export function parseJsonBody<T>(ctx: RequestContext, response: ApiResponse, subject: RequestSubject): T {
+	try {
+		return JSON.parse(response.body) as T;
+	} catch {
+		throw new NodeApiError(ctx.getNode(), { statusCode: response.statusCode } as JsonObject, {
+			message: 'Bright Data sent an answer that is not JSON',
+			description: `It started with "${response.body.slice(0, 80)}". Try again; if it persists, Bright Data may have changed this endpoint.`,
+			itemIndex: subject.itemIndex,
 		});
 	}
 }

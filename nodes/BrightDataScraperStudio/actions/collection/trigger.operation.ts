@@ -5,13 +5,13 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { collectorLocator } from '../descriptions/collector';
-import { deliveryField } from '../descriptions/delivery';
-import { inputFields } from '../descriptions/inputs';
-import { triggerOptions } from '../descriptions/options';
-import { errorItems, itemsOf } from '../helpers/items';
-import { mentionStartedJobs, planJobsFromItems, triggerJob } from '../helpers/jobs';
-import type { TriggeredJob } from '../helpers/types';
+import { collectorLocator } from '../../descriptions/collector';
+import { deliveryField } from '../../descriptions/delivery';
+import { inputFields } from '../../descriptions/inputs';
+import { triggerOptions } from '../../descriptions/options';
+import { errorItems, itemsOf } from '../../helpers/items';
+import { mentionStartedJobs, planJobsFromItems, triggerJob } from '../../helpers/jobs';
+import type { TriggeredJob } from '../../helpers/types';
 
 const properties: INodeProperties[] = [
 	collectorLocator,
@@ -27,7 +27,7 @@ const properties: INodeProperties[] = [
 	deliveryField,
 ];
 
-export const description = updateDisplayOptions({ show: { operation: ['trigger'] } }, properties);
+export const description = updateDisplayOptions({ show: { resource: ['collection'], operation: ['trigger'] } }, properties);
 
 /** The item that stands for a started job: its snapshot ID is what Get Dataset needs. */
 export function jobItem(job: TriggeredJob): INodeExecutionData {

@@ -6,20 +6,20 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { collectorLocator } from '../descriptions/collector';
-import { deliveryField } from '../descriptions/delivery';
-import { inputFields } from '../descriptions/inputs';
-import { triggerOptions, waitOptions } from '../descriptions/options';
-import { outputFields, rowOptions } from '../descriptions/output';
-import { errorItems, itemsOf } from '../helpers/items';
-import { cancelJob, cancelJobsAfterStop, mentionStartedJobs, planJobsFromItems, triggerJob } from '../helpers/jobs';
-import { readOutputSettings, readWaitOptions, type OutputSettings, type WaitOptions } from '../helpers/options';
-import { pairRows, type PairedRow } from '../helpers/pairing';
-import { pollUntilReady, type PollResult } from '../helpers/polling';
-import { shapeOutput } from '../helpers/output';
-import { elapsedSeconds, now, secondsToMs } from '../helpers/timing';
-import type { JobPlan, TriggeredJob } from '../helpers/types';
-import { cancelSignal } from '../transport';
+import { collectorLocator } from '../../descriptions/collector';
+import { deliveryField } from '../../descriptions/delivery';
+import { inputFields } from '../../descriptions/inputs';
+import { triggerOptions, waitOptions } from '../../descriptions/options';
+import { outputFields, rowOptions } from '../../descriptions/output';
+import { errorItems, itemsOf } from '../../helpers/items';
+import { cancelJob, cancelJobsAfterStop, mentionStartedJobs, planJobsFromItems, triggerJob } from '../../helpers/jobs';
+import { readOutputSettings, readWaitOptions, type OutputSettings, type WaitOptions } from '../../helpers/options';
+import { pairRows, type PairedRow } from '../../helpers/pairing';
+import { pollUntilReady, type PollResult } from '../../helpers/polling';
+import { shapeOutput } from '../../helpers/output';
+import { elapsedSeconds, now, secondsToMs } from '../../helpers/timing';
+import type { JobPlan, TriggeredJob } from '../../helpers/types';
+import { cancelSignal } from '../../transport';
 
 const byName = (a: INodeProperties, b: INodeProperties) => a.displayName.localeCompare(b.displayName);
 
@@ -38,7 +38,7 @@ const properties: INodeProperties[] = [
 	deliveryField,
 ];
 
-export const description = updateDisplayOptions({ show: { operation: ['triggerAndWait'] } }, properties);
+export const description = updateDisplayOptions({ show: { resource: ['collection'], operation: ['triggerAndWait'] } }, properties);
 
 /** Starts every planned job; a job that cannot start becomes error items (or the error). */
 async function startJobs(ctx: IExecuteFunctions, jobs: JobPlan[], output: INodeExecutionData[]): Promise<TriggeredJob[]> {

@@ -1,0 +1,42 @@
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+
+import { collectorLocator } from '../../descriptions/collector';
+import { inputFields } from '../../descriptions/inputs';
+import { crawlOptions } from '../../descriptions/realtime';
+import { errorItems } from '../../helpers/items';
+import { readRealtimeOptions, type RealtimeOptions } from '../../helpers/options';
+import { runPerInput } from '../../helpers/perInput';
+import { crawl, waitForRealtimeResult } from '../../helpers/realtime';
+import { now, secondsToMs } from '../../helpers/timing';
+
+const properties: INodeProperties[] = [
+	collectorLocator,
+	...inputFields,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: crawlOptions,
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['collection'], operation: ['crawl'] } }, properties);
+
+/** A synchronous crawl per input; one that outlasts its timeout is followed through get_result. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	let options: RealtimeOptions;
+	try {
+		options = readRealtimeOptions(this);
+	} catch (error) {
+		return [errorItems(this, error as Error, this.getInputData().map((_, item) => item))];
+	}
+	const output = await runPerInput(this, options.concurrency, async ({ collector, input, itemIndex }) => {
+		const deadline = now() + secondsToMs(options.timeoutSeconds);
+		const answer = await crawl(this, collector, input, { timeoutSeconds: options.crawlTimeoutSeconds, query: options.query }, itemIndex);
+		if (answer.kind === 'rows') return answer.rows;
+		return await waitForRealtimeResult(this, answer.responseId, { deadline, timeoutSeconds: options.timeoutSeconds, itemIndex });
+	});
+	return [output];
+}

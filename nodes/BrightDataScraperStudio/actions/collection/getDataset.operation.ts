@@ -1,0 +1,58 @@
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { outputFields, rowOptions } from '../../descriptions/output';
+import { snapshotIdField } from '../../descriptions/snapshot';
+import { readSnapshotId } from '../../helpers/inputs';
+import { forEachItem } from '../../helpers/items';
+import { readOutputSettings } from '../../helpers/options';
+import { shapeOutput } from '../../helpers/output';
+import { fetchDataset } from '../../helpers/polling';
+
+const properties: INodeProperties[] = [
+	snapshotIdField,
+	...outputFields,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: rowOptions('main'),
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['collection'], operation: ['getDataset'] } }, properties);
+
+/** For each item: the snapshot's rows when ready, else one item with its status. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const failed: INodeExecutionData[] = [];
+	const emptySnapshots: string[] = [];
+	const separateFailed = this.getNodeParameter('options.failedRows', 0, 'main') === 'separate';
+	const main = await forEachItem(this, async (itemIndex) => {
+		const settings = readOutputSettings(this, itemIndex, 'main');
+		const snapshotId = readSnapshotId(this, itemIndex);
+		const state = await fetchDataset(this, snapshotId, itemIndex);
+		const pairedItem = { item: itemIndex };
+		if (state.kind === 'pending') {
+			return [{ json: { snapshot_id: snapshotId, ready: false, status: state.status, message: state.message ?? null }, pairedItem }];
+		}
+		if (!state.rows.length) emptySnapshots.push(snapshotId);
+		const rows = state.rows.map((row) => ({ row, pairedItem, order: itemIndex }));
+		const shaped = await shapeOutput(this, rows, settings, { snapshotIds: [snapshotId], pairedItem: [pairedItem] });
+		failed.push(...shaped.failed);
+		return shaped.main;
+	});
+	if (emptySnapshots.length) {
+		this.addExecutionHints({
+			message: `Snapshot ${emptySnapshots.join(', ')} has no rows: the job produced none, or the snapshot expired (Bright Data keeps snapshots for 16 days).`,
+			type: 'warning',
+			location: 'outputPane',
+		});
+	}
+	return separateFailed ? [main, failed] : [main];
+}

@@ -1,0 +1,77 @@
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+
+import { collectorLocator } from '../../descriptions/collector';
+import { inputFields } from '../../descriptions/inputs';
+import { realtimeOptions } from '../../descriptions/realtime';
+import { errorItems } from '../../helpers/items';
+import { planJobs, triggerJob } from '../../helpers/jobs';
+import { readRealtimeOptions, type RealtimeOptions } from '../../helpers/options';
+import { runPerInput, type InputRequest } from '../../helpers/perInput';
+import { pollUntilReady } from '../../helpers/polling';
+import { PAGE_LIMIT_ERROR, triggerRealtime, waitForRealtimeResult } from '../../helpers/realtime';
+import { now, secondsToMs } from '../../helpers/timing';
+import type { Row } from '../../helpers/types';
+
+const properties: INodeProperties[] = [
+	collectorLocator,
+	...inputFields,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: realtimeOptions,
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['collection'], operation: ['runRealtime'] } }, properties);
+
+/** Runs an input that hit the real-time page limit as a one-input batch job instead. */
+async function runAsBatch(ctx: IExecuteFunctions, request: InputRequest, deadline: number): Promise<Row[]> {
+	const [plan] = planJobs([
+		{ collector: request.collector, query: { queue_next: 1 }, inputs: [request], inputsPerJob: 1, secrets: [] },
+	]);
+	const job = await triggerJob(ctx, plan);
+	const result = await pollUntilReady(ctx, job.snapshotId, { intervalSeconds: 10, deadline, itemIndex: request.itemIndex });
+	if (result.kind === 'ready') return result.rows;
+	throw new NodeOperationError(ctx.getNode(), `Snapshot "${job.snapshotId}" was not ready in time (status: ${result.status})`, {
+		itemIndex: request.itemIndex,
+		description: `The input exceeded the real-time page limit and ran as a batch job. Collect its rows later with Get Dataset and snapshot ID ${job.snapshotId}.`,
+	});
+}
+
+async function runOne(ctx: IExecuteFunctions, request: InputRequest, options: RealtimeOptions): Promise<Row[]> {
+	const deadline = now() + secondsToMs(options.timeoutSeconds);
+	const responseId = await triggerRealtime(ctx, request.collector, request.input, options.query, request.itemIndex);
+	const rows = await waitForRealtimeResult(ctx, responseId, {
+		deadline,
+		timeoutSeconds: options.timeoutSeconds,
+		itemIndex: request.itemIndex,
+	});
+	const overLimit = rows.some((row) => PAGE_LIMIT_ERROR.test(String(row.error ?? '')));
+	return overLimit && options.onPageLimit === 'batch' ? await runAsBatch(ctx, request, deadline) : rows;
+}
+
+/** One real-time job per input, several at a time; one item per result row. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	let options: RealtimeOptions;
+	try {
+		options = readRealtimeOptions(this);
+	} catch (error) {
+		return [errorItems(this, error as Error, this.getInputData().map((_, item) => item))];
+	}
+	const output = await runPerInput(this, options.concurrency, async (request) => await runOne(this, request, options));
+	const overLimit = output.filter(({ json }) => PAGE_LIMIT_ERROR.test(String(json.error ?? ''))).length;
+	if (overLimit) {
+		this.addExecutionHints({
+			message: `${overLimit} input(s) exceeded the real-time limit of 51 pages. Set On Page Limit to "Run the Input as a Batch Job", or use Trigger and Wait.`,
+			type: 'warning',
+			location: 'outputPane',
+		});
+	}
+	return [output];
+}

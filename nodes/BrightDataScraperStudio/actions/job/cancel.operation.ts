@@ -1,0 +1,18 @@
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+import { snapshotIdField } from '../../descriptions/snapshot';
+import { readSnapshotId } from '../../helpers/inputs';
+import { forEachItem } from '../../helpers/items';
+import { cancelJob } from '../../helpers/jobs';
+
+export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['cancel'] } }, [snapshotIdField]);
+
+/** POST /dca/jobs/{id}/cancel. Bright Data refuses to cancel a finished job. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const output = await forEachItem(this, async (itemIndex) => {
+		const snapshotId = readSnapshotId(this, itemIndex);
+		await cancelJob(this, snapshotId, itemIndex);
+		return [{ json: { snapshot_id: snapshotId, canceled: true }, pairedItem: { item: itemIndex } }];
+	});
+	return [output];
+}

@@ -1,0 +1,108 @@
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { collectorLocator } from '../../descriptions/collector';
+import { readCollector } from '../../helpers/inputs';
+import { forEachItem } from '../../helpers/items';
+import { apiRequest, parseJsonBody } from '../../transport';
+
+/** The API's largest page. */
+const PAGE_SIZE = 500;
+
+const properties: INodeProperties[] = [
+	collectorLocator,
+	{
+		displayName: 'From Date',
+		name: 'fromDate',
+		type: 'dateTime',
+		default: '={{ $today.minus({ days: 7 }) }}',
+		required: true,
+		description: 'The first day of the jobs to list, e.g. 2026-11-01. Default: a week ago.',
+	},
+	{
+		displayName: 'To Date',
+		name: 'toDate',
+		type: 'dateTime',
+		default: '={{ $today }}',
+		required: true,
+		description: 'The last day of the jobs to list. Default: today.',
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		default: 50,
+		typeOptions: { minValue: 1 },
+		displayOptions: { show: { returnAll: [false] } },
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Oldest First',
+		name: 'oldestFirst',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to list the oldest jobs first instead of the newest',
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['getMany'] } }, properties);
+
+/** A date parameter as the API wants it: YYYY-MM-DD. */
+function readDate(ctx: IExecuteFunctions, name: string, label: string, itemIndex: number): string {
+	const raw = ctx.getNodeParameter(name, itemIndex, '') as unknown;
+	const text = raw && typeof raw === 'object' && 'toISO' in raw ? String((raw as { toISO: () => string }).toISO()) : String(raw ?? '');
+	const day = text.trim().slice(0, 10);
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day))) {
+		throw new NodeOperationError(ctx.getNode(), `${label} "${text}" is not a date`, {
+			itemIndex,
+			description: 'Use a date like 2026-11-01, or an expression such as {{ $today.minus({ days: 7 }) }}.',
+		});
+	}
+	return day;
+}
+
+/** GET /dca/collector/jobs, paging with offset and limit until the limit or the end. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const output = await forEachItem(this, async (itemIndex) => {
+		const collector = readCollector(this, itemIndex);
+		const query: IDataObject = {
+			collector,
+			from_date: readDate(this, 'fromDate', 'From Date', itemIndex),
+			to_date: readDate(this, 'toDate', 'To Date', itemIndex),
+			sort_asc: this.getNodeParameter('oldestFirst', itemIndex, false) ? 1 : -1,
+		};
+		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+		const wanted = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+		const jobs: IDataObject[] = [];
+		for (let offset = 0; jobs.length < wanted; ) {
+			const limit = Math.min(PAGE_SIZE, wanted - jobs.length);
+			const response = await apiRequest.call(this, {
+				method: 'GET',
+				path: '/dca/collector/jobs',
+				qs: { ...query, offset, limit },
+				retry: 'idempotent',
+				subject: { collector, itemIndex },
+			});
+			const page = parseJsonBody<{ data?: IDataObject[]; total?: number }>(this, response, { collector, itemIndex });
+			const data = Array.isArray(page.data) ? page.data : [];
+			jobs.push(...data);
+			offset += data.length;
+			if (!data.length || (typeof page.total === 'number' && offset >= page.total)) break;
+		}
+		return jobs.slice(0, wanted).map((job) => ({ json: { collector, ...job }, pairedItem: { item: itemIndex } }));
+	});
+	return [output];
+}

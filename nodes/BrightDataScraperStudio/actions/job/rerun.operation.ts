@@ -1,0 +1,57 @@
+import {
+	NodeApiError,
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { snapshotIdField } from '../../descriptions/snapshot';
+import { readSnapshotId } from '../../helpers/inputs';
+import { forEachItem } from '../../helpers/items';
+import { apiRequest, parseJsonBody } from '../../transport';
+import { apiMessage } from '../../transport/errors';
+
+const properties: INodeProperties[] = [
+	snapshotIdField,
+	{
+		displayName: 'Failed Inputs Only',
+		name: 'failedOnly',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to rerun only the inputs that failed, instead of all of them',
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['rerun'] } }, properties);
+
+/** POST /dca/jobs/{id}/rerun: starts a new, billed job; outputs its snapshot ID. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const output = await forEachItem(this, async (itemIndex) => {
+		const snapshotId = readSnapshotId(this, itemIndex);
+		const failedOnly = this.getNodeParameter('failedOnly', itemIndex, false) as boolean;
+		const response = await apiRequest.call(this, {
+			method: 'POST',
+			path: `/dca/jobs/${encodeURIComponent(snapshotId)}/rerun`,
+			...(failedOnly ? { body: { failed_only: 1 } } : {}),
+			retry: 'neverResend',
+			subject: { snapshotId, itemIndex },
+		});
+		const { collection_id: newId, start_eta: startEta } = parseJsonBody<{ collection_id?: unknown; start_eta?: unknown }>(
+			this,
+			response,
+			{ snapshotId, itemIndex },
+		);
+		if (typeof newId !== 'string' || !newId) {
+			throw new NodeApiError(this.getNode(), { body: apiMessage(response.body) } as JsonObject, {
+				message: `Bright Data accepted the rerun of "${snapshotId}" but sent no collection_id`,
+				description: 'Look for the new job in the Bright Data control panel before running again.',
+				itemIndex,
+			});
+		}
+		const json = { snapshot_id: newId, collection_id: newId, rerun_of: snapshotId, failed_only: failedOnly };
+		return [{ json: typeof startEta === 'string' ? { ...json, start_eta: startEta } : json, pairedItem: { item: itemIndex } }];
+	});
+	return [output];
+}

@@ -1,0 +1,50 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { readCollector, readInputs } from './inputs';
+import { errorItems } from './items';
+import { mapWithConcurrency } from './pool';
+import type { Row } from './types';
+
+export interface InputRequest {
+	itemIndex: number;
+	collector: string;
+	input: IDataObject;
+}
+
+/**
+ * For operations that run one job per input (real-time, crawl): reads every item first, then
+ * runs the inputs with bounded concurrency. Rows link to their incoming item. With "Continue
+ * On Fail" a failed input becomes an error item; otherwise the first failure is thrown once all
+ * running inputs have finished, so no paid result is dropped mid-flight.
+ */
+export async function runPerInput(
+	ctx: IExecuteFunctions,
+	concurrency: number,
+	run: (request: InputRequest) => Promise<Row[]>,
+): Promise<INodeExecutionData[]> {
+	const requests: InputRequest[] = [];
+	const output: INodeExecutionData[] = [];
+	ctx.getInputData().forEach((_, itemIndex) => {
+		try {
+			const collector = readCollector(ctx, itemIndex);
+			for (const input of readInputs(ctx, itemIndex)) requests.push({ itemIndex, collector, input });
+		} catch (error) {
+			output.push(...errorItems(ctx, error as Error, [itemIndex]));
+		}
+	});
+
+	type Outcome = { rows: Row[]; error?: undefined } | { rows?: undefined; error: Error };
+	const outcomes = await mapWithConcurrency(requests.length, concurrency, async (index): Promise<Outcome> => {
+		try {
+			return { rows: await run(requests[index]) };
+		} catch (error) {
+			return { error: error as Error };
+		}
+	});
+	outcomes.forEach((outcome, index) => {
+		const item = requests[index].itemIndex;
+		if (outcome.error) output.push(...errorItems(ctx, outcome.error, [item]));
+		else output.push(...outcome.rows.map((row) => ({ json: row, pairedItem: { item } })));
+	});
+	return output;
+}

@@ -1,0 +1,123 @@
+import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
+
+import { apiRequest, cancelSignal, throwIfCancelled, type ApiResponse } from '../transport';
+import { apiMessage } from '../transport/errors';
+import { MIN_POLL_GAP_SECONDS } from './polling';
+import { now, secondsToMs, sleepUnlessCancelled } from './timing';
+import type { Row } from './types';
+
+/** Bright Data holds a get_result request up to this long (it accepts 25 to 50 s). */
+const LONG_POLL_SECONDS = 50;
+const MIN_LONG_POLL_SECONDS = 25;
+/** The HTTP timeout must outlast the long-poll. */
+const LONG_POLL_REQUEST_TIMEOUT_MS = 70_000;
+
+export const PAGE_LIMIT_ERROR = /exceeded realtime job limit/i;
+
+/** A real-time result, or undefined while pending: 202, an empty or null body, or {"pending": true}. */
+export function readRealtimeResult({ statusCode, body }: Pick<ApiResponse, 'statusCode' | 'body'>): Row[] | undefined {
+	const text = body.trim();
+	if (statusCode === 202 || !text) return undefined;
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+	if (parsed === null) return undefined;
+	if (Array.isArray(parsed)) return parsed.filter((row): row is Row => typeof row === 'object' && row !== null);
+	if (typeof parsed !== 'object' || (parsed as IDataObject).pending === true) return undefined;
+	// Older collectors answer one object instead of an array.
+	return [parsed as Row];
+}
+
+function responseIdOf(ctx: IExecuteFunctions, response: ApiResponse, what: string, itemIndex: number): string {
+	let answer: { response_id?: unknown } = {};
+	try {
+		answer = JSON.parse(response.body) as typeof answer;
+	} catch {
+		// Reported below.
+	}
+	if (typeof answer?.response_id === 'string' && answer.response_id) return answer.response_id;
+	throw new NodeApiError(ctx.getNode(), { body: apiMessage(response.body) } as JsonObject, {
+		message: `Bright Data accepted the ${what} but sent no response_id`,
+		description: `It was not sent again, so no second job is billed. Bright Data said: ${apiMessage(response.body)}`,
+		itemIndex,
+	});
+}
+
+/** POST /dca/trigger_immediate with one input; any 2xx with a response_id counts (200 and 202 are both documented). */
+export async function triggerRealtime(
+	ctx: IExecuteFunctions,
+	collector: string,
+	input: IDataObject,
+	query: IDataObject,
+	itemIndex: number,
+): Promise<string> {
+	const response = await apiRequest.call(ctx, {
+		method: 'POST',
+		path: '/dca/trigger_immediate',
+		qs: { collector, ...query },
+		body: input,
+		retry: 'neverResend',
+		subject: { collector, itemIndex },
+	});
+	return responseIdOf(ctx, response, 'real-time job', itemIndex);
+}
+
+export type CrawlAnswer = { kind: 'rows'; rows: Row[] } | { kind: 'continue'; responseId: string };
+
+/** POST /dca/crawl: rows at once, or a response ID to follow when the crawl outlasts its timeout (202). */
+export async function crawl(
+	ctx: IExecuteFunctions,
+	collector: string,
+	input: IDataObject,
+	{ timeoutSeconds, query }: { timeoutSeconds: number; query: IDataObject },
+	itemIndex: number,
+): Promise<CrawlAnswer> {
+	const response = await apiRequest.call(ctx, {
+		method: 'POST',
+		path: '/dca/crawl',
+		qs: { collector, timeout: `${timeoutSeconds}s`, ...query },
+		body: input,
+		retry: 'neverResend',
+		subject: { collector, itemIndex },
+		timeoutMs: secondsToMs(timeoutSeconds) + LONG_POLL_REQUEST_TIMEOUT_MS,
+	});
+	if (response.statusCode === 202) return { kind: 'continue', responseId: responseIdOf(ctx, response, 'crawl', itemIndex) };
+	return { kind: 'rows', rows: readRealtimeResult(response) ?? [] };
+}
+
+/** Long-polls GET /dca/get_result until the rows are there or the deadline passes. */
+export async function waitForRealtimeResult(
+	ctx: IExecuteFunctions,
+	responseId: string,
+	{ deadline, timeoutSeconds, itemIndex }: { deadline: number; timeoutSeconds: number; itemIndex: number },
+): Promise<Row[]> {
+	const signal = cancelSignal(ctx);
+	for (;;) {
+		const startedAt = now();
+		const leftSeconds = Math.ceil((deadline - startedAt) / secondsToMs(1));
+		const longPoll = Math.max(MIN_LONG_POLL_SECONDS, Math.min(LONG_POLL_SECONDS, leftSeconds));
+		const response = await apiRequest.call(ctx, {
+			method: 'GET',
+			path: '/dca/get_result',
+			qs: { response_id: responseId, timeout: `${longPoll}s` },
+			retry: 'idempotent',
+			subject: { snapshotId: responseId, itemIndex },
+			timeoutMs: LONG_POLL_REQUEST_TIMEOUT_MS,
+		});
+		const rows = readRealtimeResult(response);
+		if (rows) return rows;
+		if (now() >= deadline) {
+			throw new NodeOperationError(ctx.getNode(), `Real-time result "${responseId}" was not ready after ${timeoutSeconds} s`, {
+				itemIndex,
+				description: `Bright Data keeps it for 7 days. Raise the Timeout option, or fetch it later from /dca/get_result?response_id=${responseId}.`,
+			});
+		}
+		// A server that answers at once instead of holding the request is still asked at most once a second.
+		const gap = secondsToMs(MIN_POLL_GAP_SECONDS) - (now() - startedAt);
+		if (gap > 0) await sleepUnlessCancelled(Math.min(gap, deadline - now()), signal);
+		throwIfCancelled(ctx);
+	}
+}
