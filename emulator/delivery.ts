@@ -1,0 +1,120 @@
+/**
+ * Push delivery when a job ends: first `deliver` (rows to a webhook), then `notify` (a small
+ * completion signal). Bright Data does not document either request, so the shapes are minimal
+ * (see README). Only loopback endpoints are called; every attempt is recorded, none can throw.
+ */
+import { request } from 'node:http';
+import { gzipSync } from 'node:zlib';
+
+import type { JsonObject, JsonValue, Row } from './types';
+
+export interface DeliveryRecord {
+	kind: 'notify' | 'deliver';
+	snapshotId: string;
+	/** Endpoint as given (or the e-mail type when not a webhook). */
+	endpoint: string;
+	/** sent = endpoint answered (any status); refused = not loopback; failed = network error; skipped = not a webhook. */
+	outcome: 'sent' | 'refused' | 'failed' | 'skipped';
+	status?: number;
+	error?: string;
+	/** Real wall-clock time, ISO. */
+	time: string;
+}
+
+export interface EndedJob {
+	id: string;
+	status: string;
+	notify?: JsonObject;
+	deliver?: JsonObject;
+	rows: Row[];
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+const WEBHOOK_TIMEOUT_MS = 5000;
+
+export class Deliveries {
+	readonly records: DeliveryRecord[] = [];
+	private readonly inFlight = new Set<Promise<void>>();
+
+	/** `closing` aborts webhook calls still in flight when the emulator closes. */
+	constructor(private readonly closing: AbortSignal) {}
+
+	/** Starts deliver-then-notify in the background. */
+	jobEnded(job: EndedJob): void {
+		if (!job.notify && !job.deliver) return;
+		const run = this.deliverThenNotify(job).finally(() => this.inFlight.delete(run));
+		this.inFlight.add(run);
+	}
+
+	/** Resolves once every delivery started so far is over (for tests). */
+	async settled(): Promise<void> {
+		while (this.inFlight.size) await Promise.all([...this.inFlight]);
+	}
+
+	private async deliverThenNotify(job: EndedJob): Promise<void> {
+		if (job.deliver) {
+			const body = gzipSync(JSON.stringify(job.rows));
+			await this.post('deliver', job.id, job.deliver, body, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+		}
+		if (job.notify) {
+			const body = JSON.stringify({ collection_id: job.id, snapshot_id: job.id, status: job.status });
+			await this.post('notify', job.id, job.notify, Buffer.from(body), { 'Content-Type': 'application/json' });
+		}
+	}
+
+	private async post(
+		kind: DeliveryRecord['kind'],
+		snapshotId: string,
+		target: JsonObject,
+		body: Buffer,
+		headers: Record<string, string>,
+	): Promise<void> {
+		const endpoint = typeof target.endpoint === 'string' ? target.endpoint : '';
+		const record = (outcome: DeliveryRecord['outcome'], extra: Partial<DeliveryRecord> = {}): void => {
+			this.records.push({ kind, snapshotId, endpoint: endpoint || String(target.type), outcome, time: new Date().toISOString(), ...extra });
+		};
+		if (target.type !== 'webhook') return record('skipped', { error: `delivery type ${describe(target.type)} is not emulated` });
+		const url = parseUrl(endpoint);
+		if (!url || url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname)) {
+			return record('refused', { error: 'only http://127.0.0.1 / localhost endpoints are called by the emulator' });
+		}
+		try {
+			record('sent', { status: await postBuffer(url, body, headers, this.closing) });
+		} catch (error) {
+			record('failed', { error: error instanceof Error ? error.message : String(error) });
+		}
+	}
+}
+
+function describe(value: JsonValue | undefined): string {
+	return value === undefined ? '(none)' : JSON.stringify(value);
+}
+
+function parseUrl(text: string): URL | undefined {
+	try {
+		return new URL(text);
+	} catch {
+		return undefined;
+	}
+}
+
+/** POSTs once on a fresh connection (agent: false), so no pooled socket outlives the emulator. */
+function postBuffer(url: URL, body: Buffer, headers: Record<string, string>, signal: AbortSignal): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const options = {
+			method: 'POST',
+			headers: { ...headers, 'Content-Length': String(body.length) },
+			timeout: WEBHOOK_TIMEOUT_MS,
+			agent: false,
+			signal,
+		};
+		const outgoing = request(url, options, (response) => {
+			response.resume(); // the answer's body is irrelevant; drain it so the socket is freed
+			response.on('end', () => resolve(response.statusCode ?? 0));
+			response.on('error', reject);
+		});
+		outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${WEBHOOK_TIMEOUT_MS} ms`)));
+		outgoing.on('error', reject);
+		outgoing.end(body);
+	});
+}
