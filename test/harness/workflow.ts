@@ -26,7 +26,11 @@ import {
 } from 'n8n-workflow';
 
 import { BrightDataScraperStudioApi } from '../../credentials/BrightDataScraperStudioApi.credentials';
-import { BrightDataScraperStudio } from '../../nodes/BrightDataScraperStudio/BrightDataScraperStudio.node';
+
+// The explicit .ts: outside jest (tsx, for the demo and bench), Node's resolution would pick the
+// codex file BrightDataScraperStudio.node.json before the .ts source.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { BrightDataScraperStudio } = require('../../nodes/BrightDataScraperStudio/BrightDataScraperStudio.node.ts') as typeof import('../../nodes/BrightDataScraperStudio/BrightDataScraperStudio.node');
 
 export const PACKAGE = 'n8n-nodes-brightdata-scraper-studio';
 export const NODE_TYPE = `${PACKAGE}.brightDataScraperStudio`;
@@ -53,9 +57,29 @@ class ItemsSource implements INodeType {
 	}
 }
 
+/** Stands in for n8n-nodes-base's Manual Trigger (not installed here): one empty item. */
+class ManualTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Manual Trigger',
+		name: 'manualTrigger',
+		group: ['trigger'],
+		version: 1,
+		description: 'Starts the workflow',
+		defaults: { name: 'Manual Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+	};
+
+	async execute(): Promise<INodeExecutionData[][]> {
+		return [[{ json: {} }]];
+	}
+}
+
 const nodeTypeInstances: Record<string, INodeType> = {
 	[NODE_TYPE]: new BrightDataScraperStudio(),
 	[SOURCE_TYPE]: new ItemsSource(),
+	'n8n-nodes-base.manualTrigger': new ManualTrigger(),
 };
 
 const nodeTypes: INodeTypes = {
@@ -115,6 +139,8 @@ export interface RunOptions {
 	token?: string;
 	/** Stops the execution this many ms after it starts, like the Stop button. */
 	cancelAfterMs?: number;
+	/** Receives what nodes send to the editor (sendMessageToUI), e.g. progress. */
+	onMessage?: (node: string, messages: unknown[]) => void;
 }
 
 export interface RunResult {
@@ -153,6 +179,9 @@ export async function runWorkflow(definition: WorkflowDefinition, options: RunOp
 		currentNodeParameters: undefined,
 		executionTimeoutTimestamp: undefined,
 		userId: 'test-user',
+		sendDataToUI: (type: string, data: { source?: string; messages?: unknown[] }) => {
+			if (type === 'sendConsoleMessage') options.onMessage?.(data.source ?? '', data.messages ?? []);
+		},
 	} as unknown as IWorkflowExecuteAdditionalData;
 
 	const startNode = definition.nodes.find((node) => !Object.values(definition.connections).some((c) =>

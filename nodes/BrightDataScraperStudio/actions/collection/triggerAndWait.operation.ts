@@ -84,6 +84,12 @@ const timedOutItem = (job: TriggeredJob, status: string, waitedSeconds: number):
 	pairedItem: itemsOf(job.inputs).map((item) => ({ item })),
 });
 
+/** "j_1" or "j_1, j_2, j_3 and 7 more". */
+function describeSnapshots(jobs: TriggeredJob[]): string {
+	const ids = jobs.map(({ snapshotId }) => snapshotId);
+	return ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', ');
+}
+
 function readSettings(ctx: IExecuteFunctions): { wait: WaitOptions; output: OutputSettings } {
 	// One wait covers all jobs, so its options are read once, before any request.
 	return { wait: readWaitOptions(ctx, 0), output: readOutputSettings(ctx, 0, 'separate') };
@@ -136,7 +142,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	if (readyJobs.length) {
 		const failedNote = shaped.failedCount ? ` ${shaped.failedCount} of ${inputs} inputs failed.` : '';
 		this.addExecutionHints({
-			message: `Collected ${rows.length} rows from ${readyJobs.length} snapshot(s) in ${elapsedSeconds(startedAt)} s with ${polls} status checks.${failedNote}`,
+			message: `Collected ${rows.length} rows from snapshot ${describeSnapshots(readyJobs)} in ${elapsedSeconds(startedAt)} s with ${polls} status checks.${failedNote}`,
 			type: shaped.failedCount ? 'warning' : 'info',
 			location: 'outputPane',
 		});
