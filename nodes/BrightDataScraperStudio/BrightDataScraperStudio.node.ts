@@ -4,8 +4,11 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { resumeOnNotification } from './actions/collection/resumeOnNotification';
 import { resources, router } from './actions/router';
 import { resourceFields } from './descriptions/resource';
 import { searchCollectors } from './methods/listSearch';
@@ -29,6 +32,9 @@ function configuredOutputs(parameters: { resource?: string; operation?: string; 
 		: [{ type: 'main' }];
 }
 
+// Its only webhook is a restart webhook: n8n serves it for a waiting execution, nothing is registered
+// at Bright Data, so the trigger-node lifecycle (checkExists/create/delete) does not apply.
+// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete
 export class BrightDataScraperStudio implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Bright Data Scraper Studio',
@@ -43,6 +49,17 @@ export class BrightDataScraperStudio implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		credentials: [{ name: 'brightDataScraperStudioApi', required: true }],
+		// Only for Trigger and Wait's "Resume on Notification": Bright Data's call resumes the waiting execution.
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: '={{ $nodeId }}',
+				restartWebhook: true,
+				isFullPath: true,
+			},
+		],
 		properties: [
 			...resourceFields,
 			...Object.values(resources).flatMap((operations) => Object.values(operations).flatMap(({ description }) => description)),
@@ -53,5 +70,9 @@ export class BrightDataScraperStudio implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeOnNotification.call(this);
 	}
 }

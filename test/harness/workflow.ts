@@ -2,7 +2,7 @@
  * Runs real workflows through n8n-core's WorkflowExecute in this process, with our node and
  * credential loaded: the same engine n8n uses, without a server.
  */
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, WebhookContext, WorkflowExecute } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	NodeHelpers,
@@ -36,6 +36,8 @@ export const PACKAGE = 'n8n-nodes-brightdata-scraper-studio';
 export const NODE_TYPE = `${PACKAGE}.brightDataScraperStudio`;
 export const SOURCE_TYPE = 'test.itemsSource';
 export const TEST_TOKEN = 'test-token-7f3a9c';
+export const EXECUTION_ID = 'exec-test';
+export const WAITING_BASE_URL = 'http://localhost:5678/webhook-waiting';
 
 /** Stands in for a trigger: emits the items given in its `items` parameter. */
 class ItemsSource implements INodeType {
@@ -153,7 +155,8 @@ export interface RunResult {
 	finishedAt: number;
 }
 
-export async function runWorkflow(definition: WorkflowDefinition, options: RunOptions): Promise<RunResult> {
+/** A workflow and the host services n8n would hand it, as n8n's CLI builds them. */
+function prepare(definition: WorkflowDefinition, options: RunOptions, http?: { request: unknown; response: unknown }) {
 	const workflowData: IWorkflowBase = {
 		id: 'wf-test',
 		name: 'test',
@@ -168,8 +171,9 @@ export async function runWorkflow(definition: WorkflowDefinition, options: RunOp
 	const workflow = new Workflow({ ...workflowData, nodeTypes, staticData: {} });
 	const additionalData = {
 		credentialsHelper: new TestCredentialsHelper({ apiToken: options.token ?? TEST_TOKEN, baseUrl: options.baseUrl }),
-		hooks: new ExecutionLifecycleHooks('manual', 'exec-test', workflowData),
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		hooks: new ExecutionLifecycleHooks('manual', EXECUTION_ID, workflowData),
+		executionId: EXECUTION_ID,
+		webhookWaitingBaseUrl: WAITING_BASE_URL,
 		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
 		webhookBaseUrl: 'http://localhost:5678/webhook',
 		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
@@ -179,15 +183,16 @@ export async function runWorkflow(definition: WorkflowDefinition, options: RunOp
 		currentNodeParameters: undefined,
 		executionTimeoutTimestamp: undefined,
 		userId: 'test-user',
+		httpRequest: http?.request,
+		httpResponse: http?.response,
 		sendDataToUI: (type: string, data: { source?: string; messages?: unknown[] }) => {
 			if (type === 'sendConsoleMessage') options.onMessage?.(data.source ?? '', data.messages ?? []);
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
+	return { workflow, additionalData };
+}
 
-	const startNode = definition.nodes.find((node) => !Object.values(definition.connections).some((c) =>
-		c.main?.some((outputs) => outputs?.some((connection) => connection.node === node.name)),
-	));
-	const execution = new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode });
+async function finish(execution: ReturnType<WorkflowExecute['run']>, options: RunOptions): Promise<RunResult> {
 	const timer = options.cancelAfterMs === undefined ? undefined : setTimeout(() => execution.cancel(), options.cancelAfterMs);
 	const run = await execution;
 	const finishedAt = Date.now();
@@ -196,10 +201,82 @@ export async function runWorkflow(definition: WorkflowDefinition, options: RunOp
 	return {
 		run,
 		status: run.status,
-		outputOf: (name) => (runData[name]?.[0]?.data?.main ?? []).map((output) => output ?? []),
+		outputOf: (name) => (runData[name]?.at(-1)?.data?.main ?? []).map((output) => output ?? []),
 		error: run.data.resultData.error,
 		finishedAt,
 	};
+}
+
+export async function runWorkflow(definition: WorkflowDefinition, options: RunOptions): Promise<RunResult> {
+	const { workflow, additionalData } = prepare(definition, options);
+	const startNode = definition.nodes.find((node) => !Object.values(definition.connections).some((c) =>
+		c.main?.some((outputs) => outputs?.some((connection) => connection.node === node.name)),
+	));
+	return await finish(new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode }), options);
+}
+
+/** Resumes a waiting execution the way n8n's wait tracker does when its time is up. */
+export async function resumeAfterWaitTill(definition: WorkflowDefinition, waiting: IRun, options: RunOptions): Promise<RunResult> {
+	const { workflow, additionalData } = prepare(definition, options);
+	return await finish(new WorkflowExecute(additionalData, 'manual', waiting.data).processRunExecutionData(workflow), options);
+}
+
+export interface WebhookCall {
+	query?: Record<string, string>;
+	body?: unknown;
+	headers?: Record<string, string>;
+}
+
+export interface WebhookAnswer {
+	/** What the node answered itself (a refusal), if it did. */
+	status?: number;
+	body?: unknown;
+	/** The finished execution, when the call resumed it. */
+	resumed?: RunResult;
+}
+
+/**
+ * Calls the waiting node's resume webhook the way n8n's waiting-webhooks service does: the
+ * node's webhook() runs in a real WebhookContext; if it returns data, the node is disabled, its
+ * input replaced by that data (all outputs forwarded) and the execution continues.
+ */
+export async function callResumeWebhook(
+	definition: WorkflowDefinition,
+	waiting: IRun,
+	call: WebhookCall,
+	options: RunOptions,
+): Promise<WebhookAnswer> {
+	const answer: WebhookAnswer = {};
+	const response = {
+		status(code: number) {
+			answer.status = code;
+			return response;
+		},
+		json(body: unknown) {
+			answer.body = body;
+			return response;
+		},
+		end() {
+			return response;
+		},
+	};
+	const request = { query: call.query ?? {}, body: call.body ?? {}, headers: call.headers ?? {}, params: {} };
+	const { workflow, additionalData } = prepare(definition, options, { request, response });
+	const data = waiting.data;
+	const stackEntry = data.executionData!.nodeExecutionStack[0];
+	const node = workflow.getNode(stackEntry.node.name)!;
+	const webhookData = { httpMethod: 'POST', node: node.name, path: node.id, webhookDescription: {}, workflowId: workflow.id };
+	const context = new WebhookContext(workflow, node, additionalData, 'manual', webhookData as never, [], data);
+	const result = await nodeTypes.getByNameAndVersion(node.type, node.typeVersion).webhook!.call(context);
+	if (result.workflowData === undefined) return answer;
+
+	stackEntry.node.disabled = true;
+	stackEntry.data.main = result.workflowData;
+	stackEntry.metadata = { ...stackEntry.metadata, forwardAllOutputs: true };
+	data.waitTill = undefined;
+	data.resultData.runData[node.name].pop();
+	answer.resumed = await finish(new WorkflowExecute(additionalData, 'manual', data).processRunExecutionData(workflow), options);
+	return answer;
 }
 
 export const SCRAPER = 'Scraper';

@@ -1,17 +1,24 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type IWebhookFunctions } from 'n8n-workflow';
 
 import { DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS } from '../descriptions/options';
 import { readDelivery } from './delivery';
 import { DEFAULT_INPUTS_PER_JOB } from './jobs';
 import type { TriggerQuery } from './types';
 
-function readOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
-	return ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+/** Where parameters are read: an execution, or the webhook that resumes a waiting one (item 0 only). */
+type ParameterContext = IExecuteFunctions | IWebhookFunctions;
+
+function parameter(ctx: ParameterContext, name: string, itemIndex: number, fallback: unknown): unknown {
+	return 'getInputData' in ctx ? ctx.getNodeParameter(name, itemIndex, fallback) : ctx.getNodeParameter(name, fallback);
+}
+
+function readOptions(ctx: ParameterContext, itemIndex: number): IDataObject {
+	return parameter(ctx, 'options', itemIndex, {}) as IDataObject;
 }
 
 /** A number option, checked because expressions bypass the editor's min and max. */
 function numberOption(
-	ctx: IExecuteFunctions,
+	ctx: ParameterContext,
 	itemIndex: number,
 	options: IDataObject,
 	{ name, label, fallback, min, max }: { name: string; label: string; fallback: number; min: number; max: number },
@@ -72,9 +79,11 @@ export interface WaitOptions {
 	timeoutSeconds: number;
 	onTimeout: TimeoutPolicy;
 	cancelOnStop: boolean;
+	/** Poll inside the execution, or wait for Bright Data's notification without holding a worker. */
+	mode: 'poll' | 'notification';
 }
 
-export function readWaitOptions(ctx: IExecuteFunctions, itemIndex: number): WaitOptions {
+export function readWaitOptions(ctx: ParameterContext, itemIndex: number): WaitOptions {
 	const options = readOptions(ctx, itemIndex);
 	return {
 		intervalSeconds: numberOption(ctx, itemIndex, options, {
@@ -93,6 +102,7 @@ export function readWaitOptions(ctx: IExecuteFunctions, itemIndex: number): Wait
 		}),
 		onTimeout: (options.onTimeout as TimeoutPolicy | undefined) ?? 'error',
 		cancelOnStop: options.cancelOnStop === true,
+		mode: parameter(ctx, 'waitMode', itemIndex, 'poll') === 'notification' ? 'notification' : 'poll',
 	};
 }
 
@@ -106,13 +116,13 @@ export interface OutputSettings {
 	rowLimit: number;
 }
 
-export function readOutputSettings(ctx: IExecuteFunctions, itemIndex: number, failedRowsDefault: FailedRowsPolicy): OutputSettings {
+export function readOutputSettings(ctx: ParameterContext, itemIndex: number, failedRowsDefault: FailedRowsPolicy): OutputSettings {
 	const options = readOptions(ctx, itemIndex);
-	const mode = ctx.getNodeParameter('outputMode', itemIndex, 'rows') as OutputSettings['mode'];
+	const mode = parameter(ctx, 'outputMode', itemIndex, 'rows') as OutputSettings['mode'];
 	return {
 		mode,
-		fileFormat: mode === 'file' ? (ctx.getNodeParameter('fileFormat', itemIndex, 'json') as OutputSettings['fileFormat']) : 'json',
-		binaryPropertyName: mode === 'file' ? String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() || 'data' : 'data',
+		fileFormat: mode === 'file' ? (parameter(ctx, 'fileFormat', itemIndex, 'json') as OutputSettings['fileFormat']) : 'json',
+		binaryPropertyName: mode === 'file' ? String(parameter(ctx, 'binaryPropertyName', itemIndex, 'data')).trim() || 'data' : 'data',
 		failedRows: (options.failedRows as FailedRowsPolicy | undefined) ?? failedRowsDefault,
 		rowLimit: Math.floor(
 			numberOption(ctx, itemIndex, options, { name: 'rowLimit', label: 'Row Limit', fallback: 0, min: 0, max: Number.MAX_SAFE_INTEGER }),

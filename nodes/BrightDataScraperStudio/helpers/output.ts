@@ -33,7 +33,7 @@ function summary(snapshotIds: string[], count: number): IDataObject {
  * limit, and shapes the main rows as items, one item with all rows, or a file.
  */
 export async function shapeOutput(
-	ctx: IExecuteFunctions,
+	ctx: { helpers: Pick<IExecuteFunctions['helpers'], 'prepareBinaryData'> },
 	rows: PairedRow[],
 	settings: OutputSettings,
 	{ snapshotIds, pairedItem }: { snapshotIds: string[]; pairedItem: IPairedItemData[] },

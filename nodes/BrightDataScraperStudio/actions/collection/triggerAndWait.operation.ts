@@ -20,12 +20,40 @@ import { shapeOutput } from '../../helpers/output';
 import { elapsedSeconds, now, secondsToMs } from '../../helpers/timing';
 import type { JobPlan, TriggeredJob } from '../../helpers/types';
 import { cancelSignal } from '../../transport';
+import { triggerAndWaitForNotification } from './resumeOnNotification';
 
 const byName = (a: INodeProperties, b: INodeProperties) => a.displayName.localeCompare(b.displayName);
 
 const properties: INodeProperties[] = [
 	collectorLocator,
 	...inputFields,
+	{
+		displayName: 'Wait Mode',
+		name: 'waitMode',
+		type: 'options',
+		default: 'poll',
+		options: [
+			{
+				name: 'Poll',
+				value: 'poll',
+				description: 'Check the snapshot from inside the execution until it is ready (holds a worker while it waits)',
+			},
+			{
+				name: 'Resume on Notification',
+				value: 'notification',
+				description:
+					'Ask Bright Data to call this execution back when the job is done; the execution waits in the database and frees the worker',
+			},
+		],
+	},
+	{
+		displayName:
+			'Bright Data must be able to reach this n8n over the internet: set WEBHOOK_URL to its public address. The timeout is also sent as the job\'s deadline. If no call comes within the timeout plus 5 minutes, the node outputs the snapshot IDs with timed_out: true.',
+		name: 'notificationNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { waitMode: ['notification'] } },
+	},
 	...outputFields,
 	{
 		displayName: 'Options',
@@ -108,6 +136,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return [errorItems(this, error as Error, this.getInputData().map((_, item) => item))];
 	}
 	const { wait, output: outputSettings } = settings;
+	if (wait.mode === 'notification') return await triggerAndWaitForNotification.call(this, wait);
 	const { jobs, invalidItems } = planJobsFromItems(this);
 	const main = [...invalidItems];
 	const startedAt = now();

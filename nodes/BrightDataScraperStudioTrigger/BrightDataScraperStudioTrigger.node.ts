@@ -1,0 +1,61 @@
+import {
+	NodeConnectionTypes,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { properties } from './description';
+import { handleWebhook } from './webhook';
+
+export class BrightDataScraperStudioTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Bright Data Scraper Studio Trigger',
+		name: 'brightDataScraperStudioTrigger',
+		icon: { light: 'file:../../icons/brightdata.svg', dark: 'file:../../icons/brightdata.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ $parameter["event"] === "jobFinished" ? "Job finished" : "Rows delivered" }}',
+		description: 'Starts the workflow when Bright Data Scraper Studio delivers rows or reports a finished job',
+		defaults: { name: 'Bright Data Scraper Studio Trigger' },
+		eventTriggerDescription: 'Waiting for Bright Data to call the Test URL',
+		activationMessage: 'Bright Data can now call the Production URL.',
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		// Only fetching a finished job's rows calls the API.
+		credentials: [
+			{
+				name: 'brightDataScraperStudioApi',
+				required: true,
+				displayOptions: { show: { event: ['jobFinished'], fetchRows: [true] } },
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		properties,
+	};
+
+	/**
+	 * Bright Data has no API to register a webhook: the user pastes the URL into the collector's
+	 * delivery settings or a notify/deliver parameter. So there is nothing to check, create or
+	 * delete remotely, and n8n only needs to hear that the webhook "exists".
+	 */
+	webhookMethods = {
+		default: {
+			checkExists: async (): Promise<boolean> => true,
+			create: async (): Promise<boolean> => true,
+			delete: async (): Promise<boolean> => true,
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await handleWebhook(this);
+	}
+}

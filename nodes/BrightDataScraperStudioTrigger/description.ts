@@ -1,0 +1,135 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_SECRET_HEADER } from './helpers/secret';
+
+export type TriggerEvent = 'rowsDelivered' | 'jobFinished';
+
+export interface TriggerOptions {
+	headerName?: string;
+	failedRows?: 'main' | 'drop';
+	addMetadata?: boolean;
+	respond?: 'beforeFetch' | 'afterFetch';
+	onNoRows?: 'skip' | 'item';
+}
+
+export const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Copy this node\'s Production URL into a collector\'s Webhook delivery, or into the notify / deliver webhook of a Trigger operation. Bright Data must be able to reach your n8n (a public WEBHOOK_URL).',
+		name: 'setupNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Event',
+		name: 'event',
+		type: 'options',
+		noDataExpression: true,
+		default: 'rowsDelivered',
+		options: [
+			{
+				name: 'Job Finished (Notification)',
+				value: 'jobFinished',
+				description: 'Bright Data calls the URL when a job ends ("notify"). The node can fetch the job\'s rows.',
+			},
+			{
+				name: 'Rows Delivered',
+				value: 'rowsDelivered',
+				description:
+					'Bright Data POSTs the scraped rows to the URL (Webhook delivery): JSON array or NDJSON, gzip-compressed or not. One item per row.',
+			},
+		],
+	},
+	{
+		displayName: 'Fetch Rows',
+		name: 'fetchRows',
+		type: 'boolean',
+		default: true,
+		displayOptions: { show: { event: ['jobFinished'] } },
+		description:
+			'Whether to download the finished job\'s rows with the credential (GET /dca/dataset) and output one item per row, instead of outputting the notification itself',
+		hint: 'Bright Data does not document the notification body. The node takes the snapshot ID from ?snapshot_id= in the URL, else from the body\'s collection_id, snapshot_id, id or job_id. Turn this off to see what arrives.',
+	},
+	{
+		displayName: 'Shared Secret',
+		name: 'sharedSecret',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		description:
+			'Optional. When set, requests must carry it in the secret header (default X-Webhook-Secret) or as a Bearer token in the Authorization header; others get 401 and start nothing.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Add Metadata',
+				name: 'addMetadata',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to add a _brightdata field to every item: the event, the snapshot ID when known, the time received and, after a fetch, the notification',
+			},
+			{
+				displayName: 'Answer Bright Data',
+				name: 'respond',
+				type: 'options',
+				default: 'beforeFetch',
+				displayOptions: { show: { '/event': ['jobFinished'], '/fetchRows': [true] } },
+				options: [
+					{
+						name: 'After Fetching the Rows',
+						value: 'afterFetch',
+						description:
+							'200 once the rows are fetched. A failed fetch fails the execution and answers 500, so Bright Data may call again.',
+					},
+					{
+						name: 'Before Fetching the Rows',
+						value: 'beforeFetch',
+						description:
+							'200 at once, so a slow download cannot make Bright Data time out and call again. A failed fetch becomes an item with an error field.',
+					},
+				],
+				description: 'When the node answers the notification',
+			},
+			{
+				displayName: 'Failed Inputs',
+				name: 'failedRows',
+				type: 'options',
+				default: 'main',
+				options: [
+					{ name: 'Drop Them', value: 'drop', description: 'Leave rows with an error out' },
+					{ name: 'Keep Them', value: 'main', description: 'Output them with the other rows' },
+				],
+				description:
+					'What to do with rows for inputs Bright Data could not scrape: rows that carry error or error_code (e.g. dead_page, blocked)',
+			},
+			{
+				displayName: 'If There Are No Rows',
+				name: 'onNoRows',
+				type: 'options',
+				default: 'skip',
+				options: [
+					{
+						name: 'Output One Item',
+						value: 'item',
+						description: 'One item with count 0 (and the snapshot ID and notification when known)',
+					},
+					{ name: 'Start No Execution', value: 'skip', description: 'Answer 200 and do nothing' },
+				],
+				description: 'What to do when the delivery or the fetched dataset has no rows (after dropping failed inputs)',
+			},
+			{
+				displayName: 'Secret Header Name',
+				name: 'headerName',
+				type: 'string',
+				default: DEFAULT_SECRET_HEADER,
+				description: 'The request header that carries the shared secret (any letter case). A Bearer token in the Authorization header is always accepted too.',
+			},
+		],
+	},
+];

@@ -1,0 +1,199 @@
+import {
+	NodeOperationError,
+	type IDataObject,
+	type INodeExecutionData,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { isFailedRow } from '../BrightDataScraperStudio/helpers/output';
+import { fetchDataset, nextPollDelaySeconds } from '../BrightDataScraperStudio/helpers/polling';
+import { now, secondsToMs, sleepUnlessCancelled } from '../BrightDataScraperStudio/helpers/timing';
+import type { Row } from '../BrightDataScraperStudio/helpers/types';
+import type { TriggerEvent, TriggerOptions } from './description';
+import { notificationFromBody, readRequestBody, rowsFromBody, type BodyContent } from './helpers/body';
+import { requestHasSecret } from './helpers/secret';
+import { findSnapshotId, SNAPSHOT_KEYS, SNAPSHOT_QUERY_PARAMETER } from './helpers/snapshot';
+
+/**
+ * How long a fetch waits for a snapshot that is still building when the notification arrives
+ * (Bright Data notifies after delivery, so it should be ready at once).
+ */
+export const MAX_PENDING_WAIT_SECONDS = 30;
+/** The longest gap between two dataset checks while waiting. */
+const PENDING_POLL_SECONDS = 5;
+
+/** The parts of n8n's request object (express + n8n's raw-body reader) the node reads. */
+interface WebhookRequest {
+	headers: Record<string, string | string[] | undefined>;
+	contentType?: string;
+	rawBody?: Uint8Array;
+	readRawBody?: () => Promise<void>;
+	readableEnded?: boolean;
+}
+
+/** The parts of the response object the node writes, as n8n's Webhook node does. */
+interface WebhookResponse {
+	writeHead(statusCode: number, headers?: Record<string, string>): unknown;
+	end(body?: string): unknown;
+}
+
+export function sendJson(response: WebhookResponse, statusCode: number, body: IDataObject, headers: Record<string, string> = {}): void {
+	response.writeHead(statusCode, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
+	response.end(JSON.stringify(body));
+}
+
+const headerText = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(', ') : value);
+
+/**
+ * The raw bytes of the request. For this node n8n has read them before `webhook()` runs (it
+ * pre-parses the body of every version-1 webhook node; gzip and deflate bodies announced by
+ * Content-Encoding are decompressed there). When they are missing and the stream is unread,
+ * read them now, as n8n's Webhook node does with its Raw Body option.
+ */
+async function rawBodyOf(request: WebhookRequest): Promise<Uint8Array | undefined> {
+	const multipart = request.contentType?.startsWith('multipart/') ?? false;
+	if (!request.rawBody && !multipart && !request.readableEnded && typeof request.readRawBody === 'function') {
+		await request.readRawBody();
+	}
+	return request.rawBody;
+}
+
+async function readBody(ctx: IWebhookFunctions): Promise<BodyContent> {
+	const request = ctx.getRequestObject() as unknown as WebhookRequest;
+	return await readRequestBody({
+		parsed: ctx.getBodyData() as unknown,
+		raw: await rawBodyOf(request),
+		contentEncoding: headerText(request.headers['content-encoding']),
+	});
+}
+
+interface Context {
+	event: TriggerEvent;
+	options: TriggerOptions;
+	receivedAt: string;
+	snapshotId?: string;
+	notification?: IDataObject;
+}
+
+function metadata({ event, receivedAt, snapshotId, notification }: Context): IDataObject {
+	return {
+		event,
+		...(snapshotId ? { snapshot_id: snapshotId } : {}),
+		received_at: receivedAt,
+		...(notification ? { notification } : {}),
+	};
+}
+
+/** Rows as items: failed inputs dropped if asked, `_brightdata` added if asked, the no-rows policy applied. */
+function rowItems(ctx: IWebhookFunctions, rows: Row[], context: Context): INodeExecutionData[] {
+	const kept = context.options.failedRows === 'drop' ? rows.filter((row) => !isFailedRow(row)) : rows;
+	if (kept.length === 0) {
+		if (context.options.onNoRows !== 'item') return [];
+		const empty: IDataObject = {
+			count: 0,
+			...(context.snapshotId ? { snapshot_id: context.snapshotId } : {}),
+			...(context.notification ? { notification: context.notification } : {}),
+		};
+		return ctx.helpers.returnJsonArray([context.options.addMetadata ? { ...empty, _brightdata: metadata(context) } : empty]);
+	}
+	const meta = context.options.addMetadata ? metadata(context) : undefined;
+	return ctx.helpers.returnJsonArray(meta ? kept.map((row) => ({ ...row, _brightdata: meta })) : kept);
+}
+
+/** Starts the workflow with the items; with none, answers 200 and starts nothing. */
+function start(items: INodeExecutionData[], alreadyAnswered: boolean): IWebhookResponseData {
+	if (alreadyAnswered) return items.length ? { noWebhookResponse: true, workflowData: [items] } : { noWebhookResponse: true };
+	return items.length ? { workflowData: [items] } : { webhookResponse: { received: true, rows: 0 } };
+}
+
+/** Waits briefly for a snapshot that is still building, then gives up with an error naming it. */
+async function fetchReadyRows(ctx: IWebhookFunctions, snapshotId: string): Promise<Row[]> {
+	const deadline = now() + secondsToMs(MAX_PENDING_WAIT_SECONDS);
+	for (;;) {
+		const state = await fetchDataset(ctx, snapshotId);
+		if (state.kind === 'ready') return state.rows;
+		const left = deadline - now();
+		if (left <= 0) {
+			throw new NodeOperationError(ctx.getNode(), `Snapshot "${snapshotId}" is still ${state.status} after the job-finished notification`, {
+				description: `The node waited ${MAX_PENDING_WAIT_SECONDS} s. Get its rows later with the Bright Data Scraper Studio node's Get Dataset operation and this snapshot ID.`,
+			});
+		}
+		await sleepUnlessCancelled(Math.min(secondsToMs(nextPollDelaySeconds(state.retryInSeconds, PENDING_POLL_SECONDS)), left));
+	}
+}
+
+function errorDetails(error: unknown): IDataObject {
+	const { message, description } = error as { message?: unknown; description?: unknown };
+	return {
+		error: typeof message === 'string' ? message : String(error),
+		...(typeof description === 'string' && description ? { description } : {}),
+	};
+}
+
+async function jobFinished(ctx: IWebhookFunctions, body: BodyContent, context: Context): Promise<IWebhookResponseData> {
+	const notification = notificationFromBody(body);
+	const found = findSnapshotId(ctx.getQueryData() as IDataObject, notification);
+	const fetchRows = ctx.getNodeParameter('fetchRows', true) as boolean;
+
+	if (!fetchRows) {
+		const item = found ? { ...notification, snapshot_id: found.snapshotId } : notification;
+		const withMeta = context.options.addMetadata ? { ...item, _brightdata: metadata({ ...context, snapshotId: found?.snapshotId }) } : item;
+		return { workflowData: [ctx.helpers.returnJsonArray([withMeta])] };
+	}
+
+	if (!found) {
+		const keys = Object.keys(notification);
+		throw new NodeOperationError(ctx.getNode(), 'The notification names no snapshot ID, so the node cannot fetch its rows', {
+			description: `Looked for ?${SNAPSHOT_QUERY_PARAMETER}= in the URL and ${SNAPSHOT_KEYS.join(', ')} in the body (its fields: ${keys.length ? keys.slice(0, 20).join(', ') : 'none'}). Turn off Fetch Rows to see what Bright Data sends.`,
+		});
+	}
+
+	const { snapshotId } = found;
+	const fetched = { ...context, snapshotId, notification };
+	if (context.options.respond === 'afterFetch') {
+		// A failed fetch fails the webhook: n8n answers 500 and records the failed execution.
+		return start(rowItems(ctx, await fetchReadyRows(ctx, snapshotId), fetched), false);
+	}
+
+	sendJson(ctx.getResponseObject(), 200, { received: true, snapshot_id: snapshotId });
+	let rows: Row[];
+	try {
+		rows = await fetchReadyRows(ctx, snapshotId);
+	} catch (error) {
+		// The answer is already sent, so the webhook must not fail any more (n8n would try to
+		// answer a second time): the failure becomes the execution's item instead.
+		const item: IDataObject = { ...errorDetails(error), snapshot_id: snapshotId, notification };
+		return start(ctx.helpers.returnJsonArray([context.options.addMetadata ? { ...item, _brightdata: metadata(fetched) } : item]), true);
+	}
+	return start(rowItems(ctx, rows, fetched), true);
+}
+
+function rowsDelivered(ctx: IWebhookFunctions, body: BodyContent, context: Context): IWebhookResponseData {
+	const result = rowsFromBody(body);
+	if ('invalid' in result) {
+		throw new NodeOperationError(ctx.getNode(), 'Could not read the rows Bright Data delivered', {
+			description: `${result.invalid}. Set the collector's delivery format to JSON or NDJSON.`,
+		});
+	}
+	const snapshotId = findSnapshotId(ctx.getQueryData() as IDataObject, undefined)?.snapshotId;
+	return start(rowItems(ctx, result.rows, { ...context, snapshotId }), false);
+}
+
+/** The trigger's `webhook()`: check the secret, read the body, output rows or the notification. */
+export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const secret = String(ctx.getNodeParameter('sharedSecret', '') ?? '').trim();
+	const options = ctx.getNodeParameter('options', {}) as TriggerOptions;
+	if (secret && !requestHasSecret(ctx.getHeaderData(), secret, options.headerName)) {
+		// Answered here and no workflowData: n8n starts no execution (as its Webhook node does for failed auth).
+		sendJson(ctx.getResponseObject(), 401, { error: 'Unauthorized', message: 'Missing or wrong webhook secret' }, {
+			'WWW-Authenticate': 'Bearer realm="Webhook"',
+		});
+		return { noWebhookResponse: true };
+	}
+
+	const event = ctx.getNodeParameter('event', 'rowsDelivered') as TriggerEvent;
+	const context: Context = { event, options, receivedAt: new Date(now()).toISOString() };
+	const body = await readBody(ctx);
+	return event === 'jobFinished' ? await jobFinished(ctx, body, context) : rowsDelivered(ctx, body, context);
+}
