@@ -27,7 +27,13 @@ describe('the built package', () => {
 		});
 		// n8n registers it as <package name>.<node name>, the type saved workflows use.
 		expect(loader.packageName).toBe('n8n-nodes-brightdata-scraper-studio');
-		expect(loader.types.nodes.map(({ name }) => name)).toContain('brightDataScraperStudio');
+		expect(loader.types.nodes.map(({ name }) => name)).toEqual(
+			expect.arrayContaining(['brightDataScraperStudio', 'brightDataScraperStudioTrigger']),
+		);
+		expect(loader.nodeTypes.brightDataScraperStudioTrigger?.type.description).toMatchObject({
+			displayName: 'Bright Data Scraper Studio Trigger',
+			group: ['trigger'],
+		});
 	});
 
 	test('the icons and the codex file sit where the compiled files point', () => {

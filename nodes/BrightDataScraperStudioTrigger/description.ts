@@ -59,6 +59,8 @@ export const properties: INodeProperties[] = [
 		description:
 			'Optional. When set, requests must carry it in the secret header (default X-Webhook-Secret) or as a Bearer token in the Authorization header; others get 401 and start nothing.',
 	},
+	// Keep a collection named "options": for a version-1 webhook node n8n evaluates
+	// $parameter["options"]["binaryData"] before calling webhook() (and pre-parses the body unless it is true).
 	{
 		displayName: 'Options',
 		name: 'options',

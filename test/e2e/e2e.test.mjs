@@ -1,0 +1,146 @@
+/**
+ * End-to-end: the built package inside a real n8n (the cached install from scripts/n8n), against
+ * the Scraper Studio emulator. Workflows are imported and run with n8n's own CLI.
+ * Run with `npm run test:e2e` (node's test runner, with tsx to load the TypeScript emulator).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { startEmulator } from '../../emulator/server.ts';
+import { ensureN8n } from '../../scripts/n8n/install.mjs';
+import { executeWorkflow, freePort, importCredentials, importWorkflow, n8nEnv } from '../../scripts/n8n/n8n.mjs';
+import { BAD_CREDENTIAL_ID, CREDENTIAL_ID, example, scraperAfterItems } from './workflows.mjs';
+
+const root = join(import.meta.dirname, '..', '..');
+/** Emulated time runs 10x faster: a 20 s job takes 2 s of real time. */
+const TIME_SCALE = 10;
+
+let emulator;
+let env;
+let scratch;
+
+/** Imports a workflow, runs it with `n8n execute`, and returns the shaped result. */
+async function run(workflow) {
+	const id = await importWorkflow(workflow, env);
+	return await executeWorkflow(id, env, { timeoutMs: 180_000 });
+}
+
+/** json of every item of a node's output `outputIndex` in a run. */
+function outputOf(result, node, outputIndex = 0) {
+	const runs = result.data?.data?.resultData?.runData?.[node] ?? [];
+	return (runs.at(-1)?.data?.main?.[outputIndex] ?? []).map(({ json }) => json);
+}
+
+const triggerCount = () => emulator.count('POST', '/dca/trigger');
+
+before(async () => {
+	const n8n = await ensureN8n({ log: (line) => console.log(`[n8n install] ${line}`) });
+	console.log(`n8n ${n8n.version} ${n8n.reused ? 'reused from' : 'installed into'} ${n8n.dir}`);
+	execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+
+	// Outside the repo, like a real install: the package then uses n8n's own n8n-workflow.
+	scratch = mkdtempSync(join(tmpdir(), 'bdss-e2e-'));
+	const extension = join(scratch, 'n8n-nodes-brightdata-scraper-studio');
+	cpSync(join(root, 'dist'), join(extension, 'dist'), { recursive: true });
+	cpSync(join(root, 'package.json'), join(extension, 'package.json'));
+
+	emulator = await startEmulator({ timeScale: TIME_SCALE });
+	const port = await freePort();
+	env = n8nEnv({ userFolder: join(scratch, 'n8n'), customExtensions: extension, port, brokerPort: await freePort() });
+	await importCredentials(
+		[
+			{ id: CREDENTIAL_ID, name: CREDENTIAL_ID, type: 'brightDataScraperStudioApi', data: { apiToken: emulator.token, baseUrl: emulator.url } },
+			{ id: BAD_CREDENTIAL_ID, name: BAD_CREDENTIAL_ID, type: 'brightDataScraperStudioApi', data: { apiToken: 'wrong-token', baseUrl: emulator.url } },
+		],
+		env,
+	);
+});
+
+after(async () => {
+	await emulator?.close();
+	if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('the examples in a real n8n', () => {
+	test('trigger-and-wait: three rows from one trigger call', async () => {
+		const before = triggerCount();
+		const result = await run(example('trigger-and-wait'));
+
+		assert.equal(result.ok, true, result.error?.message);
+		assert.deepEqual(
+			outputOf(result, 'Scrape products').map(({ title }) => title),
+			['Echo Portable Speaker', 'Nimbus Cloud Storage', 'Aurora Desk Lamp'],
+		);
+		assert.equal(triggerCount() - before, 1);
+	});
+
+	test('trigger-then-get-dataset: the rows after n8n\'s Wait node', async () => {
+		const result = await run(example('trigger-then-get-dataset'));
+
+		assert.equal(result.ok, true, result.error?.message);
+		assert.equal(outputOf(result, 'Get rows').length, 3);
+	});
+
+	test('run-realtime and job-status', async () => {
+		const realtime = await run(example('run-realtime'));
+		assert.equal(realtime.ok, true, realtime.error?.message);
+		assert.equal(outputOf(realtime, 'Scrape in real time').length, 1);
+
+		const job = await run(example('job-status'));
+		assert.equal(job.ok, true, job.error?.message);
+		assert.match(outputOf(job, 'Get job')[0].id, /^j_/);
+	});
+});
+
+describe('several items, failed inputs and errors in a real n8n', () => {
+	const urls = ['speaker', 'fail-lamp', 'desk'].map((name) => `https://shop.example/product/${name}`);
+
+	test('rows link back to their items; the failed input goes to the "Failed" output', async () => {
+		const before = triggerCount();
+		const result = await run(scraperAfterItems({ name: 'e2e pairing', urls, parameters: { operation: 'triggerAndWait', collector: { __rl: true, mode: 'id', value: 'c_products01' }, fieldsToSend: 'selected', inputFields: 'url' } }));
+
+		assert.equal(result.ok, true, result.error?.message);
+		assert.deepEqual(outputOf(result, 'After'), [
+			{ title: 'Speaker', sourceRow: 0 },
+			{ title: 'Desk', sourceRow: 2 },
+		]);
+		const failed = outputOf(result, 'Scraper', 1);
+		assert.equal(failed.length, 1);
+		assert.deepEqual(failed[0].input, { url: urls[1] });
+		assert.ok(failed[0].error_code);
+		assert.equal(triggerCount() - before, 1);
+	});
+
+	test('a wrong token fails with the 401 explanation and no job', async () => {
+		const jobsBefore = emulator.jobs.length;
+		const result = await run(scraperAfterItems({ name: 'e2e bad token', urls, credentialId: BAD_CREDENTIAL_ID, parameters: { operation: 'triggerAndWait', collector: { __rl: true, mode: 'id', value: 'c_products01' }, fieldsToSend: 'selected', inputFields: 'url' } }));
+
+		assert.equal(result.ok, false);
+		assert.match(result.error.message, /rejected the API token \(401\)/);
+		assert.equal(emulator.jobs.length, jobsBefore);
+	});
+
+	test('an unknown collector fails with the 404 explanation', async () => {
+		const result = await run(scraperAfterItems({ name: 'e2e unknown collector', urls, parameters: { operation: 'trigger', collector: { __rl: true, mode: 'id', value: 'c_doesnotexist' } } }));
+
+		assert.equal(result.ok, false);
+		assert.equal(result.error.message, 'Collector "c_doesnotexist" was not found (404)');
+	});
+
+	test('a timeout fails naming the snapshot; "Output the Snapshot ID" outputs it instead', async () => {
+		const parameters = { operation: 'triggerAndWait', collector: { __rl: true, mode: 'id', value: 'c_stuck05' }, fieldsToSend: 'selected', inputFields: 'url' };
+		const failing = await run(scraperAfterItems({ name: 'e2e timeout', urls, linkBack: false, parameters: { ...parameters, options: { timeout: 3, pollInterval: 1 } } }));
+		assert.equal(failing.ok, false);
+		assert.match(failing.error.message, /^Snapshot "j_\w+" was not ready after 3 s/);
+
+		const output = await run(scraperAfterItems({ name: 'e2e timeout output', urls, linkBack: false, parameters: { ...parameters, options: { timeout: 3, pollInterval: 1, onTimeout: 'output' } } }));
+		assert.equal(output.ok, true, output.error?.message);
+		const [item] = outputOf(output, 'Scraper');
+		assert.equal(item.timed_out, true);
+		assert.match(item.snapshot_id, /^j_/);
+	});
+});

@@ -1,0 +1,87 @@
+import { timingSafeEqual } from 'node:crypto';
+
+import { bearerToken, requestHasSecret, secretMatches } from '../../nodes/BrightDataScraperStudioTrigger/helpers/secret';
+import { findSnapshotId } from '../../nodes/BrightDataScraperStudioTrigger/helpers/snapshot';
+
+// A pass-through wrapper, so the test can see how the comparison is made.
+jest.mock('node:crypto', () => {
+	const actual = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+	return { ...actual, timingSafeEqual: jest.fn(actual.timingSafeEqual) };
+});
+
+const SECRET = 's3cr3t-Value';
+
+describe('secretMatches', () => {
+	test('equal, different, different length, missing', () => {
+		expect(secretMatches(SECRET, SECRET)).toBe(true);
+		expect(secretMatches('s3cr3t-valuE', SECRET)).toBe(false);
+		expect(secretMatches(`${SECRET}x`, SECRET)).toBe(false);
+		expect(secretMatches('', SECRET)).toBe(false);
+		expect(secretMatches(undefined, SECRET)).toBe(false);
+		expect(secretMatches('', '')).toBe(false);
+	});
+
+	test('compares with crypto.timingSafeEqual on two 32-byte digests, whatever the lengths', () => {
+		const spy = jest.mocked(timingSafeEqual);
+		spy.mockClear();
+		secretMatches('short', SECRET);
+		secretMatches(undefined, SECRET);
+		secretMatches('a much longer value than the secret', SECRET);
+		expect(spy).toHaveBeenCalledTimes(3);
+		for (const [a, b] of spy.mock.calls) {
+			expect([(a as Buffer).length, (b as Buffer).length]).toEqual([32, 32]);
+		}
+	});
+});
+
+describe('requestHasSecret', () => {
+	test('the default header X-Webhook-Secret', () => {
+		expect(requestHasSecret({ 'x-webhook-secret': SECRET }, SECRET)).toBe(true);
+		expect(requestHasSecret({ 'x-webhook-secret': 'wrong' }, SECRET)).toBe(false);
+		expect(requestHasSecret({}, SECRET)).toBe(false);
+	});
+
+	test('a configured header name, in any letter case', () => {
+		expect(requestHasSecret({ 'x-bd-token': SECRET }, SECRET, 'X-BD-Token')).toBe(true);
+		expect(requestHasSecret({ 'X-BD-Token': SECRET }, SECRET, 'x-bd-token')).toBe(true);
+		expect(requestHasSecret({ 'x-webhook-secret': SECRET }, SECRET, 'X-BD-Token')).toBe(false);
+		expect(requestHasSecret({ 'x-webhook-secret': SECRET }, SECRET, '  ')).toBe(true);
+	});
+
+	test('Authorization: Bearer <secret>, whatever the header name', () => {
+		expect(requestHasSecret({ authorization: `Bearer ${SECRET}` }, SECRET)).toBe(true);
+		expect(requestHasSecret({ authorization: `bearer   ${SECRET}  ` }, SECRET, 'X-Other')).toBe(true);
+		expect(requestHasSecret({ authorization: `Basic ${SECRET}` }, SECRET)).toBe(false);
+		expect(requestHasSecret({ authorization: SECRET }, SECRET)).toBe(false);
+	});
+
+	test('a repeated header counts by its first value', () => {
+		expect(requestHasSecret({ 'x-webhook-secret': [SECRET, 'other'] }, SECRET)).toBe(true);
+		expect(bearerToken(['Bearer one', 'Bearer two'])).toBe('one');
+	});
+});
+
+describe('findSnapshotId', () => {
+	test('?snapshot_id= in the URL first', () => {
+		expect(findSnapshotId({ snapshot_id: 'j_query' }, { collection_id: 'j_body' })).toEqual({ snapshotId: 'j_query', source: 'query.snapshot_id' });
+		expect(findSnapshotId({ snapshot_id: ['j_first', 'j_second'] }, {})).toEqual({ snapshotId: 'j_first', source: 'query.snapshot_id' });
+	});
+
+	test('then collection_id, snapshot_id, id, job_id in the body, in that order', () => {
+		expect(findSnapshotId({}, { id: 'j_id', snapshot_id: 'j_snap', collection_id: 'j_coll' })?.snapshotId).toBe('j_coll');
+		expect(findSnapshotId({}, { id: 'j_id', snapshot_id: 'j_snap' })?.snapshotId).toBe('j_snap');
+		expect(findSnapshotId({}, { job_id: 'j_job', id: 'j_id' })?.snapshotId).toBe('j_id');
+		expect(findSnapshotId(undefined, { job_id: ' j_job ' })).toEqual({ snapshotId: 'j_job', source: 'body.job_id' });
+	});
+
+	test('then one level down, without id', () => {
+		expect(findSnapshotId({}, { data: { snapshot_id: 'j_nested' } })).toEqual({ snapshotId: 'j_nested', source: 'body.data.snapshot_id' });
+		expect(findSnapshotId({}, { data: { id: 'row-1' } })).toBeUndefined();
+	});
+
+	test('values that cannot be an ID are skipped', () => {
+		expect(findSnapshotId({ snapshot_id: '' }, { collection_id: 'j 1', id: 123, job_id: 'j_ok' })?.snapshotId).toBe('j_ok');
+		expect(findSnapshotId({ snapshot_id: 'j_1&x=y' }, undefined)).toBeUndefined();
+		expect(findSnapshotId({}, { collection_id: 'x'.repeat(200) })).toBeUndefined();
+	});
+});
