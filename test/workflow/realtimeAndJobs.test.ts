@@ -6,17 +6,24 @@ import { runScraper } from '../harness/workflow';
 const nock = useNock();
 beforeEach(() => (timing.msPerSecond = 1));
 
-const realtime = (extra = {}) => ({ resource: 'collection', operation: 'runRealtime', collector: collectorId('c_rt'), ...extra });
+// The largest timeout: time is scaled to 1 ms a second here, and a busy machine must not time out a test.
+const realtime = (extra: { options?: object } = {}) => ({
+	resource: 'collection',
+	operation: 'runRealtime',
+	collector: collectorId('c_rt'),
+	...extra,
+	options: { timeout: 3600, ...extra.options },
+});
 const job = (operation: string, extra = {}) => ({ resource: 'job', operation, snapshotId: '={{ $json.id }}', ...extra });
 
 describe('Run Real-time', () => {
 	test('one trigger_immediate per input, long-polls get_result through 202, rows linked to items', async () => {
 		const inputs: unknown[] = [];
 		nock(API)
-			.post('/dca/trigger_immediate', (body) => inputs.push(body) > 0)
+			.post('/dca/trigger_immediate')
 			.query({ collector: 'c_rt' })
 			.twice()
-			.reply(202, () => ({ response_id: `d_${inputs.length}` }));
+			.reply(202, (_uri, body) => ({ response_id: `d_${inputs.push(body)}` }));
 		nock(API).get('/dca/get_result').query({ response_id: 'd_1', timeout: '50s' }).reply(202, { pending: true });
 		nock(API).get('/dca/get_result').query({ response_id: 'd_1', timeout: '50s' }).reply(200, [{ title: 'A', input: { url: 'a' } }]);
 		// An old collector answers a single object.

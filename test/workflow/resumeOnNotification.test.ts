@@ -35,8 +35,8 @@ async function startWaiting(collector = 'c_products01', extra = {}) {
 const queryOf = (url: URL) => Object.fromEntries(url.searchParams.entries());
 
 describe('Resume on Notification', () => {
-	test('the execution waits; the job carries a notify URL to this execution and a deadline', async () => {
-		const { waiting, jobs, endpoint } = await startWaiting();
+	test('the execution waits; the job carries a notify URL to this execution and the timeout as its deadline', async () => {
+		const { waiting, jobs, endpoint } = await startWaiting('c_products01', { options: { timeout: 900 } });
 
 		expect(waiting.status).toBe('waiting');
 		expect(jobs).toHaveLength(1);
