@@ -152,4 +152,29 @@ describe('Trigger and Wait', () => {
 		expect(triggers).toBe(2);
 		expect(out.map(({ pairedItem }) => pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	});
+
+	test('an empty dataset while the job still runs is "not ready", per the job log', async () => {
+		triggerOnce('j_early');
+		dataset('j_early').reply(200, []);
+		nock(API).get('/dca/log/j_early').reply(200, { id: 'j_early', Status: 'running' });
+		dataset('j_early').reply(200, [rowFor(urls[0])]);
+
+		const { items: out } = await runScraper(triggerAndWait('c_products'), items.slice(0, 1), { baseUrl: API });
+
+		expect(out.map(({ json }) => json.title)).toEqual([`Title of ${urls[0]}`]);
+	});
+
+	test('an empty dataset of a failed job is an error naming it; of a finished job, no rows', async () => {
+		triggerOnce('j_failed');
+		dataset('j_failed').reply(200, []);
+		nock(API).get('/dca/log/j_failed').reply(200, { id: 'j_failed', status: 'failed' });
+		const failed = await runScraper(triggerAndWait('c_products'), items.slice(0, 1), { baseUrl: API });
+		expect(failed.error?.message).toBe('Job "j_failed" failed at Bright Data and produced no rows');
+
+		triggerOnce('j_none');
+		dataset('j_none').reply(200, []);
+		nock(API).get('/dca/log/j_none').reply(200, { id: 'j_none', status: 'done' });
+		const none = await runScraper(triggerAndWait('c_products'), items.slice(0, 1), { baseUrl: API });
+		expect([none.status, none.items]).toEqual(['success', []]);
+	});
 });

@@ -1,7 +1,8 @@
 import { NodeApiError, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
-import { apiRequest, cancelSignal, throwIfCancelled, type RequestContext } from '../transport';
+import { apiRequest, cancelSignal, parseJsonBody, throwIfCancelled, type RequestContext } from '../transport';
 import { readDatasetResponse, type DatasetState } from './dataset';
+import { normalizeJobLog } from './jobLog';
 import { now, secondsToMs, sleepUnlessCancelled } from './timing';
 import type { Row } from './types';
 
@@ -51,6 +52,24 @@ export type PollResult =
 	| { kind: 'ready'; rows: Row[]; polls: number }
 	| { kind: 'timedOut'; status: string; polls: number };
 
+const FINISHED = new Set(['done', 'finished', 'ready', 'canceled']);
+
+/**
+ * An empty dataset can mean "finished with no rows", "expired", or (seen live) "not ready yet":
+ * the job log tells which. An unknown or expired job fails here with the 404 explanation.
+ */
+async function statusOfEmptySnapshot(ctx: IExecuteFunctions, snapshotId: string, itemIndex?: number): Promise<string> {
+	const subject = { snapshotId, itemIndex };
+	const response = await apiRequest.call(ctx, {
+		method: 'GET',
+		path: `/dca/log/${encodeURIComponent(snapshotId)}`,
+		retry: 'idempotent',
+		subject,
+	});
+	const { status } = normalizeJobLog(parseJsonBody(ctx, response, subject));
+	return typeof status === 'string' ? status : 'unknown';
+}
+
 /** Polls one snapshot until it is ready, the deadline passes, or the execution is cancelled. */
 export async function pollUntilReady(
 	ctx: IExecuteFunctions,
@@ -59,7 +78,18 @@ export async function pollUntilReady(
 ): Promise<PollResult> {
 	const signal = cancelSignal(ctx);
 	for (let polls = 1; ; polls++) {
-		const state = await fetchDataset(ctx, snapshotId, itemIndex);
+		let state = await fetchDataset(ctx, snapshotId, itemIndex);
+		if (state.kind === 'ready' && !state.rows.length) {
+			const status = await statusOfEmptySnapshot(ctx, snapshotId, itemIndex);
+			if (status === 'failed') {
+				throw new NodeApiError(ctx.getNode(), { status } as JsonObject, {
+					message: `Job "${snapshotId}" failed at Bright Data and produced no rows`,
+					description: 'The Job → Get Errors operation shows why; Job → Rerun runs it again.',
+					itemIndex,
+				});
+			}
+			if (!FINISHED.has(status)) state = { kind: 'pending', status };
+		}
 		if (state.kind === 'ready') return { kind: 'ready', rows: state.rows, polls };
 		onPending?.(state);
 		const left = deadline - now();
