@@ -56,6 +56,7 @@ describe('the trigger is never sent twice', () => {
 		expect(api.isDone()).toBe(true);
 		expect(nock.pendingMocks()).toEqual([]);
 		expect(error?.message).toContain('server error (502)');
+		expect(error?.description).toContain('may still have reached Bright Data');
 	});
 
 	test('a connection reset after sending is not retried', async () => {

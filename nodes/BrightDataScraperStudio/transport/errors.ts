@@ -93,9 +93,18 @@ export function mapApiError(
 	node: INode,
 	response: { statusCode: number; body: string },
 	subject: RequestSubject,
-	{ attempts = 1, secrets = [] }: { attempts?: number; secrets?: string[] } = {},
+	{
+		attempts = 1,
+		secrets = [],
+		mayHaveBeenProcessed = false,
+	}: { attempts?: number; secrets?: string[]; mayHaveBeenProcessed?: boolean } = {},
 ): NodeApiError {
-	const { message, description } = explain(response.statusCode, subject, attempts);
+	const explained = explain(response.statusCode, subject, attempts);
+	const { message } = explained;
+	// A gateway error on a billed request: the API behind it may have started the job anyway.
+	const description = mayHaveBeenProcessed
+		? 'A gateway answered, so the request may still have reached Bright Data. It was not sent again, so no second job is billed: look for a new job of this collector in the control panel (or with Job → Get Many) before running again.'
+		: explained.description;
 	const detail = apiMessage(response.body, secrets);
 	return new NodeApiError(node, { status: response.statusCode, body: detail } as JsonObject, {
 		message,

@@ -14,6 +14,7 @@ import { sleepUnlessCancelled } from '../helpers/timing';
 import { mapApiError, mapNetworkError, type RequestSubject } from './errors';
 import {
 	MAX_ATTEMPTS,
+	MAYBE_PROCESSED_STATUSES,
 	parseRetryAfter,
 	retryDelayMs,
 	shouldRetryNetworkError,
@@ -151,6 +152,7 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 		throw mapApiError(this.getNode(), { statusCode, body }, request.subject, {
 			attempts: attempt,
 			secrets: [String(credentials.apiToken ?? ''), ...(request.secrets ?? [])],
+			mayHaveBeenProcessed: request.retry === 'neverResend' && MAYBE_PROCESSED_STATUSES.has(statusCode),
 		});
 	}
 }

@@ -20,7 +20,7 @@ export type RetryMode =
 	| 'neverResend';
 
 /** 502 and 504 come from a gateway that may already have handed the request to the API. */
-const MAYBE_PROCESSED_STATUSES = new Set([502, 504]);
+export const MAYBE_PROCESSED_STATUSES = new Set([502, 504]);
 
 export function shouldRetryStatus(statusCode: number, mode: RetryMode): boolean {
 	if (statusCode === 429) return true;
