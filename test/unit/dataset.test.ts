@@ -37,10 +37,8 @@ describe('reading a dataset answer', () => {
 		});
 	});
 
-	test('anything else is invalid, with the start of the body', () => {
-		const state = read(200, '<html>Bad gateway</html>');
-		expect(state.kind).toBe('invalid');
-		expect(state).toMatchObject({ reason: expect.stringContaining('<html>') });
+	test('anything else is invalid', () => {
+		expect(read(200, '<html>Bad gateway</html>')).toEqual({ kind: 'invalid', reason: 'the body is neither a JSON array nor NDJSON' });
 		expect(read(200, '{"a":1}\n{"a":')).toMatchObject({ kind: 'invalid' });
 		expect(read(200, '42')).toMatchObject({ kind: 'invalid' });
 	});

@@ -166,11 +166,16 @@ describe('Job operations', () => {
 		expect(items[2].pairedItem).toEqual({ item: 1 });
 	});
 
-	test('IDs with odd characters are URL-encoded into one path segment', async () => {
-		const log = nock(API).get('/dca/log/j_1%2F..%2Fdataset%3Fid%3Dx').reply(200, { id: 'j_1/../dataset?id=x', status: 'done' });
+	test('an ID that could change the request path is refused before any request', async () => {
+		const { error } = await runScraper(job('get'), [{ id: 'j_1/../dataset?id=x' }], { baseUrl: API });
 
-		await runScraper(job('get'), [{ id: 'j_1/../dataset?id=x' }], { baseUrl: API });
+		expect(error?.message).toBe('"j_1/../dataset?id=x" is not a snapshot ID');
+		expect(nock.pendingMocks()).toEqual([]);
+	});
 
-		expect(log.isDone()).toBe(true);
+	test('a collector ID in the snapshot field is named as such', async () => {
+		const { error } = await runScraper(job('cancel'), [{ id: 'c_products01' }], { baseUrl: API });
+
+		expect(error?.message).toBe('"c_products01" is a collector ID, not a snapshot ID');
 	});
 });

@@ -177,4 +177,18 @@ describe('Trigger and Wait', () => {
 		const none = await runScraper(triggerAndWait('c_products'), items.slice(0, 1), { baseUrl: API });
 		expect([none.status, none.items]).toEqual(['success', []]);
 	});
+
+	test('a torn dataset body is downloaded again; three torn bodies give an error naming the snapshot', async () => {
+		triggerOnce('j_torn');
+		dataset('j_torn').reply(200, `${JSON.stringify(rowFor(urls[0]))}\n{"title":"cut`);
+		dataset('j_torn').reply(200, [rowFor(urls[0])]);
+		const saved = await runScraper(triggerAndWait('c_products'), items.slice(0, 1), { baseUrl: API });
+		expect(saved.items).toHaveLength(1);
+
+		triggerOnce('j_torn2');
+		dataset('j_torn2').times(3).reply(200, '{"title":"cut');
+		const failed = await runScraper(triggerAndWait('c_products'), items.slice(0, 1), { baseUrl: API });
+		expect(failed.error?.message).toBe('Bright Data sent an unreadable dataset for snapshot "j_torn2"');
+		expect(nock.pendingMocks()).toEqual([]);
+	});
 });

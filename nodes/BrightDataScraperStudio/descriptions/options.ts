@@ -1,9 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_INPUTS_PER_JOB } from '../helpers/jobs';
-
-export const DEFAULT_POLL_INTERVAL_SECONDS = 10;
-export const DEFAULT_TIMEOUT_SECONDS = 900;
+import { DEFAULT_INPUTS_PER_JOB, DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS } from '../helpers/defaults';
 
 /** Options of the trigger request itself (query parameters of POST /dca/trigger). */
 export const triggerOptions: INodeProperties[] = [

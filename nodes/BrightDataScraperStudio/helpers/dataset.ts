@@ -62,5 +62,5 @@ export function readDatasetResponse({ statusCode, body }: Pick<ApiResponse, 'sta
 	const rows = document === NOT_JSON ? parseNdjson(text) : undefined;
 	return rows
 		? { kind: 'ready', rows }
-		: { kind: 'invalid', reason: `the body is neither a JSON array nor NDJSON (it starts with "${text.slice(0, 60)}")` };
+		: { kind: 'invalid', reason: 'the body is neither a JSON array nor NDJSON' };
 }

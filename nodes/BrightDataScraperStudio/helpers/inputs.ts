@@ -98,15 +98,22 @@ export function readInputs(ctx: IExecuteFunctions, itemIndex: number): IDataObje
 	return inputs as IDataObject[];
 }
 
-/** A snapshot (job) ID parameter, trimmed and required. */
+const SNAPSHOT_ID = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * A snapshot (job) ID parameter, trimmed and required. Real IDs are letters, digits and
+ * underscores (j_…, vj_…); anything else (a URL, "..") could change the request path.
+ */
 export function readSnapshotId(ctx: IExecuteFunctions, itemIndex: number, name = 'snapshotId'): string {
 	const raw = ctx.getNodeParameter(name, itemIndex, '');
 	const snapshotId = typeof raw === 'string' ? raw.trim() : '';
-	if (!snapshotId) {
-		throw new NodeOperationError(ctx.getNode(), 'No snapshot ID given', {
+	const fail = (message: string) =>
+		new NodeOperationError(ctx.getNode(), message, {
 			itemIndex,
 			description: 'Use the snapshot_id that the Trigger operation returned, e.g. {{ $json.snapshot_id }}.',
 		});
-	}
+	if (!snapshotId) throw fail('No snapshot ID given');
+	if (COLLECTOR_ID.test(snapshotId)) throw fail(`"${snapshotId}" is a collector ID, not a snapshot ID`);
+	if (!SNAPSHOT_ID.test(snapshotId)) throw fail(`"${snapshotId.slice(0, 80)}" is not a snapshot ID`);
 	return snapshotId;
 }

@@ -6,18 +6,11 @@ import {
 } from 'n8n-workflow';
 
 import { apiRequest, detachedFromCancellation } from '../transport';
-import { apiMessage } from '../transport/errors';
 import { readCollector, readInputs } from './inputs';
 import { errorItems } from './items';
 import { readTriggerOptions } from './options';
 import type { JobPlan, PlannedInput, TriggeredJob, TriggerQuery } from './types';
 
-
-/**
- * Bright Data documents no limit on inputs per trigger; this node sends at most this many in
- * one job so a request body stays a few MB, and starts several jobs above it.
- */
-export const DEFAULT_INPUTS_PER_JOB = 1000;
 
 /** Everything one item asks to trigger. */
 export interface TriggerRequest {
@@ -97,7 +90,7 @@ export async function triggerJob(ctx: IExecuteFunctions, job: JobPlan): Promise<
 	}
 	if (typeof answer?.collection_id !== 'string' || !answer.collection_id) {
 		// A 2xx without a collection ID may still have started a job: report, never retry.
-		const said = apiMessage(response.body, job.secrets);
+		const said = response.excerpt;
 		throw new NodeApiError(ctx.getNode(), { body: said } as JsonObject, {
 			message: `Bright Data accepted the trigger for collector "${job.collector}" but sent no collection_id`,
 			description: `Look for a new job of this collector in the Bright Data control panel before running again. Bright Data said: ${said}`,

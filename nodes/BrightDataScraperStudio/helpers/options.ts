@@ -1,8 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type IWebhookFunctions } from 'n8n-workflow';
 
-import { DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS } from '../descriptions/options';
 import { readDelivery } from './delivery';
-import { DEFAULT_INPUTS_PER_JOB } from './jobs';
+import { DEFAULT_INPUTS_PER_JOB, DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS } from './defaults';
 import type { TriggerQuery } from './types';
 
 /** Where parameters are read: an execution, or the webhook that resumes a waiting one (item 0 only). */
@@ -23,7 +22,8 @@ function numberOption(
 	options: IDataObject,
 	{ name, label, fallback, min, max }: { name: string; label: string; fallback: number; min: number; max: number },
 ): number {
-	const raw = options[name] ?? fallback;
+	// An option that is added but resolves to nothing (an expression giving undefined) is an error, not the default.
+	const raw = name in options ? options[name] : fallback;
 	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
 	if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
 		throw new NodeOperationError(ctx.getNode(), `${label} must be a number from ${min} to ${max} (got ${JSON.stringify(raw)})`, {

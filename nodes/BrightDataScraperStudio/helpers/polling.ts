@@ -11,24 +11,31 @@ export const MIN_POLL_GAP_SECONDS = 1;
 
 export type ReadyOrPending = Exclude<DatasetState, { kind: 'invalid' }>;
 
-/** One GET /dca/dataset: asks for JSON, still accepts NDJSON. */
+/** An unreadable dataset body (a torn download) is fetched again this many times: the read is idempotent. */
+const INVALID_BODY_RETRIES = 2;
+
+/** One GET /dca/dataset: asks for JSON, still accepts NDJSON; a torn body is fetched again. */
 export async function fetchDataset(ctx: RequestContext, snapshotId: string, itemIndex?: number): Promise<ReadyOrPending> {
-	const response = await apiRequest.call(ctx, {
-		method: 'GET',
-		path: '/dca/dataset',
-		qs: { id: snapshotId, format: 'json' },
-		retry: 'idempotent',
-		subject: { snapshotId, itemIndex },
-	});
-	const state = readDatasetResponse(response);
-	if (state.kind === 'invalid') {
+	for (let attempt = 0; ; attempt++) {
+		const response = await apiRequest.call(ctx, {
+			method: 'GET',
+			path: '/dca/dataset',
+			qs: { id: snapshotId, format: 'json' },
+			retry: 'idempotent',
+			subject: { snapshotId, itemIndex },
+		});
+		const state = readDatasetResponse(response);
+		if (state.kind !== 'invalid') return state;
+		if (attempt < INVALID_BODY_RETRIES) {
+			await sleepUnlessCancelled(secondsToMs(MIN_POLL_GAP_SECONDS), cancelSignal(ctx));
+			continue;
+		}
 		throw new NodeApiError(ctx.getNode(), { statusCode: response.statusCode } as JsonObject, {
 			message: `Bright Data sent an unreadable dataset for snapshot "${snapshotId}"`,
-			description: `${state.reason}. Run the node again later, or download the snapshot from the control panel.`,
+			description: `${state.reason} (it said: "${response.excerpt.slice(0, 60)}"), ${attempt + 1} times. Run Get Dataset later with this snapshot ID, or download it from the control panel.`,
 			itemIndex,
 		});
 	}
-	return state;
 }
 
 /**

@@ -1,16 +1,15 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
 import { apiRequest, cancelSignal, throwIfCancelled, type ApiResponse } from '../transport';
-import { apiMessage } from '../transport/errors';
 import { MIN_POLL_GAP_SECONDS } from './polling';
-import { now, secondsToMs, sleepUnlessCancelled } from './timing';
+import { now, secondsToMs, sleepUnlessCancelled, timing } from './timing';
 import type { Row } from './types';
 
 /** Bright Data holds a get_result request up to this long (it accepts 25 to 50 s). */
 const LONG_POLL_SECONDS = 50;
 const MIN_LONG_POLL_SECONDS = 25;
 /** The HTTP timeout must outlast the long-poll. */
-const LONG_POLL_REQUEST_TIMEOUT_MS = 70_000;
+const LONG_POLL_MARGIN_MS = 20_000;
 
 export const PAGE_LIMIT_ERROR = /exceeded realtime job limit/i;
 
@@ -39,9 +38,9 @@ function responseIdOf(ctx: IExecuteFunctions, response: ApiResponse, what: strin
 		// Reported below.
 	}
 	if (typeof answer?.response_id === 'string' && answer.response_id) return answer.response_id;
-	throw new NodeApiError(ctx.getNode(), { body: apiMessage(response.body) } as JsonObject, {
+	throw new NodeApiError(ctx.getNode(), { body: response.excerpt } as JsonObject, {
 		message: `Bright Data accepted the ${what} but sent no response_id`,
-		description: `It was not sent again, so no second job is billed. Bright Data said: ${apiMessage(response.body)}`,
+		description: `It was not sent again, so no second job is billed. Bright Data said: ${response.excerpt}`,
 		itemIndex,
 	});
 }
@@ -82,7 +81,7 @@ export async function crawl(
 		body: input,
 		retry: 'neverResend',
 		subject: { collector, itemIndex },
-		timeoutMs: secondsToMs(timeoutSeconds) + LONG_POLL_REQUEST_TIMEOUT_MS,
+		timeoutMs: secondsToMs(timeoutSeconds) + timing.requestTimeoutMs,
 	});
 	if (response.statusCode === 202) return { kind: 'continue', responseId: responseIdOf(ctx, response, 'crawl', itemIndex) };
 	return { kind: 'rows', rows: readRealtimeResult(response) ?? [] };
@@ -105,7 +104,7 @@ export async function waitForRealtimeResult(
 			qs: { response_id: responseId, timeout: `${longPoll}s` },
 			retry: 'idempotent',
 			subject: { snapshotId: responseId, itemIndex },
-			timeoutMs: LONG_POLL_REQUEST_TIMEOUT_MS,
+			timeoutMs: secondsToMs(longPoll) + LONG_POLL_MARGIN_MS,
 		});
 		const rows = readRealtimeResult(response);
 		if (rows) return rows;

@@ -9,6 +9,11 @@ export const timing = {
 	msPerSecond: 1000,
 	/** The longest single sleep: older n8n hosts cannot abort `sleep`, so cancellation waits at most this long. */
 	maxSleepSliceMs: 500,
+	/**
+	 * Per-request limit in real ms, so a hung connection cannot hold the execution until the
+	 * overall timeout. Not scaled with msPerSecond: a scaled 60 ms would fail on a busy machine.
+	 */
+	requestTimeoutMs: 60_000,
 };
 
 export const secondsToMs = (seconds: number): number => seconds * timing.msPerSecond;

@@ -10,8 +10,8 @@ import {
 	type IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { sleepUnlessCancelled } from '../helpers/timing';
-import { mapApiError, mapNetworkError, type RequestSubject } from './errors';
+import { sleepUnlessCancelled, timing } from '../helpers/timing';
+import { apiMessage, mapApiError, mapNetworkError, type RequestSubject } from './errors';
 import {
 	MAX_ATTEMPTS,
 	MAYBE_PROCESSED_STATUSES,
@@ -25,8 +25,6 @@ import {
 export const CREDENTIAL_TYPE = 'brightDataScraperStudioApi';
 export const DEFAULT_BASE_URL = 'https://api.brightdata.com';
 
-/** Per-request limit, so a hung connection cannot hold the execution until the overall timeout. */
-const REQUEST_TIMEOUT_MS = 60_000;
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
 
@@ -48,6 +46,8 @@ export interface ApiResponse {
 	statusCode: number;
 	headers: Record<string, unknown>;
 	body: string;
+	/** The start of the body with the token and other secrets redacted: for error messages. */
+	excerpt: string;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -61,7 +61,7 @@ export function resolveBaseUrl(ctx: RequestContext, raw: unknown): string {
 	} catch {
 		throw new NodeOperationError(ctx.getNode(), `The credential's Base URL "${text}" is not a valid URL`);
 	}
-	const loopback = LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith('127.');
+	const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
 	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
 		throw new NodeOperationError(ctx.getNode(), `The credential's Base URL must use https (got "${url.origin}")`, {
 			description: 'Plain http is accepted only for 127.0.0.1 or localhost, where the Scraper Studio emulator runs.',
@@ -119,7 +119,7 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 		encoding: 'text',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: request.timeoutMs ?? REQUEST_TIMEOUT_MS,
+		timeout: request.timeoutMs ?? timing.requestTimeoutMs,
 	};
 	const signal = cancelSignal(this);
 
@@ -143,7 +143,8 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 
 		const { statusCode, headers } = response;
 		const body = bodyText(response.body);
-		if (statusCode >= 200 && statusCode < 300) return { statusCode, headers, body };
+		const secrets = [String(credentials.apiToken ?? ''), ...(request.secrets ?? [])];
+		if (statusCode >= 200 && statusCode < 300) return { statusCode, headers, body, excerpt: apiMessage(body, secrets) };
 		if (attempt < MAX_ATTEMPTS && shouldRetryStatus(statusCode, request.retry)) {
 			await sleepUnlessCancelled(retryDelayMs(attempt, parseRetryAfter(headers['retry-after'])), signal);
 			throwIfCancelled(this);
@@ -151,7 +152,7 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 		}
 		throw mapApiError(this.getNode(), { statusCode, body }, request.subject, {
 			attempts: attempt,
-			secrets: [String(credentials.apiToken ?? ''), ...(request.secrets ?? [])],
+			secrets,
 			mayHaveBeenProcessed: request.retry === 'neverResend' && MAYBE_PROCESSED_STATUSES.has(statusCode),
 		});
 	}
@@ -164,7 +165,7 @@ export function parseJsonBody<T>(ctx: RequestContext, response: ApiResponse, sub
 	} catch {
 		throw new NodeApiError(ctx.getNode(), { statusCode: response.statusCode } as JsonObject, {
 			message: 'Bright Data sent an answer that is not JSON',
-			description: `It started with "${response.body.slice(0, 80)}". Try again; if it persists, Bright Data may have changed this endpoint.`,
+			description: `It said: "${response.excerpt.slice(0, 80)}". Try again; if it persists, Bright Data may have changed this endpoint.`,
 			itemIndex: subject.itemIndex,
 		});
 	}

@@ -170,9 +170,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	});
 	if (readyJobs.length) {
 		const failedNote = shaped.failedCount ? ` ${shaped.failedCount} of ${inputs} inputs failed.` : '';
+		const emptyNote = rows.length ? '' : ' The job finished without rows: the collector found nothing, or its delivery settings leave rows out.';
 		this.addExecutionHints({
-			message: `Collected ${rows.length} rows from snapshot ${describeSnapshots(readyJobs)} in ${elapsedSeconds(startedAt)} s with ${polls} status checks.${failedNote}`,
-			type: shaped.failedCount ? 'warning' : 'info',
+			message: `Collected ${rows.length} rows from snapshot ${describeSnapshots(readyJobs)} in ${elapsedSeconds(startedAt)} s with ${polls} status checks.${failedNote}${emptyNote}`,
+			type: shaped.failedCount || !rows.length ? 'warning' : 'info',
 			location: 'outputPane',
 		});
 	}

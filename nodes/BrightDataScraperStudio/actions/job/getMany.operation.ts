@@ -74,6 +74,16 @@ function readDate(ctx: IExecuteFunctions, name: string, label: string, itemIndex
 	return day;
 }
 
+function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
+	const limit = ctx.getNodeParameter('limit', itemIndex, 50) as unknown;
+	if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
+		throw new NodeOperationError(ctx.getNode(), `Limit must be a whole number of at least 1 (got ${JSON.stringify(limit)})`, {
+			itemIndex,
+		});
+	}
+	return limit;
+}
+
 /** GET /dca/collector/jobs, paging with offset and limit until the limit or the end. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const output = await forEachItem(this, async (itemIndex) => {
@@ -85,7 +95,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			sort_asc: this.getNodeParameter('oldestFirst', itemIndex, false) ? 1 : -1,
 		};
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const wanted = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+		const wanted = returnAll ? Infinity : readLimit(this, itemIndex);
 		const jobs: IDataObject[] = [];
 		for (let offset = 0; jobs.length < wanted; ) {
 			const limit = Math.min(PAGE_SIZE, wanted - jobs.length);

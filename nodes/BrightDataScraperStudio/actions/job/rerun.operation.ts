@@ -11,7 +11,6 @@ import { snapshotIdField } from '../../descriptions/snapshot';
 import { readSnapshotId } from '../../helpers/inputs';
 import { forEachItem } from '../../helpers/items';
 import { apiRequest, parseJsonBody } from '../../transport';
-import { apiMessage } from '../../transport/errors';
 
 const properties: INodeProperties[] = [
 	snapshotIdField,
@@ -44,7 +43,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			{ snapshotId, itemIndex },
 		);
 		if (typeof newId !== 'string' || !newId) {
-			throw new NodeApiError(this.getNode(), { body: apiMessage(response.body) } as JsonObject, {
+			throw new NodeApiError(this.getNode(), { body: response.excerpt } as JsonObject, {
 				message: `Bright Data accepted the rerun of "${snapshotId}" but sent no collection_id`,
 				description: 'Look for the new job in the Bright Data control panel before running again.',
 				itemIndex,

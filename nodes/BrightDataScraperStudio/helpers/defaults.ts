@@ -1,0 +1,12 @@
+/**
+ * Defaults shared by the parameter descriptions and the code that reads them. A leaf module:
+ * it imports nothing, so no import cycle can leave these undefined while a description loads.
+ */
+
+/**
+ * Bright Data documents no limit on inputs per trigger; the node sends at most this many in one
+ * job so a request body stays a few MB, and starts several jobs above it.
+ */
+export const DEFAULT_INPUTS_PER_JOB = 1000;
+export const DEFAULT_POLL_INTERVAL_SECONDS = 10;
+export const DEFAULT_TIMEOUT_SECONDS = 900;
