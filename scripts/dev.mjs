@@ -27,14 +27,24 @@ export async function startDevEnvironment({ port = Number(process.env.N8N_PORT ?
 		[{ id: CREDENTIAL_ID, name: 'Bright Data Scraper Studio (emulator)', type: 'brightDataScraperStudioApi', data: { apiToken: emulator.token, baseUrl: emulator.url } }],
 		env,
 	);
-	const workflows = {};
-	for (const name of EXAMPLES) workflows[name] = await importWorkflow(example(name), env);
-	const server = await startN8n(env);
-	await setupOwner(server.url);
-	const stop = async () => {
-		await server.stop();
+	const cleanUp = async () => {
 		await emulator.close();
 		rmSync(userFolder, { recursive: true, force: true });
+	};
+	let server;
+	const workflows = {};
+	try {
+		for (const name of EXAMPLES) workflows[name] = await importWorkflow(example(name), env);
+		server = await startN8n(env);
+		await setupOwner(server.url);
+	} catch (error) {
+		await server?.stop();
+		await cleanUp();
+		throw error;
+	}
+	const stop = async () => {
+		await server.stop();
+		await cleanUp();
 	};
 	return { url: server.url, emulator, workflows, stop };
 }

@@ -17,7 +17,8 @@ import {
 	WAITING_BASE_URL,
 } from '../harness/workflow';
 
-const emulator = useEmulator();
+// Slow enough that no job is done before the execution parks (the node would then output its rows at once).
+const emulator = useEmulator({ timeScale: 10 });
 const options = () => ({ baseUrl: emulator.current().url, token: emulator.current().token });
 const product = (name: string) => ({ url: `https://shop.example/product/${name}` });
 const items = [product('speaker'), product('fail-lamp'), product('desk')];

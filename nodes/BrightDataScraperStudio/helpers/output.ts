@@ -2,8 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemDat
 
 import { toCsv } from './csv';
 import type { OutputSettings } from './options';
-import type { PairedRow } from './pairing';
-import type { Row } from './types';
+import { pairRows, type PairedRow } from './pairing';
+import type { Row, TriggeredJob } from './types';
+import { itemsOf } from './items';
 
 /** A row for an input Bright Data could not scrape carries `error` or `error_code`. */
 export const isFailedRow = (row: Row): boolean => Boolean(row.error || row.error_code);
@@ -64,4 +65,18 @@ export async function shapeOutput(
 		},
 	];
 	return { main, failed, failedCount: failedRows.length };
+}
+
+/** The rows of ready jobs, linked to their incoming items, in item order, shaped for the outputs. */
+export async function shapeJobRows(
+	ctx: IExecuteFunctions,
+	ready: Array<{ job: TriggeredJob; rows: Row[] }>,
+	settings: OutputSettings,
+): Promise<ShapedOutput & { rowCount: number }> {
+	const rows = ready.flatMap(({ job, rows: jobRows }) => pairRows(jobRows, job.inputs)).sort((a, b) => a.order - b.order);
+	const shaped = await shapeOutput(ctx, rows, settings, {
+		snapshotIds: ready.map(({ job }) => job.snapshotId),
+		pairedItem: ready.flatMap(({ job }) => itemsOf(job.inputs)).map((item) => ({ item })),
+	});
+	return { ...shaped, rowCount: rows.length };
 }

@@ -17,8 +17,8 @@ import {
 
 import { itemsOf } from '../../helpers/items';
 import { mentionStartedJobs, planJobsFromItems, triggerJob } from '../../helpers/jobs';
-import { readOutputSettings, type WaitOptions } from '../../helpers/options';
-import { shapeOutput } from '../../helpers/output';
+import { readOutputSettings, type OutputSettings, type WaitOptions } from '../../helpers/options';
+import { shapeJobRows, shapeOutput } from '../../helpers/output';
 import { inputKey, type PairedRow } from '../../helpers/pairing';
 import { fetchDataset } from '../../helpers/polling';
 import { now, secondsToMs } from '../../helpers/timing';
@@ -48,6 +48,7 @@ function notifyEndpoint(resumeUrl: string, nodeId: string, nonce: string): strin
 export async function triggerAndWaitForNotification(
 	this: IExecuteFunctions,
 	wait: WaitOptions,
+	outputSettings: OutputSettings,
 ): Promise<INodeExecutionData[][]> {
 	const { jobs } = planJobsFromItems(this);
 	if (jobs.length > MAX_NOTIFIED_JOBS) {
@@ -69,6 +70,14 @@ export async function triggerAndWaitForNotification(
 			throw mentionStartedJobs(error as Error, started);
 		}
 	}
+	// A notification that comes before the execution is saved as waiting is refused by n8n
+	// ("running already"), so jobs that are already done are collected now instead.
+	const ready = await rowsIfAllReady(this, started);
+	if (ready) {
+		const shaped = await shapeJobRows(this, ready, outputSettings);
+		return outputSettings.failedRows === 'separate' ? [shaped.main, shaped.failed] : [shaped.main];
+	}
+
 	const state: WaitState = { nonce, snapshotIds: started.map(({ snapshotId }) => snapshotId) };
 	this.customData.set(STATE_KEY, JSON.stringify(state));
 	await this.putExecutionToWait(new Date(now() + secondsToMs(wait.timeoutSeconds + GRACE_SECONDS)));
@@ -86,6 +95,17 @@ export async function triggerAndWaitForNotification(
 		pairedItem: started.flatMap((job) => itemsOf(job.inputs)).map((item) => ({ item })),
 	});
 	return [input];
+}
+
+/** Every job's rows when all are ready now, else undefined. */
+async function rowsIfAllReady(ctx: IExecuteFunctions, jobs: TriggeredJob[]): Promise<Array<{ job: TriggeredJob; rows: Row[] }> | undefined> {
+	const ready: Array<{ job: TriggeredJob; rows: Row[] }> = [];
+	for (const job of jobs) {
+		const dataset = await fetchDataset(ctx, job.snapshotId);
+		if (dataset.kind === 'pending' || !dataset.rows.length) return undefined;
+		ready.push({ job, rows: dataset.rows });
+	}
+	return ready;
 }
 
 function readState(ctx: IWebhookFunctions): WaitState | undefined {

@@ -14,11 +14,10 @@ import { outputFields, rowOptions } from '../../descriptions/output';
 import { errorItems, itemsOf } from '../../helpers/items';
 import { cancelJob, cancelJobsAfterStop, mentionStartedJobs, planJobsFromItems, triggerJob } from '../../helpers/jobs';
 import { readOutputSettings, readWaitOptions, type OutputSettings, type WaitOptions } from '../../helpers/options';
-import { pairRows, type PairedRow } from '../../helpers/pairing';
 import { pollUntilReady, type PollResult } from '../../helpers/polling';
-import { shapeOutput } from '../../helpers/output';
+import { shapeJobRows } from '../../helpers/output';
 import { elapsedSeconds, now, secondsToMs } from '../../helpers/timing';
-import type { JobPlan, TriggeredJob } from '../../helpers/types';
+import type { JobPlan, Row, TriggeredJob } from '../../helpers/types';
 import { cancelSignal } from '../../transport';
 import { triggerAndWaitForNotification } from './resumeOnNotification';
 
@@ -136,14 +135,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return [errorItems(this, error as Error, this.getInputData().map((_, item) => item))];
 	}
 	const { wait, output: outputSettings } = settings;
-	if (wait.mode === 'notification') return await triggerAndWaitForNotification.call(this, wait);
+	if (wait.mode === 'notification') return await triggerAndWaitForNotification.call(this, wait, outputSettings);
 	const { jobs, invalidItems } = planJobsFromItems(this);
 	const main = [...invalidItems];
 	const startedAt = now();
 	const started = await startJobs(this, jobs, main);
 
-	const rows: PairedRow[] = [];
-	const readyJobs: TriggeredJob[] = [];
+	const ready: Array<{ job: TriggeredJob; rows: Row[] }> = [];
 	let polls = 0;
 	for (const [index, job] of started.entries()) {
 		try {
@@ -153,8 +151,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				main.push(timedOutItem(job, result.status, elapsedSeconds(startedAt)));
 				continue;
 			}
-			readyJobs.push(job);
-			rows.push(...pairRows(result.rows, job.inputs));
+			ready.push({ job, rows: result.rows });
 		} catch (error) {
 			if (wait.cancelOnStop && cancelSignal(this)?.aborted) await cancelJobsAfterStop(this, started.slice(index));
 			const others = started.filter((other) => other !== job);
@@ -162,18 +159,16 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 	}
 
-	rows.sort((a, b) => a.order - b.order);
-	const inputs = readyJobs.reduce((count, job) => count + job.inputs.length, 0);
-	const shaped = await shapeOutput(this, rows, outputSettings, {
-		snapshotIds: readyJobs.map(({ snapshotId }) => snapshotId),
-		pairedItem: readyJobs.flatMap((job) => itemsOf(job.inputs)).map((item) => ({ item })),
-	});
-	if (readyJobs.length) {
+	const shaped = await shapeJobRows(this, ready, outputSettings);
+	if (ready.length) {
+		const inputs = ready.reduce((count, { job }) => count + job.inputs.length, 0);
 		const failedNote = shaped.failedCount ? ` ${shaped.failedCount} of ${inputs} inputs failed.` : '';
-		const emptyNote = rows.length ? '' : ' The job finished without rows: the collector found nothing, or its delivery settings leave rows out.';
+		const emptyNote = shaped.rowCount
+			? ''
+			: ' The job finished without rows: the collector found nothing, or its delivery settings leave rows out.';
 		this.addExecutionHints({
-			message: `Collected ${rows.length} rows from snapshot ${describeSnapshots(readyJobs)} in ${elapsedSeconds(startedAt)} s with ${polls} status checks.${failedNote}${emptyNote}`,
-			type: shaped.failedCount || !rows.length ? 'warning' : 'info',
+			message: `Collected ${shaped.rowCount} rows from snapshot ${describeSnapshots(ready.map(({ job }) => job))} in ${elapsedSeconds(startedAt)} s with ${polls} status checks.${failedNote}${emptyNote}`,
+			type: shaped.failedCount || !shaped.rowCount ? 'warning' : 'info',
 			location: 'outputPane',
 		});
 	}

@@ -1,0 +1,124 @@
+/**
+ * Part 3 — big datasets: 10,000 and 100,000 rows of about 1 KB. Each measurement runs in its own
+ * child process (worker.ts) against the emulator in this process; the cases take turns, round
+ * after round, so a slow moment of the machine hits all of them alike.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+import { bigDatasetCollector } from '../collectors';
+import { triggerLikeStarter } from '../contenders/starter';
+import { startBenchEmulator, type BenchEmulator } from '../emulator';
+import { median } from '../measure';
+import type { FileFormat, OutputMode, WorkerCase, WorkerResult, WorkerTarget } from '../workerProtocol';
+
+const WORKER = join(__dirname, '..', 'worker.ts');
+const REPO = join(__dirname, '..', '..');
+const WORKER_TIMEOUT_MS = 120_000;
+
+interface CaseSpec {
+	label: string;
+	kind: WorkerCase['kind'];
+	mode?: OutputMode;
+	fileFormat?: FileFormat;
+}
+
+const MODES: Array<{ mode: OutputMode; fileFormat?: FileFormat; name: string }> = [
+	{ mode: 'rows', name: 'rows' },
+	{ mode: 'allRows', name: 'allRows' },
+	{ mode: 'file', fileFormat: 'json', name: 'file json' },
+	{ mode: 'file', fileFormat: 'ndjson', name: 'file ndjson' },
+	{ mode: 'file', fileFormat: 'csv', name: 'file csv' },
+];
+
+export const BASELINE_LABEL = 'Bare baseline: fetch + JSON.parse';
+
+export const CASES: CaseSpec[] = [
+	{ label: BASELINE_LABEL, kind: 'baseline' },
+	...MODES.map(({ mode, fileFormat, name }) => ({ label: `Get Dataset (${name})`, kind: 'getDataset' as const, mode, fileFormat })),
+	...MODES.map(({ mode, fileFormat, name }) => ({ label: `Trigger and Wait (${name})`, kind: 'triggerAndWait' as const, mode, fileFormat })),
+];
+
+export interface BigSummary {
+	rows: number;
+	label: string;
+	payloadBytes: number;
+	runs: number;
+	/** Median client-side ms: wall time minus the wait for the emulator to start answering. */
+	ms: number;
+	/** Median over rounds of (this case's ms / the baseline's ms in the same round). */
+	timeRatio: number;
+	peakGrowthBytes: number;
+	/** Median peak RSS growth / payload size. */
+	memoryRatio: number;
+	memoryMethod: WorkerResult['memoryMethod'];
+}
+
+function runWorker(job: WorkerCase): Promise<WorkerResult> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(
+			process.execPath,
+			['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', WORKER, JSON.stringify(job)],
+			{ cwd: REPO, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+		);
+		let answer: WorkerResult | { error: string } | undefined;
+		const timer = setTimeout(() => child.kill('SIGKILL'), WORKER_TIMEOUT_MS);
+		child.on('message', (message) => (answer = message as typeof answer));
+		child.on('error', reject);
+		child.on('exit', (code, signal) => {
+			clearTimeout(timer);
+			if (answer && !('error' in answer)) return resolve(answer);
+			reject(new Error(`worker ${job.kind} ${job.mode ?? ''}: ${answer?.error ?? `exit ${code ?? signal}`}`));
+		});
+	});
+}
+
+async function readySnapshot(emulator: BenchEmulator, collector: string): Promise<string> {
+	const snapshotId = await triggerLikeStarter(emulator, collector, [{ url: 'https://bench.example/big' }]);
+	emulator.api.finish(snapshotId);
+	return snapshotId;
+}
+
+export async function runBigDatasetsBench({ sizes, rounds, timeScale }: { sizes: number[]; rounds: number; timeScale: number }): Promise<BigSummary[]> {
+	const collectors = [{ id: 'c_bigwarmup', rows: 10 }, ...sizes.map((rows) => ({ id: `c_big${rows}`, rows }))];
+	const emulator = await startBenchEmulator({ timeScale, collectors: collectors.map(({ id, rows }) => bigDatasetCollector(id, rows)) });
+	try {
+		const warmUp: WorkerTarget = { snapshotId: await readySnapshot(emulator, 'c_bigwarmup'), collector: 'c_bigwarmup' };
+		const targets = new Map<number, WorkerTarget>();
+		for (const rows of sizes) targets.set(rows, { snapshotId: await readySnapshot(emulator, `c_big${rows}`), collector: `c_big${rows}` });
+
+		const results = new Map<string, Array<WorkerResult & { clientMs: number }>>();
+		for (let round = 0; round < rounds; round++) {
+			for (const rows of sizes) {
+				for (const spec of CASES) {
+					const job: WorkerCase = { ...spec, baseUrl: emulator.api.url, token: emulator.api.token, timeScale, warmUp, target: targets.get(rows)! };
+					const result = await runWorker(job);
+					if (result.rows !== rows) throw new Error(`${spec.label}: ${result.rows} rows instead of ${rows}`);
+					const key = `${rows}|${spec.label}`;
+					results.set(key, [...(results.get(key) ?? []), { ...result, clientMs: result.ms - result.apiWaitMs }]);
+				}
+			}
+		}
+		return sizes.flatMap((rows) => {
+			const baseline = results.get(`${rows}|${BASELINE_LABEL}`)!;
+			const payloadBytes = median(baseline.map((run) => run.bodyBytes ?? 0));
+			return CASES.map(({ label }) => {
+				const runs = results.get(`${rows}|${label}`)!;
+				const growth = median(runs.map((run) => run.peakGrowthBytes));
+				return {
+					rows,
+					label,
+					payloadBytes,
+					runs: runs.length,
+					ms: median(runs.map((run) => run.clientMs)),
+					timeRatio: median(runs.map((run, round) => run.clientMs / baseline[round].clientMs)),
+					peakGrowthBytes: growth,
+					memoryRatio: growth / payloadBytes,
+					memoryMethod: runs.some((run) => run.memoryMethod === 'sampling') ? 'sampling' : 'VmHWM',
+				};
+			});
+		});
+	} finally {
+		await emulator.close();
+	}
+}

@@ -1,0 +1,615 @@
+/**
+ * End-to-end against a running n8n server (`n8n start`, and in queue mode `n8n worker` + Redis),
+ * with the built package loaded and the Scraper Studio emulator as Bright Data:
+ *
+ *  1. Trigger and Wait, Wait Mode "Resume on Notification": a published workflow started by n8n's
+ *     Webhook node parks in the database; the emulator's notify call resumes it through n8n's
+ *     /webhook-waiting/ route; forged, foreign, early and replayed calls are refused; with no call,
+ *     n8n's wait tracker resumes it with the timeout marker (after a restart of n8n).
+ *  2. The Bright Data Scraper Studio Trigger node: rows delivered by the emulator (gzip JSON) start
+ *     an execution with one item per row; a shared secret refuses other calls; a job-finished
+ *     notification makes it fetch the rows with the credential.
+ *  3. Queue mode (main + one worker with concurrency 1, Redis from Debian): two notification waits
+ *     whose jobs overlap both complete on the single slot; two polls run one after the other.
+ *
+ * The emulator runs at 1/1000 of real time, so no job ends by itself (nor at its deadline): every
+ * job ends when a test calls emulator.finish(id), which fires its notify / deliver webhooks.
+ * Run: node --import tsx --test --test-concurrency=1 test/e2e/server.test.mjs
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { startEmulator } from '../../emulator/server.ts';
+import { ensureN8n } from '../../scripts/n8n/install.mjs';
+import { freePort, login, n8nEnv, setupOwner, startN8n } from '../../scripts/n8n/n8n.mjs';
+import { ensureRedisServer, findRedisServer, startRedis } from './redis.mjs';
+import { copyPackage, gzipJson, N8nRest, outputOf, post, runCounts, setWaitTill, startWorker, waitFor, workerEvents } from './server.mjs';
+
+const root = join(import.meta.dirname, '..', '..');
+/** The node's grace period after the timeout before n8n resumes a waiting execution on its own. */
+const GRACE_SECONDS = 300;
+const product = (name) => `https://shop.example/product/${name}`;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let emulator;
+let scratch;
+let extension;
+
+before(async () => {
+	const n8n = await ensureN8n({ log: (line) => console.log(`[n8n install] ${line}`) });
+	console.log(`n8n ${n8n.version} ${n8n.reused ? 'reused from' : 'installed into'} ${n8n.dir}`);
+	execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+	// Outside the repo, like a real install: the package then uses n8n's own n8n-workflow.
+	scratch = mkdtempSync(join(tmpdir(), 'bdss-server-'));
+	extension = copyPackage(join(scratch, 'n8n-nodes-brightdata-scraper-studio'));
+	emulator = await startEmulator({ timeScale: 0.001 });
+});
+
+after(async () => {
+	await emulator?.close();
+	if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Workflows
+
+const credentialRef = (credential) => ({ brightDataScraperStudioApi: credential });
+const collector = (id) => ({ __rl: true, mode: 'id', value: id });
+const noOp = (name, x) => ({ id: name.toLowerCase().replace(/\W/g, '-'), name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [x, 0], parameters: {} });
+const link = (node, index = 0) => ({ node, type: 'main', index });
+/** A Set node that keeps the row's echoed input URL and, through item linking, the URL of the Items item it is linked to. */
+const linkCheck = (name, x) => ({
+	id: name.toLowerCase(),
+	name,
+	type: 'n8n-nodes-base.set',
+	typeVersion: 3.4,
+	position: [x, 0],
+	parameters: {
+		mode: 'manual',
+		assignments: {
+			assignments: [
+				{ id: 'url', name: 'url', value: '={{ $json.input.url }}', type: 'string' },
+				{ id: 'linked', name: 'linkedUrl', value: "={{ $('Items').item.json.url }}", type: 'string' },
+			],
+		},
+		options: {},
+	},
+});
+
+/** Webhook (POST /webhook/<path>, answers at once) → Code (one item per body.urls) → Scraper → outputs. */
+function scraperWorkflow({ name, path, parameters, credential, outputs = [], outputNode = noOp }) {
+	const nodes = [
+		{ id: 'hook', name: 'Hook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: randomUUID(), parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} } },
+		{ id: 'items', name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: 'return $json.body.urls.map((url, row) => ({ json: { url, row } }));' } },
+		{ id: 'scraper', name: 'Scraper', type: 'CUSTOM.brightDataScraperStudio', typeVersion: 1, position: [440, 0], parameters: { resource: 'collection', ...parameters }, credentials: credentialRef(credential) },
+		...outputs.map((output, i) => outputNode(output, 660 + 220 * i)),
+	];
+	return {
+		name,
+		nodes,
+		connections: {
+			Hook: { main: [[link('Items')]] },
+			Items: { main: [[link('Scraper')]] },
+			...(outputs.length ? { Scraper: { main: outputs.map((output) => [link(output)]) } } : {}),
+		},
+	};
+}
+
+const notificationWait = (collectorId, options = {}) => ({
+	operation: 'triggerAndWait',
+	collector: collector(collectorId),
+	waitMode: 'notification',
+	fieldsToSend: 'selected',
+	inputFields: 'url',
+	options,
+});
+
+/** Bright Data Scraper Studio Trigger → NoOp. Its production URL is /webhook/<webhookId>/webhook. */
+function triggerWorkflow({ name, parameters, credential }) {
+	const webhookId = randomUUID();
+	return {
+		webhookId,
+		workflow: {
+			name,
+			nodes: [
+				{ id: 'bd-trigger', name: 'Bright Data', type: 'CUSTOM.brightDataScraperStudioTrigger', typeVersion: 1, position: [0, 0], webhookId, parameters, ...(credential ? { credentials: credentialRef(credential) } : {}) },
+				noOp('Got rows', 220),
+			],
+			connections: { 'Bright Data': { main: [[link('Got rows')]] } },
+		},
+	};
+}
+
+/** Starts n8n (regular or queue mode) with the package, the owner, and a credential for the emulator. */
+async function startServer({ userFolder, extra = {}, logLevel = 'warn' }) {
+	const port = await freePort();
+	const env = n8nEnv({ userFolder, customExtensions: extension, port, brokerPort: await freePort(), logLevel, extra });
+	const server = await startN8n(env);
+	try {
+		const rest = new N8nRest(server.url, await setupOwner(server.url));
+		const credential = await rest.createCredential({ name: 'Emulator', type: 'brightDataScraperStudioApi', data: { apiToken: emulator.token, baseUrl: emulator.url } });
+		return { server, env, rest, credential };
+	} catch (error) {
+		await server.stop();
+		throw error;
+	}
+}
+
+/** The emulator's batch jobs for a collector created after `since` (a jobs count). */
+const jobsSince = (since, collectorId) => emulator.jobs.slice(since).filter((job) => job.collector === collectorId);
+const notifyUrlOf = (job) => new URL(job.options.notify.endpoint);
+const notificationsTo = (snapshotId) => emulator.deliveries.filter((d) => d.kind === 'notify' && d.snapshotId === snapshotId);
+
+// ---------------------------------------------------------------------------------------------
+// 1 and 2: one n8n in regular mode
+
+describe('a real n8n server (regular mode)', { timeout: 240_000 }, () => {
+	let server;
+	let env;
+	let rest;
+	let credential;
+	const userFolder = () => join(scratch, 'n8n-regular');
+	const ids = {};
+	const trigger = {};
+
+	before(async () => {
+		({ server, env, rest, credential } = await startServer({ userFolder: userFolder() }));
+		ids.resume = await rest.createActiveWorkflow(
+			scraperWorkflow({ name: 'Resume on notification', path: 'bd-resume', credential, parameters: notificationWait('c_products01'), outputs: ['Rows', 'Failed'], outputNode: linkCheck }),
+		);
+		ids.stuck = await rest.createActiveWorkflow(
+			scraperWorkflow({ name: 'No notification', path: 'bd-stuck', credential, parameters: notificationWait('c_stuck05', { timeout: 5 }), outputs: ['After'] }),
+		);
+		ids.multi = await rest.createActiveWorkflow(
+			scraperWorkflow({ name: 'Two jobs', path: 'bd-multi', credential, parameters: notificationWait('c_products01', { inputsPerJob: 2 }), outputs: ['Rows', 'Failed'] }),
+		);
+		ids.race = await rest.createActiveWorkflow(
+			scraperWorkflow({ name: 'Duplicate notifications', path: 'bd-race', credential, parameters: notificationWait('c_products01'), outputs: ['Rows', 'Failed'] }),
+		);
+		// Trigger node workflows: rows delivered (open, and with a shared secret), job finished + fetch rows.
+		for (const [key, name, parameters, withCredential] of [
+			['delivered', 'Rows delivered', { event: 'rowsDelivered', options: {} }, false],
+			['secret', 'Rows delivered with a secret', { event: 'rowsDelivered', sharedSecret: 'e2e-shared-secret', options: {} }, false],
+			['finished', 'Job finished, fetch rows', { event: 'jobFinished', fetchRows: true, options: { addMetadata: true } }, true],
+		]) {
+			const { webhookId, workflow } = triggerWorkflow({ name, parameters, credential: withCredential ? credential : undefined });
+			trigger[key] = { id: await rest.createActiveWorkflow(workflow), url: `${server.url}/webhook/${webhookId}/webhook` };
+		}
+		// Starts a job with the main node's Trigger operation, delivering rows and notifying the trigger workflows.
+		ids.deliver = await rest.createActiveWorkflow(
+			scraperWorkflow({
+				name: 'Trigger with delivery',
+				path: 'bd-deliver',
+				credential,
+				parameters: {
+					operation: 'trigger',
+					collector: collector('c_products01'),
+					fieldsToSend: 'selected',
+					inputFields: 'url',
+					delivery: { deliver: { type: 'webhook', endpoint: trigger.delivered.url, extension: 'json' }, notify: { type: 'webhook', endpoint: trigger.finished.url } },
+				},
+			}),
+		);
+	});
+
+	after(async () => {
+		await server?.stop();
+	});
+
+	describe('Trigger and Wait, Resume on Notification', () => {
+		const urls = [product('speaker'), product('fail-lamp'), product('desk')];
+		const state = {};
+
+		test('the execution parks in the database; the job carries its resume URL, a token and the timeout as deadline', async () => {
+			const jobsBefore = emulator.jobs.length;
+			assert.equal((await rest.webhook('bd-resume', { urls })).status, 200);
+			assert.equal((await rest.webhook('bd-stuck', { urls: [product('stuck')] })).status, 200);
+
+			const [resume] = await rest.waitForExecutions(ids.resume, { predicate: (e) => e.status === 'waiting', what: 'the resume execution to wait' });
+			const [stuck] = await rest.waitForExecutions(ids.stuck, { predicate: (e) => e.status === 'waiting', what: 'the stuck execution to wait' });
+			state.resume = resume;
+			state.stuck = stuck;
+			assert.equal(resume.mode, 'webhook');
+
+			// One job of three inputs, notify = <N8N_WEBHOOK_URL>webhook-waiting/<execution>/<node id>?signature=…&brightdata=…
+			const [job] = jobsSince(jobsBefore, 'c_products01');
+			assert.deepEqual(job.inputs, urls.map((url) => ({ url })));
+			assert.equal(emulator.job(job.id).finished, null);
+			const notify = notifyUrlOf(job);
+			assert.equal(`${notify.origin}${notify.pathname}`, `${server.url}/webhook-waiting/${resume.id}/scraper`);
+			assert.match(notify.searchParams.get('signature'), /^[0-9a-f]{64}$/);
+			assert.match(notify.searchParams.get('brightdata'), /^[0-9a-f]{32}$/);
+			assert.equal(job.options.deadline, '900s');
+			state.job = job;
+
+			// The stuck one: wakes up after its timeout (5 s) + 300 s, and its stored input is the timeout marker.
+			const [stuckJob] = jobsSince(jobsBefore, 'c_stuck05');
+			state.stuckJob = stuckJob;
+			assert.equal(stuckJob.options.deadline, '5s');
+			const wait = (Date.parse(stuck.waitTill) - Date.parse(stuck.startedAt)) / 1000;
+			const ran = (Date.parse(stuck.stoppedAt) - Date.parse(stuck.startedAt)) / 1000;
+			assert.ok(wait >= 5 + GRACE_SECONDS && wait <= 5 + GRACE_SECONDS + ran + 1, `waitTill is ${wait} s after the start (ran ${ran} s)`);
+			const stored = await rest.execution(stuck.id);
+			const [entry] = stored.data.executionData.nodeExecutionStack;
+			assert.equal(entry.node.name, 'Scraper');
+			assert.deepEqual(entry.data.main[0].map(({ json }) => json), [
+				{ snapshot_ids: [stuckJob.id], ready: false, timed_out: true, status: 'no notification from Bright Data' },
+			]);
+			// The wait state is in the execution's custom data (stored as resultData.metadata).
+			assert.deepEqual(JSON.parse(stored.data.resultData.metadata.brightdata_wait).snapshotIds, [stuckJob.id]);
+		});
+
+		test('forged, foreign and early calls are refused and do not resume it', async () => {
+			const { job, resume } = state;
+			const url = notifyUrlOf(job);
+			const withParam = (name, value) => {
+				const copy = new URL(url);
+				if (value === undefined) copy.searchParams.delete(name);
+				else copy.searchParams.set(name, value);
+				return copy;
+			};
+			const body = { collection_id: job.id, snapshot_id: job.id, status: 'done' };
+
+			// Wrong or missing node token: the node answers 401. Wrong n8n signature: n8n itself answers 401.
+			assert.deepEqual(await post(withParam('brightdata', '0'.repeat(32)), body), { status: 401, body: { error: 'Invalid token' } });
+			assert.deepEqual(await post(withParam('brightdata', undefined), body), { status: 401, body: { error: 'Invalid token' } });
+			assert.equal((await post(withParam('signature', 'f'.repeat(64)), body)).status, 401);
+			// Another snapshot: 409. The right call before the snapshot is ready: 202, keep waiting.
+			assert.deepEqual(await post(url, { ...body, collection_id: 'j_someoneelse', snapshot_id: 'j_someoneelse' }), {
+				status: 409,
+				body: { error: 'Snapshot j_someoneelse does not belong to this execution' },
+			});
+			assert.deepEqual(await post(url, body), { status: 202, body: { error: `Waiting for snapshot ${job.id}` } });
+
+			const [still] = await rest.executions(ids.resume);
+			assert.equal(still.status, 'waiting');
+			assert.equal(still.waitTill, resume.waitTill);
+			assert.equal((await rest.executions(ids.resume)).length, 1);
+			assert.deepEqual(runCounts(await rest.execution(resume.id)), { Hook: 1, Items: 1, Scraper: 1 });
+		});
+
+		test('waiting executions survive a restart; with no call at all, n8n resumes it with the timeout marker, not rows', async () => {
+			// n8n's wait tracker resumes an execution at its waitTill (checked every 60 s and at start).
+			// Waiting 305 s is too slow for a test, so n8n is stopped, the stuck execution's waitTill
+			// (checked above to be start + 5 s + 300 s) is moved to now, and n8n is started again.
+			await server.stop();
+			const moved = setWaitTill(userFolder(), state.stuck.id, new Date());
+			assert.ok(moved.before);
+			server = await startN8n(env);
+			rest = new N8nRest(server.url, await login(server.url));
+
+			const done = await rest.waitForStatus(state.stuck.id, 'success', { timeoutMs: 30_000 });
+			const marker = { snapshot_ids: [state.stuckJob.id], ready: false, timed_out: true, status: 'no notification from Bright Data' };
+			assert.deepEqual(outputOf(done, 'Scraper'), [marker]);
+			assert.deepEqual(outputOf(done, 'After'), [marker]);
+			assert.deepEqual(runCounts(done), { Hook: 1, Items: 1, Scraper: 1, After: 1 });
+			// No notification came and none was needed; nothing asked Bright Data for rows.
+			assert.equal(notificationsTo(state.stuckJob.id).length, 0);
+			assert.equal(emulator.requests.some((r) => r.path === '/dca/dataset' && r.query.id === state.stuckJob.id), false);
+
+			// The other one is still waiting after the restart.
+			assert.equal((await rest.executions(ids.resume))[0].status, 'waiting');
+		});
+
+		test('the notification resumes it: rows in input order, the failed input on "Failed"', async () => {
+			const { job, resume } = state;
+			emulator.finish(job.id);
+			await emulator.deliveriesSettled();
+			const [notification] = notificationsTo(job.id);
+			assert.equal(notification.outcome, 'sent');
+			assert.equal(notification.status, 200);
+
+			const done = await rest.waitForStatus(resume.id, 'success');
+			state.done = done;
+			assert.deepEqual(outputOf(done, 'Scraper').map(({ title, input }) => [title, input.url]), [
+				['Speaker', urls[0]],
+				['Desk', urls[2]],
+			]);
+			const failed = outputOf(done, 'Scraper', 1);
+			assert.deepEqual(failed.map(({ input, error_code }) => [input.url, error_code]), [[urls[1], 'crawl_error']]);
+			assert.deepEqual(outputOf(done, 'Rows').map(({ url }) => url), [urls[0], urls[2]]);
+			assert.deepEqual(outputOf(done, 'Failed').map(({ url }) => url), [urls[1]]);
+			assert.deepEqual(runCounts(done), { Hook: 1, Items: 1, Scraper: 1, Rows: 1, Failed: 1 });
+			assert.equal((await rest.executions(ids.resume)).length, 1);
+		});
+
+		test('a replayed notification after completion is refused (409) and adds nothing', async () => {
+			const { job, resume, done } = state;
+			const replay = await post(notifyUrlOf(job), { collection_id: job.id, snapshot_id: job.id, status: 'done' });
+			assert.equal(replay.status, 409);
+			assert.match(replay.body.message, /has finished already/);
+			await sleep(500);
+
+			const executions = await rest.executions(ids.resume);
+			assert.equal(executions.length, 1);
+			const again = await rest.execution(resume.id);
+			assert.equal(again.status, 'success');
+			assert.equal(again.stoppedAt, done.stoppedAt);
+			assert.deepEqual(runCounts(again), runCounts(done));
+		});
+
+		test(
+			"item linking after the resume: $('Items').item in the nodes after Rows and Failed is the row's own input",
+			// Known bug, kept visible: n8n (2.41) replaces the paired items of a node resumed by a webhook
+			// with { item: position, input: output index }, so a row is linked to whichever incoming item
+			// has its position, and rows on "Failed" to no item at all. Poll mode links them right.
+			{ todo: 'n8n renumbers a resumed node\'s paired items by position: wrong or missing links after a resume' },
+			async () => {
+				const { done } = state;
+				for (const node of ['Rows', 'Failed']) {
+					for (const { url, linkedUrl } of outputOf(done, node)) assert.equal(linkedUrl, url, `${node}: the row for ${url} is linked to ${linkedUrl}`);
+				}
+			},
+		);
+
+		test('several jobs: a notification that comes while the execution still runs is refused by n8n; the last one resumes it with every job\'s rows', async () => {
+			const jobsBefore = emulator.jobs.length;
+			const four = [product('speaker'), product('fail-two'), product('desk'), product('lamp')];
+			// The first trigger call is answered at once, the second after 4 s: a window in which the
+			// first job ends and notifies while the execution is still running (not yet waiting).
+			emulator.injectFault({ method: 'POST', path: '/dca/trigger', kind: 'delay', ms: 1 });
+			emulator.injectFault({ method: 'POST', path: '/dca/trigger', kind: 'delay', ms: 4000 });
+			try {
+				assert.equal((await rest.webhook('bd-multi', { urls: four })).status, 200);
+				const first = await waitFor('the first job', () => jobsSince(jobsBefore, 'c_products01')[0]);
+				emulator.finish(first.id);
+				await emulator.deliveriesSettled();
+				const [running] = await rest.executions(ids.multi);
+				assert.equal(running.status, 'running');
+				// n8n answers 409 "running already": this notification is lost.
+				assert.equal(notificationsTo(first.id)[0].status, 409);
+
+				const [waiting] = await rest.waitForExecutions(ids.multi, { predicate: (e) => e.status === 'waiting', timeoutMs: 15_000 });
+				const jobs = jobsSince(jobsBefore, 'c_products01');
+				assert.deepEqual(jobs.map((job) => job.inputs.length), [2, 2]);
+				emulator.finish(jobs[1].id);
+				await emulator.deliveriesSettled();
+				assert.equal(notificationsTo(jobs[1].id)[0].status, 200);
+
+				const done = await rest.waitForStatus(waiting.id, 'success');
+				assert.deepEqual(outputOf(done, 'Scraper').map(({ input }) => input.url), [four[0], four[2], four[3]]);
+				assert.deepEqual(outputOf(done, 'Scraper', 1).map(({ input }) => input.url), [four[1]]);
+			} finally {
+				emulator.clearFaults();
+			}
+		});
+
+		test('the same notification three times at once resumes the execution once', async (t) => {
+			const jobsBefore = emulator.jobs.length;
+			assert.equal((await rest.webhook('bd-race', { urls: [product('lamp')] })).status, 200);
+			const [waiting] = await rest.waitForExecutions(ids.race, { predicate: (e) => e.status === 'waiting' });
+			const [job] = jobsSince(jobsBefore, 'c_products01');
+			const body = { collection_id: job.id, snapshot_id: job.id, status: 'done' };
+
+			// The emulator's own notification, and two copies of it, at the same moment.
+			emulator.finish(job.id);
+			const copies = await Promise.all([post(notifyUrlOf(job), body), post(notifyUrlOf(job), body)]);
+			await emulator.deliveriesSettled();
+			const statuses = [notificationsTo(job.id)[0].status, ...copies.map(({ status }) => status)];
+
+			t.diagnostic(`answers to the three calls: ${statuses.join(', ')}; ${JSON.stringify(copies.map(({ body }) => body))}`);
+
+			const done = await rest.waitForStatus(waiting.id, 'success');
+			await sleep(1000);
+			assert.equal(statuses.filter((status) => status === 200).length, 1, `answers: ${statuses.join(', ')}`);
+			// (No failed input, so the "Failed" branch does not run.)
+			assert.deepEqual(runCounts(await rest.execution(waiting.id)), { Hook: 1, Items: 1, Scraper: 1, Rows: 1 });
+			assert.deepEqual(outputOf(done, 'Rows').map(({ title }) => title), ['Lamp']);
+			assert.equal((await rest.executions(ids.race)).length, 1);
+		});
+	});
+
+	describe('Bright Data Scraper Studio Trigger', () => {
+		const urls = [product('speaker'), product('fail-lamp'), product('desk')];
+		const state = {};
+
+		test('Rows Delivered: a Trigger with Delivery → the gzip JSON rows start one execution, one item per row', async () => {
+			const jobsBefore = emulator.jobs.length;
+			assert.equal((await rest.webhook('bd-deliver', { urls })).status, 200);
+			const [started] = await rest.waitForExecutions(ids.deliver, { predicate: (e) => e.status === 'success' });
+			const [job] = jobsSince(jobsBefore, 'c_products01');
+			state.job = job;
+			assert.equal(outputOf(await rest.execution(started.id), 'Scraper')[0].snapshot_id, job.id);
+			assert.equal(job.options.deliver.endpoint, trigger.delivered.url);
+			assert.equal(job.options.notify.endpoint, trigger.finished.url);
+			assert.deepEqual(await rest.executions(trigger.delivered.id), []);
+
+			emulator.finish(job.id);
+			await emulator.deliveriesSettled();
+			const calls = emulator.deliveries.filter((d) => d.snapshotId === job.id).map(({ kind, endpoint, status }) => ({ kind, endpoint, status }));
+			assert.deepEqual(calls, [
+				{ kind: 'deliver', endpoint: trigger.delivered.url, status: 200 },
+				{ kind: 'notify', endpoint: trigger.finished.url, status: 200 },
+			]);
+
+			const [execution] = await rest.waitForExecutions(trigger.delivered.id, { predicate: (e) => e.status === 'success' });
+			const rows = outputOf(await rest.execution(execution.id), 'Bright Data');
+			assert.deepEqual(rows.map(({ input }) => input.url), urls);
+			assert.deepEqual(rows.map(({ title, error_code }) => title ?? error_code), ['Speaker', 'crawl_error', 'Desk']);
+		});
+
+		test('Job Finished + Fetch Rows: the notification makes the node fetch the rows with the credential', async () => {
+			const { job } = state;
+			const [execution] = await rest.waitForExecutions(trigger.finished.id, { predicate: (e) => e.status === 'success' });
+			const rows = outputOf(await rest.execution(execution.id), 'Bright Data');
+			assert.deepEqual(rows.map(({ input }) => input.url), urls);
+			assert.deepEqual(new Set(rows.map(({ _brightdata }) => `${_brightdata.event} ${_brightdata.snapshot_id}`)), new Set([`jobFinished ${job.id}`]));
+			// The emulator checks the token on every request: the rows came with the credential's.
+			const fetches = emulator.requests.filter((r) => r.path === '/dca/dataset' && r.query.id === job.id);
+			assert.ok(fetches.length >= 1);
+			assert.equal(fetches.at(-1).status, 200);
+		});
+
+		test('Shared Secret: the right secret starts an execution; a wrong or missing one gets 401 and starts nothing', async () => {
+			const rows = [
+				{ title: 'One', url: product('one'), input: { url: product('one') } },
+				{ title: 'Two', url: product('two'), input: { url: product('two') } },
+			];
+			const gzip = { 'content-type': 'application/json', 'content-encoding': 'gzip' };
+			const { url, id } = trigger.secret;
+
+			assert.equal((await post(url, gzipJson(rows), { ...gzip, 'x-webhook-secret': 'wrong' })).status, 401);
+			assert.equal((await post(url, gzipJson(rows), { ...gzip, authorization: 'Bearer wrong' })).status, 401);
+			assert.equal((await post(url, gzipJson(rows), gzip)).status, 401);
+			// Bright Data's own delivery without the secret (straight to the emulator's API, deliver = this URL).
+			const triggered = await post(
+				`${emulator.url}/dca/trigger?collector=c_products01&deliver=${encodeURIComponent(JSON.stringify({ type: 'webhook', endpoint: url }))}`,
+				[{ url: product('x') }],
+				{ authorization: `Bearer ${emulator.token}` },
+			);
+			assert.equal(triggered.status, 200);
+			emulator.finish(triggered.body.collection_id);
+			await emulator.deliveriesSettled();
+			assert.equal(emulator.deliveries.find((d) => d.snapshotId === triggered.body.collection_id)?.status, 401);
+			await sleep(1000);
+			assert.deepEqual(await rest.executions(id), []);
+
+			assert.equal((await post(url, gzipJson(rows), { ...gzip, 'x-webhook-secret': 'e2e-shared-secret' })).status, 200);
+			const [execution] = await rest.waitForExecutions(id, { predicate: (e) => e.status === 'success' });
+			assert.deepEqual(outputOf(await rest.execution(execution.id), 'Bright Data'), rows);
+			await sleep(500);
+			assert.equal((await rest.executions(id)).length, 1);
+		});
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
+// 3: queue mode
+
+const mayInstallRedis = process.env.CI === 'true' || process.getuid?.() === 0;
+const queueSkip = findRedisServer() || mayInstallRedis ? false : 'redis-server is not installed (apt-get install redis-server; the test installs it itself with CI=true or as root)';
+
+describe('queue mode: n8n main + one worker (concurrency 1) + Redis', { timeout: 240_000, skip: queueSkip }, () => {
+	let redis;
+	let server;
+	let worker;
+	let rest;
+	const ids = {};
+
+	before(async () => {
+		const bin = ensureRedisServer({ log: (line) => console.log(`[redis] ${line}`) });
+		redis = await startRedis({ bin, port: await freePort() });
+		const userFolder = join(scratch, 'n8n-queue');
+		const queue = {
+			EXECUTIONS_MODE: 'queue',
+			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+			QUEUE_BULL_REDIS_PORT: String(redis.port),
+		};
+		const main = await startServer({ userFolder, extra: queue });
+		({ server, rest } = main);
+		const credential = main.credential;
+		ids.notify = await rest.createActiveWorkflow(
+			scraperWorkflow({ name: 'Queue: resume on notification', path: 'bd-queue', credential, parameters: notificationWait('c_products01'), outputs: ['Rows', 'Failed'] }),
+		);
+		ids.poll = await rest.createActiveWorkflow(
+			scraperWorkflow({
+				name: 'Queue: poll',
+				path: 'bd-poll',
+				credential,
+				parameters: { ...notificationWait('c_products01', { pollInterval: 1, timeout: 120 }), waitMode: 'poll' },
+				outputs: ['Rows', 'Failed'],
+			}),
+		);
+		// Same user folder (SQLite), encryption key and webhook URL as main; its own task broker and health port.
+		const workerEnv = n8nEnv({
+			userFolder,
+			customExtensions: extension,
+			port: Number(main.env.N8N_PORT),
+			brokerPort: await freePort(),
+			logLevel: 'info',
+			extra: { ...queue, QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(await freePort()), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' },
+		});
+		worker = await startWorker(workerEnv, { concurrency: 1 });
+		assert.match(worker.output(), /Concurrency: 1/);
+	});
+
+	after(async () => {
+		await worker?.stop();
+		await server?.stop();
+		await redis?.stop();
+	});
+
+	/** At no point did the worker run two executions at once. */
+	function assertOneAtATime(events) {
+		let running = 0;
+		for (const { event } of events) {
+			running += event === 'started' ? 1 : -1;
+			assert.ok(running === 0 || running === 1, `worker ran ${running} executions at once: ${JSON.stringify(events)}`);
+		}
+	}
+
+	test('two Resume-on-Notification executions whose jobs overlap both complete on the one worker slot', async () => {
+		const jobsBefore = emulator.jobs.length;
+		const first = [product('speaker'), product('fail-first')];
+		const second = [product('desk'), product('lamp')];
+		assert.equal((await rest.webhook('bd-queue', { urls: first })).status, 200);
+		assert.equal((await rest.webhook('bd-queue', { urls: second })).status, 200);
+
+		const waiting = await rest.waitForExecutions(ids.notify, { count: 2, predicate: (e) => e.status === 'waiting', what: 'both executions to wait' });
+		const jobs = jobsSince(jobsBefore, 'c_products01');
+		assert.equal(jobs.length, 2);
+		// Both jobs are running at Bright Data at the same time, and the worker's one slot is free.
+		assert.ok(jobs.every((job) => emulator.job(job.id).finished === null));
+		const before = workerEvents(worker.output()).filter(({ executionId }) => waiting.some((e) => e.id === executionId));
+		assert.equal(before.length, 4, JSON.stringify(before));
+		assertOneAtATime(before);
+
+		for (const job of jobs) emulator.finish(job.id);
+		await emulator.deliveriesSettled();
+		assert.deepEqual(jobs.map((job) => notificationsTo(job.id)[0]?.status), [200, 200]);
+
+		const byInputs = new Map();
+		for (const { id } of waiting) {
+			const done = await rest.waitForStatus(id, 'success');
+			byInputs.set(JSON.stringify([...outputOf(done, 'Scraper'), ...outputOf(done, 'Scraper', 1)].map(({ input }) => input.url).sort()), done);
+		}
+		const firstDone = byInputs.get(JSON.stringify([...first].sort()));
+		const secondDone = byInputs.get(JSON.stringify([...second].sort()));
+		assert.ok(firstDone && secondDone, 'each execution got the rows of its own job');
+		assert.deepEqual(outputOf(firstDone, 'Scraper').map(({ title }) => title), ['Speaker']);
+		assert.deepEqual(outputOf(firstDone, 'Scraper', 1).map(({ error_code }) => error_code), ['crawl_error']);
+		assert.deepEqual(outputOf(secondDone, 'Scraper').map(({ title }) => title), ['Desk', 'Lamp']);
+
+		// Each execution ran twice on the worker (until the wait, after the resume), never two at once.
+		const events = workerEvents(worker.output()).filter(({ executionId }) => waiting.some((e) => e.id === executionId));
+		for (const { id } of waiting) assert.equal(events.filter((e) => e.executionId === id && e.event === 'started').length, 2);
+		assertOneAtATime(events);
+	});
+
+	test('Poll mode on the same slot: the second execution starts only after the first has finished', async (t) => {
+		const jobsBefore = emulator.jobs.length;
+		assert.equal((await rest.webhook('bd-poll', { urls: [product('first')] })).status, 200);
+		const [first] = await rest.waitForExecutions(ids.poll, { predicate: (e) => e.status === 'running', what: 'the first poll to run' });
+		assert.equal((await rest.webhook('bd-poll', { urls: [product('second')] })).status, 200);
+		await waitFor('the first poll job', () => jobsSince(jobsBefore, 'c_products01').length === 1);
+
+		// The first one polls and holds the slot: the second stays queued and has started no job.
+		await sleep(3000);
+		const queued = (await rest.executions(ids.poll)).find(({ id }) => id !== first.id);
+		t.diagnostic(`while the first polls, the second is "${queued?.status}"`);
+		assert.ok(queued && !['running', 'success'].includes(queued.status), `second execution is ${queued?.status}`);
+		assert.equal(jobsSince(jobsBefore, 'c_products01').length, 1);
+
+		emulator.finish(jobsSince(jobsBefore, 'c_products01')[0].id);
+		const firstDone = await rest.waitForStatus(first.id, 'success');
+		const secondJob = await waitFor('the second poll job', () => jobsSince(jobsBefore, 'c_products01')[1]);
+		emulator.finish(secondJob.id);
+		const secondDone = await rest.waitForStatus(queued.id, 'success');
+
+		assert.deepEqual(outputOf(firstDone, 'Scraper').map(({ title }) => title), ['First']);
+		assert.deepEqual(outputOf(secondDone, 'Scraper').map(({ title }) => title), ['Second']);
+		assert.ok(Date.parse(secondDone.startedAt) >= Date.parse(firstDone.stoppedAt), `second started ${secondDone.startedAt}, first stopped ${firstDone.stoppedAt}`);
+		const events = workerEvents(worker.output()).filter(({ executionId }) => [first.id, queued.id].includes(executionId));
+		assert.deepEqual(events.map(({ event, executionId }) => `${event} ${executionId === first.id ? 'first' : 'second'}`), [
+			'started first',
+			'finished first',
+			'started second',
+			'finished second',
+		]);
+	});
+});
