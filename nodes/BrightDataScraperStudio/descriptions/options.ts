@@ -123,3 +123,13 @@ export const waitOptions: INodeProperties[] = [
 		description: `The longest the node waits for the snapshot, e.g. 900 for 15 minutes. Default ${DEFAULT_TIMEOUT_SECONDS}. What happens then is set by On Timeout.`,
 	},
 ];
+
+/** The "Options" collection of an operation. */
+export const optionsCollection = (options: INodeProperties[]): INodeProperties => ({
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add option',
+	default: {},
+	options: [...options].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+});

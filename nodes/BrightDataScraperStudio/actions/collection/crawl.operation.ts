@@ -2,6 +2,7 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, 
 
 import { collectorLocator } from '../../descriptions/collector';
 import { inputFields } from '../../descriptions/inputs';
+import { optionsCollection } from '../../descriptions/options';
 import { crawlOptions } from '../../descriptions/realtime';
 import { errorItems } from '../../helpers/items';
 import { readRealtimeOptions, type RealtimeOptions } from '../../helpers/options';
@@ -12,14 +13,7 @@ import { now, secondsToMs } from '../../helpers/timing';
 const properties: INodeProperties[] = [
 	collectorLocator,
 	...inputFields,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: crawlOptions,
-	},
+	optionsCollection(crawlOptions),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['collection'], operation: ['crawl'] } }, properties);

@@ -5,6 +5,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { optionsCollection } from '../../descriptions/options';
 import { outputFields, rowOptions } from '../../descriptions/output';
 import { snapshotIdField } from '../../descriptions/snapshot';
 import { readSnapshotId } from '../../helpers/inputs';
@@ -16,14 +17,7 @@ import { fetchDataset } from '../../helpers/polling';
 const properties: INodeProperties[] = [
 	snapshotIdField,
 	...outputFields,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: rowOptions('main'),
-	},
+	optionsCollection(rowOptions('main')),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['collection'], operation: ['getDataset'] } }, properties);

@@ -5,6 +5,7 @@ import {
 
 import { collectorLocator } from '../../descriptions/collector';
 import { inputFields } from '../../descriptions/inputs';
+import { optionsCollection } from '../../descriptions/options';
 import { realtimeOptions } from '../../descriptions/realtime';
 import { errorItems } from '../../helpers/items';
 import { planJobs, triggerJob } from '../../helpers/jobs';
@@ -18,14 +19,7 @@ import type { Row } from '../../helpers/types';
 const properties: INodeProperties[] = [
 	collectorLocator,
 	...inputFields,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: realtimeOptions,
-	},
+	optionsCollection(realtimeOptions),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['collection'], operation: ['runRealtime'] } }, properties);

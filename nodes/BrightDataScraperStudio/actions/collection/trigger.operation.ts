@@ -8,7 +8,7 @@ import {
 import { collectorLocator } from '../../descriptions/collector';
 import { deliveryField } from '../../descriptions/delivery';
 import { inputFields } from '../../descriptions/inputs';
-import { triggerOptions } from '../../descriptions/options';
+import { optionsCollection, triggerOptions } from '../../descriptions/options';
 import { errorItems, itemsOf } from '../../helpers/items';
 import { mentionStartedJobs, planJobsFromItems, triggerJob } from '../../helpers/jobs';
 import type { TriggeredJob } from '../../helpers/types';
@@ -16,14 +16,7 @@ import type { TriggeredJob } from '../../helpers/types';
 const properties: INodeProperties[] = [
 	collectorLocator,
 	...inputFields,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: triggerOptions,
-	},
+	optionsCollection(triggerOptions),
 	deliveryField,
 ];
 

@@ -9,7 +9,7 @@ import {
 import { collectorLocator } from '../../descriptions/collector';
 import { deliveryField } from '../../descriptions/delivery';
 import { inputFields } from '../../descriptions/inputs';
-import { triggerOptions, waitOptions } from '../../descriptions/options';
+import { optionsCollection, triggerOptions, waitOptions } from '../../descriptions/options';
 import { outputFields, rowOptions } from '../../descriptions/output';
 import { errorItems, itemsOf } from '../../helpers/items';
 import { cancelJob, cancelJobsAfterStop, mentionStartedJobs, planJobsFromItems, triggerJob } from '../../helpers/jobs';
@@ -20,8 +20,6 @@ import { elapsedSeconds, now, secondsToMs } from '../../helpers/timing';
 import type { JobPlan, Row, TriggeredJob } from '../../helpers/types';
 import { cancelSignal } from '../../transport';
 import { triggerAndWaitForNotification } from './resumeOnNotification';
-
-const byName = (a: INodeProperties, b: INodeProperties) => a.displayName.localeCompare(b.displayName);
 
 const properties: INodeProperties[] = [
 	collectorLocator,
@@ -54,14 +52,7 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { waitMode: ['notification'] } },
 	},
 	...outputFields,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [...triggerOptions, ...waitOptions, ...rowOptions('separate')].sort(byName),
-	},
+	optionsCollection([...triggerOptions, ...waitOptions, ...rowOptions('separate')]),
 	deliveryField,
 ];
 
