@@ -172,7 +172,7 @@ describe('Trigger and Wait', () => {
 		expect(failed.error?.message).toBe('Job "j_failed" failed at Bright Data and produced no rows');
 
 		triggerOnce('j_none');
-		dataset('j_none').reply(200, []);
+		dataset('j_none').twice().reply(200, []); // read again after the log says done
 		nock(API).get('/dca/log/j_none').reply(200, { id: 'j_none', status: 'done' });
 		const none = await runScraper(triggerAndWait('c_products'), items.slice(0, 1), { baseUrl: API });
 		expect([none.status, none.items]).toEqual(['success', []]);

@@ -1,5 +1,6 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
+import { withoutDeliverySecrets } from '../helpers/delivery';
 import * as crawl from './collection/crawl.operation';
 import * as getDataset from './collection/getDataset.operation';
 import * as runRealtime from './collection/runRealtime.operation';
@@ -28,5 +29,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const handler = (resources[resource] as Record<string, Operation | undefined>)[operation];
 	if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not known`);
-	return await handler.execute.call(this);
+	try {
+		return await handler.execute.call(this);
+	} catch (error) {
+		throw withoutDeliverySecrets(error);
+	}
 }

@@ -96,3 +96,13 @@ export function readDelivery(ctx: IExecuteFunctions, itemIndex: number): { query
 	const secrets = deliver ? SECRET_FIELDS.map((name) => text(deliver[name])).filter(Boolean) : [];
 	return { query, secrets };
 }
+
+/**
+ * n8n copies the node, parameters included, into every error and logs it at debug level:
+ * blank out the delivery secrets of an error's node before it leaves the node.
+ */
+export function withoutDeliverySecrets<E>(error: E): E {
+	const deliver = (error as { node?: { parameters?: { delivery?: DeliveryParameter } } })?.node?.parameters?.delivery?.deliver;
+	if (deliver) for (const name of SECRET_FIELDS) if (deliver[name]) deliver[name] = '[redacted]';
+	return error;
+}

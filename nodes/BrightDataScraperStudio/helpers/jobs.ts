@@ -79,7 +79,7 @@ export async function triggerJob(ctx: IExecuteFunctions, job: JobPlan): Promise<
 		qs: { collector: job.collector, ...job.query },
 		body: job.inputs.map(({ input }) => input),
 		retry: 'neverResend',
-		subject: { collector: job.collector, itemIndex },
+		subject: { collector: job.collector, itemIndex, action: 'trigger request' },
 		secrets: job.secrets,
 	});
 	let answer: { collection_id?: unknown; start_eta?: unknown } = {};

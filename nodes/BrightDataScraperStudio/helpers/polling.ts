@@ -85,7 +85,7 @@ export async function pollUntilReady(
 ): Promise<PollResult> {
 	const signal = cancelSignal(ctx);
 	for (let polls = 1; ; polls++) {
-		let state = await fetchDataset(ctx, snapshotId, itemIndex);
+		let state: ReadyOrPending = await fetchDataset(ctx, snapshotId, itemIndex);
 		if (state.kind === 'ready' && !state.rows.length) {
 			const status = await statusOfEmptySnapshot(ctx, snapshotId, itemIndex);
 			if (status === 'failed') {
@@ -95,7 +95,8 @@ export async function pollUntilReady(
 					itemIndex,
 				});
 			}
-			if (!FINISHED.has(status)) state = { kind: 'pending', status };
+			// Finished: read once more, in case the job finished between the empty answer and the log.
+			state = FINISHED.has(status) ? await fetchDataset(ctx, snapshotId, itemIndex) : { kind: 'pending', status };
 		}
 		if (state.kind === 'ready') return { kind: 'ready', rows: state.rows, polls };
 		onPending?.(state);

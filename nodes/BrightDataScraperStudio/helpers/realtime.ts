@@ -59,7 +59,7 @@ export async function triggerRealtime(
 		qs: { collector, ...query },
 		body: input,
 		retry: 'neverResend',
-		subject: { collector, itemIndex },
+		subject: { collector, itemIndex, action: 'real-time trigger request' },
 	});
 	return responseIdOf(ctx, response, 'real-time job', itemIndex);
 }
@@ -80,7 +80,7 @@ export async function crawl(
 		qs: { collector, timeout: `${timeoutSeconds}s`, ...query },
 		body: input,
 		retry: 'neverResend',
-		subject: { collector, itemIndex },
+		subject: { collector, itemIndex, action: 'crawl request' },
 		timeoutMs: secondsToMs(timeoutSeconds) + timing.requestTimeoutMs,
 	});
 	if (response.statusCode === 202) return { kind: 'continue', responseId: responseIdOf(ctx, response, 'crawl', itemIndex) };

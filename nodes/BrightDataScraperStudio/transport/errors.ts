@@ -5,6 +5,8 @@ export interface RequestSubject {
 	collector?: string;
 	snapshotId?: string;
 	itemIndex?: number;
+	/** What a billed request does, for "The <action> for … may have reached Bright Data", e.g. "trigger request". */
+	action?: string;
 }
 
 const MAX_DETAIL_LENGTH = 300;
@@ -124,7 +126,7 @@ export function mapNetworkError(
 	const reason = code ?? 'network error';
 	const about = describeSubject(subject);
 	const message = options.mayHaveBeenSent
-		? `The trigger request for ${about} failed after it may have reached Bright Data (${reason})`
+		? `The ${subject.action ?? 'request'} for ${about} failed after it may have reached Bright Data (${reason})`
 		: `Could not reach Bright Data for ${about} (${reason})`;
 	const description = options.mayHaveBeenSent
 		? 'It was not sent again, so no second job is billed. Look for a new job of this collector in the Bright Data control panel (or with Get Job / List Jobs) before running this again.'

@@ -35,7 +35,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			path: `/dca/jobs/${encodeURIComponent(snapshotId)}/rerun`,
 			...(failedOnly ? { body: { failed_only: 1 } } : {}),
 			retry: 'neverResend',
-			subject: { snapshotId, itemIndex },
+			subject: { snapshotId, itemIndex, action: 'rerun request' },
 		});
 		const { collection_id: newId, start_eta: startEta } = parseJsonBody<{ collection_id?: unknown; start_eta?: unknown }>(
 			this,
