@@ -65,7 +65,7 @@ export function checkTargets(results: BenchResults): Target[] {
 	return [
 		{
 			name: `Median delay after ready ≤ ${DELAY_TARGET_SECONDS} s at real time scale (Trigger and Wait, default options)`,
-			measured: `${f(node.delayMedian)} s at timeScale 1 (${node.jobs} jobs); ${f(nodeScaled.delayMedian)} s measured at timeScale ${results.settings.delayTimeScale}`,
+			measured: `${f(node.delayMedian, 3)} s at timeScale 1 (${node.jobs} jobs); ${f(nodeScaled.delayMedian)} s measured at timeScale ${results.settings.delayTimeScale}`,
 			met: node.delayMedian <= DELAY_TARGET_SECONDS,
 		},
 		{

@@ -26,6 +26,9 @@ export const CREDENTIAL_TYPE = 'brightDataScraperStudioApi';
 export const DEFAULT_BASE_URL = 'https://api.brightdata.com';
 
 
+/** How much of an answer's body its excerpt is made from. */
+const EXCERPT_SOURCE_LENGTH = 2000;
+
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
 
 export interface ApiRequest {
@@ -144,7 +147,9 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 		const { statusCode, headers } = response;
 		const body = bodyText(response.body);
 		const secrets = [String(credentials.apiToken ?? ''), ...(request.secrets ?? [])];
-		if (statusCode >= 200 && statusCode < 300) return { statusCode, headers, body, excerpt: apiMessage(body, secrets) };
+		// Only the start: a dataset body can be 100 MB, and this runs for every answer.
+		const excerpt = apiMessage(body.slice(0, EXCERPT_SOURCE_LENGTH), secrets);
+		if (statusCode >= 200 && statusCode < 300) return { statusCode, headers, body, excerpt };
 		if (attempt < MAX_ATTEMPTS && shouldRetryStatus(statusCode, request.retry)) {
 			await sleepUnlessCancelled(retryDelayMs(attempt, parseRetryAfter(headers['retry-after'])), signal);
 			throwIfCancelled(this);
