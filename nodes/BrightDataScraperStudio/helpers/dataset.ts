@@ -1,4 +1,5 @@
-import type { ApiResponse } from '../transport';
+import { streamText, type ApiResponse } from '../transport';
+import { RowStreamParser } from './rowStream';
 import type { Row } from './types';
 
 export type DatasetState =
@@ -63,4 +64,32 @@ export function readDatasetResponse({ statusCode, body }: Pick<ApiResponse, 'sta
 	return rows
 		? { kind: 'ready', rows }
 		: { kind: 'invalid', reason: 'the body is neither a JSON array nor NDJSON' };
+}
+
+/**
+ * Reads a streamed GET /dca/dataset answer: a 202 as text, a 200 row by row as it downloads
+ * (see RowStreamParser), with the same meaning as readDatasetResponse.
+ */
+export async function readDatasetStream(statusCode: number, stream: AsyncIterable<Uint8Array>): Promise<DatasetState> {
+	if (statusCode === 202) return readDatasetResponse({ statusCode, body: await streamText(stream) });
+	const parser = new RowStreamParser();
+	const decoder = new TextDecoder();
+	try {
+		for await (const chunk of stream) parser.push(decoder.decode(chunk, { stream: true }));
+		parser.push(decoder.decode());
+	} catch {
+		// The connection broke mid-body: a torn download, read again by the caller.
+		return { kind: 'invalid', reason: 'the download broke off' };
+	}
+	const result = parser.end();
+	switch (result.kind) {
+		case 'rows':
+			return { kind: 'ready', rows: result.rows };
+		case 'object':
+			return isStatusObject(result.value) ? pending(result.value) : { kind: 'ready', rows: [result.value] };
+		case 'empty':
+			return pending(null);
+		default:
+			return { kind: 'invalid', reason: 'the body is neither a JSON array nor NDJSON' };
+	}
 }

@@ -1,7 +1,7 @@
 import { NodeApiError, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
 import { apiRequest, cancelSignal, parseJsonBody, throwIfCancelled, type RequestContext } from '../transport';
-import { readDatasetResponse, type DatasetState } from './dataset';
+import { readDatasetStream, type DatasetState } from './dataset';
 import { normalizeJobLog } from './jobLog';
 import { now, secondsToMs, sleepUnlessCancelled } from './timing';
 import type { Row } from './types';
@@ -23,8 +23,9 @@ export async function fetchDataset(ctx: RequestContext, snapshotId: string, item
 			qs: { id: snapshotId, format: 'json' },
 			retry: 'idempotent',
 			subject: { snapshotId, itemIndex },
+			stream: true,
 		});
-		const state = readDatasetResponse(response);
+		const state = await readDatasetStream(response.statusCode, response.stream!);
 		if (state.kind !== 'invalid') return state;
 		if (attempt < INVALID_BODY_RETRIES) {
 			await sleepUnlessCancelled(secondsToMs(MIN_POLL_GAP_SECONDS), cancelSignal(ctx));
@@ -32,7 +33,7 @@ export async function fetchDataset(ctx: RequestContext, snapshotId: string, item
 		}
 		throw new NodeApiError(ctx.getNode(), { statusCode: response.statusCode } as JsonObject, {
 			message: `Bright Data sent an unreadable dataset for snapshot "${snapshotId}"`,
-			description: `${state.reason} (it said: "${response.excerpt.slice(0, 60)}"), ${attempt + 1} times. Run Get Dataset later with this snapshot ID, or download it from the control panel.`,
+			description: `${state.reason}, ${attempt + 1} times. Run Get Dataset later with this snapshot ID, or download it from the control panel.`,
 			itemIndex,
 		});
 	}

@@ -42,6 +42,8 @@ export interface ApiRequest {
 	timeoutMs?: number;
 	/** Values sent with the request that an error must never show (delivery passwords). */
 	secrets?: string[];
+	/** Hand a successful answer's body over as a stream instead of text (large datasets). */
+	stream?: boolean;
 }
 
 /** Any 2xx answer; the body stays text because datasets may arrive as NDJSON. */
@@ -51,6 +53,8 @@ export interface ApiResponse {
 	body: string;
 	/** The start of the body with the token and other secrets redacted: for error messages. */
 	excerpt: string;
+	/** With `stream: true`, the body of a successful answer (`body` and `excerpt` are then empty). */
+	stream?: AsyncIterable<Uint8Array>;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -98,6 +102,23 @@ function networkErrorCode(error: unknown): string | undefined {
 	return typeof code === 'string' ? code : undefined;
 }
 
+/** The body as a byte stream, also when a host's request helper answered with text instead. */
+function byteStream(body: unknown): AsyncIterable<Uint8Array> {
+	if (typeof body === 'object' && body !== null && Symbol.asyncIterator in body) return body as AsyncIterable<Uint8Array>;
+	const bytes = new TextEncoder().encode(bodyText(body));
+	return (async function* () {
+		yield bytes;
+	})();
+}
+
+/** A whole streamed body as text (error answers, which are small). */
+export async function streamText(stream: AsyncIterable<Uint8Array>): Promise<string> {
+	const decoder = new TextDecoder();
+	let text = '';
+	for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
+	return text + decoder.decode();
+}
+
 function bodyText(body: unknown): string {
 	if (typeof body === 'string') return body;
 	if (body === undefined || body === null) return '';
@@ -119,7 +140,7 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 			Accept: 'application/json',
 			...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
 		},
-		encoding: 'text',
+		encoding: request.stream ? 'stream' : 'text',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		timeout: request.timeoutMs ?? timing.requestTimeoutMs,
@@ -145,11 +166,13 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 		}
 
 		const { statusCode, headers } = response;
-		const body = bodyText(response.body);
+		const ok = statusCode >= 200 && statusCode < 300;
+		if (ok && request.stream) return { statusCode, headers, body: '', excerpt: '', stream: byteStream(response.body) };
+		const body = request.stream ? await streamText(byteStream(response.body)) : bodyText(response.body);
 		const secrets = [String(credentials.apiToken ?? ''), ...(request.secrets ?? [])];
 		// Only the start: a dataset body can be 100 MB, and this runs for every answer.
 		const excerpt = apiMessage(body.slice(0, EXCERPT_SOURCE_LENGTH), secrets);
-		if (statusCode >= 200 && statusCode < 300) return { statusCode, headers, body, excerpt };
+		if (ok) return { statusCode, headers, body, excerpt };
 		if (attempt < MAX_ATTEMPTS && shouldRetryStatus(statusCode, request.retry)) {
 			await sleepUnlessCancelled(retryDelayMs(attempt, parseRetryAfter(headers['retry-after'])), signal);
 			throwIfCancelled(this);
