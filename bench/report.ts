@@ -271,19 +271,15 @@ its trigger and its two polls (the job is ready 2 emulated seconds after the tri
 
 ${bigTable(results)}
 
-**Where the memory goes.** n8n's HTTP helper (axios, \`encoding: 'text'\`) collects the whole body as Buffer chunks,
-joins them and decodes the result to one string; the node then \`JSON.parse\`s it. Parsed rows of this shape take
-about 1.2–2× their JSON size on the V8 heap, and during the parse the body text (1×) is still alive, so any client
-that reads the whole body before parsing peaks above 3× the payload — the bare baseline included
-(${f(bigRatio(results, BASELINE_LABEL), 1)}× here). Get Dataset (rows) peaks at ${f(bigRatio(results, 'Get Dataset (rows)'), 1)}× here: whatever it holds beyond
-the baseline is the node's own work on the body (each extra full copy or parse of it adds about 1×; the item
-wrappers of Rows and All Rows are small). File output parses, then serialises the rows
-again (another string of the payload's size) and copies that into a Buffer for n8n's binary data store: two more
-payload-sized copies, and the extra time of \`JSON.stringify\` / CSV building plus the disk write.
-What would fix it: in File mode with JSON or NDJSON and nothing to filter, hand the response stream
-(\`encoding: 'stream'\`) straight to \`prepareBinaryData\`, which writes it to disk as it arrives (memory flat, time ≈ the
-download); otherwise ask for NDJSON and parse it line by line from the stream, so the whole text never sits next to
-the parsed rows (peak ≈ the rows alone, about 1.2–2× the payload).
+**Where the memory goes.** The bare baseline reads the whole body as one string and then \`JSON.parse\`s it: the text
+(1×) is still alive while the parsed rows (about 1.2–2× their JSON size on the V8 heap) are built, so it peaks above
+3× the payload (${f(bigRatio(results, BASELINE_LABEL), 1)}× here). The node reads the dataset as a stream and parses
+each row as it arrives (\`helpers/rowStream.ts\`, a JSON array or NDJSON), so the body text never sits next to the
+rows: Get Dataset (rows) peaks at ${f(bigRatio(results, 'Get Dataset (rows)'), 1)}× here, about the rows alone.
+File output still serialises the rows again (a string of the payload's size) and copies that into a Buffer for n8n's
+binary data store: two more payload-sized copies, and the time of \`JSON.stringify\` / CSV building plus the disk
+write. What would fix it: in File mode with nothing to filter, hand the response stream straight to
+\`prepareBinaryData\` (memory flat, time ≈ the download), or serialise and free the rows in slices.
 
 ## 4. Real-time
 
