@@ -163,7 +163,5 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			location: 'outputPane',
 		});
 	}
-	return this.getNodeParameter('options.failedRows', 0, 'separate') === 'separate'
-		? [[...main, ...shaped.main], shaped.failed]
-		: [[...main, ...shaped.main]];
+	return outputSettings.failedRows === 'separate' ? [[...main, ...shaped.main], shaped.failed] : [[...main, ...shaped.main]];
 }
