@@ -2,6 +2,26 @@ import type { INodeProperties } from 'n8n-workflow';
 
 const forTypes = (...type: string[]) => ({ show: { type } });
 
+/** The webhook and email fields that both "Notify When Done" and "Deliver Rows To" have. */
+const webhookUrlField = (placeholder: string, description: string): INodeProperties => ({
+	displayName: 'Webhook URL',
+	name: 'endpoint',
+	type: 'string',
+	default: '',
+	placeholder,
+	description,
+	displayOptions: forTypes('webhook'),
+});
+
+const emailField: INodeProperties = {
+	displayName: 'Email',
+	name: 'email',
+	type: 'string',
+	placeholder: 'e.g. name@email.com',
+	default: '',
+	displayOptions: forTypes('email'),
+};
+
 const destinationFields: INodeProperties[] = [
 	{
 		displayName: 'Type',
@@ -17,23 +37,11 @@ const destinationFields: INodeProperties[] = [
 			{ name: 'Webhook', value: 'webhook' },
 		],
 	},
-	{
-		displayName: 'Webhook URL',
-		name: 'endpoint',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. https://n8n.example.com/webhook/bright-data',
-		description: 'Bright Data POSTs the rows here, e.g. the URL of a Bright Data Scraper Studio Trigger node',
-		displayOptions: forTypes('webhook'),
-	},
-	{
-		displayName: 'Email',
-		name: 'email',
-		type: 'string',
-		placeholder: 'e.g. name@email.com',
-		default: '',
-		displayOptions: forTypes('email'),
-	},
+	webhookUrlField(
+		'e.g. https://n8n.example.com/webhook/bright-data',
+		'Bright Data POSTs the rows here, e.g. the URL of a Bright Data Scraper Studio Trigger node',
+	),
+	emailField,
 	{
 		displayName: 'Bucket',
 		name: 'bucket',
@@ -188,23 +196,8 @@ export const deliveryField: INodeProperties = {
 						{ name: 'Webhook', value: 'webhook' },
 					],
 				},
-				{
-					displayName: 'Webhook URL',
-					name: 'endpoint',
-					type: 'string',
-					default: '',
-					placeholder: 'e.g. https://n8n.example.com/webhook/job-done',
-					description: 'Bright Data calls this URL when the job completes',
-					displayOptions: forTypes('webhook'),
-				},
-				{
-					displayName: 'Email',
-					name: 'email',
-					type: 'string',
-					placeholder: 'e.g. name@email.com',
-					default: '',
-					displayOptions: forTypes('email'),
-				},
+				webhookUrlField('e.g. https://n8n.example.com/webhook/job-done', 'Bright Data calls this URL when the job completes'),
+				emailField,
 			],
 		},
 		{
