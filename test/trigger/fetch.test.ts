@@ -1,6 +1,7 @@
 /** Job Finished with Fetch Rows, against the emulator (real HTTP on 127.0.0.1), through a fake IWebhookFunctions. */
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { timing } from '../../nodes/BrightDataScraperStudio/helpers/timing';
 import { useEmulator } from '../harness/emulator';
 import { trigger } from '../emulator/client';
 import { runWebhook, type FakeRequestOptions } from './context';
@@ -55,8 +56,17 @@ describe('answering before fetching (default)', () => {
 
 	test('waits for a snapshot that is still building, polling as the API suggests', async () => {
 		const emulator = emulated.current();
-		const id = await trigger(emulator, 'c_products01', inputs);
+		// A job that only finishes when the test says so, once the node has seen it building; and a
+		// clock slow enough (1 s = 20 ms) that a busy machine cannot use up the node's 30 s wait.
+		timing.msPerSecond = 20;
+		const id = await trigger(emulator, 'c_stuck05', inputs);
+		const polled = () => emulator.requests.some(({ path, query }) => path === '/dca/dataset' && query.id === id);
+		const finisher = (async () => {
+			while (!polled()) await new Promise((resolve) => setTimeout(resolve, 2));
+			emulator.finish(id);
+		})();
 		const run = await runWebhook(request({ collection_id: id }));
+		await finisher;
 		expect(run.rows).toHaveLength(2);
 		expect(run.events.filter((event) => event === 'GET /dca/dataset').length).toBeGreaterThan(1);
 	});
