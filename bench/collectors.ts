@@ -45,8 +45,8 @@ const WORDS = (
 	'charger headphones keyboard mouse router camera lens tripod backpack bottle'
 ).split(' ');
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
+/** Deterministic pseudo-random numbers (mulberry32); the soak script uses it too. */
+export function random(seed: number): () => number {
 	let state = seed >>> 0;
 	return () => {
 		state = (state + 0x6d2b79f5) >>> 0;

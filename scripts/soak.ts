@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { random } from '../bench/collectors';
 import type { Fault } from '../emulator/faults';
 import { startEmulator } from '../emulator/server';
 import { timing } from '../nodes/BrightDataScraperStudio/helpers/timing';
@@ -153,18 +154,6 @@ async function emulatorProcess(): Promise<void> {
 }
 
 // ---- The soak ----
-
-/** Small deterministic PRNG (mulberry32), so a run can be repeated with --seed. */
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 class EmulatorClient {
 	private nextId = 1;

@@ -7,8 +7,8 @@ import {
 } from 'n8n-workflow';
 
 import { isFailedRow } from '../BrightDataScraperStudio/helpers/output';
-import { fetchDataset, nextPollDelaySeconds } from '../BrightDataScraperStudio/helpers/polling';
-import { now, secondsToMs, sleepUnlessCancelled } from '../BrightDataScraperStudio/helpers/timing';
+import { pollUntilReady } from '../BrightDataScraperStudio/helpers/polling';
+import { now, secondsToMs } from '../BrightDataScraperStudio/helpers/timing';
 import type { Row } from '../BrightDataScraperStudio/helpers/types';
 import type { TriggerEvent, TriggerOptions } from './description';
 import { notificationFromBody, readRequestBody, rowsFromBody, type BodyContent } from './helpers/body';
@@ -109,18 +109,14 @@ function start(items: INodeExecutionData[], alreadyAnswered: boolean): IWebhookR
 
 /** Waits briefly for a snapshot that is still building, then gives up with an error naming it. */
 async function fetchReadyRows(ctx: IWebhookFunctions, snapshotId: string): Promise<Row[]> {
-	const deadline = now() + secondsToMs(MAX_PENDING_WAIT_SECONDS);
-	for (;;) {
-		const state = await fetchDataset(ctx, snapshotId);
-		if (state.kind === 'ready') return state.rows;
-		const left = deadline - now();
-		if (left <= 0) {
-			throw new NodeOperationError(ctx.getNode(), `Snapshot "${snapshotId}" is still ${state.status} after the job-finished notification`, {
-				description: `The node waited ${MAX_PENDING_WAIT_SECONDS} s. Get its rows later with the Bright Data Scraper Studio node's Get Dataset operation and this snapshot ID.`,
-			});
-		}
-		await sleepUnlessCancelled(Math.min(secondsToMs(nextPollDelaySeconds(state.retryInSeconds, PENDING_POLL_SECONDS)), left));
-	}
+	const result = await pollUntilReady(ctx, snapshotId, {
+		intervalSeconds: PENDING_POLL_SECONDS,
+		deadline: now() + secondsToMs(MAX_PENDING_WAIT_SECONDS),
+	});
+	if (result.kind === 'ready') return result.rows;
+	throw new NodeOperationError(ctx.getNode(), `Snapshot "${snapshotId}" is still ${result.status} after the job-finished notification`, {
+		description: `The node waited ${MAX_PENDING_WAIT_SECONDS} s. Get its rows later with the Bright Data Scraper Studio node's Get Dataset operation and this snapshot ID.`,
+	});
 }
 
 function errorDetails(error: unknown): IDataObject {

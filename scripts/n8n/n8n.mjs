@@ -374,15 +374,14 @@ export async function executeWorkflow(id, env, opts) {
 }
 
 /**
- * Starts `n8n start` (directly under Node 24, own process group) and waits for /healthz/readiness.
- * @param {NodeJS.ProcessEnv} env  from n8nEnv()
- * @param {{ timeoutMs?: number, onOutput?: (chunk: string) => void }} [opts]
- * @returns {Promise<{ url: string, pid: number, output: () => string, exited: Promise<{code, signal}>, stop: () => Promise<{code, signal}> }>}
+ * Spawns `n8n <args>` directly under Node 24 in its own process group (so its task runner goes
+ * with it) and waits until `readinessUrl` answers 200.
+ * @returns {Promise<{ pid: number, output: () => string, exited: Promise<{code, signal}>, stop: (graceMs?: number) => Promise<{code, signal}> }>}
  */
-export async function startN8n(env, { timeoutMs = 90_000, onOutput } = {}) {
+async function spawnN8n(env, args, { readinessUrl, timeoutMs = 90_000, onOutput } = {}) {
   const { nodeBin, n8nBin } = installedPaths();
-  const url = `http://127.0.0.1:${env.N8N_PORT}`;
-  const child = spawn(nodeBin, [n8nBin, 'start'], {
+  const label = `n8n ${args[0]}`;
+  const child = spawn(nodeBin, [n8nBin, ...args], {
     env,
     cwd: env.N8N_USER_FOLDER,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -428,19 +427,40 @@ export async function startN8n(env, { timeoutMs = 90_000, onOutput } = {}) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (exitInfo) {
-      throw new Error(`n8n start exited early (${JSON.stringify(exitInfo)}):\n${tail(output)}`);
+      throw new Error(`${label} exited early (${JSON.stringify(exitInfo)}):\n${tail(output)}`);
     }
     try {
-      const res = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
+      const res = await fetch(readinessUrl, { signal: AbortSignal.timeout(2000) });
       if (res.ok) break;
     } catch {}
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`n8n start not ready after ${timeoutMs} ms:\n${tail(output)}`);
+      throw new Error(`${label} not ready after ${timeoutMs} ms:\n${tail(output)}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, pid: child.pid, output: () => output, exited, stop };
+  return { pid: child.pid, output: () => output, exited, stop };
+}
+
+/**
+ * Starts `n8n start` and waits for /healthz/readiness.
+ * @param {NodeJS.ProcessEnv} env  from n8nEnv()
+ * @param {{ timeoutMs?: number, onOutput?: (chunk: string) => void }} [opts]
+ * @returns {Promise<{ url: string, pid: number, output: () => string, exited: Promise<{code, signal}>, stop: () => Promise<{code, signal}> }>}
+ */
+export async function startN8n(env, { timeoutMs = 90_000, onOutput } = {}) {
+  const url = `http://127.0.0.1:${env.N8N_PORT}`;
+  const server = await spawnN8n(env, ['start'], { readinessUrl: `${url}/healthz/readiness`, timeoutMs, onOutput });
+  return { url, ...server };
+}
+
+/**
+ * Starts `n8n worker --concurrency=<n>` (queue mode) and waits for its health server's readiness
+ * (the env must set QUEUE_HEALTH_CHECK_ACTIVE and QUEUE_HEALTH_CHECK_PORT).
+ */
+export async function startWorker(env, { concurrency = 1, timeoutMs = 90_000 } = {}) {
+  const readinessUrl = `http://127.0.0.1:${env.QUEUE_HEALTH_CHECK_PORT}/healthz/readiness`;
+  return await spawnN8n(env, ['worker', `--concurrency=${concurrency}`], { readinessUrl, timeoutMs });
 }
 
 function cookieFrom(res) {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -13,6 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { startEmulator } from '../../emulator/server.ts';
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
 import { executeWorkflow, freePort, importCredentials, importWorkflow, n8nEnv } from '../../scripts/n8n/n8n.mjs';
+import { copyPackage } from './server.mjs';
 import { BAD_CREDENTIAL_ID, CREDENTIAL_ID, example, scraperAfterItems } from './workflows.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -44,9 +45,7 @@ before(async () => {
 
 	// Outside the repo, like a real install: the package then uses n8n's own n8n-workflow.
 	scratch = mkdtempSync(join(tmpdir(), 'bdss-e2e-'));
-	const extension = join(scratch, 'n8n-nodes-brightdata-scraper-studio');
-	cpSync(join(root, 'dist'), join(extension, 'dist'), { recursive: true });
-	cpSync(join(root, 'package.json'), join(extension, 'package.json'));
+	const extension = copyPackage(join(scratch, 'n8n-nodes-brightdata-scraper-studio'));
 
 	emulator = await startEmulator({ timeScale: TIME_SCALE });
 	const port = await freePort();

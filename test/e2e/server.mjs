@@ -4,7 +4,7 @@
  * execution's wake-up time in the SQLite database. Node built-ins, plus n8n's own `flatted`,
  * `sqlite3` and Node 24 from the cached install.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -146,72 +146,6 @@ export function outputOf(execution, node, outputIndex = 0) {
 /** How many times each node ran in a parsed execution. */
 export function runCounts(execution) {
 	return Object.fromEntries(Object.entries(execution.data?.resultData?.runData ?? {}).map(([node, runs]) => [node, runs.length]));
-}
-
-/**
- * Starts `n8n worker --concurrency=<n>` (Node 24, own process group) and waits for its health
- * server's /healthz/readiness (the env must set QUEUE_HEALTH_CHECK_ACTIVE and QUEUE_HEALTH_CHECK_PORT).
- * @returns {Promise<{ pid: number, output: () => string, stop: (graceMs?: number) => Promise<{ code, signal }> }>}
- */
-export async function startWorker(env, { concurrency = 1, timeoutMs = 90_000 } = {}) {
-	const { nodeBin, n8nBin } = n8nPaths();
-	const child = spawn(nodeBin, [n8nBin, 'worker', `--concurrency=${concurrency}`], {
-		env,
-		cwd: env.N8N_USER_FOLDER,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		detached: true,
-	});
-	let output = '';
-	const onData = (d) => {
-		output += d;
-		if (output.length > 2_000_000) output = output.slice(-1_000_000);
-	};
-	child.stdout.setEncoding('utf8').on('data', onData);
-	child.stderr.setEncoding('utf8').on('data', onData);
-	const killGroup = (signal) => {
-		try {
-			process.kill(-child.pid, signal);
-		} catch {}
-	};
-	const onExit = () => killGroup('SIGKILL');
-	process.on('exit', onExit);
-	let exitInfo;
-	const exited = new Promise((resolve) =>
-		child.on('close', (code, signal) => {
-			exitInfo = { code, signal };
-			killGroup('SIGKILL'); // its task runner, if left
-			process.off('exit', onExit);
-			resolve(exitInfo);
-		}),
-	);
-	let stopping;
-	const stop = (graceMs = 15_000) => {
-		if (exitInfo) return Promise.resolve(exitInfo);
-		stopping ??= (async () => {
-			try {
-				process.kill(child.pid, 'SIGTERM');
-			} catch {}
-			const timer = setTimeout(() => killGroup('SIGKILL'), graceMs);
-			const info = await exited;
-			clearTimeout(timer);
-			return info;
-		})();
-		return stopping;
-	};
-	const url = `http://127.0.0.1:${env.QUEUE_HEALTH_CHECK_PORT}/healthz/readiness`;
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		if (exitInfo) throw new Error(`n8n worker exited early (${JSON.stringify(exitInfo)}):\n${output.slice(-4000)}`);
-		try {
-			if ((await fetch(url, { signal: AbortSignal.timeout(2000) })).ok) break;
-		} catch {}
-		if (Date.now() > deadline) {
-			await stop();
-			throw new Error(`n8n worker not ready after ${timeoutMs} ms:\n${output.slice(-4000)}`);
-		}
-		await sleep(250);
-	}
-	return { pid: child.pid, output: () => output, exited, stop };
 }
 
 /**

@@ -26,9 +26,10 @@ import { after, before, describe, test } from 'node:test';
 
 import { startEmulator } from '../../emulator/server.ts';
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
-import { freePort, login, n8nEnv, setupOwner, startN8n } from '../../scripts/n8n/n8n.mjs';
+import { freePort, login, n8nEnv, setupOwner, startN8n, startWorker } from '../../scripts/n8n/n8n.mjs';
 import { ensureRedisServer, findRedisServer, startRedis } from './redis.mjs';
-import { copyPackage, gzipJson, N8nRest, outputOf, post, runCounts, setWaitTill, startWorker, waitFor, workerEvents } from './server.mjs';
+import { copyPackage, gzipJson, N8nRest, outputOf, post, runCounts, setWaitTill, waitFor, workerEvents } from './server.mjs';
+import { setNode } from './workflows.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 /** The node's grace period after the timeout before n8n resumes a waiting execution on its own. */
@@ -63,23 +64,13 @@ const collector = (id) => ({ __rl: true, mode: 'id', value: id });
 const noOp = (name, x) => ({ id: name.toLowerCase().replace(/\W/g, '-'), name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [x, 0], parameters: {} });
 const link = (node, index = 0) => ({ node, type: 'main', index });
 /** A Set node that keeps the row's echoed input URL and, through item linking, the URL of the Items item it is linked to. */
-const linkCheck = (name, x) => ({
-	id: name.toLowerCase(),
-	name,
-	type: 'n8n-nodes-base.set',
-	typeVersion: 3.4,
-	position: [x, 0],
-	parameters: {
-		mode: 'manual',
-		assignments: {
-			assignments: [
-				{ id: 'url', name: 'url', value: '={{ $json.input.url }}', type: 'string' },
-				{ id: 'linked', name: 'linkedUrl', value: "={{ $('Items').item.json.url }}", type: 'string' },
-			],
-		},
-		options: {},
-	},
-});
+const linkCheck = (name, x) =>
+	setNode({
+		id: name.toLowerCase(),
+		name,
+		x,
+		fields: { url: ['={{ $json.input.url }}', 'string'], linkedUrl: ["={{ $('Items').item.json.url }}", 'string'] },
+	});
 
 /** Webhook (POST /webhook/<path>, answers at once) → Code (one item per body.urls) → Scraper → outputs. */
 function scraperWorkflow({ name, path, parameters, credential, outputs = [], outputNode = noOp }) {

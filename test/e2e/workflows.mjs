@@ -18,6 +18,12 @@ export function example(name) {
 	return workflow;
 }
 
+/** An n8n Set node (3.4) that sets `fields`: { name: [value or expression, type] }. */
+export function setNode({ id, name, x, fields }) {
+	const assignments = Object.entries(fields).map(([field, [value, type]]) => ({ id: field, name: field, value, type }));
+	return { id, name, type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [x, 0], parameters: { mode: 'manual', assignments: { assignments }, options: {} } };
+}
+
 const manualTrigger = { id: 'e2e-trigger', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
 
 /**
@@ -40,24 +46,16 @@ export function scraperAfterItems({ urls, parameters, credentialId = CREDENTIAL_
 				parameters: { resource: 'collection', ...parameters },
 				credentials: { brightDataScraperStudioApi: { id: credentialId, name: credentialId } },
 			},
-			{
+			setNode({
 				id: 'e2e-after',
 				name: 'After',
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				position: [660, 0],
-				parameters: {
-					mode: 'manual',
-					assignments: {
-						assignments: [
-							{ id: 'a1', name: 'title', value: '={{ $json.title }}', type: 'string' },
-							// Item linking: the Code node's item this row was scraped for.
-							{ id: 'a2', name: 'sourceRow', value: "={{ $('Product URLs').item.json.row }}", type: 'number' },
-						],
-					},
-					options: {},
+				x: 660,
+				fields: {
+					title: ['={{ $json.title }}', 'string'],
+					// Item linking: the Code node's item this row was scraped for.
+					sourceRow: ["={{ $('Product URLs').item.json.row }}", 'number'],
 				},
-			},
+			}),
 		],
 		connections: {
 			Start: { main: [[{ node: 'Product URLs', type: 'main', index: 0 }]] },

@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { apiRequest, parseJsonBody, type RequestContext } from '../transport';
+
 /** The /dca/log fields users look at, in the order they are shown. */
 const FIELDS = [
 	'id',
@@ -38,4 +40,16 @@ export function normalizeJobLog(raw: IDataObject): IDataObject {
 	for (const field of FIELDS) job[field] = lower[field] ?? null;
 	if (typeof job.status === 'string') job.status = job.status.toLowerCase().replace('cancelled', 'canceled');
 	return { ...job, ...Object.fromEntries(Object.entries(lower).filter(([key]) => !(key in job))) };
+}
+
+/** GET /dca/log/{id}, normalised. An unknown or expired job fails with the 404 explanation. */
+export async function fetchJobLog(ctx: RequestContext, snapshotId: string, itemIndex?: number): Promise<IDataObject> {
+	const subject = { snapshotId, itemIndex };
+	const response = await apiRequest.call(ctx, {
+		method: 'GET',
+		path: `/dca/log/${encodeURIComponent(snapshotId)}`,
+		retry: 'idempotent',
+		subject,
+	});
+	return normalizeJobLog(parseJsonBody<IDataObject>(ctx, response, subject));
 }

@@ -1,8 +1,8 @@
-import { NodeApiError, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, type JsonObject } from 'n8n-workflow';
 
-import { apiRequest, cancelSignal, parseJsonBody, throwIfCancelled, type RequestContext } from '../transport';
+import { apiRequest, cancelSignal, throwIfCancelled, type RequestContext } from '../transport';
 import { readDatasetStream, type DatasetState } from './dataset';
-import { normalizeJobLog } from './jobLog';
+import { fetchJobLog } from './jobLog';
 import { now, secondsToMs, sleepUnlessCancelled } from './timing';
 import type { Row } from './types';
 
@@ -66,21 +66,14 @@ const FINISHED = new Set(['done', 'finished', 'ready', 'canceled']);
  * An empty dataset can mean "finished with no rows", "expired", or (seen live) "not ready yet":
  * the job log tells which. An unknown or expired job fails here with the 404 explanation.
  */
-async function statusOfEmptySnapshot(ctx: IExecuteFunctions, snapshotId: string, itemIndex?: number): Promise<string> {
-	const subject = { snapshotId, itemIndex };
-	const response = await apiRequest.call(ctx, {
-		method: 'GET',
-		path: `/dca/log/${encodeURIComponent(snapshotId)}`,
-		retry: 'idempotent',
-		subject,
-	});
-	const { status } = normalizeJobLog(parseJsonBody(ctx, response, subject));
+async function statusOfEmptySnapshot(ctx: RequestContext, snapshotId: string, itemIndex?: number): Promise<string> {
+	const { status } = await fetchJobLog(ctx, snapshotId, itemIndex);
 	return typeof status === 'string' ? status : 'unknown';
 }
 
 /** Polls one snapshot until it is ready, the deadline passes, or the execution is cancelled. */
 export async function pollUntilReady(
-	ctx: IExecuteFunctions,
+	ctx: RequestContext,
 	snapshotId: string,
 	{ intervalSeconds, deadline, itemIndex, onPending }: PollOptions,
 ): Promise<PollResult> {

@@ -1,6 +1,5 @@
 import {
 	updateDisplayOptions,
-	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
@@ -8,8 +7,7 @@ import {
 import { snapshotIdField } from '../../descriptions/snapshot';
 import { readSnapshotId } from '../../helpers/inputs';
 import { forEachItem } from '../../helpers/items';
-import { normalizeJobLog } from '../../helpers/jobLog';
-import { apiRequest, parseJsonBody } from '../../transport';
+import { fetchJobLog } from '../../helpers/jobLog';
 
 export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['get'] } }, [snapshotIdField]);
 
@@ -17,14 +15,7 @@ export const description = updateDisplayOptions({ show: { resource: ['job'], ope
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const output = await forEachItem(this, async (itemIndex) => {
 		const snapshotId = readSnapshotId(this, itemIndex);
-		const response = await apiRequest.call(this, {
-			method: 'GET',
-			path: `/dca/log/${encodeURIComponent(snapshotId)}`,
-			retry: 'idempotent',
-			subject: { snapshotId, itemIndex },
-		});
-		const log = parseJsonBody<IDataObject>(this, response, { snapshotId, itemIndex });
-		return [{ json: normalizeJobLog(log), pairedItem: { item: itemIndex } }];
+		return [{ json: await fetchJobLog(this, snapshotId, itemIndex), pairedItem: { item: itemIndex } }];
 	});
 	return [output];
 }
