@@ -6,6 +6,11 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { TEST_BASE_URL_EXPRESSION } from '../nodes/BrightDataScraperStudio/transport/baseUrl';
+
+const TOKEN_REJECTED =
+	'Bright Data rejected the API token. Copy it again from Account Settings → API Tokens in the Bright Data control panel, and check that it has access to Scraper Studio.';
+
 export class BrightDataScraperStudioApi implements ICredentialType {
 	name = 'brightDataScraperStudioApi';
 
@@ -42,11 +47,18 @@ export class BrightDataScraperStudioApi implements ICredentialType {
 		},
 	};
 
-	// A cheap, read-only call: it answers 401 when the token is wrong.
+	// A cheap, read-only call. The Base URL goes through the nodes' own rule (https except for
+	// loopback; an error instead of a request otherwise), and no redirect is followed, so the
+	// token never reaches another host.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			baseURL: TEST_BASE_URL_EXPRESSION,
 			url: '/dca/collectors_list',
+			disableFollowRedirect: true,
 		},
+		rules: [
+			{ type: 'responseCode', properties: { value: 401, message: TOKEN_REJECTED } },
+			{ type: 'responseCode', properties: { value: 403, message: TOKEN_REJECTED } },
+		],
 	};
 }

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -23,6 +24,27 @@ const TIME_SCALE = 10;
 let emulator;
 let env;
 let scratch;
+const HOSTILE_CREDENTIAL_ID = 'brightdata-hostile-peer';
+/** A peer that misbehaves on cue (`hostile.behave`), and another host that must never hear from n8n. */
+let hostile;
+let elsewhere;
+
+/** A tiny HTTP server on 127.0.0.1 that records every request and answers with `behave`. */
+async function startPeer(behave = (_request, response) => response.writeHead(500).end()) {
+	const peer = { seen: [], behave };
+	const server = createServer((request, response) => {
+		peer.seen.push({ method: request.method, url: request.url, authorization: request.headers.authorization });
+		request.resume();
+		request.on('end', () => peer.behave(request, response));
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	peer.url = `http://127.0.0.1:${server.address().port}`;
+	peer.close = () => {
+		server.closeAllConnections();
+		return new Promise((resolve) => server.close(resolve));
+	};
+	return peer;
+}
 
 /** Imports a workflow, runs it with `n8n execute`, and returns the shaped result. */
 async function run(workflow) {
@@ -48,12 +70,15 @@ before(async () => {
 	const extension = copyPackage(join(scratch, 'n8n-nodes-brightdata-scraper-studio'));
 
 	emulator = await startEmulator({ timeScale: TIME_SCALE });
+	hostile = await startPeer();
+	elsewhere = await startPeer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"collection_id":"j_stolen"}'));
 	const port = await freePort();
 	env = n8nEnv({ userFolder: join(scratch, 'n8n'), customExtensions: extension, port, brokerPort: await freePort() });
 	await importCredentials(
 		[
 			{ id: CREDENTIAL_ID, name: CREDENTIAL_ID, type: 'brightDataScraperStudioApi', data: { apiToken: emulator.token, baseUrl: emulator.url } },
 			{ id: BAD_CREDENTIAL_ID, name: BAD_CREDENTIAL_ID, type: 'brightDataScraperStudioApi', data: { apiToken: 'wrong-token', baseUrl: emulator.url } },
+			{ id: HOSTILE_CREDENTIAL_ID, name: HOSTILE_CREDENTIAL_ID, type: 'brightDataScraperStudioApi', data: { apiToken: 'hostile-test-token', baseUrl: hostile.url } },
 		],
 		env,
 	);
@@ -61,6 +86,8 @@ before(async () => {
 
 after(async () => {
 	await emulator?.close();
+	await hostile?.close();
+	await elsewhere?.close();
 	if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -141,5 +168,41 @@ describe('several items, failed inputs and errors in a real n8n', () => {
 		const [item] = outputOf(output, 'Scraper');
 		assert.equal(item.timed_out, true);
 		assert.match(item.snapshot_id, /^j_/);
+	});
+});
+
+describe('hostile peers in a real n8n', () => {
+	const urls = ['https://shop.example/product/speaker'];
+	const waitFor = (options) => ({ operation: 'triggerAndWait', collector: { __rl: true, mode: 'id', value: 'c_products01' }, fieldsToSend: 'selected', inputFields: 'url', options });
+
+	test('a redirect to another host is refused: the token and the inputs never reach it', async () => {
+		hostile.behave = (_request, response) => response.writeHead(307, { location: `${elsewhere.url}/dca/trigger?collector=c_products01` }).end();
+		const result = await run(scraperAfterItems({ name: 'e2e redirect', urls, linkBack: false, credentialId: HOSTILE_CREDENTIAL_ID, parameters: waitFor({}) }));
+
+		assert.equal(result.ok, false);
+		assert.match(result.error.message, /redirected .* to another host \(http:\/\/127\.0\.0\.1:\d+\/dca\/trigger\); it was not followed/);
+		assert.deepEqual(elsewhere.seen, []);
+		assert.equal(hostile.seen.filter(({ method }) => method === 'POST').length, 1);
+	});
+
+	test('a dataset that trickles a byte at a time ends at the 3 s timeout with "Output the Snapshot ID"', async () => {
+		hostile.seen.length = 0;
+		hostile.behave = (request, response) => {
+			if (request.method === 'POST') {
+				response.writeHead(200, { 'content-type': 'application/json' }).end('{"collection_id":"j_trickle"}');
+				return;
+			}
+			response.writeHead(200, { 'content-type': 'application/json' });
+			response.write('[');
+			const timer = setInterval(() => response.write(' '), 100);
+			response.on('close', () => clearInterval(timer));
+		};
+		const result = await run(scraperAfterItems({ name: 'e2e trickle', urls, linkBack: false, credentialId: HOSTILE_CREDENTIAL_ID, parameters: waitFor({ timeout: 3, onTimeout: 'output' }) }));
+
+		assert.equal(result.ok, true, result.error?.message);
+		const [item] = outputOf(result, 'Scraper');
+		assert.equal(item.snapshot_id, 'j_trickle');
+		assert.equal(item.timed_out, true);
+		assert.deepEqual(hostile.seen.map(({ method }) => method), ['POST', 'GET']);
 	});
 });

@@ -475,7 +475,7 @@ describe('real-time and job operations', () => {
 	test('trigger_immediate dropped after it was handled: not resent, one real-time job', () =>
 		matrixCase('POST /dca/trigger_immediate dropped after handling', async (spent) => {
 			inject({ method: 'POST', path: '/dca/trigger_immediate', kind: 'drop', after: true });
-			const result = await run({ operation: 'runRealtime', collector: collectorId('c_realtime03') }, [product('a')]);
+			const result = await run({ operation: 'runRealtime', collector: collectorId('c_realtime03'), options: { timeout: 3600 } }, [product('a')]);
 			return check(result, () => {
 				expect(result.error?.message).toMatch(/may have reached Bright Data/);
 				expect(spent().responses).toBe(1);
@@ -486,7 +486,7 @@ describe('real-time and job operations', () => {
 	test('503 ×3 on get_result: retried, the row arrives', () =>
 		matrixCase('503 ×3 on GET /dca/get_result', async (spent) => {
 			inject({ method: 'GET', path: '/dca/get_result', kind: 'status', status: 503, times: 3 });
-			const result = await run({ operation: 'runRealtime', collector: collectorId('c_realtime03') }, [product('a'), product('b')]);
+			const result = await run({ operation: 'runRealtime', collector: collectorId('c_realtime03'), options: { timeout: 3600 } }, [product('a'), product('b')]);
 			return check(result, () => {
 				expect(result.items.map(({ json }) => json.input)).toEqual([product('a'), product('b')]);
 				expect(spent().responses).toBe(2);

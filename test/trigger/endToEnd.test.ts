@@ -8,7 +8,8 @@ import { trigger } from '../emulator/client';
 import { useEmulator } from '../harness/emulator';
 import { startN8nHost, type N8nHost } from './n8nHost';
 
-const emulated = useEmulator({ timeScale: 1000 });
+// 1 s = 100 ms: the trigger node's 30 s wait for a pending snapshot is 3 s, room for its requests on a busy machine.
+const emulated = useEmulator({ timeScale: 10 });
 const inputs = [{ url: 'https://example.com/product/1' }, { url: 'https://example.com/product/2' }, { url: 'https://example.com/blocked' }];
 
 let host: N8nHost | undefined;

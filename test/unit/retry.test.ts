@@ -52,9 +52,10 @@ describe('retry policy', () => {
 		expect(retryDelayMs(20, undefined, () => 1)).toBe(30000);
 	});
 
-	test('Retry-After wins over the backoff, up to a minute', () => {
+	test('Retry-After wins over the backoff when longer, up to a minute; the backoff is the floor', () => {
 		expect(retryDelayMs(1, 12, () => 1)).toBe(12000);
-		expect(retryDelayMs(1, 0, () => 1)).toBe(0);
+		expect(retryDelayMs(1, 0, () => 1)).toBe(1000);
+		expect(retryDelayMs(3, 0.1, () => 0)).toBe(2000);
 		expect(retryDelayMs(1, 3600, () => 1)).toBe(60000);
 	});
 

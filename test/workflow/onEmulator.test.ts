@@ -131,7 +131,7 @@ describe('real-time and job operations on the emulator', () => {
 		const items = Array.from({ length: 10 }, (_, n) => product(`rt-${n}`));
 
 		const result = await run(
-			{ resource: 'collection', operation: 'runRealtime', collector: collectorId('c_realtime03'), options: { concurrency: 10 } },
+			{ resource: 'collection', operation: 'runRealtime', collector: collectorId('c_realtime03'), options: { concurrency: 10, timeout: 3600 } },
 			items,
 		);
 		const requests = api.requests.slice(start);

@@ -1,11 +1,13 @@
 import { streamText, type ApiResponse } from '../transport';
+import { LateAnswerError } from '../transport/errors';
 import { RowStreamParser } from './rowStream';
 import type { Row } from './types';
 
 export type DatasetState =
 	| { kind: 'ready'; rows: Row[] }
 	| { kind: 'pending'; status: string; message?: string; retryInSeconds?: number }
-	| { kind: 'invalid'; reason: string };
+	/** `late`: the node's Timeout ended the download (not a torn body: never fetched again). */
+	| { kind: 'invalid'; reason: string; late?: LateAnswerError };
 
 const PENDING_KEYS = new Set(['status', 'message', 'pending']);
 const TRY_AGAIN = /try again in\s*(\d+(?:\.\d+)?)\s*s/i;
@@ -77,9 +79,9 @@ export async function readDatasetStream(statusCode: number, stream: AsyncIterabl
 	try {
 		for await (const chunk of stream) parser.push(decoder.decode(chunk, { stream: true }));
 		parser.push(decoder.decode());
-	} catch {
+	} catch (error) {
 		// The connection broke mid-body: a torn download, read again by the caller.
-		return { kind: 'invalid', reason: 'the download broke off' };
+		return { kind: 'invalid', reason: 'the download broke off', late: error instanceof LateAnswerError ? error : undefined };
 	}
 	const result = parser.end();
 	switch (result.kind) {

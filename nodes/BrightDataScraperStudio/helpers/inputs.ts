@@ -1,5 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
+import { shorten } from '../transport/errors';
+
 const COLLECTOR_ID = /^c_[A-Za-z0-9]+$/;
 
 const isPlainObject = (value: unknown): value is IDataObject =>
@@ -16,7 +18,7 @@ export function readCollector(ctx: IExecuteFunctions, itemIndex: number): string
 		});
 	}
 	if (!COLLECTOR_ID.test(collector)) {
-		throw new NodeOperationError(ctx.getNode(), `"${collector}" is not a collector ID`, {
+		throw new NodeOperationError(ctx.getNode(), `"${shorten(collector)}" is not a collector ID`, {
 			itemIndex,
 			description: 'Collector IDs start with "c_" followed by letters and digits, for example c_m9im5n7v82p2y35la.',
 		});
@@ -49,7 +51,8 @@ function pickFields(ctx: IExecuteFunctions, itemIndex: number, json: IDataObject
 		});
 	}
 	const picked: IDataObject = {};
-	for (const name of names) if (json[name] !== undefined) picked[name] = json[name];
+	// Own fields only: "toString" or "constructor" must not be read from Object.prototype.
+	for (const name of names) if (Object.hasOwn(json, name) && json[name] !== undefined) picked[name] = json[name];
 	if (!Object.keys(picked).length) {
 		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex} has none of the fields ${names.join(', ')}`, {
 			itemIndex,
@@ -113,7 +116,7 @@ export function readSnapshotId(ctx: IExecuteFunctions, itemIndex: number, name =
 			description: 'Use the snapshot_id that the Trigger operation returned, e.g. {{ $json.snapshot_id }}.',
 		});
 	if (!snapshotId) throw fail('No snapshot ID given');
-	if (COLLECTOR_ID.test(snapshotId)) throw fail(`"${snapshotId}" is a collector ID, not a snapshot ID`);
-	if (!SNAPSHOT_ID.test(snapshotId)) throw fail(`"${snapshotId.slice(0, 80)}" is not a snapshot ID`);
+	if (COLLECTOR_ID.test(snapshotId)) throw fail(`"${shorten(snapshotId)}" is a collector ID, not a snapshot ID`);
+	if (!SNAPSHOT_ID.test(snapshotId)) throw fail(`"${shorten(snapshotId)}" is not a snapshot ID`);
 	return snapshotId;
 }

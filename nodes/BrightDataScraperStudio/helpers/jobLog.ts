@@ -43,13 +43,14 @@ export function normalizeJobLog(raw: IDataObject): IDataObject {
 }
 
 /** GET /dca/log/{id}, normalised. An unknown or expired job fails with the 404 explanation. */
-export async function fetchJobLog(ctx: RequestContext, snapshotId: string, itemIndex?: number): Promise<IDataObject> {
+export async function fetchJobLog(ctx: RequestContext, snapshotId: string, itemIndex?: number, deadline?: number): Promise<IDataObject> {
 	const subject = { snapshotId, itemIndex };
 	const response = await apiRequest.call(ctx, {
 		method: 'GET',
 		path: `/dca/log/${encodeURIComponent(snapshotId)}`,
 		retry: 'idempotent',
 		subject,
+		deadline,
 	});
 	return normalizeJobLog(parseJsonBody<IDataObject>(ctx, response, subject));
 }

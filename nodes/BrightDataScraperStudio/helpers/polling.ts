@@ -1,6 +1,7 @@
 import { NodeApiError, type JsonObject } from 'n8n-workflow';
 
 import { apiRequest, cancelSignal, throwIfCancelled, type RequestContext } from '../transport';
+import { asNodeError, LateAnswerError } from '../transport/errors';
 import { readDatasetStream, type DatasetState } from './dataset';
 import { fetchJobLog } from './jobLog';
 import { now, secondsToMs, sleepUnlessCancelled } from './timing';
@@ -14,8 +15,16 @@ export type ReadyOrPending = Exclude<DatasetState, { kind: 'invalid' }>;
 /** An unreadable dataset body (a torn download) is fetched again this many times: the read is idempotent. */
 const INVALID_BODY_RETRIES = 2;
 
-/** One GET /dca/dataset: asks for JSON, still accepts NDJSON; a torn body is fetched again. */
-export async function fetchDataset(ctx: RequestContext, snapshotId: string, itemIndex?: number): Promise<ReadyOrPending> {
+/**
+ * One GET /dca/dataset: asks for JSON, still accepts NDJSON; a torn body is fetched again.
+ * With a `deadline` (epoch ms), the download ends there with a LateAnswerError.
+ */
+export async function fetchDataset(
+	ctx: RequestContext,
+	snapshotId: string,
+	itemIndex?: number,
+	deadline?: number,
+): Promise<ReadyOrPending> {
 	for (let attempt = 0; ; attempt++) {
 		const response = await apiRequest.call(ctx, {
 			method: 'GET',
@@ -24,9 +33,11 @@ export async function fetchDataset(ctx: RequestContext, snapshotId: string, item
 			retry: 'idempotent',
 			subject: { snapshotId, itemIndex },
 			stream: true,
+			deadline,
 		});
 		const state = await readDatasetStream(response.statusCode, response.stream!);
 		if (state.kind !== 'invalid') return state;
+		if (state.late) throw state.late;
 		if (attempt < INVALID_BODY_RETRIES) {
 			await sleepUnlessCancelled(secondsToMs(MIN_POLL_GAP_SECONDS), cancelSignal(ctx));
 			continue;
@@ -66,22 +77,38 @@ const FINISHED = new Set(['done', 'finished', 'ready', 'canceled']);
  * An empty dataset can mean "finished with no rows", "expired", or (seen live) "not ready yet":
  * the job log tells which. An unknown or expired job fails here with the 404 explanation.
  */
-async function statusOfEmptySnapshot(ctx: RequestContext, snapshotId: string, itemIndex?: number): Promise<string> {
-	const { status } = await fetchJobLog(ctx, snapshotId, itemIndex);
+async function statusOfEmptySnapshot(ctx: RequestContext, snapshotId: string, itemIndex?: number, deadline?: number): Promise<string> {
+	const { status } = await fetchJobLog(ctx, snapshotId, itemIndex, deadline);
 	return typeof status === 'string' ? status : 'unknown';
 }
 
-/** Polls one snapshot until it is ready, the deadline passes, or the execution is cancelled. */
-export async function pollUntilReady(
+/**
+ * Polls one snapshot until it is ready, the deadline passes, or the execution is cancelled.
+ * The deadline holds for every request and retry inside too: whatever the last answer was
+ * (a slow download, a 429 asking for a long pause), passing it ends in `timedOut`.
+ */
+export async function pollUntilReady(ctx: RequestContext, snapshotId: string, options: PollOptions): Promise<PollResult> {
+	const last = { status: 'building', polls: 0 };
+	try {
+		return await pollLoop(ctx, snapshotId, options, last);
+	} catch (error) {
+		if (error instanceof LateAnswerError) return { kind: 'timedOut', status: last.status, polls: last.polls };
+		throw asNodeError(ctx.getNode(), error);
+	}
+}
+
+async function pollLoop(
 	ctx: RequestContext,
 	snapshotId: string,
 	{ intervalSeconds, deadline, itemIndex, onPending }: PollOptions,
+	last: { status: string; polls: number },
 ): Promise<PollResult> {
 	const signal = cancelSignal(ctx);
 	for (let polls = 1; ; polls++) {
-		let state: ReadyOrPending = await fetchDataset(ctx, snapshotId, itemIndex);
+		last.polls = polls;
+		let state: ReadyOrPending = await fetchDataset(ctx, snapshotId, itemIndex, deadline);
 		if (state.kind === 'ready' && !state.rows.length) {
-			const status = await statusOfEmptySnapshot(ctx, snapshotId, itemIndex);
+			const status = await statusOfEmptySnapshot(ctx, snapshotId, itemIndex, deadline);
 			if (status === 'failed') {
 				throw new NodeApiError(ctx.getNode(), { status } as JsonObject, {
 					message: `Job "${snapshotId}" failed at Bright Data and produced no rows`,
@@ -90,9 +117,10 @@ export async function pollUntilReady(
 				});
 			}
 			// Finished: read once more, in case the job finished between the empty answer and the log.
-			state = FINISHED.has(status) ? await fetchDataset(ctx, snapshotId, itemIndex) : { kind: 'pending', status };
+			state = FINISHED.has(status) ? await fetchDataset(ctx, snapshotId, itemIndex, deadline) : { kind: 'pending', status };
 		}
 		if (state.kind === 'ready') return { kind: 'ready', rows: state.rows, polls };
+		last.status = state.status;
 		onPending?.(state);
 		const left = deadline - now();
 		if (left <= 0) return { kind: 'timedOut', status: state.status, polls };

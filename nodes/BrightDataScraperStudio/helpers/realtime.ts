@@ -1,6 +1,7 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
 import { apiRequest, cancelSignal, throwIfCancelled, type ApiResponse } from '../transport';
+import { asNodeError, LateAnswerError } from '../transport/errors';
 import { MIN_POLL_GAP_SECONDS } from './polling';
 import { now, secondsToMs, sleepUnlessCancelled, timing } from './timing';
 import type { Row } from './types';
@@ -94,26 +95,33 @@ export async function waitForRealtimeResult(
 	{ deadline, timeoutSeconds, itemIndex }: { deadline: number; timeoutSeconds: number; itemIndex: number },
 ): Promise<Row[]> {
 	const signal = cancelSignal(ctx);
+	const notReady = () =>
+		new NodeOperationError(ctx.getNode(), `Real-time result "${responseId}" was not ready after ${timeoutSeconds} s`, {
+			itemIndex,
+			description: `Bright Data keeps it for 7 days. Raise the Timeout option, or fetch it later from /dca/get_result?response_id=${responseId}.`,
+		});
 	for (;;) {
 		const startedAt = now();
 		const leftSeconds = Math.ceil((deadline - startedAt) / secondsToMs(1));
 		const longPoll = Math.max(MIN_LONG_POLL_SECONDS, Math.min(LONG_POLL_SECONDS, leftSeconds));
-		const response = await apiRequest.call(ctx, {
-			method: 'GET',
-			path: '/dca/get_result',
-			qs: { response_id: responseId, timeout: `${longPoll}s` },
-			retry: 'idempotent',
-			subject: { snapshotId: responseId, itemIndex },
-			timeoutMs: secondsToMs(longPoll) + LONG_POLL_MARGIN_MS,
-		});
+		let response: ApiResponse;
+		try {
+			response = await apiRequest.call(ctx, {
+				method: 'GET',
+				path: '/dca/get_result',
+				qs: { response_id: responseId, timeout: `${longPoll}s` },
+				retry: 'idempotent',
+				subject: { snapshotId: responseId, itemIndex },
+				timeoutMs: secondsToMs(longPoll) + LONG_POLL_MARGIN_MS,
+				deadline,
+			});
+		} catch (error) {
+			if (error instanceof LateAnswerError) throw notReady();
+			throw asNodeError(ctx.getNode(), error);
+		}
 		const rows = readRealtimeResult(response);
 		if (rows) return rows;
-		if (now() >= deadline) {
-			throw new NodeOperationError(ctx.getNode(), `Real-time result "${responseId}" was not ready after ${timeoutSeconds} s`, {
-				itemIndex,
-				description: `Bright Data keeps it for 7 days. Raise the Timeout option, or fetch it later from /dca/get_result?response_id=${responseId}.`,
-			});
-		}
+		if (now() >= deadline) throw notReady();
 		// A server that answers at once instead of holding the request is still asked at most once a second.
 		const gap = secondsToMs(MIN_POLL_GAP_SECONDS) - (now() - startedAt);
 		if (gap > 0) await sleepUnlessCancelled(Math.min(gap, deadline - now()), signal);

@@ -14,6 +14,8 @@ export const timing = {
 	 * overall timeout. Not scaled with msPerSecond: a scaled 60 ms would fail on a busy machine.
 	 */
 	requestTimeoutMs: 60_000,
+	/** The same for a streamed dataset download (real ms), unless the node's own Timeout ends it sooner. */
+	streamTimeoutMs: 15 * 60_000,
 };
 
 export const secondsToMs = (seconds: number): number => seconds * timing.msPerSecond;

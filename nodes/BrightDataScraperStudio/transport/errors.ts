@@ -1,4 +1,4 @@
-import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
 /** What a request was about, so an error can name it. */
 export interface RequestSubject {
@@ -11,28 +11,56 @@ export interface RequestSubject {
 
 const MAX_DETAIL_LENGTH = 300;
 
-/** Replaces each secret (the token, delivery passwords) that an answer might echo. */
-export function redact(text: string, secrets: string[]): string {
-	return secrets.filter((secret) => secret.length >= 4).reduce((result, secret) => result.split(secret).join('[redacted]'), text);
+/** `text` cut to `max` characters, for anything a user typed or a peer sent that goes into a message. */
+export function shorten(text: string, max = 80): string {
+	return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-/** The API's own words from an error body: JSON `error`/`message`, else the text itself, truncated, secrets redacted. */
+/** Every form a secret can take in an answer: as is, URL-encoded, JSON-escaped, base64. */
+function secretForms(secret: string): string[] {
+	const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), btoa(String.fromCharCode(...new TextEncoder().encode(secret)))];
+	return [...new Set(forms)];
+}
+
+/** Replaces each secret (the token, delivery passwords) in any of its forms. */
+export function redact(text: string, secrets: string[]): string {
+	return secrets
+		.filter((secret) => secret.length >= 4)
+		.flatMap(secretForms)
+		.reduce((result, form) => result.split(form).join('[redacted]'), text);
+}
+
+/** Undoes the escapes a peer can hide a secret behind in plain text: \uXXXX, \xXX and %XX. */
+function decodeEscapes(text: string): string {
+	return text
+		.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+		.replace(/\\x([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+		.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/**
+ * The API's own words from an error body: JSON `error`/`message`, else the text itself.
+ * Secrets are redacted after decoding (a token echoed as JSON \u escapes or URL-encoded is
+ * still found), then the result is truncated, so no part of a secret survives at the cut.
+ */
 export function apiMessage(body: string, secrets: string[] = []): string {
-	const text = redact(body.trim(), secrets);
+	const text = body.trim();
+	let words: string | undefined;
 	try {
 		const parsed: unknown = JSON.parse(text);
 		if (parsed && typeof parsed === 'object') {
 			const { error, message } = parsed as { error?: unknown; message?: unknown };
-			const words = [error, message].filter((part) => typeof part === 'string' && part !== '');
-			if (words.length) return words.join(': ').slice(0, MAX_DETAIL_LENGTH);
+			const parts = [error, message].filter((part): part is string => typeof part === 'string' && part !== '');
+			if (parts.length) words = parts.join(': ');
 		}
 	} catch {
 		// Plain-text body: management endpoints answer text/plain.
 	}
-	return text.length > MAX_DETAIL_LENGTH ? `${text.slice(0, MAX_DETAIL_LENGTH)}…` : text;
+	// Redacted before decoding too: a token that itself contains "%41" would not match afterwards.
+	return shorten(redact(decodeEscapes(redact(words ?? text, secrets)), secrets), MAX_DETAIL_LENGTH);
 }
 
-function describeSubject({ collector, snapshotId }: RequestSubject): string {
+export function describeSubject({ collector, snapshotId }: RequestSubject): string {
 	if (snapshotId) return `snapshot "${snapshotId}"`;
 	if (collector) return `collector "${collector}"`;
 	return 'the request';
@@ -99,14 +127,18 @@ export function mapApiError(
 		attempts = 1,
 		secrets = [],
 		mayHaveBeenProcessed = false,
-	}: { attempts?: number; secrets?: string[]; mayHaveBeenProcessed?: boolean } = {},
+		retryAfterSeconds,
+	}: { attempts?: number; secrets?: string[]; mayHaveBeenProcessed?: boolean; retryAfterSeconds?: number } = {},
 ): NodeApiError {
 	const explained = explain(response.statusCode, subject, attempts);
 	const { message } = explained;
 	// A gateway error on a billed request: the API behind it may have started the job anyway.
-	const description = mayHaveBeenProcessed
+	let description = mayHaveBeenProcessed
 		? 'A gateway answered, so the request may still have reached Bright Data. It was not sent again, so no second job is billed: look for a new job of this collector in the control panel (or with Job → Get Many) before running again.'
 		: explained.description;
+	if (retryAfterSeconds !== undefined) {
+		description += ` Bright Data asked to wait ${Math.round(retryAfterSeconds)} s before trying again, too long to wait inside an execution.`;
+	}
 	const detail = apiMessage(response.body, secrets);
 	return new NodeApiError(node, { status: response.statusCode, body: detail } as JsonObject, {
 		message,
@@ -129,7 +161,7 @@ export function mapNetworkError(
 		? `The ${subject.action ?? 'request'} for ${about} failed after it may have reached Bright Data (${reason})`
 		: `Could not reach Bright Data for ${about} (${reason})`;
 	const description = options.mayHaveBeenSent
-		? 'It was not sent again, so no second job is billed. Look for a new job of this collector in the Bright Data control panel (or with Get Job / List Jobs) before running this again.'
+		? 'It was not sent again, so no second job is billed. Look for a new job of this collector in the Bright Data control panel (or with Job → Get Many) before running this again.'
 		: `Check the Base URL of the credential and the network of the n8n host.${options.attempts > 1 ? ` It was tried ${options.attempts} times.` : ''}`;
 	const error = new NodeApiError(node, { networkError: reason } as JsonObject, {
 		message,
@@ -139,4 +171,36 @@ export function mapNetworkError(
 	// NodeApiError swaps any message that mentions a code like ECONNRESET for a generic one; keep ours.
 	error.message = message;
 	return error;
+}
+
+/**
+ * The node's own Timeout passed while a request, its answer or a retry was under way: callers
+ * that wait (Trigger and Wait, Run Real-time) turn it into their On Timeout result.
+ */
+export class LateAnswerError extends NodeApiError {}
+
+export function mapLateAnswer(node: INode, subject: RequestSubject): LateAnswerError {
+	const message = `The node's timeout passed while waiting for Bright Data's answer about ${describeSubject(subject)}`;
+	const error = new LateAnswerError(node, { networkError: 'deadline' } as JsonObject, {
+		message,
+		description: 'Raise the Timeout option, or choose what happens on a timeout with On Timeout.',
+		itemIndex: subject.itemIndex,
+	});
+	error.message = message;
+	return error;
+}
+
+/** A JSON answer too large to read whole: no answer of these endpoints should come near it. */
+export function mapOversizedAnswer(node: INode, subject: RequestSubject, maxBytes: number): NodeApiError {
+	return new NodeApiError(node, { networkError: 'too large' } as JsonObject, {
+		message: `Bright Data's answer about ${describeSubject(subject)} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`,
+		description: 'It was not read to protect n8n\'s memory. Check the Base URL of the credential: the real API never sends such an answer here.',
+		itemIndex: subject.itemIndex,
+	});
+}
+
+/** An error as n8n should show it: node errors as they are, anything else (a host quirk, a bug) wrapped. */
+export function asNodeError(node: INode, error: unknown): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error instanceof Error ? error : String(error));
 }

@@ -10,10 +10,23 @@ import {
 	type IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { sleepUnlessCancelled, timing } from '../helpers/timing';
-import { apiMessage, mapApiError, mapNetworkError, type RequestSubject } from './errors';
+import { now, secondsToMs, sleepUnlessCancelled, timing } from '../helpers/timing';
+import { checkBaseUrl } from './baseUrl';
+import { discard, readText, RequestTimer, timedStream, type ReadTextResult } from './body';
+import {
+	apiMessage,
+	describeSubject,
+	LateAnswerError,
+	mapApiError,
+	mapLateAnswer,
+	mapNetworkError,
+	mapOversizedAnswer,
+	shorten,
+	type RequestSubject,
+} from './errors';
 import {
 	MAX_ATTEMPTS,
+	MAX_RETRY_AFTER_SECONDS,
 	MAYBE_PROCESSED_STATUSES,
 	parseRetryAfter,
 	retryDelayMs,
@@ -23,11 +36,17 @@ import {
 } from './retry';
 
 export const CREDENTIAL_TYPE = 'brightDataScraperStudioApi';
-export const DEFAULT_BASE_URL = 'https://api.brightdata.com';
-
+export { DEFAULT_BASE_URL } from './baseUrl';
 
 /** How much of an answer's body its excerpt is made from. */
 const EXCERPT_SOURCE_LENGTH = 2000;
+/** How much of an error answer is read: enough for any message, never a 100 MB body. */
+const ERROR_BODY_BYTES = 64 * 1024;
+/** The largest JSON answer read whole (job lists, collector lists); datasets are streamed instead. */
+const MAX_JSON_BODY_BYTES = 32 * 1024 * 1024;
+/** Redirects followed within the Base URL's origin; any to another origin is refused. */
+const MAX_REDIRECTS = 3;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
 
@@ -39,7 +58,16 @@ export interface ApiRequest {
 	body?: IDataObject | IDataObject[];
 	retry: RetryMode;
 	subject: RequestSubject;
+	/**
+	 * Real ms the whole answer may take (default `timing.requestTimeoutMs`); for a streamed answer,
+	 * its headers (the body then has `timing.streamTimeoutMs`).
+	 */
 	timeoutMs?: number;
+	/**
+	 * Epoch ms of the node's own timeout (Trigger and Wait's Timeout): no request, retry or
+	 * backoff goes past it, and passing it throws a LateAnswerError.
+	 */
+	deadline?: number;
 	/** Values sent with the request that an error must never show (delivery passwords). */
 	secrets?: string[];
 	/** Hand a successful answer's body over as a stream instead of text (large datasets). */
@@ -57,24 +85,11 @@ export interface ApiResponse {
 	stream?: AsyncIterable<Uint8Array>;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-/** The credential's base URL without a trailing slash; plain http only for loopback (tests, emulator). */
+/** The credential's base URL without a trailing slash (see checkBaseUrl for the rules). */
 export function resolveBaseUrl(ctx: RequestContext, raw: unknown): string {
-	const text = String(raw ?? '').trim() || DEFAULT_BASE_URL;
-	let url: URL;
-	try {
-		url = new URL(text);
-	} catch {
-		throw new NodeOperationError(ctx.getNode(), `The credential's Base URL "${text}" is not a valid URL`);
-	}
-	const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
-	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-		throw new NodeOperationError(ctx.getNode(), `The credential's Base URL must use https (got "${url.origin}")`, {
-			description: 'Plain http is accepted only for 127.0.0.1 or localhost, where the Scraper Studio emulator runs.',
-		});
-	}
-	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+	const checked = checkBaseUrl(raw);
+	if (!checked.ok) throw new NodeOperationError(ctx.getNode(), checked.message, { description: checked.description });
+	return checked.baseUrl;
 }
 
 export function cancelSignal(ctx: RequestContext): AbortSignal | undefined {
@@ -102,61 +117,128 @@ function networkErrorCode(error: unknown): string | undefined {
 	return typeof code === 'string' ? code : undefined;
 }
 
-/** The body as a byte stream, also when a host's request helper answered with text instead. */
-function byteStream(body: unknown): AsyncIterable<Uint8Array> {
-	if (typeof body === 'object' && body !== null && Symbol.asyncIterator in body) return body as AsyncIterable<Uint8Array>;
-	const bytes = new TextEncoder().encode(bodyText(body));
-	return (async function* () {
-		yield bytes;
-	})();
-}
-
-/** A whole streamed body as text (error answers, which are small). */
+/** A whole streamed body as text (small answers only: see readText for bounded reading). */
 export async function streamText(stream: AsyncIterable<Uint8Array>): Promise<string> {
-	const decoder = new TextDecoder();
-	let text = '';
-	for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
-	return text + decoder.decode();
+	return (await readText(stream, MAX_JSON_BODY_BYTES)).text;
 }
 
-function bodyText(body: unknown): string {
-	if (typeof body === 'string') return body;
-	if (body === undefined || body === null) return '';
-	return JSON.stringify(body);
+type RawResponse = { statusCode: number; headers: Record<string, unknown>; body: unknown };
+
+/** Where a redirect may go: only within the Base URL's origin, so the token never reaches another host. */
+function redirectTarget(
+	ctx: RequestContext,
+	response: RawResponse,
+	from: string,
+	origin: string,
+	request: ApiRequest,
+	hops: number,
+): string {
+	const about = describeSubject(request.subject);
+	const location = typeof response.headers.location === 'string' ? response.headers.location : '';
+	let target: URL | undefined;
+	try {
+		target = new URL(location, from);
+	} catch {
+		target = undefined;
+	}
+	const fail = (message: string, description: string) =>
+		new NodeApiError(ctx.getNode(), { status: response.statusCode } as JsonObject, {
+			message,
+			description,
+			httpCode: String(response.statusCode),
+			itemIndex: request.subject.itemIndex,
+		});
+	if (!target) {
+		throw fail(`The API answered ${about} with a redirect (${response.statusCode}) to an invalid address`, 'Check the Base URL of the credential.');
+	}
+	if (target.origin !== origin) {
+		throw fail(
+			`The API redirected ${about} to another host (${shorten(`${target.origin}${target.pathname}`)}); it was not followed`,
+			'The API token is sent only to the Base URL of the credential. If Bright Data or your proxy moved, enter the new address as the Base URL.',
+		);
+	}
+	if (hops >= MAX_REDIRECTS) {
+		throw fail(`The API redirected ${about} more than ${MAX_REDIRECTS} times`, 'Check the Base URL of the credential and any proxy in front of it.');
+	}
+	return target.href;
 }
 
 /**
- * The one request helper: authenticates with the credential, retries what is safe to retry,
- * and turns every failure into a NodeApiError that names the collector or snapshot.
+ * Sends one request and waits for its headers, but never past the timer: a peer that accepts
+ * the connection and stays silent is cut off at the deadline.
+ */
+async function send(ctx: RequestContext, options: IHttpRequestOptions, timer: RequestTimer): Promise<RawResponse | 'late'> {
+	const sent = ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options) as Promise<RawResponse>;
+	const first = await Promise.race([sent, timer.expired]);
+	if (first !== true) return first;
+	// Too late: free the connection whenever it answers, and never report its failure.
+	sent.then((response) => discard(response.body), () => undefined);
+	return 'late';
+}
+
+/**
+ * The one request helper: authenticates with the credential, follows redirects only within the
+ * Base URL's origin, holds every answer to a deadline and a size limit, retries what is safe to
+ * retry, and turns every failure into a NodeApiError that names the collector or snapshot.
  */
 export async function apiRequest(this: RequestContext, request: ApiRequest): Promise<ApiResponse> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-	const options: IHttpRequestOptions = {
-		method: request.method,
-		url: `${resolveBaseUrl(this, credentials.baseUrl)}${request.path}`,
-		qs: request.qs,
-		body: request.body,
-		headers: {
-			Accept: 'application/json',
-			...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-		},
-		encoding: request.stream ? 'stream' : 'text',
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: request.timeoutMs ?? timing.requestTimeoutMs,
-	};
+	const baseUrl = resolveBaseUrl(this, credentials.baseUrl);
+	const origin = new URL(baseUrl).origin;
+	const secrets = [String(credentials.apiToken ?? ''), ...(request.secrets ?? [])];
 	const signal = cancelSignal(this);
+	const limitMs = request.timeoutMs ?? timing.requestTimeoutMs;
+	const nodeDeadline = request.deadline ?? Infinity;
+	const pastNodeDeadline = () => mapLateAnswer(this.getNode(), request.subject);
+	let url = `${baseUrl}${request.path}`;
+	let qs = request.qs;
+	let hops = 0;
 
-	for (let attempt = 1; ; attempt++) {
-		let response: { statusCode: number; headers: Record<string, unknown>; body: unknown };
+	for (let attempt = 1; ; ) {
+		// The whole answer (the headers, for a streamed one) within the request limit, and never past the node's deadline.
+		const timer = new RequestTimer(Math.min(now() + limitMs, nodeDeadline));
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url,
+			qs,
+			body: request.body,
+			headers: {
+				Accept: 'application/json',
+				...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+			},
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			// An idle limit for the socket; the timer above is the limit for the whole answer.
+			timeout: Math.max(1, Math.min(limitMs, timer.at - now())),
+		};
+
+		let answer: { response: RawResponse; text?: ReadTextResult } | { failure: unknown };
 		try {
-			response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, { ...options });
+			const response = await send(this, options, timer);
+			if (response === 'late') throw Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' });
+			const streamed = request.stream && response.statusCode >= 200 && response.statusCode < 300;
+			if (streamed || REDIRECT_STATUSES.has(response.statusCode)) {
+				answer = { response };
+			} else {
+				timer.watch(response.body);
+				const ok = response.statusCode >= 200 && response.statusCode < 300;
+				answer = { response, text: await readText(response.body, ok ? MAX_JSON_BODY_BYTES : ERROR_BODY_BYTES) };
+			}
 		} catch (error) {
+			answer = { failure: timer.passed && !(error as { code?: unknown }).code ? Object.assign(error as object, { code: 'ETIMEDOUT' }) : error };
+		} finally {
+			timer.cancel();
+		}
+
+		if ('failure' in answer) {
 			throwIfCancelled(this);
-			const code = networkErrorCode(error);
+			if (now() >= nodeDeadline) throw pastNodeDeadline();
+			const code = networkErrorCode(answer.failure);
 			if (attempt < MAX_ATTEMPTS && shouldRetryNetworkError(code, request.retry)) {
-				await sleepUnlessCancelled(retryDelayMs(attempt), signal);
-				throwIfCancelled(this);
+				await waitBeforeRetry(this, retryDelayMs(attempt), nodeDeadline, pastNodeDeadline, signal);
+				attempt++;
 				continue;
 			}
 			throw mapNetworkError(this.getNode(), code, request.subject, {
@@ -165,25 +247,70 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 			});
 		}
 
+		const { response, text } = answer;
 		const { statusCode, headers } = response;
+		if (REDIRECT_STATUSES.has(statusCode)) {
+			discard(response.body);
+			url = redirectTarget(this, response, url, origin, request, hops++);
+			qs = undefined; // the new address carries its own query
+			continue;
+		}
 		const ok = statusCode >= 200 && statusCode < 300;
-		if (ok && request.stream) return { statusCode, headers, body: '', excerpt: '', stream: byteStream(response.body) };
-		const body = request.stream ? await streamText(byteStream(response.body)) : bodyText(response.body);
-		const secrets = [String(credentials.apiToken ?? ''), ...(request.secrets ?? [])];
-		// Only the start: a dataset body can be 100 MB, and this runs for every answer.
+		if (!text) return streamedAnswer(this, response, request, nodeDeadline);
+		if (ok && text.truncated) throw mapOversizedAnswer(this.getNode(), request.subject, MAX_JSON_BODY_BYTES);
+		const body = text.text;
+		// Only the start: this runs for every answer.
 		const excerpt = apiMessage(body.slice(0, EXCERPT_SOURCE_LENGTH), secrets);
 		if (ok) return { statusCode, headers, body, excerpt };
-		if (attempt < MAX_ATTEMPTS && shouldRetryStatus(statusCode, request.retry)) {
-			await sleepUnlessCancelled(retryDelayMs(attempt, parseRetryAfter(headers['retry-after'])), signal);
-			throwIfCancelled(this);
-			continue;
+
+		const retryAfterSeconds = parseRetryAfter(headers['retry-after']);
+		const waitsTooLong = retryAfterSeconds !== undefined && retryAfterSeconds > MAX_RETRY_AFTER_SECONDS;
+		if (shouldRetryStatus(statusCode, request.retry) && (waitsTooLong || attempt < MAX_ATTEMPTS)) {
+			// Bright Data asks for a pause past the node's deadline: On Timeout decides, not this answer.
+			if (now() + secondsToMs(retryAfterSeconds ?? 0) >= nodeDeadline) throw pastNodeDeadline();
+			if (!waitsTooLong) {
+				await waitBeforeRetry(this, retryDelayMs(attempt, retryAfterSeconds), nodeDeadline, pastNodeDeadline, signal);
+				attempt++;
+				continue;
+			}
 		}
 		throw mapApiError(this.getNode(), { statusCode, body }, request.subject, {
 			attempts: attempt,
 			secrets,
 			mayHaveBeenProcessed: request.retry === 'neverResend' && MAYBE_PROCESSED_STATUSES.has(statusCode),
+			retryAfterSeconds: waitsTooLong ? retryAfterSeconds : undefined,
 		});
 	}
+}
+
+/**
+ * A successful streamed answer (a dataset): its body may take up to `timing.streamTimeoutMs`,
+ * never past the node's deadline. A body cut at the node's deadline ends with a LateAnswerError;
+ * one cut at the stream limit looks like a broken download (the caller may fetch it again).
+ */
+function streamedAnswer(ctx: RequestContext, response: RawResponse, request: ApiRequest, nodeDeadline: number): ApiResponse {
+	const bodyBy = Math.min(now() + timing.streamTimeoutMs, nodeDeadline);
+	const timer = new RequestTimer(bodyBy);
+	const late = () =>
+		bodyBy >= nodeDeadline
+			? mapLateAnswer(ctx.getNode(), request.subject)
+			: mapNetworkError(ctx.getNode(), 'ETIMEDOUT', request.subject, { attempts: 1, mayHaveBeenSent: false });
+	const { statusCode, headers } = response;
+	return { statusCode, headers, body: '', excerpt: '', stream: timedStream(response.body, timer, late) };
+}
+
+/** Sleeps before a retry, unless that would end after the node's deadline: then it is the deadline's error at once. */
+async function waitBeforeRetry(
+	ctx: RequestContext,
+	delayMs: number,
+	nodeDeadline: number,
+	pastNodeDeadline: () => LateAnswerError,
+	signal: AbortSignal | undefined,
+): Promise<void> {
+	// No point in waiting for a retry that could only start after the node has given up.
+	if (now() + delayMs >= nodeDeadline) throw pastNodeDeadline();
+	await sleepUnlessCancelled(delayMs, signal);
+	throwIfCancelled(ctx);
 }
 
 /** A JSON answer body; one that is not JSON becomes an error that names what was asked. */

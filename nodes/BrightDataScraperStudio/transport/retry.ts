@@ -4,8 +4,11 @@ import { secondsToMs } from '../helpers/timing';
 export const MAX_ATTEMPTS = 5;
 const BASE_DELAY_SECONDS = 1;
 const MAX_DELAY_SECONDS = 30;
-/** A longer Retry-After is shortened to this: waiting minutes for one retry helps nobody. */
-const MAX_RETRY_AFTER_SECONDS = 60;
+/**
+ * A longer Retry-After is not waited for: the request fails at once and says how long Bright
+ * Data asked to wait (waiting minutes or a day inside an execution helps nobody).
+ */
+export const MAX_RETRY_AFTER_SECONDS = 60;
 
 /**
  * Network failures that happen before a byte of the request left this machine.
@@ -45,9 +48,10 @@ export function parseRetryAfter(value: unknown, nowMs = Date.now()): number | un
 /**
  * Delay before retry number `attempt` (1 = first retry): exponential backoff with
  * "equal jitter" (half fixed, half random), or the server's Retry-After when it asks for more.
+ * The backoff is also the floor: "Retry-After: 0" does not make a retry storm.
  */
 export function retryDelayMs(attempt: number, retryAfterSeconds?: number, random = Math.random): number {
 	const exponential = Math.min(MAX_DELAY_SECONDS, BASE_DELAY_SECONDS * 2 ** (attempt - 1));
 	const backoff = exponential / 2 + (random() * exponential) / 2;
-	return secondsToMs(Math.min(retryAfterSeconds ?? backoff, MAX_RETRY_AFTER_SECONDS));
+	return secondsToMs(Math.max(Math.min(retryAfterSeconds ?? 0, MAX_RETRY_AFTER_SECONDS), backoff));
 }

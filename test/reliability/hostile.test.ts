@@ -1,0 +1,263 @@
+/**
+ * Hostile or broken peers, through n8n's engine: redirects to other hosts, answers that never
+ * end, absurd Retry-After headers, endless error bodies, a token echoed in disguise. Each peer
+ * is a real HTTP server on 127.0.0.1 that does exactly one bad thing.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { timing } from '../../nodes/BrightDataScraperStudio/helpers/timing';
+import { collectorId, getDataset, triggerAndWait } from '../harness/params';
+import { runScraper, TEST_TOKEN } from '../harness/workflow';
+
+interface Seen {
+	method: string;
+	url: string;
+	authorization?: string;
+	body: string;
+	at: number;
+}
+
+type Handler = (request: IncomingMessage, response: ServerResponse, body: string) => void;
+
+interface Peer {
+	url: string;
+	seen: Seen[];
+	handle: (handler: Handler) => void;
+	close: () => Promise<void>;
+}
+
+async function startPeer(): Promise<Peer> {
+	const seen: Seen[] = [];
+	let handler: Handler = (_request, response) => response.writeHead(500).end();
+	const server: Server = createServer((request, response) => {
+		const chunks: Buffer[] = [];
+		request.on('data', (chunk: Buffer) => chunks.push(chunk));
+		request.on('end', () => {
+			const body = Buffer.concat(chunks).toString();
+			seen.push({ method: request.method ?? '', url: request.url ?? '', authorization: request.headers.authorization, body, at: Date.now() });
+			handler(request, response, body);
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		seen,
+		handle: (next) => (handler = next),
+		close: async () => {
+			server.closeAllConnections();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		},
+	};
+}
+
+const json = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
+	response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+
+/** Sends the headers, then one byte every few ms for as long as the client listens. */
+function trickle(response: ServerResponse, status = 200): void {
+	response.writeHead(status, { 'content-type': 'application/json' });
+	response.write('[');
+	const timer = setInterval(() => response.write(' '), 5);
+	response.on('close', () => clearInterval(timer));
+}
+
+/** An endless body: 64 KB chunks, as long as the client reads. */
+function flood(response: ServerResponse, status: number, chunk = 'x'.repeat(64 * 1024)): void {
+	response.writeHead(status, { 'content-type': 'text/plain' });
+	const write = () => {
+		while (response.write(chunk));
+	};
+	response.on('drain', write);
+	write();
+}
+
+const product = (name: string) => ({ url: `https://shop.example/product/${name}` });
+
+let api: Peer;
+let elsewhere: Peer;
+beforeEach(async () => {
+	api = await startPeer();
+	elsewhere = await startPeer();
+	elsewhere.handle((_request, response) => json(response, 200, { collection_id: 'j_stolen' }));
+	timing.msPerSecond = 10;
+});
+afterEach(async () => {
+	timing.msPerSecond = 1000;
+	await api.close();
+	await elsewhere.close();
+});
+
+const run = (parameters: Parameters<typeof runScraper>[0], items = [product('a')]) =>
+	runScraper(parameters, items, { baseUrl: api.url, token: TEST_TOKEN });
+
+describe('redirects never take the token to another host', () => {
+	test.each([301, 302, 303, 307, 308])('a %i on the trigger to another port is refused and not followed', async (status) => {
+		api.handle((_request, response) => response.writeHead(status, { location: `${elsewhere.url}/dca/trigger?collector=c_x` }).end());
+
+		const result = await run(triggerAndWait('c_products01'));
+
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(/redirected .* to another host \(http:\/\/127\.0\.0\.1:\d+\/dca\/trigger\); it was not followed/);
+		expect(elsewhere.seen).toEqual([]);
+		expect(api.seen.filter(({ method }) => method === 'POST')).toHaveLength(1);
+	});
+
+	test('a redirect of the dataset download to another host is refused', async () => {
+		api.handle((_request, response) => response.writeHead(302, { location: `${elsewhere.url}/steal` }).end());
+
+		const result = await run(getDataset('j_abc'));
+
+		expect(result.error?.message).toMatch(/to another host/);
+		expect(elsewhere.seen).toEqual([]);
+	});
+
+	test('a 307 within the same origin is followed with the method, body and token kept', async () => {
+		api.handle((request, response) => {
+			if (request.url?.startsWith('/moved/')) json(response, 200, { collection_id: 'j_moved' });
+			else response.writeHead(307, { location: `/moved${request.url}` }).end();
+		});
+
+		const result = await run({ operation: 'trigger', collector: collectorId('c_products01') });
+
+		expect(result.status).toBe('success');
+		expect(result.items[0].json).toMatchObject({ snapshot_id: 'j_moved' });
+		const [first, second] = api.seen;
+		expect([first.method, second.method]).toEqual(['POST', 'POST']);
+		expect(second.url).toMatch(/^\/moved\/dca\/trigger\?collector=c_products01/);
+		expect(JSON.parse(second.body)).toEqual([product('a')]);
+		expect(second.authorization).toBe(`Bearer ${TEST_TOKEN}`);
+	});
+
+	test('a redirect loop stops after a few hops', async () => {
+		api.handle((request, response) => response.writeHead(307, { location: request.url ?? '/' }).end());
+
+		const result = await run({ operation: 'trigger', collector: collectorId('c_products01') });
+
+		expect(result.error?.message).toMatch(/redirected .* more than 3 times/);
+		expect(api.seen.length).toBe(4);
+	});
+});
+
+describe('one deadline rules every request and every wait', () => {
+	test('a dataset that trickles a byte at a time ends at the timeout with the On Timeout setting', async () => {
+		api.handle((request, response) => {
+			if (request.method === 'POST') json(response, 200, { collection_id: 'j_slow' });
+			else trickle(response);
+		});
+
+		// 300 s at 10 ms a second: 3 s of trickling (enough for the download to start on a busy machine).
+		const result = await run(triggerAndWait('c_products01', { options: { timeout: 300, onTimeout: 'output' } }));
+
+		expect(result.status).toBe('success');
+		expect(result.items.map(({ json }) => json)).toEqual([expect.objectContaining({ snapshot_id: 'j_slow', timed_out: true })]);
+		expect(api.seen.map(({ method }) => method)).toEqual(['POST', 'GET']);
+	});
+
+	test('Get Dataset without a timeout still ends a trickling download at the request limit', async () => {
+		const before = timing.streamTimeoutMs;
+		timing.streamTimeoutMs = 300;
+		try {
+			api.handle((_request, response) => trickle(response));
+			const result = await run(getDataset('j_slow'));
+			// Cut at the limit, the download is fetched again like a torn one, then given up on.
+			expect(result.error?.message).toBe('Bright Data sent an unreadable dataset for snapshot "j_slow"');
+			expect(result.error?.description).toMatch(/^the download broke off, 3 times/);
+			expect(api.seen).toHaveLength(3);
+		} finally {
+			timing.streamTimeoutMs = before;
+		}
+	});
+
+	test.each([
+		['86400 s', '86400'],
+		['an HTTP date hours ahead', () => new Date(Date.now() + 3 * 3600_000).toUTCString()],
+	])('a 429 with Retry-After of %s follows On Timeout instead of waiting', async (_name, retryAfter) => {
+		api.handle((request, response) => {
+			if (request.method === 'POST') json(response, 200, { collection_id: 'j_limited' });
+			else json(response, 429, { error: 'Too Many Requests' }, { 'retry-after': typeof retryAfter === 'function' ? retryAfter() : retryAfter });
+		});
+
+		// An hour: far more than any busy machine needs, far less than Bright Data asks to wait.
+		const result = await run(triggerAndWait('c_products01', { options: { timeout: 3600, onTimeout: 'output' } }));
+
+		expect(result.status).toBe('success');
+		expect(result.items[0].json).toMatchObject({ snapshot_id: 'j_limited', timed_out: true });
+		expect(api.seen.filter(({ method }) => method === 'GET')).toHaveLength(1);
+	});
+
+	test('without a node timeout, a Retry-After of a day fails at once and says so', async () => {
+		api.handle((_request, response) => json(response, 503, { error: 'Maintenance' }, { 'retry-after': '86400' }));
+
+		const result = await run({ resource: 'job', operation: 'get', snapshotId: 'j_abc' });
+
+		expect(result.error?.message).toMatch(/server error \(503\)/);
+		expect(result.error?.description).toMatch(/asked to wait 86400 s/);
+		expect(api.seen).toHaveLength(1);
+	});
+
+	test('Retry-After: 0 still backs off between retries', async () => {
+		api.handle((_request, response) => json(response, 503, { error: 'busy' }, { 'retry-after': '0' }));
+
+		await run({ resource: 'job', operation: 'get', snapshotId: 'j_abc' });
+
+		const gaps = api.seen.slice(1).map(({ at }, index) => at - api.seen[index].at);
+		expect(gaps).toHaveLength(4);
+		// The first backoff is at least half a (scaled) second.
+		for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(0.5 * timing.msPerSecond - 1);
+	});
+});
+
+describe('bounded work on every body', () => {
+	test('an endless 500 body is read only as far as the message needs', async () => {
+		api.handle((_request, response) => flood(response, 500));
+
+		const result = await run({ resource: 'job', operation: 'get', snapshotId: 'j_abc' });
+
+		expect(result.error?.message).toMatch(/server error \(500\)/);
+		expect((result.error?.description ?? '').length).toBeLessThan(1000);
+	});
+
+	test('an endless 200 JSON answer is refused with a clear error', async () => {
+		api.handle((_request, response) => flood(response, 200));
+
+		const result = await run({ resource: 'job', operation: 'get', snapshotId: 'j_abc' });
+
+		expect(result.error?.message).toBe('Bright Data\'s answer about snapshot "j_abc" is larger than 32 MB');
+	});
+});
+
+describe('redaction after decoding', () => {
+	const escaped = [...TEST_TOKEN].map((char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+	test.each([
+		['JSON \\u escapes', `{"error":"bad token ${escaped}"}`],
+		['URL encoding', `bad token ${[...TEST_TOKEN].map((char) => `%${char.charCodeAt(0).toString(16)}`).join('')}`],
+		['base64', `bad token ${Buffer.from(TEST_TOKEN).toString('base64')}`],
+		['plain text', `bad token ${TEST_TOKEN}`],
+	])('a token echoed with %s never reaches the error', async (_name, body) => {
+		api.handle((_request, response) => response.writeHead(400, { 'content-type': 'text/plain' }).end(body));
+
+		const result = await run({ resource: 'job', operation: 'get', snapshotId: 'j_abc' });
+
+		const shown = JSON.stringify({ message: result.error?.message, description: result.error?.description, context: result.error?.context });
+		expect(shown).toContain('bad token [redacted]');
+		expect(shown).not.toContain(TEST_TOKEN);
+	});
+});
+
+describe('inputs that reach no request', () => {
+	test.each(['toString', 'constructor', '__proto__'])('Selected Fields does not read the inherited "%s"', async (field) => {
+		const result = await run({ operation: 'trigger', collector: collectorId('c_products01'), fieldsToSend: 'selected', inputFields: field });
+
+		expect(result.error?.message).toBe(`Item 0 has none of the fields ${field}`);
+		expect(api.seen).toEqual([]);
+	});
+
+	test('a 1 MB collector ID gives a short error', async () => {
+		const result = await run({ operation: 'trigger', collector: collectorId(`c_${'x'.repeat(1024 * 1024)}!`) });
+
+		expect(result.error?.message).toMatch(/^"c_x{78}…" is not a collector ID$/);
+		expect(api.seen).toEqual([]);
+	});
+});
