@@ -177,10 +177,26 @@ Produced by \`npm run bench -- --only=longStrings\` (this section only) or the w
 
 ${table}
 
-Linear: "ms per MB" stays flat from 5 to 50 MB for the row stream, as for JSON.parse. Before the row stream kept its
-scanner state across chunks, it rescanned the unfinished string on every 64 KB piece: 5/10/20/40 MB took
-0.13/0.47/1.6/6.2 s and 50 MB about 20 s and 1.8 GB (issue 11, measured the same way).
+${conclusion(summaries, about.load)}
 <!-- ${LONG_SECTION}:end -->`;
+}
+
+/** What the table shows, from its own figures. */
+function conclusion(summaries: LongSummary[], load: [number, number]): string {
+	const range = (reader: LongSummary['reader'], pick: (summary: LongSummary) => number, digits: number) => {
+		const values = summaries.filter((summary) => summary.reader === reader).map(pick);
+		return `${f(Math.min(...values), digits)}–${f(Math.max(...values), digits)}`;
+	};
+	const perMb = (summary: LongSummary) => summary.ms / summary.megabytes;
+	const perBody = (summary: LongSummary) => summary.peakGrowthBytes / summary.bodyBytes;
+	const busy = Math.max(...load) > 2;
+	return `**Memory** grows linearly with the string: the row stream peaks at ${range('RowStreamParser', perBody, 1)}× the body at every
+size (the pieces of the open row, their one join, and the parsed string), JSON.parse at ${range('JSON.parse', perBody, 1)}×, Trigger and
+Wait at ${range(TRIGGER_AND_WAIT, perBody, 1)}×. **Time** per MB: row stream ${range('RowStreamParser', perMb, 0)} ms, JSON.parse ${range('JSON.parse', perMb, 0)} ms, Trigger and Wait
+${range(TRIGGER_AND_WAIT, perMb, 0)} ms, with no growth from 5 to 50 MB beyond what JSON.parse itself shows${
+		busy ? ` (the machine was shared, load average ${f(Math.max(...load), 0)}, so single runs vary by 2–3×; rerun on an idle machine for smooth figures)` : ''
+	}. Before the row stream kept its scanner state across chunks, it rescanned the unfinished string on every 64 KB piece:
+5/10/20/40 MB took 0.13/0.47/1.6/6.2 s and 50 MB about 20 s and 1.8 GB (issue 11), quadratic growth.`;
 }
 
 /** Replaces the section in RESULTS.md, or appends it when the file has none yet. */
