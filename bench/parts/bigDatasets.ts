@@ -54,7 +54,7 @@ export interface BigSummary {
 	memoryMethod: WorkerResult['memoryMethod'];
 }
 
-function runWorker(job: WorkerCase): Promise<WorkerResult> {
+export function runWorker(job: WorkerCase): Promise<WorkerResult> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(
 			process.execPath,

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_MAX_BODY_MB, DEFAULT_MAX_ROWS } from './helpers/body';
 import { DEFAULT_SECRET_HEADER } from './helpers/secret';
 
 export type TriggerEvent = 'rowsDelivered' | 'jobFinished';
@@ -10,6 +11,8 @@ export interface TriggerOptions {
 	addMetadata?: boolean;
 	respond?: 'beforeFetch' | 'afterFetch';
 	onNoRows?: 'skip' | 'item';
+	maxBodyMb?: number;
+	maxRows?: number;
 }
 
 export const properties: INodeProperties[] = [
@@ -57,7 +60,7 @@ export const properties: INodeProperties[] = [
 		typeOptions: { password: true },
 		default: '',
 		description:
-			'Optional. When set, requests must carry it in the secret header (default X-Webhook-Secret) or as a Bearer token in the Authorization header; others get 401 and start nothing.',
+			'Optional, and empty by default. Without it, anyone who knows this node\'s URL can post rows and start the workflow. When set, requests must carry it in the secret header (default X-Webhook-Secret) or as a Bearer token in the Authorization header; others get 401 and start nothing. Leave it empty only where the sender cannot add a header.',
 	},
 	// Keep a collection named "options": for a version-1 webhook node n8n evaluates
 	// $parameter["options"]["binaryData"] before calling webhook() (and pre-parses the body unless it is true).
@@ -124,6 +127,25 @@ export const properties: INodeProperties[] = [
 					{ name: 'Start No Execution', value: 'skip', description: 'Answer 200 and do nothing' },
 				],
 				description: 'What to do when the delivery or the fetched dataset has no rows (after dropping failed inputs)',
+			},
+			{
+				displayName: 'Max Body Size (MB)',
+				name: 'maxBodyMb',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_MAX_BODY_MB,
+				description:
+					'The largest request body the node reads, as received and once decompressed. A larger one is answered with 413 and starts nothing. The default matches n8n\'s own request limit (N8N_PAYLOAD_SIZE_MAX, 16 MB); raise both together.',
+			},
+			{
+				displayName: 'Max Rows',
+				name: 'maxRows',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_MAX_ROWS,
+				displayOptions: { show: { '/event': ['rowsDelivered'] } },
+				description:
+					'The most rows one delivery may carry. A delivery with more is answered with 413 and starts nothing: deliver in smaller batches, or raise this if your n8n has the memory.',
 			},
 			{
 				displayName: 'Secret Header Name',

@@ -11,7 +11,17 @@ import { pollUntilReady } from '../BrightDataScraperStudio/helpers/polling';
 import { now, secondsToMs } from '../BrightDataScraperStudio/helpers/timing';
 import type { Row } from '../BrightDataScraperStudio/helpers/types';
 import type { TriggerEvent, TriggerOptions } from './description';
-import { notificationFromBody, readRequestBody, rowsFromBody, type BodyContent } from './helpers/body';
+import {
+	DEFAULT_LIMITS,
+	MEGABYTE,
+	notificationFromBody,
+	readRequestBody,
+	refusalOf,
+	rowsFromBody,
+	type BodyContent,
+	type BodyLimits,
+	type Refusal,
+} from './helpers/body';
 import { requestHasSecret } from './helpers/secret';
 import { findSnapshotId, SNAPSHOT_KEYS, SNAPSHOT_QUERY_PARAMETER } from './helpers/snapshot';
 
@@ -26,6 +36,7 @@ const PENDING_POLL_SECONDS = 5;
 /** The parts of n8n's request object (express + n8n's raw-body reader) the node reads. */
 interface WebhookRequest {
 	headers: Record<string, string | string[] | undefined>;
+	/** The media type without parameters, set by n8n's body reader. */
 	contentType?: string;
 	rawBody?: Uint8Array;
 	readRawBody?: () => Promise<void>;
@@ -59,13 +70,39 @@ async function rawBodyOf(request: WebhookRequest): Promise<Uint8Array | undefine
 	return request.rawBody;
 }
 
-async function readBody(ctx: IWebhookFunctions): Promise<BodyContent> {
+async function readBody(ctx: IWebhookFunctions, limits: BodyLimits): Promise<BodyContent> {
 	const request = ctx.getRequestObject() as unknown as WebhookRequest;
-	return await readRequestBody({
-		parsed: ctx.getBodyData() as unknown,
-		raw: await rawBodyOf(request),
-		contentEncoding: headerText(request.headers['content-encoding']),
-	});
+	const contentType = request.contentType ?? headerText(request.headers['content-type'])?.split(';')[0].trim();
+	return await readRequestBody(
+		{
+			parsed: ctx.getBodyData() as unknown,
+			raw: await rawBodyOf(request),
+			contentEncoding: headerText(request.headers['content-encoding']),
+			contentType,
+		},
+		limits,
+	);
+}
+
+/** A positive number from an option, else the default (an expression may give anything). */
+const positive = (value: unknown, fallback: number): number =>
+	typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+
+function limitsOf(options: TriggerOptions): BodyLimits {
+	return {
+		maxBytes: Math.floor(positive(options.maxBodyMb, DEFAULT_LIMITS.maxBytes / MEGABYTE) * MEGABYTE),
+		maxRows: Math.floor(positive(options.maxRows, DEFAULT_LIMITS.maxRows)),
+	};
+}
+
+/**
+ * Answers the sender with the refusal and starts nothing (as for a wrong secret). n8n records no
+ * execution for it, so the reason also goes to n8n's log.
+ */
+function refuse(ctx: IWebhookFunctions, refusal: Refusal): IWebhookResponseData {
+	ctx.logger?.warn(`Bright Data Scraper Studio Trigger "${ctx.getNode().name}" refused a request (${refusal.status}): ${refusal.message}`);
+	sendJson(ctx.getResponseObject(), refusal.status, { error: refusal.error, message: refusal.message });
+	return { noWebhookResponse: true };
 }
 
 interface Context {
@@ -165,8 +202,9 @@ async function jobFinished(ctx: IWebhookFunctions, body: BodyContent, context: C
 	return start(rowItems(ctx, rows, fetched), true);
 }
 
-function rowsDelivered(ctx: IWebhookFunctions, body: BodyContent, context: Context): IWebhookResponseData {
-	const result = rowsFromBody(body);
+function rowsDelivered(ctx: IWebhookFunctions, body: BodyContent, context: Context, limits: BodyLimits): IWebhookResponseData {
+	const result = rowsFromBody(body, limits.maxRows);
+	if ('refused' in result) return refuse(ctx, result.refused);
 	if ('invalid' in result) {
 		throw new NodeOperationError(ctx.getNode(), 'Could not read the rows Bright Data delivered', {
 			description: `${result.invalid}. Set the collector's delivery format to JSON or NDJSON.`,
@@ -190,6 +228,9 @@ export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookRes
 
 	const event = ctx.getNodeParameter('event', 'rowsDelivered') as TriggerEvent;
 	const context: Context = { event, options, receivedAt: new Date(now()).toISOString() };
-	const body = await readBody(ctx);
-	return event === 'jobFinished' ? await jobFinished(ctx, body, context) : rowsDelivered(ctx, body, context);
+	const limits = limitsOf(options);
+	const body = await readBody(ctx, limits);
+	const refusal = refusalOf(body);
+	if (refusal) return refuse(ctx, refusal);
+	return event === 'jobFinished' ? await jobFinished(ctx, body, context) : rowsDelivered(ctx, body, context, limits);
 }

@@ -22,6 +22,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 
 import { startEmulator } from '../../emulator/server.ts';
@@ -465,6 +466,21 @@ describe('a real n8n server (regular mode)', { timeout: 240_000 }, () => {
 			assert.deepEqual(outputOf(await rest.execution(execution.id), 'Bright Data'), rows);
 			await sleep(500);
 			assert.equal((await rest.executions(id)).length, 1);
+		});
+
+		test('a gzip body without Content-Encoding that inflates past 16 MB gets 413 naming Max Body Size, and starts nothing', async () => {
+			const { url, id } = trigger.delivered;
+			const before = (await rest.executions(id)).length;
+			// About 150 KB that inflates to 32 MB of rows: n8n passes it on compressed, the node inflates it.
+			const row = `{"title":"${'x'.repeat(200)}","price":1},`;
+			const bomb = gzipSync(`[${row.repeat(Math.ceil((32 * 1024 * 1024) / row.length))}{"end":true}]`);
+			assert.ok(bomb.length < 200_000);
+			const answer = await post(url, bomb, { 'content-type': 'application/octet-stream' });
+			assert.equal(answer.status, 413);
+			assert.equal(answer.body.error, 'Payload Too Large');
+			assert.match(answer.body.message, /larger than 16 MB once decompressed, the limit set in the trigger node's "Max Body Size \(MB\)" option/);
+			await sleep(1000);
+			assert.equal((await rest.executions(id)).length, before);
 		});
 	});
 });

@@ -395,6 +395,51 @@ describe('bodies that are not what they should be', () => {
 			});
 		}));
 
+	test('a row whose echoed input is 100,000 levels deep: all rows, nothing overflows', () =>
+		matrixCase('dataset row with an `input` nested 100,000 levels deep', async (spent) => {
+			const depth = 100_000;
+			const deep = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+			const body = `[${JSON.stringify({ title: 'speaker', input: ITEMS[0] })},${JSON.stringify({ input: ITEMS[1], error: 'failed', error_code: 'crawl_error' })},${JSON.stringify({ title: 'lamp', input: ITEMS[2] })},{"title":"deep","input":${deep}}]`;
+			inject({ ...DATASET, kind: 'malformed', body });
+			const result = await run(triggerAndWait('c_products01'), ITEMS);
+			return check(result, () => {
+				// Until pairing built its keys iteratively, this overflowed the stack, and the error did not name the snapshot.
+				const [rows = [], failed = []] = result.outputOf(SCRAPER);
+				expect(result.status).toBe('success');
+				expect(rows.map(({ json }) => json.title)).toEqual(['speaker', 'deep', 'lamp']);
+				expect(failed.map(({ json }) => json.input)).toEqual([ITEMS[1]]);
+				// The deep row echoes no input the job had, so it is linked to every item of the job.
+				expect(rows[1].pairedItem).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+				expect(unaccounted(result, ITEMS.length)).toEqual([]);
+				expect(spent().jobs).toBe(1);
+			});
+		}));
+
+	test('the same 100,000-deep row written to a JSON file: one error naming the snapshot', () =>
+		matrixCase('dataset row with an `input` nested 100,000 levels deep, Output: File (JSON)', async (spent) => {
+			const depth = 100_000;
+			const body = `[{"title":"deep","input":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}]`;
+			inject({ ...DATASET, kind: 'malformed', body });
+			const result = await run(triggerAndWait('c_products01', { outputMode: 'file', fileFormat: 'json' }), ITEMS);
+			return check(result, () => {
+				// JSON.stringify cannot write it; the error must still say where the rows are.
+				expectErrorNamingSnapshot(result, spent());
+				expect(result.error?.description).toContain('Get Dataset');
+			});
+		}));
+
+	test('one 8 MB string in an NDJSON row: read whole, all rows', () =>
+		matrixCase('dataset NDJSON row with one 8 MB string', async (spent) => {
+			const long = 'é"\\'.repeat(2 * 1024 * 1024);
+			const lines = [{ title: long, input: ITEMS[0] }, { input: ITEMS[1], error: 'failed', error_code: 'crawl_error' }, { title: 'lamp', input: ITEMS[2] }];
+			inject({ ...DATASET, kind: 'malformed', body: `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`, contentType: 'application/x-ndjson' });
+			const result = await run(triggerAndWait('c_products01'), ITEMS);
+			return check(result, () => {
+				expectAllRows(result, spent());
+				expect(result.outputOf(SCRAPER)[0][0].json.title === long).toBe(true);
+			});
+		}));
+
 	test('a huge body without collection_id answering the trigger: a short error, not resent', () =>
 		matrixCase('2 MB body without collection_id on POST /dca/trigger', async (spent) => {
 			inject({ ...TRIGGER, kind: 'huge', bytes: 2 * 1024 * 1024 });

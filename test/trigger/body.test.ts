@@ -6,6 +6,7 @@ import {
 	notificationFromBody,
 	parseBodyText,
 	readRequestBody,
+	refusalOf,
 	rowsFromBody,
 } from '../../nodes/BrightDataScraperStudioTrigger/helpers/body';
 
@@ -47,7 +48,7 @@ describe('decodeBody', () => {
 	test('a body that decompresses beyond the limit is refused', async () => {
 		const bomb = gzipSync(Buffer.alloc(2 * 1024 * 1024, 0x20));
 		expect(bomb.length).toBeLessThan(10_000);
-		expect(await decodeBody(bomb, undefined, 1024 * 1024)).toEqual({ invalid: 'the decompressed body is larger than 1 MB' });
+		expect(await decodeBody(bomb, undefined, 1024 * 1024)).toEqual({ tooLarge: 1024 * 1024 });
 	});
 });
 
@@ -125,5 +126,49 @@ describe('notificationFromBody', () => {
 		expect(notificationFromBody({ kind: 'json', value: [1, 2] })).toEqual({ body: [1, 2] });
 		expect(notificationFromBody({ kind: 'invalid', reason: 'why', text: 'job done' })).toEqual({ body: 'job done' });
 		expect(notificationFromBody({ kind: 'invalid', reason: 'why' })).toEqual({ body: 'why' });
+	});
+});
+
+describe('limits: bytes as received and once decompressed, rows, form fields', () => {
+	const limits = { maxBytes: 1024, maxRows: 2 };
+
+	test('a body larger than Max Body Size is refused as received, before any parsing', async () => {
+		const big = Buffer.from(JSON.stringify([{ text: 'x'.repeat(2000) }]));
+		expect(await readRequestBody({ parsed: JSON.parse(big.toString()), raw: big }, limits)).toEqual({ kind: 'tooLarge', limitBytes: 1024, decompressed: false });
+		expect(await readRequestBody({ parsed: big.toString() }, limits)).toMatchObject({ kind: 'tooLarge' });
+	});
+
+	test('a gzip body is inflated only up to Max Body Size', async () => {
+		const bomb = gzipSync(Buffer.alloc(64 * 1024, 0x20));
+		expect(bomb.length).toBeLessThan(1024);
+		const content = await readRequestBody({ parsed: {}, raw: bomb }, limits);
+		expect(content).toEqual({ kind: 'tooLarge', limitBytes: 1024, decompressed: true });
+		expect(refusalOf(content)).toEqual({
+			status: 413,
+			error: 'Payload Too Large',
+			message: 'The body is larger than 1 KB once decompressed, the limit set in the trigger node\'s "Max Body Size (MB)" option. Nothing was started.',
+		});
+	});
+
+	test('more rows than Max Rows are refused (JSON array, NDJSON stops reading at one past the limit)', async () => {
+		const three = [{ a: 1 }, { a: 2 }, { a: 3 }];
+		expect(rowsFromBody({ kind: 'json', value: three }, 2)).toEqual({ refused: expect.objectContaining({ status: 413, message: expect.stringContaining('more than 2 rows, the limit set in the trigger node\'s "Max Rows" option') }) });
+		const ndjson = await readRequestBody({ parsed: undefined, raw: Buffer.from(`${three.map((row) => JSON.stringify(row)).join('\n')}\n{"a":4}`) }, limits);
+		expect(ndjson).toEqual({ kind: 'ndjson', rows: three });
+		expect(rowsFromBody(ndjson, 2)).toMatchObject({ refused: { status: 413 } });
+		expect(rowsFromBody({ kind: 'json', value: three.slice(0, 2) }, 2)).toEqual({ rows: three.slice(0, 2) });
+	});
+
+	test('form-encoded: JSON sent as the whole body or as the only field is read; other fields are refused as rows', async () => {
+		const form = 'application/x-www-form-urlencoded';
+		// curl -d '[…]': n8n made the JSON text a field name.
+		expect(await readRequestBody({ parsed: { [json]: '' }, raw: Buffer.from(json), contentType: form })).toEqual({ kind: 'json', value: rows });
+		expect(await readRequestBody({ parsed: { rows: json }, raw: Buffer.from(`rows=${encodeURIComponent(json)}`), contentType: form })).toEqual({ kind: 'json', value: rows });
+		expect(await readRequestBody({ parsed: { data: ndjson }, raw: Buffer.from(`data=${encodeURIComponent(ndjson)}`), contentType: form })).toEqual({ kind: 'ndjson', rows });
+		const fields = await readRequestBody({ parsed: { a: '1', b: '2' }, raw: Buffer.from('a=1&b=2'), contentType: form });
+		expect(fields).toEqual({ kind: 'form', fields: { a: '1', b: '2' } });
+		expect(rowsFromBody(fields)).toEqual({ refused: expect.objectContaining({ status: 415, error: 'Unsupported Media Type' }) });
+		expect(notificationFromBody(fields)).toEqual({ a: '1', b: '2' });
+		expect(rowsFromBody(await readRequestBody({ parsed: { title: 'not json' }, raw: Buffer.from('title=not+json'), contentType: form }))).toMatchObject({ refused: { status: 415 } });
 	});
 });

@@ -101,4 +101,63 @@ describe('requests n8n hands to the node', () => {
 		expect(await post('a,b\n1,2', { 'Content-Type': 'text/csv' })).toMatchObject({ status: 500 });
 		expect(host.handled[0]).toMatchObject({ outcome: 'failed', error: { message: 'Could not read the rows Bright Data delivered' } });
 	});
+
+	const refusedWith = (status: number) => ({ status, text: expect.stringContaining('Nothing was started.') });
+
+	test('a gzip body without Content-Encoding that inflates past Max Body Size: 413 naming the option, nothing runs', async () => {
+		host = await startN8nHost({ event: 'rowsDelivered' });
+		// 32 MB of rows in about 100 KB (with the earlier 256 MB cap this was inflated and parsed in full).
+		const row = `{"title":"${'x'.repeat(200)}","price":1},`;
+		const bomb = gzipSync(`[${row.repeat(Math.ceil((32 * 1024 * 1024) / row.length))}{"end":true}]`);
+		expect(bomb.length).toBeLessThan(200_000);
+		const answer = await post(bomb, { 'Content-Type': 'application/octet-stream' });
+		expect(answer).toEqual(refusedWith(413));
+		expect(JSON.parse(answer.text)).toEqual({
+			error: 'Payload Too Large',
+			message: 'The body is larger than 16 MB once decompressed, the limit set in the trigger node\'s "Max Body Size (MB)" option. Nothing was started.',
+		});
+		expect(host.handled).toEqual([expect.objectContaining({ outcome: 'answered', status: 413 })]);
+	});
+
+	test('Max Body Size applies to the body as received, and can be raised', async () => {
+		host = await startN8nHost({ event: 'rowsDelivered', options: { maxBodyMb: 1 } });
+		const body = JSON.stringify([{ text: 'x'.repeat(1024 * 1024) }]);
+		expect(await post(body, { 'Content-Type': 'application/json' })).toMatchObject({ status: 413, text: expect.stringContaining('larger than 1 MB, the limit') });
+		await host.close();
+		host = await startN8nHost({ event: 'rowsDelivered', options: { maxBodyMb: 2 } });
+		expect(await post(body, { 'Content-Type': 'application/json' })).toMatchObject({ status: 200 });
+		expect(itemsOf(0)).toHaveLength(1);
+	});
+
+	test('more rows than Max Rows: 413 naming the option (JSON and NDJSON), nothing runs; at the limit the rows start the workflow', async () => {
+		host = await startN8nHost({ event: 'rowsDelivered', options: { maxRows: 3 } });
+		const rows = (count: number) => Array.from({ length: count }, (_, index) => ({ index }));
+		const tooMany = await post(JSON.stringify(rows(4)), { 'Content-Type': 'application/json' });
+		expect(tooMany).toEqual(refusedWith(413));
+		expect(tooMany.text).toContain('more than 3 rows, the limit set in the trigger node\'s \\"Max Rows\\" option');
+		const ndjson = rows(5).map((row) => JSON.stringify(row)).join('\n');
+		expect(await post(gzipSync(ndjson), { 'Content-Type': 'application/x-ndjson' })).toEqual(refusedWith(413));
+		expect(await post(JSON.stringify(rows(3)), { 'Content-Type': 'application/json' })).toMatchObject({ status: 200 });
+		expect(host.handled.map(({ outcome }) => outcome)).toEqual(['answered', 'answered', 'started']);
+		expect(itemsOf(2)).toEqual(rows(3));
+	});
+
+	test('form-encoded bodies: JSON as the whole body (curl -d) or as the one field is read; other fields get 415', async () => {
+		host = await startN8nHost({ event: 'rowsDelivered' });
+		const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
+		const json = '[{"a":1,"q":"x&y=z"},{"a":2}]';
+		expect(await post(json, form)).toMatchObject({ status: 200 });
+		expect(await post(`rows=${encodeURIComponent(json)}`, form)).toMatchObject({ status: 200 });
+		const fields = await post('title=Lamp&price=3', form);
+		expect(fields).toEqual(refusedWith(415));
+		expect(JSON.parse(fields.text).error).toBe('Unsupported Media Type');
+		expect(host.handled.map(({ outcome }) => outcome)).toEqual(['started', 'started', 'answered']);
+		expect([itemsOf(0), itemsOf(1)]).toEqual([JSON.parse(json), JSON.parse(json)]);
+	});
+
+	test('Job Finished: a form-encoded notification is output as its fields', async () => {
+		host = await startN8nHost({ event: 'jobFinished', fetchRows: false });
+		expect(await post('snapshot_id=j_form1&status=done', { 'Content-Type': 'application/x-www-form-urlencoded' })).toMatchObject({ status: 200 });
+		expect(itemsOf(0)).toEqual([{ snapshot_id: 'j_form1', status: 'done' }]);
+	});
 });

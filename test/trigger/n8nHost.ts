@@ -6,7 +6,8 @@
  * What it copies from n8n (packages/cli, read on GitHub; the CLI is not installed here):
  * - middlewares/body-parser.ts `rawBodyReader`: the raw body, gunzipped / inflated when
  *   Content-Encoding says so; `parseBody`: JSON for application/json (a parse error → 422
- *   "Failed to parse request body", before the node runs), text for text/plain, else no body.
+ *   "Failed to parse request body", before the node runs), text for text/plain, querystring fields
+ *   (at most 1000) for application/x-www-form-urlencoded, else no body.
  * - webhooks/webhook-helpers.ts: a version-1 node's body is always pre-parsed; a node that
  *   throws → 500 "Workflow Webhook Error: Workflow could not be started!"; `noWebhookResponse`
  *   → n8n writes nothing; no `workflowData` → the `webhookResponse` is sent and nothing runs;
@@ -14,6 +15,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parse as parseQueryString } from 'node:querystring';
 import { gunzipSync, inflateSync } from 'node:zlib';
 
 import { WebhookContext } from 'n8n-core';
@@ -113,6 +115,9 @@ export async function startN8nHost(parameters: INode['parameters'], credentials?
 		try {
 			if (req.rawBody.length && req.contentType === 'application/json') req.body = JSON.parse(req.rawBody.toString('utf8'));
 			else if (req.rawBody.length && req.contentType === 'text/plain') req.body = req.rawBody.toString('utf8');
+			else if (req.rawBody.length && req.contentType === 'application/x-www-form-urlencoded') {
+				req.body = parseQueryString(req.rawBody.toString('utf8'), undefined, undefined, { maxKeys: 1000 });
+			}
 		} catch {
 			answer(422, { code: 422, message: 'Failed to parse request body' });
 			handled.push({ outcome: 'rejected', status: 422 });

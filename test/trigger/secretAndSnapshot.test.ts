@@ -59,6 +59,27 @@ describe('requestHasSecret', () => {
 		expect(requestHasSecret({ 'x-webhook-secret': [SECRET, 'other'] }, SECRET)).toBe(true);
 		expect(bearerToken(['Bearer one', 'Bearer two'])).toBe('one');
 	});
+
+	test('the Bearer header is read in linear time: 200,000 spaces inside the value, and odd values', () => {
+		// The regular expression this replaced backtracked quadratically on a run of spaces followed by
+		// anything but the end (0.9 s for 20,000 spaces; about 90 s here, beyond jest's timeout).
+		const spaces = ' '.repeat(200_000);
+		expect(bearerToken(`Bearer x${spaces}y`)).toBe(`x${spaces}y`);
+		expect(bearerToken(`Bearer${spaces}x${spaces}`)).toBe('x');
+		expect(bearerToken(`Bearer${spaces}`)).toBeUndefined();
+		expect(bearerToken(`${spaces}bEaReR\t tok en \t`)).toBe('tok en');
+		expect(bearerToken('Bearertoken')).toBeUndefined();
+		expect(bearerToken('Bearer a\nb')).toBeUndefined();
+		expect(bearerToken('Bearer ü✓')).toBe('ü✓');
+		expect(bearerToken(undefined)).toBeUndefined();
+		expect(requestHasSecret({ authorization: `Bearer${spaces}${SECRET}${spaces}` }, SECRET)).toBe(true);
+	});
+
+	test('non-ASCII, huge and empty secrets are compared without throwing', () => {
+		expect(secretMatches('ü'.repeat(10), 'u'.repeat(10))).toBe(false);
+		expect(secretMatches('x'.repeat(1_000_000), SECRET)).toBe(false);
+		expect(secretMatches('ü✓', 'ü✓')).toBe(true);
+	});
 });
 
 describe('findSnapshotId', () => {

@@ -7,6 +7,22 @@ describe('pairing rows to incoming items', () => {
 		expect(inputKey({ a: 1 })).not.toBe(inputKey({ a: '1' }));
 	});
 
+	test('the input key is the canonical JSON text, arrays and nesting included', () => {
+		expect(inputKey({ b: [1, null, 'x', { d: null, c: [] }], a: { z: true, y: {} } })).toBe('{"a":{"y":{},"z":true},"b":[1,null,"x",{"c":[]}]}');
+		expect(inputKey([])).toBe('[]');
+		expect(inputKey(undefined)).toBe('null');
+		expect(inputKey('a"b')).toBe('"a\\"b"');
+	});
+
+	test('an input nested 100,000 levels deep gets a key without overflowing the stack', () => {
+		const depth = 100_000;
+		const deep = JSON.parse(`${'{"a":['.repeat(depth)}1${']}'.repeat(depth)}`) as object;
+		const key = inputKey(deep);
+		expect(key.length).toBe(depth * 8 + 1);
+		expect(key.startsWith('{"a":[{"a":[')).toBe(true);
+		expect(pairRows([{ input: deep }], [{ itemIndex: 0, input: { url: 'x' } }, { itemIndex: 1, input: { url: 'y' } }])[0].pairedItem).toEqual([{ item: 0 }, { item: 1 }]);
+	});
+
 	const inputs = [
 		{ itemIndex: 0, input: { url: 'https://a' } },
 		{ itemIndex: 1, input: { url: 'https://b', country: 'US' } },

@@ -44,3 +44,61 @@ describe('reading rows while they download', () => {
 		expect(parse('[1, "x", {"a":1}, [2], null]', 2)).toEqual({ kind: 'rows', rows: [{ a: 1 }] });
 	});
 });
+
+describe('long strings and lines are read in one pass, whatever the chunk size', () => {
+	// 1 MB of text with every character JSON escapes or that could confuse a scanner.
+	const long = Array.from({ length: 1 << 20 }, (_, index) => 'ab"\\{}[]\n\tü😀\u0001/'[index % 16]).join('');
+	const row = { title: long, after: 'x', input: { url: 'https://a' } };
+	const array = JSON.stringify([row, { title: 'small' }]);
+	const ndjson = `${JSON.stringify(row)}\n{"title":"small"}\n`;
+
+	test.each([1, 2, 3, 17, 1024, 65536])('a 1 MB string in a JSON array, cut every %i characters', (size) => {
+		const result = parse(array, size);
+		expect(result.kind).toBe('rows');
+		expect(result.kind === 'rows' && result.rows[0].title === long).toBe(true);
+		expect(result.kind === 'rows' && result.rows.slice(1)).toEqual([{ title: 'small' }]);
+	});
+
+	test.each([1, 2, 3, 17, 1024, 65536])('a 1 MB NDJSON line, cut every %i characters', (size) => {
+		const result = parse(ndjson, size);
+		expect(result.kind === 'rows' && result.rows.length).toBe(2);
+		expect(result.kind === 'rows' && result.rows[0].title === long).toBe(true);
+	});
+
+	test('a backslash at the end of a chunk escapes the first character of the next', () => {
+		const text = '[{"a":"x\\"]}"},{"b":"\\\\"}]';
+		const at = text.indexOf('\\');
+		for (const cut of [at, at + 1, text.lastIndexOf('\\'), text.lastIndexOf('\\') - 1]) {
+			const parser = new RowStreamParser();
+			parser.push(text.slice(0, cut));
+			parser.push(text.slice(cut));
+			expect([cut, parser.end()]).toEqual([cut, { kind: 'rows', rows: [{ a: 'x"]}' }, { b: '\\' }] }]);
+		}
+	});
+
+	test('a \\uXXXX escape split at every position', () => {
+		const text = '[{"a":"\\u007d\\u0022\\uD83D\\uDE00]"}]';
+		for (let cut = 1; cut < text.length; cut++) {
+			const parser = new RowStreamParser();
+			parser.push(text.slice(0, cut));
+			parser.push(text.slice(cut));
+			expect([cut, parser.end()]).toEqual([cut, { kind: 'rows', rows: [{ a: '}"😀]' }] }]);
+		}
+	});
+
+	test('a line split across many chunks of different sizes, with CRLF line ends', () => {
+		const lines = ['{"a":"first"}', JSON.stringify({ b: 'y'.repeat(5000) }), '{"c":"\\n[not a line end]"}'];
+		const text = `${lines.join('\r\n')}\r\n`;
+		const parser = new RowStreamParser();
+		for (let at = 0, size = 1; at < text.length; at += size, size = (size * 7) % 97 || 1) parser.push(text.slice(at, at + size));
+		expect(parser.end()).toEqual({ kind: 'rows', rows: lines.map((line) => JSON.parse(line)) });
+	});
+
+	test('a body that starts like null but is not, whatever the cut', () => {
+		expect(parse('nul', 1)).toEqual({ kind: 'invalid' });
+		expect(parse('null x', 2)).toEqual({ kind: 'invalid' });
+		expect(parse('n\nu', 1)).toEqual({ kind: 'invalid' });
+		expect(parse(' nu', 1)).toEqual({ kind: 'invalid' });
+		expect(parse(' null\n', 1)).toEqual({ kind: 'empty' });
+	});
+});

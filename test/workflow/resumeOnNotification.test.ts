@@ -63,6 +63,11 @@ describe('Resume on Notification', () => {
 	test.each([
 		['a forged call (wrong token)', (url: URL) => ({ ...queryOf(url), brightdata: '0'.repeat(32) }), {}, 401],
 		['a call without the token', () => ({}), {}, 401],
+		// Until the compare hashed both sides, a token of the right length in characters but not in
+		// bytes made timingSafeEqual throw, and the webhook failed instead of answering 401.
+		['a non-ASCII token of the right length', (url: URL) => ({ ...queryOf(url), brightdata: 'ü'.repeat(32) }), {}, 401],
+		['a 1 MB token', (url: URL) => ({ ...queryOf(url), brightdata: 'f'.repeat(1 << 20) }), {}, 401],
+		['the right token twice (an array)', (url: URL) => ({ brightdata: [queryOf(url).brightdata, queryOf(url).brightdata] }), {}, 401],
 		['a notification for another snapshot', queryOf, { collection_id: 'j_someoneelse' }, 409],
 	])('%s is refused without resuming', async (_name, query, body, status) => {
 		const { definition, waiting, jobs, endpoint } = await startWaiting();

@@ -37,10 +37,18 @@ function parseJson(text: string): unknown {
 	}
 }
 
-/** One JSON object per line, blank lines skipped; undefined when a line is not an object. */
-export function parseNdjson(text: string): Row[] | undefined {
+/**
+ * One JSON object per line (LF or CRLF), blank lines skipped; undefined when a line is not an
+ * object. Reading stops once `maxRows` rows are in hand (the caller refuses more than it allows).
+ * Each line is found with one forward search, so the work is linear in the text.
+ */
+export function parseNdjson(text: string, maxRows = Infinity): Row[] | undefined {
 	const rows: Row[] = [];
-	for (const line of text.split('\n')) {
+	for (let start = 0; start <= text.length && rows.length < maxRows; ) {
+		const newline = text.indexOf('\n', start);
+		const end = newline === -1 ? text.length : newline;
+		const line = text.slice(start, end);
+		start = end + 1;
 		if (!line.trim()) continue;
 		const row = parseJson(line);
 		if (!isObject(row)) return undefined;

@@ -1,7 +1,9 @@
 import {
 	NodeApiError,
+	NodeOperationError,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type IWebhookFunctions,
 	type JsonObject,
 } from 'n8n-workflow';
 
@@ -63,11 +65,30 @@ export function planJobsFromItems(ctx: IExecuteFunctions): { jobs: JobPlan[]; in
 
 /** Names the jobs already started in an error, so their paid work can still be collected. */
 export function mentionStartedJobs<E extends Error>(error: E, started: TriggeredJob[]): E {
-	if (!started.length) return error;
+	return mentionSnapshots(error, started.map(({ snapshotId }) => snapshotId));
+}
+
+function mentionSnapshots<E extends Error>(error: E, snapshotIds: string[]): E {
+	if (!snapshotIds.length) return error;
 	const target = error as E & { description?: string | null };
-	const ids = started.map(({ snapshotId }) => snapshotId).join(', ');
+	const ids = snapshotIds.join(', ');
 	target.description = `${target.description ? `${target.description}\n` : ''}Snapshots already started: ${ids}. Collect their rows with Get Dataset.`;
 	return error;
+}
+
+/**
+ * An error after jobs were started (reading, pairing or shaping their rows), made to name them:
+ * the user must learn which snapshots hold rows they were not given. n8n's own errors keep their
+ * message and gain the snapshot IDs in the description; anything else (a RangeError from a
+ * pathological row) becomes a NodeOperationError whose message names them.
+ */
+export function errorAfterTrigger(ctx: IExecuteFunctions | IWebhookFunctions, error: unknown, snapshotIds: string[]): Error {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return mentionSnapshots(error, snapshotIds);
+	const ids = snapshotIds.join(', ');
+	const reason = error instanceof Error ? error.message : String(error);
+	return new NodeOperationError(ctx.getNode(), `Could not output the rows of snapshot ${ids}: ${reason}`, {
+		description: `The rows are at Bright Data. Collect them with Get Dataset and snapshot ${ids}.`,
+	});
 }
 
 /** Sends one POST /dca/trigger; never resent once it may have reached Bright Data. */

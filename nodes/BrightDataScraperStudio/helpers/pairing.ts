@@ -2,14 +2,40 @@ import type { IDataObject, IPairedItemData } from 'n8n-workflow';
 
 import type { PlannedInput, Row } from './types';
 
-/** A key for an input object that ignores key order and null fields (the API echoes omitted fields as null). */
+/** What is left to write: a value to serialise, or text to copy as is. */
+type Pending = { value: unknown } | { text: string };
+
+/**
+ * A key for an input object that ignores key order and null fields (the API echoes omitted fields
+ * as null). Built with an explicit stack, not recursion: a row's echoed `input` comes from the
+ * network, and one nested 100,000 levels deep must not overflow the call stack.
+ */
 export function inputKey(input: unknown): string {
-	if (Array.isArray(input)) return `[${input.map(inputKey).join(',')}]`;
-	if (typeof input !== 'object' || input === null) return JSON.stringify(input) ?? 'null';
-	const entries = Object.entries(input as IDataObject)
-		.filter(([, value]) => value !== null && value !== undefined)
-		.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-	return `{${entries.map(([key, value]) => `${JSON.stringify(key)}:${inputKey(value)}`).join(',')}}`;
+	const out: string[] = [];
+	const stack: Pending[] = [{ value: input }];
+	// Pushes what a value expands to, last part first, so that it pops in order.
+	const expand = (parts: Pending[]) => {
+		for (let index = parts.length - 1; index >= 0; index--) stack.push(parts[index]);
+	};
+	for (let next = stack.pop(); next; next = stack.pop()) {
+		if ('text' in next) {
+			out.push(next.text);
+			continue;
+		}
+		const { value } = next;
+		if (Array.isArray(value)) {
+			expand([{ text: '[' }, ...value.flatMap((entry, index): Pending[] => (index ? [{ text: ',' }, { value: entry }] : [{ value: entry }])), { text: ']' }]);
+		} else if (typeof value === 'object' && value !== null) {
+			const entries = Object.entries(value as IDataObject)
+				.filter(([, field]) => field !== null && field !== undefined)
+				.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+			const fields = entries.flatMap(([key, field], index): Pending[] => [{ text: `${index ? ',' : ''}${JSON.stringify(key)}:` }, { value: field }]);
+			expand([{ text: '{' }, ...fields, { text: '}' }]);
+		} else {
+			out.push(JSON.stringify(value) ?? 'null');
+		}
+	}
+	return out.join('');
 }
 
 export interface PairedRow {

@@ -13,8 +13,25 @@ import type { Row } from '../../BrightDataScraperStudio/helpers/types';
  * not on the `no-restricted-globals` list.
  */
 
-/** A decompressed body larger than this is refused (a small gzip body can expand enormously). */
-export const MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024;
+/**
+ * How much the node reads from one request. n8n refuses request bodies above its own payload
+ * limit (N8N_PAYLOAD_SIZE_MAX, 16 MB by default) before the node runs, but a gzip body sent
+ * without Content-Encoding reaches the node compressed, and 100 KB of it can inflate to gigabytes.
+ * So the node applies the same size to what it decompresses, and caps the rows it outputs (each row
+ * becomes an n8n item, stored with the execution). Nodes cannot read n8n's environment, so both
+ * are options of the node (see description.ts).
+ */
+export interface BodyLimits {
+	/** The largest body, as received and once decompressed, in bytes. */
+	maxBytes: number;
+	/** The most rows one request may deliver. */
+	maxRows: number;
+}
+
+export const MEGABYTE = 1024 * 1024;
+export const DEFAULT_MAX_BODY_MB = 16;
+export const DEFAULT_MAX_ROWS = 100_000;
+export const DEFAULT_LIMITS: BodyLimits = { maxBytes: DEFAULT_MAX_BODY_MB * MEGABYTE, maxRows: DEFAULT_MAX_ROWS };
 
 export type BodyContent =
 	| { kind: 'empty' }
@@ -23,10 +40,21 @@ export type BodyContent =
 	/** NDJSON: one object per line. */
 	| { kind: 'ndjson'; rows: Row[] }
 	/** `text`: the decoded body, when decoding worked but parsing did not. */
-	| { kind: 'invalid'; reason: string; text?: string };
+	| { kind: 'invalid'; reason: string; text?: string }
+	/** Larger than the limit, as received or once decompressed: the node stopped reading. */
+	| { kind: 'tooLarge'; limitBytes: number; decompressed: boolean }
+	/** Form fields (application/x-www-form-urlencoded) that hold no JSON. */
+	| { kind: 'form'; fields: IDataObject };
 
-/** Decoded text, or why the bytes could not be decoded. */
-export type DecodedBody = { text: string } | { invalid: string };
+/** Decoded text, why the bytes could not be decoded, or the limit they went past while inflating. */
+export type DecodedBody = { text: string } | { invalid: string } | { tooLarge: number };
+
+/** Why the node refuses a request without starting anything: the HTTP status and what to tell the sender. */
+export interface Refusal {
+	status: 413 | 415;
+	error: string;
+	message: string;
+}
 
 const isObject = (value: unknown): value is IDataObject =>
 	typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
@@ -52,7 +80,7 @@ async function decompress(
 	bytes: Uint8Array,
 	format: 'gzip' | 'deflate',
 	limit: number,
-): Promise<{ data: Uint8Array } | { invalid: string }> {
+): Promise<{ data: Uint8Array } | { invalid: string } | { tooLarge: number }> {
 	const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream(format)).getReader();
 	const chunks: Uint8Array[] = [];
 	let total = 0;
@@ -62,8 +90,9 @@ async function decompress(
 			if (done) return { data: concat(chunks, total) };
 			total += value.byteLength;
 			if (total > limit) {
+				// Stop inflating at once: the rest is never produced.
 				await reader.cancel();
-				return { invalid: `the decompressed body is larger than ${Math.round(limit / 1024 / 1024)} MB` };
+				return { tooLarge: limit };
 			}
 			chunks.push(value);
 		}
@@ -79,12 +108,12 @@ async function decompress(
  * body sent without the header arrives compressed. A zlib ("deflate") body is inflated only when
  * the header announces it. A UTF-8 byte-order mark is dropped.
  */
-export async function decodeBody(bytes: Uint8Array, contentEncoding?: string, limit = MAX_DECOMPRESSED_BYTES): Promise<DecodedBody> {
+export async function decodeBody(bytes: Uint8Array, contentEncoding?: string, limit = DEFAULT_LIMITS.maxBytes): Promise<DecodedBody> {
 	let data = bytes;
 	const format = isGzip(data) ? 'gzip' : /\bdeflate\b/i.test(contentEncoding ?? '') && isZlib(data) ? 'deflate' : undefined;
 	if (format) {
 		const result = await decompress(data, format, limit);
-		if ('invalid' in result) return result;
+		if (!('data' in result)) return result;
 		data = result.data;
 	}
 	return { text: new TextDecoder('utf-8').decode(data) };
@@ -92,8 +121,11 @@ export async function decodeBody(bytes: Uint8Array, contentEncoding?: string, li
 
 const preview = (text: string): string => JSON.stringify(text.slice(0, 60));
 
-/** A JSON document, else NDJSON, else a reason why neither. */
-export function parseBodyText(text: string): BodyContent {
+/**
+ * A JSON document, else NDJSON, else a reason why neither. NDJSON stops after `maxRows` + 1 rows:
+ * one more than the limit is enough to refuse the body.
+ */
+export function parseBodyText(text: string, maxRows = Infinity): BodyContent {
 	const trimmed = text.trim();
 	if (!trimmed) return { kind: 'empty' };
 	try {
@@ -101,7 +133,7 @@ export function parseBodyText(text: string): BodyContent {
 	} catch {
 		// Not one JSON document: try one object per line.
 	}
-	const rows = parseNdjson(trimmed.replace(/\r\n/g, '\n'));
+	const rows = parseNdjson(trimmed, maxRows + 1);
 	if (rows) return { kind: 'ndjson', rows };
 	return {
 		kind: 'invalid',
@@ -117,6 +149,37 @@ export interface RequestBodySource {
 	/** The request's raw bytes when n8n read them (`req.rawBody`). */
 	raw?: Uint8Array;
 	contentEncoding?: string;
+	/** The media type, without parameters (`req.contentType`). */
+	contentType?: string;
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+
+const holdsRows = (content: BodyContent): boolean =>
+	content.kind === 'ndjson' || (content.kind === 'json' && typeof content.value === 'object' && content.value !== null);
+
+/**
+ * A form-encoded body. Senders that post JSON with the wrong Content-Type (`curl -d`, many HTTP
+ * libraries' defaults) end up here, and n8n has turned the JSON text into one meaningless field
+ * name. So: the raw text when it is JSON or NDJSON; else the value of the only field when that is
+ * JSON (`rows=[…]`); else the fields as they are, which a notification can use and rows cannot.
+ */
+async function readForm(parsed: unknown, raw: Uint8Array | undefined, limits: BodyLimits): Promise<BodyContent> {
+	if (raw?.length) {
+		const decoded = await decodeBody(raw, undefined, limits.maxBytes);
+		if ('tooLarge' in decoded) return { kind: 'tooLarge', limitBytes: decoded.tooLarge, decompressed: true };
+		if ('text' in decoded) {
+			const content = parseBodyText(decoded.text, limits.maxRows);
+			if (holdsRows(content)) return content;
+		}
+	}
+	const fields = isObject(parsed) ? parsed : {};
+	const values = Object.values(fields);
+	if (values.length === 1 && typeof values[0] === 'string') {
+		const content = parseBodyText(values[0], limits.maxRows);
+		if (holdsRows(content)) return content;
+	}
+	return { kind: 'form', fields };
 }
 
 /**
@@ -124,34 +187,70 @@ export interface RequestBodySource {
  * object; otherwise the raw bytes are decoded (NDJSON, gzip without a header, unknown content
  * types); a text body n8n parsed (text/plain) is the last resort.
  */
-export async function readRequestBody(source: RequestBodySource, limit = MAX_DECOMPRESSED_BYTES): Promise<BodyContent> {
-	const { parsed, raw, contentEncoding } = source;
+export async function readRequestBody(source: RequestBodySource, limits: BodyLimits = DEFAULT_LIMITS): Promise<BodyContent> {
+	const { parsed, raw, contentEncoding, contentType } = source;
+	const received = raw?.length ?? (typeof parsed === 'string' ? parsed.length : parsed instanceof Uint8Array ? parsed.length : 0);
+	if (received > limits.maxBytes) return { kind: 'tooLarge', limitBytes: limits.maxBytes, decompressed: false };
+	if (contentType?.toLowerCase() === FORM) return await readForm(parsed, raw, limits);
 	if (Array.isArray(parsed)) return { kind: 'json', value: parsed };
 	if (isObject(parsed) && Object.keys(parsed).length > 0) return { kind: 'json', value: parsed };
 	const bytes = raw?.length ? raw : parsed instanceof Uint8Array && parsed.length ? parsed : undefined;
 	if (bytes) {
-		const decoded = await decodeBody(bytes, contentEncoding, limit);
-		return 'invalid' in decoded ? { kind: 'invalid', reason: decoded.invalid } : parseBodyText(decoded.text);
+		const decoded = await decodeBody(bytes, contentEncoding, limits.maxBytes);
+		if ('tooLarge' in decoded) return { kind: 'tooLarge', limitBytes: decoded.tooLarge, decompressed: true };
+		return 'invalid' in decoded ? { kind: 'invalid', reason: decoded.invalid } : parseBodyText(decoded.text, limits.maxRows);
 	}
-	if (typeof parsed === 'string') return parseBodyText(parsed);
+	if (typeof parsed === 'string') return parseBodyText(parsed, limits.maxRows);
 	return { kind: 'empty' };
 }
 
+const size = (bytes: number): string =>
+	bytes >= MEGABYTE ? `${Math.round((bytes / MEGABYTE) * 100) / 100} MB` : `${Math.round((bytes / 1024) * 100) / 100} KB`;
+
+/** A body the node will not read, whatever the event: too large. */
+export function refusalOf(content: BodyContent): Refusal | undefined {
+	if (content.kind !== 'tooLarge') return undefined;
+	return {
+		status: 413,
+		error: 'Payload Too Large',
+		message: `The body is larger than ${size(content.limitBytes)}${content.decompressed ? ' once decompressed' : ''}, the limit set in the trigger node's "Max Body Size (MB)" option. Nothing was started.`,
+	};
+}
+
+const tooManyRows = (maxRows: number): Refusal => ({
+	status: 413,
+	error: 'Payload Too Large',
+	message: `The body holds more than ${maxRows.toLocaleString('en-US')} rows, the limit set in the trigger node's "Max Rows" option. Nothing was started.`,
+});
+
+const FORM_REFUSAL: Refusal = {
+	status: 415,
+	error: 'Unsupported Media Type',
+	message:
+		'Form fields are not rows. Send the rows as JSON or NDJSON (Content-Type application/json or application/x-ndjson), or as one form field whose value is JSON. Nothing was started.',
+};
+
 /**
  * Rows of a "rows delivered" body: a JSON array (values that are not objects become
- * `{ value }`), a single object (one row), or NDJSON. A JSON `null` is no rows.
+ * `{ value }`), a single object (one row), or NDJSON. A JSON `null` is no rows. More than
+ * `maxRows` rows, a body that is too large and bare form fields are refused.
  */
-export function rowsFromBody(content: BodyContent): { rows: Row[] } | { invalid: string } {
+export function rowsFromBody(content: BodyContent, maxRows = DEFAULT_MAX_ROWS): { rows: Row[] } | { invalid: string } | { refused: Refusal } {
 	switch (content.kind) {
 		case 'empty':
 			return { rows: [] };
 		case 'ndjson':
-			return { rows: content.rows };
+			return content.rows.length > maxRows ? { refused: tooManyRows(maxRows) } : { rows: content.rows };
 		case 'invalid':
 			return { invalid: content.reason };
+		case 'tooLarge':
+			return { refused: refusalOf(content)! };
+		case 'form':
+			return { refused: FORM_REFUSAL };
 		case 'json': {
 			const { value } = content;
 			if (value === null) return { rows: [] };
+			if (Array.isArray(value) && value.length > maxRows) return { refused: tooManyRows(maxRows) };
 			if (Array.isArray(value)) return { rows: value.map((entry) => (isObject(entry) ? entry : { value: entry as IDataObject[string] })) };
 			if (isObject(value)) return { rows: [value] };
 			return { invalid: `the body is a single JSON ${typeof value}, not rows` };
@@ -172,6 +271,10 @@ export function notificationFromBody(content: BodyContent): IDataObject {
 			return content.rows.length === 1 ? content.rows[0] : { body: content.rows };
 		case 'invalid':
 			return { body: content.text ?? content.reason };
+		case 'tooLarge':
+			return { body: refusalOf(content)!.message };
+		case 'form':
+			return content.fields;
 		case 'json': {
 			const { value } = content;
 			if (isObject(value)) return value;

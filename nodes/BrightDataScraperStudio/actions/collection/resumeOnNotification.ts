@@ -4,7 +4,7 @@
  * database instead of holding a worker. Bright Data's call resumes it through `webhook()`,
  * which checks the call, downloads the rows and outputs them as the poll mode would.
  */
-import { randomBytes, timingSafeEqual } from 'crypto';
+import { randomBytes } from 'crypto';
 
 import {
 	NodeOperationError,
@@ -15,8 +15,9 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { sameSecret } from '../../helpers/constantTime';
 import { itemsOf } from '../../helpers/items';
-import { mentionStartedJobs, planJobsFromItems, triggerJob } from '../../helpers/jobs';
+import { errorAfterTrigger, mentionStartedJobs, planJobsFromItems, triggerJob } from '../../helpers/jobs';
 import { readOutputSettings, type OutputSettings, type WaitOptions } from '../../helpers/options';
 import { shapeJobRows, shapeOutput } from '../../helpers/output';
 import { inputKey, type PairedRow } from '../../helpers/pairing';
@@ -72,11 +73,15 @@ export async function triggerAndWaitForNotification(
 	}
 	// A notification that comes before the execution is saved as waiting is refused by n8n
 	// ("running already"), so jobs that are already done are collected now instead.
-	const ready = await rowsIfAllReady(this, started);
-	if (ready) {
-		const shaped = await shapeJobRows(this, ready, outputSettings);
-		return outputSettings.failedRows === 'separate' ? [shaped.main, shaped.failed] : [shaped.main];
+	let ready: Awaited<ReturnType<typeof rowsIfAllReady>>;
+	let shaped: Awaited<ReturnType<typeof shapeJobRows>> | undefined;
+	try {
+		ready = await rowsIfAllReady(this, started);
+		if (ready) shaped = await shapeJobRows(this, ready, outputSettings);
+	} catch (error) {
+		throw errorAfterTrigger(this, error, started.map(({ snapshotId }) => snapshotId));
 	}
+	if (shaped) return outputSettings.failedRows === 'separate' ? [shaped.main, shaped.failed] : [shaped.main];
 
 	const state: WaitState = { nonce, snapshotIds: started.map(({ snapshotId }) => snapshotId) };
 	this.customData.set(STATE_KEY, JSON.stringify(state));
@@ -116,9 +121,6 @@ function readState(ctx: IWebhookFunctions): WaitState | undefined {
 		return undefined;
 	}
 }
-
-const sameText = (a: string, b: string) =>
-	a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /** The snapshot a notification names, if its (undocumented) body names one. */
 function notifiedSnapshot(body: IDataObject): string | undefined {
@@ -173,8 +175,9 @@ function pairToIncomingItems(ctx: IWebhookFunctions, rows: Row[]): PairedRow[] {
 /** Bright Data's notification: check it, and once every snapshot is ready, resume with the rows. */
 export async function resumeOnNotification(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const state = readState(this);
+	// Any token (missing, repeated, non-ASCII, huge) is compared on hashes and answers 401 when wrong.
 	const nonce = (this.getQueryData() as IDataObject).brightdata;
-	if (!state || typeof nonce !== 'string' || !sameText(nonce, state.nonce)) return answerWithoutResuming(this, 401, 'Invalid token');
+	if (!state || !sameSecret(nonce, state.nonce)) return answerWithoutResuming(this, 401, 'Invalid token');
 	const named = notifiedSnapshot(this.getBodyData());
 	if (named && !state.snapshotIds.includes(named)) return answerWithoutResuming(this, 409, `Snapshot ${named} does not belong to this execution`);
 
@@ -186,10 +189,14 @@ export async function resumeOnNotification(this: IWebhookFunctions): Promise<IWe
 		rows.push(...dataset.rows);
 	}
 	const settings = readOutputSettings(this, 0, 'separate');
-	const paired = pairToIncomingItems(this, rows);
-	const shaped = await shapeOutput(this, paired, settings, {
-		snapshotIds: state.snapshotIds,
-		pairedItem: [...new Set(paired.flatMap(({ pairedItem }) => (Array.isArray(pairedItem) ? pairedItem : [pairedItem])).map(({ item }) => item))].map((item) => ({ item })),
-	});
-	return { workflowData: settings.failedRows === 'separate' ? [shaped.main, shaped.failed] : [shaped.main] };
+	try {
+		const paired = pairToIncomingItems(this, rows);
+		const shaped = await shapeOutput(this, paired, settings, {
+			snapshotIds: state.snapshotIds,
+			pairedItem: [...new Set(paired.flatMap(({ pairedItem }) => (Array.isArray(pairedItem) ? pairedItem : [pairedItem])).map(({ item }) => item))].map((item) => ({ item })),
+		});
+		return { workflowData: settings.failedRows === 'separate' ? [shaped.main, shaped.failed] : [shaped.main] };
+	} catch (error) {
+		throw errorAfterTrigger(this, error, state.snapshotIds);
+	}
 }

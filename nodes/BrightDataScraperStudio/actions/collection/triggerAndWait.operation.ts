@@ -12,7 +12,7 @@ import { inputFields } from '../../descriptions/inputs';
 import { optionsCollection, triggerOptions, waitOptions } from '../../descriptions/options';
 import { outputFields, rowOptions } from '../../descriptions/output';
 import { errorItems, itemsOf } from '../../helpers/items';
-import { cancelJob, cancelJobsAfterStop, mentionStartedJobs, planJobsFromItems, triggerJob } from '../../helpers/jobs';
+import { cancelJob, cancelJobsAfterStop, errorAfterTrigger, mentionStartedJobs, planJobsFromItems, triggerJob } from '../../helpers/jobs';
 import { readOutputSettings, readWaitOptions, type OutputSettings, type WaitOptions } from '../../helpers/options';
 import { pollUntilReady, type PollResult } from '../../helpers/polling';
 import { shapeJobRows } from '../../helpers/output';
@@ -150,7 +150,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 	}
 
-	const shaped = await shapeJobRows(this, ready, outputSettings);
+	let shaped: Awaited<ReturnType<typeof shapeJobRows>>;
+	try {
+		shaped = await shapeJobRows(this, ready, outputSettings);
+	} catch (error) {
+		throw errorAfterTrigger(this, error, ready.map(({ job }) => job.snapshotId));
+	}
 	if (ready.length) {
 		const inputs = ready.reduce((count, { job }) => count + job.inputs.length, 0);
 		const failedNote = shaped.failedCount ? ` ${shaped.failedCount} of ${inputs} inputs failed.` : '';
