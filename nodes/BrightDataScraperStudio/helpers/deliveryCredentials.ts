@@ -46,7 +46,7 @@ const missing = (data: ICredentialDataDecryptedObject, fields: Array<[string, st
  * A service account key as it sits in the JSON key file has its line breaks written as `\n`;
  * people paste it either way. Bright Data needs the real line breaks.
  */
-export const normalizePrivateKey = (value: unknown): string => text(value).replace(/\\n/g, '\n');
+export const normalizePrivateKey = (value: unknown): string => text(text(value).replace(/\\n/g, '\n'));
 
 function isPrivateKey(pem: string): boolean {
 	try {
