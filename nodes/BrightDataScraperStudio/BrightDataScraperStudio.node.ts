@@ -11,7 +11,7 @@ import {
 import { resumeOnNotification } from './actions/collection/resumeOnNotification';
 import { resources, router } from './actions/router';
 import { resourceFields } from './descriptions/resource';
-import { deliveryCredentialTests } from './helpers/deliveryCredentials';
+import { deliveryCredentialTests, DESTINATION_CREDENTIALS } from './helpers/deliveryCredentials';
 import { searchCollectors } from './methods/listSearch';
 
 /**
@@ -60,12 +60,13 @@ export class BrightDataScraperStudio implements INodeType {
 		// is an offline format check (see helpers/deliveryCredentials.ts).
 		credentials: [
 			{ name: 'brightDataScraperStudioApi', required: true },
-			{ name: 'brightDataScraperStudioS3Api', required: false, testedBy: 'brightDataScraperStudioS3Test', displayOptions: deliveringTo('s3') },
-			{ name: 'brightDataScraperStudioGcsApi', required: false, testedBy: 'brightDataScraperStudioGcsTest', displayOptions: deliveringTo('gcs') },
-			{ name: 'brightDataScraperStudioAzureApi', required: false, testedBy: 'brightDataScraperStudioAzureTest', displayOptions: deliveringTo('azure') },
-			{ name: 'brightDataScraperStudioSftpApi', required: false, testedBy: 'brightDataScraperStudioSftpTest', displayOptions: deliveringTo('sftp') },
+			{ name: 'brightDataScraperStudioS3Api', displayName: DESTINATION_CREDENTIALS.s3.field, required: false, testedBy: 'brightDataScraperStudioS3Test', displayOptions: deliveringTo('s3') },
+			{ name: 'brightDataScraperStudioGcsApi', displayName: DESTINATION_CREDENTIALS.gcs.field, required: false, testedBy: 'brightDataScraperStudioGcsTest', displayOptions: deliveringTo('gcs') },
+			{ name: 'brightDataScraperStudioAzureApi', displayName: DESTINATION_CREDENTIALS.azure.field, required: false, testedBy: 'brightDataScraperStudioAzureTest', displayOptions: deliveringTo('azure') },
+			{ name: 'brightDataScraperStudioSftpApi', displayName: DESTINATION_CREDENTIALS.sftp.field, required: false, testedBy: 'brightDataScraperStudioSftpTest', displayOptions: deliveringTo('sftp') },
 			{
 				name: 'brightDataScraperStudioWebhookApi',
+				displayName: DESTINATION_CREDENTIALS.webhook.field,
 				required: false,
 				testedBy: 'brightDataScraperStudioWebhookTest',
 				displayOptions: deliveringTo('webhook'),

@@ -10,6 +10,8 @@
  *    and the webhook delivery carries the credential's Authorization header to the receiver.
  *  - A workflow saved with the old key fields still runs; its run carries the hint to move them.
  *  - The credentials' Test (the node's offline format check) through POST /rest/credentials/test.
+ *  - In the editor (headless Chromium, skipped without it): the node shows the S3 credential field for
+ *    an S3 delivery and no other delivery credential; an old workflow shows its "(Old)" key fields.
  *
  * Run: node --import tsx --test test/e2e/deliveryCredentials.test.mjs (needs the n8n install: node scripts/n8n/install.mjs --check)
  */
@@ -25,7 +27,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { startEmulator } from '../../emulator/server.ts';
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
-import { freePort, n8nEnv, runCli, setupOwner, startN8n } from '../../scripts/n8n/n8n.mjs';
+import { DEFAULT_OWNER, freePort, n8nEnv, runCli, setupOwner, startN8n } from '../../scripts/n8n/n8n.mjs';
 import { copyPackage, N8nRest, outputOf, waitFor } from './server.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -261,6 +263,48 @@ describe('delivery secrets in a real n8n', { timeout: 240_000 }, () => {
 		assert.equal(stored.data.accessKeyId, 'AKIAE2EEXAMPLE000000');
 		assert.notEqual(stored.data.secretAccessKey, S3_SECRET);
 		assert.equal(JSON.stringify(stored).includes(S3_SECRET), false);
+	});
+
+	const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+	test('the editor shows the credential of the chosen destination, and old key fields only where they hold a value', { skip: !existsSync(chromiumPath) && 'no Chromium' }, async () => {
+		const { chromium } = await import('playwright-core');
+		const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+		try {
+			const page = await browser.newPage({ viewport: { width: 1440, height: 2400 } });
+			page.setDefaultTimeout(30_000);
+			await page.goto(`${server.url}/signin`);
+			await page.fill('input[name="emailOrLdapLoginId"]', DEFAULT_OWNER.email);
+			await page.fill('input[name="password"]', DEFAULT_OWNER.password);
+			await page.click('[data-test-id="form-submit-button"]');
+			await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+			/** The text of the Scraper node's parameter panel in workflow `id`. */
+			const panelText = async (id) => {
+				await page.goto(`${server.url}/workflow/${id}`);
+				const node = page.locator('[data-test-id="canvas-node"]').filter({ hasText: 'Scraper' });
+				await node.waitFor();
+				await page.waitForLoadState('networkidle');
+				await page.keyboard.press('Escape');
+				await node.dblclick();
+				const parameters = page.locator('[data-test-id="ndv"] [data-test-id="node-parameters"]');
+				await parameters.waitFor();
+				await page.getByText('Deliver Rows To').first().waitFor();
+				await page.waitForTimeout(500);
+				return await parameters.innerText();
+			};
+			const s3 = await panelText(ids.s3);
+			assert.match(s3, /S3 Delivery Credential/);
+			assert.doesNotMatch(s3, /(Webhook|GCS|Azure|SFTP) Delivery Credential/);
+			assert.doesNotMatch(s3, /\(Old\)/);
+			const webhook = await panelText(ids.webhook);
+			assert.match(webhook, /Webhook Delivery Credential/);
+			assert.doesNotMatch(webhook, /S3 Delivery Credential/);
+			const old = await panelText(ids.old);
+			assert.match(old, /Access Key ID \(Old\)/);
+			assert.match(old, /Secret Access Key \(Old\)/);
+			assert.match(old, /S3 Delivery Credential/);
+		} finally {
+			await browser.close();
+		}
 	});
 
 	test('the SQLite files hold the credentials encrypted: their names in clear, their secrets nowhere', async () => {

@@ -129,7 +129,7 @@ describe('workflows saved with the old key fields', () => {
 		expect(result.error).toBeUndefined();
 		expect(deliverSent(since)?.credentials).toEqual({ 'aws-access-key': 'AKIAOLDOLDOLDOLD0000', 'aws-secret-key': 'old-secret-typed-into-the-node' });
 		expect(hintsOf(result)).toEqual([
-			'Delivery keys are saved in this workflow in plain text (Access Key ID, Secret Access Key). Create a "Bright Data Scraper Studio: S3 Delivery API" credential with them, select it on this node, and clear the old fields.',
+			'Delivery keys are saved in this workflow in plain text (Access Key ID, Secret Access Key). Create a "Bright Data Scraper Studio: S3 Delivery API" credential with them, select it in "S3 Delivery Credential" on this node, and clear the old fields.',
 		]);
 	});
 

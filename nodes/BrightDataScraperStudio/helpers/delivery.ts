@@ -150,13 +150,13 @@ async function destinationAccess(ctx: IExecuteFunctions, itemIndex: number, type
 	if (legacy.length) {
 		hintOnce(
 			ctx,
-			`Delivery keys are saved in this workflow in plain text (${legacyLabels}). Create a "${destination.title}" credential with them, select it on this node, and clear the old fields.`,
+			`Delivery keys are saved in this workflow in plain text (${legacyLabels}). Create a "${destination.title}" credential with them, select it in "${destination.field}" on this node, and clear the old fields.`,
 		);
 		return legacyAccess(ctx, itemIndex, type, deliver);
 	}
 	throw new NodeOperationError(ctx.getNode(), `Deliver Rows To needs a "${destination.title}" credential`, {
 		itemIndex,
-		description: `Select or create one in the node's credential field "${destination.title}". It holds the keys Bright Data uses to write the rows, encrypted by n8n.`,
+		description: `Select or create one in the node's field "${destination.field}". It holds the keys Bright Data uses to write the rows, encrypted by n8n.`,
 	});
 }
 

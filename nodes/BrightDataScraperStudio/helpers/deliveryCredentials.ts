@@ -28,8 +28,10 @@ export const WEBHOOK_AUTH_FIELD = 'auth_header';
 export interface DestinationCredential {
 	/** The n8n credential type name. */
 	type: string;
-	/** The credential's name in the editor, for messages. */
+	/** The credential type's name in the editor, for messages. */
 	title: string;
+	/** The label of the node's field where it is selected (displayName of the node's credential entry). */
+	field: string;
 	/** Credential fields that are secrets: redacted from every error. */
 	secretFields: string[];
 	/** What is wrong with the fields' format, in words that never repeat a value. */
@@ -62,6 +64,7 @@ export const DESTINATION_CREDENTIALS: Record<SecretDestination, DestinationCrede
 	s3: {
 		type: 'brightDataScraperStudioS3Api',
 		title: title('S3'),
+		field: 'S3 Delivery Credential',
 		secretFields: ['secretAccessKey'],
 		problems: (data) => [
 			...missing(data, [
@@ -80,6 +83,7 @@ export const DESTINATION_CREDENTIALS: Record<SecretDestination, DestinationCrede
 	gcs: {
 		type: 'brightDataScraperStudioGcsApi',
 		title: title('GCS'),
+		field: 'GCS Delivery Credential',
 		secretFields: ['privateKey'],
 		problems: (data) => [
 			...missing(data, [
@@ -98,6 +102,7 @@ export const DESTINATION_CREDENTIALS: Record<SecretDestination, DestinationCrede
 	azure: {
 		type: 'brightDataScraperStudioAzureApi',
 		title: title('Azure'),
+		field: 'Azure Delivery Credential',
 		secretFields: ['secretKey'],
 		problems: (data) => [
 			...missing(data, [
@@ -117,6 +122,7 @@ export const DESTINATION_CREDENTIALS: Record<SecretDestination, DestinationCrede
 	sftp: {
 		type: 'brightDataScraperStudioSftpApi',
 		title: title('SFTP'),
+		field: 'SFTP Delivery Credential',
 		secretFields: ['password'],
 		problems: (data) => {
 			const port = data.port === undefined || data.port === '' ? 22 : Number(data.port);
@@ -139,6 +145,7 @@ export const DESTINATION_CREDENTIALS: Record<SecretDestination, DestinationCrede
 	webhook: {
 		type: 'brightDataScraperStudioWebhookApi',
 		title: title('Webhook'),
+		field: 'Webhook Delivery Credential',
 		secretFields: ['authorizationToken'],
 		problems: (data) => [
 			...missing(data, [['authorizationToken', 'Authorization Header']]),
