@@ -9,7 +9,11 @@
  *  - Running the saved workflow builds `deliver` from the credential (the emulator receives the keys),
  *    and the webhook delivery carries the credential's Authorization header to the receiver.
  *  - A workflow saved with the old key fields still runs; its run carries the hint to move them.
- *  - The credentials' Test (the node's offline format check) through POST /rest/credentials/test.
+ *  - Not here: the credentials' Test button. n8n links a credential to the nodes that test it
+ *    (`testedBy`) only for installed packages, not for N8N_CUSTOM_EXTENSIONS, which these tests use:
+ *    POST /rest/credentials/test answers "No testing function found for this credential." (seen).
+ *    test/package.test.ts checks the link n8n's package loader makes; the test functions themselves
+ *    run in test/workflow/deliveryCredentials.test.ts.
  *  - In the editor (headless Chromium, skipped without it): the node shows the S3 credential field for
  *    an S3 delivery and no other delivery credential; an old workflow shows its "(Old)" key fields.
  *
@@ -116,7 +120,7 @@ function filesUnder(dir) {
 	});
 }
 
-describe('delivery secrets in a real n8n', { timeout: 240_000 }, () => {
+describe('delivery secrets in a real n8n', { timeout: 900_000 }, () => {
 	let server;
 	let env;
 	let rest;
@@ -127,7 +131,7 @@ describe('delivery secrets in a real n8n', { timeout: 240_000 }, () => {
 	before(async () => {
 		const port = await freePort();
 		env = n8nEnv({ userFolder: userFolder(), customExtensions: extension, port, brokerPort: await freePort() });
-		server = await startN8n(env);
+		server = await startN8n(env, { timeoutMs: 240_000 }); // slow when the machine is busy
 		rest = new N8nRest(server.url, await setupOwner(server.url));
 		creds.api = await rest.createCredential({ name: 'Emulator', type: 'brightDataScraperStudioApi', data: { apiToken: emulator.token, baseUrl: emulator.url } });
 		creds.s3 = await rest.createCredential({
@@ -182,6 +186,7 @@ describe('delivery secrets in a real n8n', { timeout: 240_000 }, () => {
 			bucket: 'e2e-bucket',
 			region: 'eu-west-1',
 			directory: 'daily',
+			extension: 'json',
 		});
 	});
 
@@ -250,14 +255,6 @@ describe('delivery secrets in a real n8n', { timeout: 240_000 }, () => {
 		assert.match(hints[0], /Delivery keys are saved in this workflow in plain text .*Bright Data Scraper Studio: S3 Delivery API/);
 	});
 
-	test('the credentials\' Test button: an offline format check through n8n', async () => {
-		const testCredential = async (type, data) => await rest.call('/rest/credentials/test', { method: 'POST', body: { credentials: { name: 'probe', type, data } } });
-		assert.equal((await testCredential('brightDataScraperStudioS3Api', { accessKeyId: 'AKIAE2EEXAMPLE000000', secretAccessKey: S3_SECRET })).status, 'OK');
-		const bad = await testCredential('brightDataScraperStudioAzureApi', { account: 'acct', secretKey: 'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=abc==' });
-		assert.equal(bad.status, 'Error');
-		assert.match(bad.message, /not a connection string/);
-	});
-
 	test('n8n hands the secrets back to nobody: the REST API blanks them', async () => {
 		const stored = await rest.call(`/rest/credentials/${creds.s3.id}?includeData=true`);
 		assert.equal(stored.data.accessKeyId, 'AKIAE2EEXAMPLE000000');
@@ -271,15 +268,16 @@ describe('delivery secrets in a real n8n', { timeout: 240_000 }, () => {
 		const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
 		try {
 			const page = await browser.newPage({ viewport: { width: 1440, height: 2400 } });
-			page.setDefaultTimeout(30_000);
-			await page.goto(`${server.url}/signin`);
+			// The editor's first load is slow on a busy machine.
+			page.setDefaultTimeout(120_000);
+			await page.goto(`${server.url}/signin`, { waitUntil: 'domcontentloaded' });
 			await page.fill('input[name="emailOrLdapLoginId"]', DEFAULT_OWNER.email);
 			await page.fill('input[name="password"]', DEFAULT_OWNER.password);
 			await page.click('[data-test-id="form-submit-button"]');
 			await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
 			/** The text of the Scraper node's parameter panel in workflow `id`. */
 			const panelText = async (id) => {
-				await page.goto(`${server.url}/workflow/${id}`);
+				await page.goto(`${server.url}/workflow/${id}`, { waitUntil: 'domcontentloaded' });
 				const node = page.locator('[data-test-id="canvas-node"]').filter({ hasText: 'Scraper' });
 				await node.waitFor();
 				await page.waitForLoadState('networkidle');
@@ -311,13 +309,14 @@ describe('delivery secrets in a real n8n', { timeout: 240_000 }, () => {
 		await server.stop(); // flushes the write-ahead log into the database file
 		server = undefined;
 		const files = filesUnder(join(userFolder(), '.n8n'));
-		const database = files.find(({ path }) => path.endsWith('database.sqlite'));
-		assert.ok(database && existsSync(database.path), 'no database.sqlite');
-		// The control: the credential rows are in this file (their names are not encrypted) ...
-		assert.equal(database.bytes.includes('E2E S3 delivery'), true);
-		assert.equal(database.bytes.includes('E2E webhook delivery'), true);
+		const sqlite = files.filter(({ path }) => /database\.sqlite/.test(path));
+		assert.ok(sqlite.some(({ path }) => path.endsWith('database.sqlite')), `no database.sqlite in ${files.map(({ path }) => path).join(', ')}`);
+		const inSqlite = (text) => sqlite.some(({ bytes }) => bytes.includes(text));
+		// The controls: the credential rows are in these files (their names are not encrypted) ...
+		assert.equal(inSqlite('E2E S3 delivery'), true, `credential name not found in ${sqlite.map(({ path, bytes }) => `${path} (${bytes.length} B)`).join(', ')}`);
+		assert.equal(inSqlite('E2E webhook delivery'), true);
 		// ... and so is the old workflow's key, saved as a parameter in plain text: what the credentials avoid.
-		assert.equal(database.bytes.includes(OLD_SECRET), true);
+		assert.equal(inSqlite(OLD_SECRET), true);
 		for (const { path, bytes } of files) {
 			for (const secret of NEW_SECRETS) assert.equal(bytes.includes(secret), false, `${secret.slice(0, 12)}… in clear in ${path}`);
 		}
