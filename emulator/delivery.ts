@@ -54,7 +54,9 @@ export class Deliveries {
 	private async deliverThenNotify(job: EndedJob): Promise<void> {
 		if (job.deliver) {
 			const body = gzipSync(JSON.stringify(job.rows));
-			await this.post('deliver', job.id, job.deliver, body, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+			// `auth_header`: the Authorization header Bright Data's UI lets a webhook delivery send (its field name is our guess).
+			const auth: Record<string, string> = typeof job.deliver.auth_header === 'string' ? { Authorization: job.deliver.auth_header } : {};
+			await this.post('deliver', job.id, job.deliver, body, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', ...auth });
 		}
 		if (job.notify) {
 			const body = JSON.stringify({ collection_id: job.id, snapshot_id: job.id, status: job.status });

@@ -36,6 +36,22 @@ describe('the built package', () => {
 		});
 	});
 
+	test('the delivery credentials load, each linked to the node whose credentialTest checks it', async () => {
+		const loader = new PackageDirectoryLoader(root);
+		await loader.loadAll();
+		const node = loader.nodeTypes.brightDataScraperStudio.type as { methods?: { credentialTest?: Record<string, unknown> } } & {
+			description: { credentials?: Array<{ name: string; testedBy?: unknown }> };
+		};
+		for (const kind of ['S3', 'Gcs', 'Azure', 'Sftp', 'Webhook']) {
+			const name = `brightDataScraperStudio${kind}Api`;
+			expect(loader.credentialTypes[name]?.type).toMatchObject({ name, displayName: expect.stringMatching(/^Bright Data Scraper Studio: .+ Delivery API$/) });
+			// n8n's credential tester finds `testedBy` through this list (prefixed with the package name on load).
+			expect([name, loader.known.credentials[name]?.supportedNodes]).toEqual([name, ['brightDataScraperStudio']]);
+			const testedBy = node.description.credentials?.find((entry) => entry.name === name)?.testedBy;
+			expect([name, typeof node.methods?.credentialTest?.[String(testedBy)]]).toEqual([name, 'function']);
+		}
+	});
+
 	test('the icons and the codex file sit where the compiled files point', () => {
 		const nodeDir = join(root, 'dist/nodes/BrightDataScraperStudio');
 		expect(existsSync(join(nodeDir, 'BrightDataScraperStudio.node.json'))).toBe(true);

@@ -11,6 +11,7 @@ import {
 import { resumeOnNotification } from './actions/collection/resumeOnNotification';
 import { resources, router } from './actions/router';
 import { resourceFields } from './descriptions/resource';
+import { deliveryCredentialTests, DESTINATION_CREDENTIALS } from './helpers/deliveryCredentials';
 import { searchCollectors } from './methods/listSearch';
 
 /**
@@ -32,6 +33,11 @@ function configuredOutputs(parameters: { resource?: string; operation?: string; 
 		: [{ type: 'main' }];
 }
 
+/** Shows a credential while Delivery → Deliver Rows To has this destination (a path into the fixedCollection). */
+const deliveringTo = (type: string) => ({
+	show: { resource: ['collection'], operation: ['trigger', 'triggerAndWait'], 'delivery.deliver.type': [type] },
+});
+
 // Its only webhook is a restart webhook: n8n serves it for a waiting execution, nothing is registered
 // at Bright Data, so the trigger-node lifecycle (checkExists/create/delete) does not apply.
 // eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete
@@ -48,7 +54,24 @@ export class BrightDataScraperStudio implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
-		credentials: [{ name: 'brightDataScraperStudioApi', required: true }],
+		// The delivery credentials show only for the destination chosen under Delivery → Deliver Rows To.
+		// Not required: a webhook needs none, and workflows saved before them keep their keys in the
+		// node's parameters (the node asks for a credential itself when neither is there). Their Test
+		// is an offline format check (see helpers/deliveryCredentials.ts).
+		credentials: [
+			{ name: 'brightDataScraperStudioApi', required: true },
+			{ name: 'brightDataScraperStudioS3Api', displayName: DESTINATION_CREDENTIALS.s3.field, required: false, testedBy: 'brightDataScraperStudioS3Test', displayOptions: deliveringTo('s3') },
+			{ name: 'brightDataScraperStudioGcsApi', displayName: DESTINATION_CREDENTIALS.gcs.field, required: false, testedBy: 'brightDataScraperStudioGcsTest', displayOptions: deliveringTo('gcs') },
+			{ name: 'brightDataScraperStudioAzureApi', displayName: DESTINATION_CREDENTIALS.azure.field, required: false, testedBy: 'brightDataScraperStudioAzureTest', displayOptions: deliveringTo('azure') },
+			{ name: 'brightDataScraperStudioSftpApi', displayName: DESTINATION_CREDENTIALS.sftp.field, required: false, testedBy: 'brightDataScraperStudioSftpTest', displayOptions: deliveringTo('sftp') },
+			{
+				name: 'brightDataScraperStudioWebhookApi',
+				displayName: DESTINATION_CREDENTIALS.webhook.field,
+				required: false,
+				testedBy: 'brightDataScraperStudioWebhookTest',
+				displayOptions: deliveringTo('webhook'),
+			},
+		],
 		// Only for Trigger and Wait's "Resume on Notification": Bright Data's call resumes the waiting execution.
 		webhooks: [
 			{
@@ -66,7 +89,7 @@ export class BrightDataScraperStudio implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchCollectors } };
+	methods = { listSearch: { searchCollectors }, credentialTest: deliveryCredentialTests };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -92,15 +92,24 @@ const nodeTypes: INodeTypes = {
 
 const credentialType = new BrightDataScraperStudioApi();
 
-/** Hands out plain test credentials and applies the credential's generic `authenticate`, as n8n's CLI does. */
+export const API_CREDENTIAL_TYPE = 'brightDataScraperStudioApi';
+
+/**
+ * Hands out plain test credentials by type (the API credential, plus any delivery credentials a test
+ * gives) and applies the API credential's generic `authenticate`, as n8n's CLI does.
+ */
 class TestCredentialsHelper extends ICredentialsHelper {
-	constructor(private readonly data: ICredentialDataDecryptedObject) {
+	constructor(private readonly byType: Record<string, ICredentialDataDecryptedObject>) {
 		super();
 	}
 
 	getParentTypes = () => [];
 	isCredentialUsableByNode = () => true;
-	getDecrypted = async () => ({ ...this.data });
+	getDecrypted = async (_additionalData: unknown, _nodeCredentials: unknown, type: string) => {
+		const data = this.byType[type];
+		if (!data) throw new Error(`no test credential of type ${type}`);
+		return { ...data };
+	};
 
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
@@ -139,6 +148,11 @@ export interface WorkflowDefinition {
 export interface RunOptions {
 	baseUrl: string;
 	token?: string;
+	/**
+	 * Other credentials by type name (e.g. a delivery credential), decrypted. runScraper also
+	 * selects them on the Scraper node.
+	 */
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	/** Stops the execution this many ms after it starts, like the Stop button. */
 	cancelAfterMs?: number;
 	/** Receives what nodes send to the editor (sendMessageToUI), e.g. progress. */
@@ -170,7 +184,10 @@ function prepare(definition: WorkflowDefinition, options: RunOptions, http?: { r
 	};
 	const workflow = new Workflow({ ...workflowData, nodeTypes, staticData: {} });
 	const additionalData = {
-		credentialsHelper: new TestCredentialsHelper({ apiToken: options.token ?? TEST_TOKEN, baseUrl: options.baseUrl }),
+		credentialsHelper: new TestCredentialsHelper({
+			...options.credentials,
+			[API_CREDENTIAL_TYPE]: { apiToken: options.token ?? TEST_TOKEN, baseUrl: options.baseUrl },
+		}),
 		hooks: new ExecutionLifecycleHooks('manual', EXECUTION_ID, workflowData),
 		executionId: EXECUTION_ID,
 		webhookWaitingBaseUrl: WAITING_BASE_URL,
@@ -281,6 +298,8 @@ export async function callResumeWebhook(
 
 export const SCRAPER = 'Scraper';
 
+const scraperCredentials: INode['credentials'] = { [API_CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Bright Data test' } };
+
 /** Items Source → Bright Data Scraper Studio, with the given parameters and incoming items. */
 export function scraperWorkflow(
 	parameters: INode['parameters'],
@@ -304,7 +323,7 @@ export function scraperWorkflow(
 				typeVersion: 1,
 				position: [200, 0],
 				parameters,
-				credentials: { brightDataScraperStudioApi: { id: 'cred-1', name: 'Bright Data test' } },
+				credentials: scraperCredentials,
 				...nodeSettings,
 			},
 		],
@@ -319,6 +338,8 @@ export async function runScraper(
 	options: RunOptions & { continueOnFail?: boolean },
 ): Promise<RunResult & { items: INodeExecutionData[] }> {
 	const settings: Partial<INode> = options.continueOnFail ? { onError: 'continueRegularOutput' } : {};
+	const extra = Object.keys(options.credentials ?? {});
+	if (extra.length) settings.credentials = { ...scraperCredentials, ...Object.fromEntries(extra.map((type) => [type, { id: `cred-${type}`, name: `Test ${type}` }])) };
 	const result = await runWorkflow(scraperWorkflow(parameters, items, settings), options);
 	return { ...result, items: result.outputOf(SCRAPER)[0] ?? [] };
 }

@@ -5,10 +5,11 @@
  * delivery credentials necessarily travel in that one query value; nowhere else.
  * Also: the credential's Base URL must be https unless it is loopback, checked before any request.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { inspect } from 'node:util';
 
 import nock from 'nock';
-import type { INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 
 import type { Fault } from '../../emulator/server';
 import { useEmulator } from '../harness/emulator';
@@ -42,7 +43,8 @@ const needles = (secret: string) =>
 		.flatMap((line) => Array.from({ length: line.length - 15 }, (_, start) => line.slice(start, start + 16)));
 
 const items = [{ url: 'https://shop.example/product/speaker' }, { url: 'https://shop.example/product/fail-me' }];
-const run = (parameters: INodeParameters, extra: { continueOnFail?: boolean; cancelAfterMs?: number; token?: string } = {}) =>
+type RunExtra = { continueOnFail?: boolean; cancelAfterMs?: number; token?: string; credentials?: Record<string, ICredentialDataDecryptedObject> };
+const run = (parameters: INodeParameters, extra: RunExtra = {}) =>
 	runScraper(parameters, items, { baseUrl: api().url, token: TOKEN, ...extra });
 
 let logs: ReturnType<typeof recordN8nLogs>;
@@ -194,6 +196,60 @@ describe('the token and delivery credentials never show', () => {
 		expect(urls.filter((url) => url.includes(TOKEN) || url.includes(encodeURIComponent(TOKEN)))).toEqual([]);
 		expect(emulatorLog.filter((line) => line.includes(TOKEN))).toEqual([]);
 	});
+});
+
+/**
+ * The same guarantees when the keys come from delivery credentials (the way new workflows hold
+ * them): n8n keeps them encrypted, the node reads them at run time, and they travel only in `deliver`.
+ */
+describe('delivery credentials: their secrets show nowhere but inside `deliver`', () => {
+	const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+	const CREDENTIAL_SECRETS = {
+		s3: 'CREDs3SECRET/wJalrXUtnFEMI/K7MDENG+bPxRfiCY',
+		gcs: pem,
+		azure: 'CREDazureKEY0xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
+		sftp: 'cred-sftp-Pa55word!with&odd=chars#',
+		webhook: 'Bearer cred-webhook-shared-secret-0123456789abcdef',
+	};
+	const BY_KIND: Record<keyof typeof CREDENTIAL_SECRETS, [INodeParameters, string, ICredentialDataDecryptedObject]> = {
+		s3: [{ type: 's3', bucket: 'b' }, 'brightDataScraperStudioS3Api', { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: CREDENTIAL_SECRETS.s3 }],
+		gcs: [{ type: 'gcs', bucket: 'b' }, 'brightDataScraperStudioGcsApi', { clientEmail: 'svc@proj.iam.gserviceaccount.com', privateKey: CREDENTIAL_SECRETS.gcs }],
+		azure: [{ type: 'azure', container: 'c' }, 'brightDataScraperStudioAzureApi', { account: 'acct', secretKey: CREDENTIAL_SECRETS.azure }],
+		sftp: [{ type: 'sftp' }, 'brightDataScraperStudioSftpApi', { host: 'sftp.example.com', username: 'bd', password: CREDENTIAL_SECRETS.sftp }],
+		webhook: [{ type: 'webhook', endpoint: 'http://127.0.0.1:9/rows' }, 'brightDataScraperStudioWebhookApi', { authorizationToken: CREDENTIAL_SECRETS.webhook }],
+	};
+	const secrets = [TOKEN, ...Object.values(CREDENTIAL_SECRETS)];
+	const withCredential = (kind: keyof typeof CREDENTIAL_SECRETS, extra: RunExtra = {}) => {
+		const [deliver, type, data] = BY_KIND[kind];
+		return run(triggerAndWait('c_products01', { delivery: { deliver } }), { ...extra, credentials: { [type]: data } });
+	};
+
+	test.each(Object.keys(BY_KIND) as Array<keyof typeof CREDENTIAL_SECRETS>)('%s: rows arrive; the secret is only in the `deliver` query value', async (kind) => {
+		const mark = since();
+		const result = await withCredential(kind);
+
+		expect(result.status).toBe('success');
+		expect(leaks(result, mark, secrets)).toEqual([]);
+		const [trigger] = mark.requests().requests.filter(({ path }) => path === '/dca/trigger');
+		expect(trigger.query.deliver).toContain(JSON.stringify(CREDENTIAL_SECRETS[kind].trim()).slice(1, -1));
+	});
+
+	test.each(Object.keys(BY_KIND) as Array<keyof typeof CREDENTIAL_SECRETS>)(
+		'%s: an API that echoes the secret in a 422 gets it redacted, in the error and in n8n\'s debug log',
+		async (kind) => {
+			const echoed = CREDENTIAL_SECRETS[kind].split('\n').find((line) => line.length > 40) ?? CREDENTIAL_SECRETS[kind];
+			api().injectFault({ path: '/dca/trigger', kind: 'status', status: 422, body: { error: `Invalid deliver: ${echoed}` } });
+			const mark = since();
+			const result = await withCredential(kind);
+
+			expect(result.status).toBe('error');
+			expect(result.error?.description ?? result.error?.message).toContain('[redacted]');
+			expect(leaks(result, mark, secrets)).toEqual([]);
+			// With the node's parameters this time: a credential is not a parameter, so nothing to blank out.
+			const logged = logText(logs.records.slice(mark.logs));
+			expect(secrets.filter((secret) => needles(secret).some((needle) => logged.includes(needle)))).toEqual([]);
+		},
+	);
 });
 
 describe('the Base URL must be https unless it is loopback, checked before any request', () => {

@@ -22,12 +22,54 @@ const emailField: INodeProperties = {
 	displayOptions: forTypes('email'),
 };
 
+/**
+ * The access fields of S3, GCS, Azure and SFTP as workflows saved before the delivery credentials
+ * have them: keys and passwords in the node's parameters, so in the workflow JSON, its exports and
+ * its version history. New workflows cannot fill them (the node reads the keys from a credential).
+ *
+ * Each field shows only while it holds a value: its displayOptions test the field itself. An
+ * empty field (every new node) is hidden, so nobody types a key there again; a saved workflow's
+ * value still shows, where the user can see it and clear it after moving it into a credential.
+ * The display test matters beyond the editor: n8n drops the values of hidden parameters when it
+ * loads a workflow, and here a saved value is what keeps the field shown, so old workflows still
+ * run (with a hint). Chosen over a node version bump, which would keep showing the empty secret
+ * fields on every node of version 1 and change the version of every node that has no delivery.
+ */
+const legacyHint = 'Saved in the workflow in plain text. Put it into a delivery credential (at the top of the node), then clear this field.';
+const whileFilled = (type: string, field: string): INodeProperties['displayOptions'] => ({
+	show: { type: [type], [field]: [{ _cnd: { exists: true } }] },
+});
+const legacyField = (type: string, name: string, displayName: string, secret = false): INodeProperties => ({
+	displayName: `${displayName} (Old)`,
+	name,
+	type: 'string',
+	...(secret ? { typeOptions: { password: true } } : {}),
+	default: '',
+	description: legacyHint,
+	displayOptions: whileFilled(type, name),
+});
+const legacyAccessFields: INodeProperties[] = [
+	legacyField('s3', 'accessKey', 'Access Key ID'),
+	legacyField('s3', 'secretKey', 'Secret Access Key', true),
+	legacyField('gcs', 'clientEmail', 'Client Email'),
+	legacyField('gcs', 'privateKey', 'Private Key', true),
+	legacyField('azure', 'account', 'Account'),
+	legacyField('azure', 'key', 'Account Key', true),
+	legacyField('sftp', 'host', 'Host'),
+	// The port has a default, so it shows while the old host does.
+	{ displayName: 'Port (Old)', name: 'port', type: 'number', default: 22, description: legacyHint, displayOptions: whileFilled('sftp', 'host') },
+	legacyField('sftp', 'username', 'Username'),
+	legacyField('sftp', 'password', 'Password', true),
+];
+
 const destinationFields: INodeProperties[] = [
 	{
 		displayName: 'Type',
 		name: 'type',
 		type: 'options',
 		default: 'webhook',
+		description:
+			'S3, Google Cloud Storage, Azure and SFTP take their keys from a delivery credential selected at the top of the node; a webhook can send an Authorization header from one',
 		options: [
 			{ name: 'Amazon S3', value: 's3' },
 			{ name: 'Azure Blob Storage', value: 'azure' },
@@ -64,83 +106,7 @@ const destinationFields: INodeProperties[] = [
 		placeholder: 'e.g. us-east-1',
 		displayOptions: forTypes('s3'),
 	},
-	{
-		displayName: 'Host',
-		name: 'host',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. sftp.example.com',
-		displayOptions: forTypes('sftp'),
-	},
-	{
-		displayName: 'Port',
-		name: 'port',
-		type: 'number',
-		default: 22,
-		displayOptions: forTypes('sftp'),
-	},
-	{
-		displayName: 'Access Key ID',
-		name: 'accessKey',
-		type: 'string',
-		default: '',
-		displayOptions: forTypes('s3'),
-	},
-	{
-		displayName: 'Secret Access Key',
-		name: 'secretKey',
-		type: 'string',
-		typeOptions: { password: true },
-		default: '',
-		displayOptions: forTypes('s3'),
-	},
-	{
-		displayName: 'Client Email',
-		name: 'clientEmail',
-		type: 'string',
-		default: '',
-		description: 'The service account\'s client_email',
-		displayOptions: forTypes('gcs'),
-	},
-	{
-		displayName: 'Private Key',
-		name: 'privateKey',
-		type: 'string',
-		typeOptions: { password: true },
-		default: '',
-		description: 'The service account\'s private_key',
-		displayOptions: forTypes('gcs'),
-	},
-	{
-		displayName: 'Account',
-		name: 'account',
-		type: 'string',
-		default: '',
-		displayOptions: forTypes('azure'),
-	},
-	{
-		displayName: 'Account Key',
-		name: 'key',
-		type: 'string',
-		typeOptions: { password: true },
-		default: '',
-		displayOptions: forTypes('azure'),
-	},
-	{
-		displayName: 'Username',
-		name: 'username',
-		type: 'string',
-		default: '',
-		displayOptions: forTypes('sftp'),
-	},
-	{
-		displayName: 'Password',
-		name: 'password',
-		type: 'string',
-		typeOptions: { password: true },
-		default: '',
-		displayOptions: forTypes('sftp'),
-	},
+	...legacyAccessFields,
 	{
 		displayName: 'Directory',
 		name: 'directory',

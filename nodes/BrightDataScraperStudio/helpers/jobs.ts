@@ -48,18 +48,18 @@ export function planJobs(requests: TriggerRequest[]): JobPlan[] {
  * Reads and checks every incoming item before any request, then plans the jobs.
  * Items that fail the checks become error items with "Continue On Fail", else the first one throws.
  */
-export function planJobsFromItems(ctx: IExecuteFunctions): { jobs: JobPlan[]; invalidItems: INodeExecutionData[] } {
+export async function planJobsFromItems(ctx: IExecuteFunctions): Promise<{ jobs: JobPlan[]; invalidItems: INodeExecutionData[] }> {
 	const requests: TriggerRequest[] = [];
 	const invalidItems: INodeExecutionData[] = [];
-	ctx.getInputData().forEach((_, itemIndex) => {
+	for (const itemIndex of ctx.getInputData().keys()) {
 		try {
 			const collector = readCollector(ctx, itemIndex);
 			const inputs = readInputs(ctx, itemIndex).map((input) => ({ itemIndex, input }));
-			requests.push({ collector, inputs, ...readTriggerOptions(ctx, itemIndex) });
+			requests.push({ collector, inputs, ...(await readTriggerOptions(ctx, itemIndex)) });
 		} catch (error) {
 			invalidItems.push(...errorItems(ctx, error as Error, [itemIndex]));
 		}
-	});
+	}
 	return { jobs: planJobs(requests), invalidItems };
 }
 

@@ -44,7 +44,7 @@ const DEADLINE = /^\d+[smhd]$/;
 const flag = (value: unknown): number => (value ? 1 : 0);
 
 /** The trigger's query parameters, as the API names them; optional ones only when the user set them. */
-export function readTriggerOptions(ctx: IExecuteFunctions, itemIndex: number): TriggerOptions {
+export async function readTriggerOptions(ctx: IExecuteFunctions, itemIndex: number): Promise<TriggerOptions> {
 	const options = readOptions(ctx, itemIndex);
 	const inputsPerJob = numberOption(ctx, itemIndex, options, {
 		name: 'inputsPerJob',
@@ -68,7 +68,7 @@ export function readTriggerOptions(ctx: IExecuteFunctions, itemIndex: number): T
 	}
 	if (options.downloadMedia !== undefined) query.no_downloads = flag(!options.downloadMedia);
 	if (options.confirmCancel !== undefined) query.confirm_cancel = flag(options.confirmCancel);
-	const delivery = readDelivery(ctx, itemIndex);
+	const delivery = await readDelivery(ctx, itemIndex);
 	return { query: { ...query, ...delivery.query }, inputsPerJob: Math.floor(inputsPerJob), secrets: delivery.secrets };
 }
 

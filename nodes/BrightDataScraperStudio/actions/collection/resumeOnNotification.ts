@@ -51,7 +51,7 @@ export async function triggerAndWaitForNotification(
 	wait: WaitOptions,
 	outputSettings: OutputSettings,
 ): Promise<INodeExecutionData[][]> {
-	const { jobs } = planJobsFromItems(this);
+	const { jobs } = await planJobsFromItems(this);
 	if (jobs.length > MAX_NOTIFIED_JOBS) {
 		throw new NodeOperationError(this.getNode(), `Resume on Notification waits for at most ${MAX_NOTIFIED_JOBS} jobs; this run needs ${jobs.length}`, {
 			description: 'Raise Inputs per Job, split the items into several executions, or use Wait Mode "Poll".',

@@ -38,7 +38,7 @@ export function jobItem(job: TriggeredJob): INodeExecutionData {
 
 /** Starts one job for all incoming items (more only above "Inputs per Job"); one item per job. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const { jobs, invalidItems } = planJobsFromItems(this);
+	const { jobs, invalidItems } = await planJobsFromItems(this);
 	const output = [...invalidItems];
 	const started: TriggeredJob[] = [];
 	for (const job of jobs) {

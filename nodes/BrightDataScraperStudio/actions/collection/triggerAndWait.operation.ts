@@ -127,7 +127,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	}
 	const { wait, output: outputSettings } = settings;
 	if (wait.mode === 'notification') return await triggerAndWaitForNotification.call(this, wait, outputSettings);
-	const { jobs, invalidItems } = planJobsFromItems(this);
+	const { jobs, invalidItems } = await planJobsFromItems(this);
 	const main = [...invalidItems];
 	const startedAt = now();
 	const started = await startJobs(this, jobs, main);

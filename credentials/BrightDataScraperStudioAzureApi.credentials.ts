@@ -1,0 +1,47 @@
+import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/**
+ * The Azure Blob Storage account key for Bright Data's push delivery ("Deliver Rows To" → Azure Blob): kept in an
+ * n8n credential, encrypted at rest, so it is never saved in a workflow's parameters.
+ *
+ * No `test` request: only Bright Data connects to the destination, when a job ends, and an n8n
+ * credential test cannot ask it to. The node tests this credential instead (`testedBy` in the node's
+ * credentials list, as n8n's lint rule credential-test-required allows): an offline check of the
+ * fields' format, the same check the node runs before it starts a job. Nothing is sent anywhere.
+ */
+export class BrightDataScraperStudioAzureApi implements ICredentialType {
+	name = 'brightDataScraperStudioAzureApi';
+
+	displayName = 'Bright Data Scraper Studio: Azure Delivery API';
+
+	documentationUrl = 'https://docs.brightdata.com/datasets/scraper-studio/initiate-collection-and-delivery-options';
+
+	icon: Icon = { light: 'file:../icons/brightdata.svg', dark: 'file:../icons/brightdata.dark.svg' };
+
+	properties: INodeProperties[] = [
+		{
+			displayName:
+				'For the Delivery option of the Bright Data Scraper Studio node. Testing checks the format only: Bright Data itself connects to the destination when a job ends.',
+			name: 'notice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'Storage Account Name',
+			name: 'account',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. mystorageaccount',
+		},
+		{
+			displayName: 'Account Key',
+			name: 'secretKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'One of the storage account\'s access keys (Azure portal → Storage account → Access keys)',
+		},
+	];
+}

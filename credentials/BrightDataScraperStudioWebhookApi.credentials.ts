@@ -1,0 +1,41 @@
+import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/**
+ * The webhook Authorization header for Bright Data's push delivery ("Deliver Rows To" → Webhook): kept in an
+ * n8n credential, encrypted at rest, so it is never saved in a workflow's parameters.
+ *
+ * No `test` request: only Bright Data connects to the destination, when a job ends, and an n8n
+ * credential test cannot ask it to. The node tests this credential instead (`testedBy` in the node's
+ * credentials list, as n8n's lint rule credential-test-required allows): an offline check of the
+ * fields' format, the same check the node runs before it starts a job. Nothing is sent anywhere.
+ */
+export class BrightDataScraperStudioWebhookApi implements ICredentialType {
+	name = 'brightDataScraperStudioWebhookApi';
+
+	displayName = 'Bright Data Scraper Studio: Webhook Delivery API';
+
+	documentationUrl = 'https://docs.brightdata.com/datasets/scraper-studio/initiate-collection-and-delivery-options';
+
+	icon: Icon = { light: 'file:../icons/brightdata.svg', dark: 'file:../icons/brightdata.dark.svg' };
+
+	properties: INodeProperties[] = [
+		{
+			displayName:
+				'For the Delivery option of the Bright Data Scraper Studio node. Testing checks the format only: Bright Data itself connects to the destination when a job ends.',
+			name: 'notice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'Authorization Header',
+			name: 'authorizationToken',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			placeholder: 'e.g. Bearer 7f3a…',
+			description:
+				'The whole value of the Authorization header Bright Data sends with the rows. For a Bright Data Scraper Studio Trigger node with a Shared Secret, enter Bearer followed by a space and the secret.',
+		},
+	];
+}
