@@ -48,5 +48,16 @@ export class BrightDataScraperStudioApi implements ICredentialType {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/dca/collectors_list',
 		},
+		// n8n shows only "Unauthorized" for a 401 unless a rule gives the words.
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Bright Data rejected the API token. Copy it again from Account Settings → API Tokens in the Bright Data control panel.',
+				},
+			},
+		],
 	};
 }
