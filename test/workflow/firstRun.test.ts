@@ -4,7 +4,7 @@
  */
 import { timing } from '../../nodes/BrightDataScraperStudio/helpers/timing';
 import { API, useNock } from '../harness/nock';
-import { trigger, triggerAndWait } from '../harness/params';
+import { collectorId, trigger, triggerAndWait } from '../harness/params';
 import { runScraper } from '../harness/workflow';
 
 const nock = useNock();
@@ -80,5 +80,33 @@ describe('Job → Get', () => {
 		const { items } = await runScraper({ resource: 'job', operation: 'get', snapshotId: 'j_1' }, [{}], { baseUrl: API });
 
 		expect(items[0].json).toMatchObject({ template: 't_1', dup_inputs: 0, pages: 9 });
+	});
+});
+
+describe('Job → Get Many', () => {
+	const listed = {
+		id: 'j_1', status: 'done', queued: 'q', started: 's', finished: 'f', inputs: 2, page_loads: 3,
+		total_pages: 3, failed_pages: 0, data_lines: 5, trigger: { type: 'CP', user: 'u', ip: '1.2.3.4' }, expired: false,
+	};
+	const getMany = (extra = {}) => ({
+		resource: 'job', operation: 'getMany', collector: collectorId('c_a'), fromDate: '2026-11-01', toDate: '2026-11-28', ...extra,
+	});
+
+	test('Simplify keeps 10 fields of each listed job', async () => {
+		nock(API).get('/dca/collector/jobs').query(true).reply(200, { total: 1, data: [listed] });
+
+		const { items } = await runScraper(getMany({ simplify: true }), [{}], { baseUrl: API });
+
+		expect(items[0].json).toEqual({
+			collector: 'c_a', id: 'j_1', status: 'done', inputs: 2, data_lines: 5, failed_pages: 0, page_loads: 3, queued: 'q', started: 's', finished: 'f',
+		});
+	});
+
+	test('without Simplify (version 1) every field stays', async () => {
+		nock(API).get('/dca/collector/jobs').query(true).reply(200, { total: 1, data: [listed] });
+
+		const { items } = await runScraper(getMany(), [{}], { baseUrl: API });
+
+		expect(items[0].json).toEqual({ collector: 'c_a', ...listed });
 	});
 });

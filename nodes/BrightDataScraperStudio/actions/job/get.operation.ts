@@ -6,6 +6,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { pick, simplifyFields } from '../../descriptions/simplify';
 import { jobIdField } from '../../descriptions/snapshot';
 import { readJobId } from '../../helpers/inputs';
 import { forEachItem } from '../../helpers/items';
@@ -25,27 +26,16 @@ export const SIMPLE_JOB_FIELDS = [
 	'job_time',
 ] as const;
 
-const simplify: INodeProperties = {
-	displayName: 'Simplify',
-	name: 'simplify',
-	type: 'boolean',
-	default: true,
-	description: 'Whether to return a simplified version of the response instead of the raw data',
-	hint: 'Simplified: ID, status, collector, inputs, rows (lines), failed inputs (fails), success rate, created, finished and run time',
-};
-
-// On by default from node version 2; version 1 nodes saved before Simplify existed keep every field.
 const properties: INodeProperties[] = [
 	jobIdField,
-	{ ...simplify, displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } } },
-	{ ...simplify, default: false, displayOptions: { show: { '@version': [{ _cnd: { lt: 2 } }] } } },
+	...simplifyFields(
+		'Simplified: ID, status, collector, inputs, rows (lines), failed inputs (fails), success rate, created, finished and run time',
+	),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['get'] } }, properties);
 
-export function simplifyJob(job: IDataObject): IDataObject {
-	return Object.fromEntries(SIMPLE_JOB_FIELDS.map((field) => [field, job[field] ?? null]));
-}
+export const simplifyJob = (job: IDataObject): IDataObject => pick(job, SIMPLE_JOB_FIELDS);
 
 /** GET /dca/log/{id}: status, inputs, lines, fails, success rate and times of a job. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
