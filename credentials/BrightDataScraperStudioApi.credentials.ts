@@ -56,6 +56,7 @@ export class BrightDataScraperStudioApi implements ICredentialType {
 			url: '/dca/collectors_list',
 			disableFollowRedirect: true,
 		},
+		// n8n shows only "Unauthorized" for a 401 unless a rule gives the words.
 		rules: [
 			{ type: 'responseCode', properties: { value: 401, message: TOKEN_REJECTED } },
 			{ type: 'responseCode', properties: { value: 403, message: TOKEN_REJECTED } },

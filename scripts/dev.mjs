@@ -35,7 +35,7 @@ export async function startDevEnvironment({ port = Number(process.env.N8N_PORT ?
 	const workflows = {};
 	try {
 		for (const name of EXAMPLES) workflows[name] = await importWorkflow(example(name), env);
-		server = await startN8n(env);
+		server = await startN8n(env, { timeoutMs: 300_000 }); // a busy machine can need minutes
 		await setupOwner(server.url);
 	} catch (error) {
 		await server?.stop();

@@ -130,7 +130,8 @@ try {
 	});
 	const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'UTC' });
 	const page = await context.newPage();
-	page.setDefaultTimeout(30_000);
+	page.setDefaultTimeout(120_000);
+	page.setDefaultNavigationTimeout(300_000);
 
 	// Log in.
 	await page.goto(`${dev.url}/signin`);

@@ -10,7 +10,7 @@ import {
 
 import { resumeOnNotification } from './actions/collection/resumeOnNotification';
 import { resources, router } from './actions/router';
-import { resourceFields } from './descriptions/resource';
+import { resourceFields, subtitle } from './descriptions/resource';
 import { deliveryCredentialTests, DESTINATION_CREDENTIALS } from './helpers/deliveryCredentials';
 import { searchCollectors } from './methods/listSearch';
 
@@ -48,7 +48,7 @@ export class BrightDataScraperStudio implements INodeType {
 		icon: { light: 'file:../../icons/brightdata.svg', dark: 'file:../../icons/brightdata.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle,
 		description: 'Run Bright Data Scraper Studio collectors and get the scraped rows',
 		defaults: { name: 'Bright Data Scraper Studio' },
 		usableAsTool: true,

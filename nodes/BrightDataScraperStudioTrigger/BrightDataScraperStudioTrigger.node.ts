@@ -17,7 +17,8 @@ export class BrightDataScraperStudioTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["event"] === "jobFinished" ? "Job finished" : "Rows delivered" }}',
-		description: 'Starts the workflow when Bright Data Scraper Studio delivers rows or reports a finished job',
+		// n8n's nodes panel shows this for the one entry it makes of both nodes, so it names both uses.
+		description: 'Run Scraper Studio collectors and get their rows, or start a workflow when Bright Data delivers rows',
 		defaults: { name: 'Bright Data Scraper Studio Trigger' },
 		eventTriggerDescription: 'Waiting for Bright Data to call the Test URL',
 		activationMessage: 'Bright Data can now call the Production URL.',

@@ -33,13 +33,15 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Job Finished (Notification)',
 				value: 'jobFinished',
-				description: 'Bright Data calls the URL when a job ends ("notify"). The node can fetch the job\'s rows.',
+				description: 'Bright Data calls the URL when a job ends (Notify When Done). The node can fetch the job\'s rows.',
+				action: 'On job finished',
 			},
 			{
 				name: 'Rows Delivered',
 				value: 'rowsDelivered',
 				description:
-					'Bright Data POSTs the scraped rows to the URL (Webhook delivery): JSON array or NDJSON, gzip-compressed or not. One item per row.',
+					'Bright Data sends the scraped rows to the URL (Webhook delivery), compressed or not. One item per row.',
+				action: 'On rows delivered',
 			},
 		],
 	},
@@ -50,8 +52,8 @@ export const properties: INodeProperties[] = [
 		default: true,
 		displayOptions: { show: { event: ['jobFinished'] } },
 		description:
-			'Whether to download the finished job\'s rows with the credential (GET /dca/dataset) and output one item per row, instead of outputting the notification itself',
-		hint: 'Bright Data does not document the notification body. The node takes the snapshot ID from ?snapshot_id= in the URL, else from the body\'s collection_id, snapshot_id, id or job_id. Turn this off to see what arrives.',
+			'Whether to download the finished job\'s rows with the credential and output one item per row, instead of outputting the notification itself',
+		hint: 'The node finds the job in the notification (its snapshot ID in the URL or the body). Turn this off to see what Bright Data sends.',
 	},
 	{
 		displayName: 'Shared Secret',

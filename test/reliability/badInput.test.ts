@@ -77,20 +77,20 @@ const collectorCases = (ops: Op[]): Case[] =>
 
 const snapshotCases: Case[] = (
 	[
-		['missing (expression → undefined)', undefined, /No snapshot ID given/],
-		['blank', '', /No snapshot ID given/],
-		['only spaces', '  \t ', /No snapshot ID given/],
-		['an object', { id: 'j_1' }, /snapshot ID/],
+		['missing (expression → undefined)', undefined, /No (snapshot|job) ID given/],
+		['blank', '', /No (snapshot|job) ID given/],
+		['only spaces', '  \t ', /No (snapshot|job) ID given/],
+		['an object', { id: 'j_1' }, /(snapshot|job) ID/],
 		// Wrong prefix: a collector ID pasted into the snapshot field (docs: do not hard-fail on *unknown* prefixes).
-		['wrongly prefixed (a collector ID)', 'c_m9im5n7v82p2y35la', /collector ID|not a snapshot ID/],
-		['a pasted URL', 'https://api.brightdata.com/dca/dataset?id=j_1', /not a snapshot ID/],
+		['wrongly prefixed (a collector ID)', 'c_m9im5n7v82p2y35la', /collector ID|not a (snapshot|job) ID/],
+		['a pasted URL', 'https://api.brightdata.com/dca/dataset?id=j_1', /not a (snapshot|job) ID/],
 	] as const
 ).map(([what, value, message]) => ({ ops: BY_SNAPSHOT, what: `snapshot ID ${what}`, override: { snapshotId: V }, value, message }));
 
 const inputCases: Case[] = (
 	[
-		['not JSON', '[{url:', /Inputs is not valid JSON/],
-		['a plain word', 'abc', /Inputs is not valid JSON/],
+		['not JSON', '[{url:', /'Inputs' parameter is not valid JSON \[item 0\]/],
+		['a plain word', 'abc', /'Inputs' parameter is not valid JSON \[item 0\]/],
 		['an object, not an array (text)', '{"url":"x"}', /must be a JSON array/],
 		['an object, not an array (expression)', { url: 'x' }, /must be a JSON array/],
 		['an array of numbers', [1, 2], /Input 0 is not an object/],
@@ -219,7 +219,8 @@ describe('a bad item among good ones: its index is named, and with Continue the 
 		const spent = mark(api());
 		const continued = await run(parameters, items, { continueOnFail: true });
 		const output = continued.outputOf(SCRAPER).flat();
-		expect(output).toEqual(expect.arrayContaining([{ json: expect.objectContaining({ error: 'No snapshot ID given' }), pairedItem: { item: 1 } }]));
+		const missing = op === 'getDataset' ? 'No snapshot ID given' : 'No job ID given';
+		expect(output).toEqual(expect.arrayContaining([{ json: expect.objectContaining({ error: missing }), pairedItem: { item: 1 } }]));
 		// Item 0 went on (Get Errors of a running job has no items, so look at the request).
 		expect(output.filter(({ json }) => json.error)).toHaveLength(1);
 		expect(JSON.stringify(spent().requests.map(({ path, query }) => [path, query]))).toContain(snapshotId);

@@ -169,13 +169,13 @@ describe('Job operations', () => {
 	test('an ID that could change the request path is refused before any request', async () => {
 		const { error } = await runScraper(job('get'), [{ id: 'j_1/../dataset?id=x' }], { baseUrl: API });
 
-		expect(error?.message).toBe('"j_1/../dataset?id=x" is not a snapshot ID');
+		expect(error?.message).toBe('"j_1/../dataset?id=x" is not a job ID');
 		expect(nock.pendingMocks()).toEqual([]);
 	});
 
-	test('a collector ID in the snapshot field is named as such', async () => {
+	test('a collector ID in the Job ID field is named as such', async () => {
 		const { error } = await runScraper(job('cancel'), [{ id: 'c_products01' }], { baseUrl: API });
 
-		expect(error?.message).toBe('"c_products01" is a collector ID, not a snapshot ID');
+		expect(error?.message).toBe('"c_products01" is a collector ID, not a job ID');
 	});
 });

@@ -19,13 +19,22 @@ export const resources = {
 
 type Resource = keyof typeof resources;
 
+/** The value of the "Custom API Call" resource n8n adds to nodes whose credential can sign any request. */
+const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+
 interface Operation {
 	execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
 }
 
 /** Runs the chosen operation; each operation handles all incoming items at once. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0, 'collection') as Resource;
+	const resource = this.getNodeParameter('resource', 0, 'collection') as Resource | typeof CUSTOM_API_CALL;
+	if (resource === CUSTOM_API_CALL) {
+		throw new NodeOperationError(this.getNode(), 'Custom API calls run in the HTTP Request node, not in this node', {
+			description:
+				'Add an HTTP Request node, set Authentication to "Predefined Credential Type" and Credential Type to "Bright Data Scraper Studio API", then pick this credential: n8n adds the API token for you. Or set Resource to Collection or Job here.',
+		});
+	}
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const handler = (resources[resource] as Record<string, Operation | undefined>)[operation];
 	if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not known`);

@@ -1,6 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_INPUTS_PER_JOB, DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS } from '../helpers/defaults';
+import {
+	DEFAULT_INPUTS_PER_JOB,
+	DEFAULT_POLL_INTERVAL_SECONDS,
+	DEFAULT_TIMEOUT_SECONDS,
+	DEFAULT_TOOL_TIMEOUT_SECONDS,
+} from '../helpers/defaults';
 
 /** Options of the trigger request itself (query parameters of POST /dca/trigger). */
 export const triggerOptions: INodeProperties[] = [
@@ -8,9 +13,9 @@ export const triggerOptions: INodeProperties[] = [
 		displayName: 'Cancel Running Job',
 		name: 'confirmCancel',
 		type: 'boolean',
-		default: true,
+		default: false,
 		description:
-			'Whether to send confirm_cancel=1: Bright Data cancels a collection of this collector that is still running and runs this one instead. Sent only when this option is added.',
+			'Whether to cancel a collection of this collector that is still running and run this one instead. Off: this job waits or runs alongside it, as Bright Data decides.',
 	},
 	{
 		displayName: 'Deadline',
@@ -19,7 +24,7 @@ export const triggerOptions: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. 30m',
 		description:
-			'The longest the job may run at Bright Data, as a number and a unit (s, m, h or d), e.g. 45s, 30m or 1h. Bright Data ends the job when it is reached; unfinished inputs come back with error_code deadline_timeout.',
+			'The longest the job may run at Bright Data, as a number and a unit (s, m, h or d), e.g. 45s, 30m or 1h. Bright Data then ends the job; inputs it did not finish come back as failed rows (error_code deadline_timeout).',
 	},
 	{
 		displayName: 'Download Media Files',
@@ -27,7 +32,7 @@ export const triggerOptions: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether Bright Data downloads media files (images, screenshots) during the job, which it bills per GB. Sends no_downloads=0 when on, no_downloads=1 when off; not sent unless this option is added.',
+			'Whether Bright Data downloads the media files (images, screenshots) the collector finds. Bright Data bills downloads per GB. Without this option the collector\'s own setting applies.',
 	},
 	{
 		displayName: 'Inputs per Job',
@@ -43,7 +48,7 @@ export const triggerOptions: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. Daily prices {{ $now.toISODate() }}',
-		description: 'A name for the job, shown in the Bright Data control panel (sent as name)',
+		description: 'A name for the job, shown in the Bright Data control panel',
 	},
 	{
 		displayName: 'Queue Name',
@@ -51,7 +56,7 @@ export const triggerOptions: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. nightly',
-		description: 'Jobs that share a queue name run one after another (sent as queue)',
+		description: 'Jobs with the same queue name run one after another instead of at the same time',
 	},
 	{
 		displayName: 'Queue Next',
@@ -59,7 +64,7 @@ export const triggerOptions: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to send queue_next=1, as Bright Data\'s quickstart and starters do. Bright Data\'s documents disagree on its meaning: the quickstart says it starts the job right away instead of queuing it behind jobs already running; the API reference says it queues the job after a running one.',
+			'Whether Bright Data puts this job next in line, ahead of the collector\'s other waiting jobs. On by default, as in Bright Data\'s own examples; leave it on unless Bright Data support advises otherwise.',
 	},
 	{
 		displayName: 'Use Development Version',
@@ -67,7 +72,7 @@ export const triggerOptions: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to run the development version of the collector (version=dev) instead of the published one. Its rows may lack fields until the collector is saved to production.',
+			'Whether to run the development version of the collector instead of the published one. Its rows may lack fields until the collector is saved to production.',
 	},
 ];
 
@@ -95,7 +100,7 @@ export const waitOptions: INodeProperties[] = [
 			{
 				name: 'Fail',
 				value: 'error',
-				description: 'Stop with an error that names the snapshot ID; the job goes on at Bright Data',
+				description: 'Stop with a message that names the snapshot ID; the job goes on at Bright Data',
 			},
 			{
 				name: 'Output the Snapshot ID',
@@ -120,7 +125,7 @@ export const waitOptions: INodeProperties[] = [
 		type: 'number',
 		default: DEFAULT_TIMEOUT_SECONDS,
 		typeOptions: { minValue: 1, maxValue: 86400 },
-		description: `The longest the node waits for the snapshot, e.g. 900 for 15 minutes. Default ${DEFAULT_TIMEOUT_SECONDS}. What happens then is set by On Timeout.`,
+		description: `The longest the node waits for the snapshot, e.g. 900 for 15 minutes. Default ${DEFAULT_TIMEOUT_SECONDS} (${DEFAULT_TOOL_TIMEOUT_SECONDS} for an AI-agent tool from node version 2 on). What happens then is set by On Timeout.`,
 	},
 ];
 

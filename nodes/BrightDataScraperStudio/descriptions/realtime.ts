@@ -6,7 +6,7 @@ const concurrency: INodeProperties = {
 	type: 'number',
 	default: 5,
 	typeOptions: { minValue: 1, maxValue: 50 },
-	description: 'How many inputs run at the same time. Each input is its own real-time job. Default 5.',
+	description: 'How many inputs run at the same time. Each input is its own real-time collection. Default 5.',
 };
 
 const timeout: INodeProperties = {
@@ -23,7 +23,7 @@ const useDevVersion: INodeProperties = {
 	name: 'useDevVersion',
 	type: 'boolean',
 	default: false,
-	description: 'Whether to run the development version of the collector (version=dev) instead of the published one',
+	description: 'Whether to run the development version of the collector instead of the published one',
 };
 
 export const realtimeOptions: INodeProperties[] = [
@@ -45,7 +45,7 @@ export const realtimeOptions: INodeProperties[] = [
 				description: 'Trigger a batch job for that input and wait for its rows (slower, no page limit)',
 			},
 		],
-		description: 'A real-time job may load at most 51 pages per input. What to do when an input needs more.',
+		description: 'A real-time collection loads at most 51 pages per input. What to do when an input needs more.',
 	},
 	timeout,
 	useDevVersion,

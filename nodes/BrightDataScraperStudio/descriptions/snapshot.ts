@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** The snapshot (job) to work on: what Trigger returned as snapshot_id. */
+/** The snapshot whose rows Get Dataset reads: what Trigger returned as snapshot_id. */
 export const snapshotIdField: INodeProperties = {
 	displayName: 'Snapshot ID',
 	name: 'snapshotId',
@@ -9,6 +9,18 @@ export const snapshotIdField: INodeProperties = {
 	required: true,
 	placeholder: 'e.g. j_m9im5n7v82p2y35la',
 	description:
-		'The snapshot (collection) ID that the Trigger operation returned; Bright Data also calls it the job ID. Snapshots are kept for 16 days.',
+		'The snapshot_id that the Trigger operation output. Bright Data keeps a snapshot\'s rows for 16 days.',
+	hint: 'After a Trigger node, use the expression {{ $json.snapshot_id }}',
+};
+
+/**
+ * The job the Job operations work on. Bright Data uses one ID for a job and its snapshot, so the
+ * parameter keeps its name `snapshotId` (saved workflows keep working); only its label differs.
+ */
+export const jobIdField: INodeProperties = {
+	...snapshotIdField,
+	displayName: 'Job ID',
+	description:
+		'The ID of the job, as Trigger output it (snapshot_id) or as Get Many Jobs lists it (id). It starts with j_, e.g. j_m9im5n7v82p2y35la.',
 	hint: 'After a Trigger node, use the expression {{ $json.snapshot_id }}',
 };

@@ -10,3 +10,9 @@
 export const DEFAULT_INPUTS_PER_JOB = 1000;
 export const DEFAULT_POLL_INTERVAL_SECONDS = 10;
 export const DEFAULT_TIMEOUT_SECONDS = 900;
+
+/**
+ * An AI agent waits for its tool before it answers, so as a tool (node version 2 on) Trigger and
+ * Wait gives up sooner unless the Timeout option says otherwise.
+ */
+export const DEFAULT_TOOL_TIMEOUT_SECONDS = 300;

@@ -32,9 +32,9 @@ function parseJsonInputs(ctx: IExecuteFunctions, itemIndex: number): unknown {
 	try {
 		return JSON.parse(raw);
 	} catch {
-		throw new NodeOperationError(ctx.getNode(), 'Inputs is not valid JSON', {
+		throw new NodeOperationError(ctx.getNode(), `The 'Inputs' parameter is not valid JSON [item ${itemIndex}]`, {
 			itemIndex,
-			description: 'Enter a JSON array of input objects, for example [{"url": "https://example.com/product/1"}].',
+			description: `Check the 'Inputs' parameter (as evaluated for item ${itemIndex}): it must be a JSON array of input objects, for example [{"url": "https://example.com/product/1"}]. Field names need double quotes.`,
 		});
 	}
 }
@@ -72,7 +72,8 @@ export function readInputs(ctx: IExecuteFunctions, itemIndex: number): IDataObje
 		if (!Object.keys(input).length) {
 			throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex} is empty, so it gives no input`, {
 				itemIndex,
-				description: 'Each incoming item becomes one input object, for example {"url": "https://example.com/product/1"}.',
+				description:
+					'With Input Source "Incoming Items", each incoming item is one input for the collector, e.g. {"url": "https://example.com/product/1"}. Switch Input Source to JSON and enter the inputs there, or add a "url" field with a Set (Edit Fields) node before this node.',
 			});
 		}
 		return [input];
@@ -104,19 +105,31 @@ export function readInputs(ctx: IExecuteFunctions, itemIndex: number): IDataObje
 const SNAPSHOT_ID = /^[A-Za-z0-9_-]+$/;
 
 /**
- * A snapshot (job) ID parameter, trimmed and required. Real IDs are letters, digits and
- * underscores (j_…, vj_…); anything else (a URL, "..") could change the request path.
+ * A snapshot or job ID parameter (one ID to Bright Data), trimmed and required. Real IDs are
+ * letters, digits and underscores (j_…, vj_…); anything else (a URL, "..") could change the request path.
  */
-export function readSnapshotId(ctx: IExecuteFunctions, itemIndex: number, name = 'snapshotId'): string {
+function readId(ctx: IExecuteFunctions, itemIndex: number, name: string, label: 'snapshot ID' | 'job ID', fix: string): string {
 	const raw = ctx.getNodeParameter(name, itemIndex, '');
-	const snapshotId = typeof raw === 'string' ? raw.trim() : '';
-	const fail = (message: string) =>
-		new NodeOperationError(ctx.getNode(), message, {
-			itemIndex,
-			description: 'Use the snapshot_id that the Trigger operation returned, e.g. {{ $json.snapshot_id }}.',
-		});
-	if (!snapshotId) throw fail('No snapshot ID given');
-	if (COLLECTOR_ID.test(snapshotId)) throw fail(`"${shorten(snapshotId)}" is a collector ID, not a snapshot ID`);
-	if (!SNAPSHOT_ID.test(snapshotId)) throw fail(`"${shorten(snapshotId)}" is not a snapshot ID`);
-	return snapshotId;
+	const id = typeof raw === 'string' ? raw.trim() : '';
+	const fail = (message: string) => new NodeOperationError(ctx.getNode(), message, { itemIndex, description: fix });
+	if (!id) throw fail(`No ${label} given`);
+	if (COLLECTOR_ID.test(id)) throw fail(`"${shorten(id)}" is a collector ID, not a ${label}`);
+	if (!SNAPSHOT_ID.test(id)) throw fail(`"${shorten(id)}" is not a ${label}`);
+	return id;
+}
+
+/** The Snapshot ID parameter of Get Dataset. */
+export function readSnapshotId(ctx: IExecuteFunctions, itemIndex: number, name = 'snapshotId'): string {
+	return readId(ctx, itemIndex, name, 'snapshot ID', 'Use the snapshot_id that the Trigger operation output, e.g. {{ $json.snapshot_id }}.');
+}
+
+/** The Job ID parameter of the Job operations (stored as `snapshotId`, its name before it was labelled Job ID). */
+export function readJobId(ctx: IExecuteFunctions, itemIndex: number): string {
+	return readId(
+		ctx,
+		itemIndex,
+		'snapshotId',
+		'job ID',
+		'Use the snapshot_id that the Trigger operation output, e.g. {{ $json.snapshot_id }}, or the id of a job from Get Many Jobs.',
+	);
 }

@@ -91,18 +91,37 @@ export function errorAfterTrigger(ctx: IExecuteFunctions | IWebhookFunctions, er
 	});
 }
 
+/** Bright Data's 400 for a batch trigger of a real-time collector ("Use /trigger_immediate endpoint instead"). */
+function isRealtimeCollectorRefusal(error: unknown): boolean {
+	return error instanceof NodeApiError && error.httpCode === '400' && /trigger_immediate/i.test(String(error.description ?? ''));
+}
+
+function realtimeCollectorError(ctx: IExecuteFunctions, collector: string, itemIndex: number | undefined): NodeApiError {
+	return new NodeApiError(ctx.getNode(), { collector } as JsonObject, {
+		message: `Collector "${collector}" is a real-time collector, so it cannot start a batch job`,
+		description:
+			'Set Operation to "Run Real-Time" for this collector, or pick a batch collector. Trigger and Trigger and Wait start batch jobs.',
+		httpCode: '400',
+		itemIndex,
+	});
+}
+
 /** Sends one POST /dca/trigger; never resent once it may have reached Bright Data. */
 export async function triggerJob(ctx: IExecuteFunctions, job: JobPlan): Promise<TriggeredJob> {
 	const itemIndex = job.inputs[0]?.itemIndex;
-	const response = await apiRequest.call(ctx, {
-		method: 'POST',
-		path: '/dca/trigger',
-		qs: { collector: job.collector, ...job.query },
-		body: job.inputs.map(({ input }) => input),
-		retry: 'neverResend',
-		subject: { collector: job.collector, itemIndex, action: 'trigger request' },
-		secrets: job.secrets,
-	});
+	const response = await apiRequest
+		.call(ctx, {
+			method: 'POST',
+			path: '/dca/trigger',
+			qs: { collector: job.collector, ...job.query },
+			body: job.inputs.map(({ input }) => input),
+			retry: 'neverResend',
+			subject: { collector: job.collector, itemIndex, action: 'trigger request' },
+			secrets: job.secrets,
+		})
+		.catch((error: unknown) => {
+			throw isRealtimeCollectorRefusal(error) ? realtimeCollectorError(ctx, job.collector, itemIndex) : error;
+		});
 	let answer: { collection_id?: unknown; start_eta?: unknown } = {};
 	try {
 		answer = JSON.parse(response.body) as typeof answer;

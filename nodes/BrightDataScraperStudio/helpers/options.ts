@@ -1,7 +1,12 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type IWebhookFunctions } from 'n8n-workflow';
 
 import { readDelivery } from './delivery';
-import { DEFAULT_INPUTS_PER_JOB, DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS } from './defaults';
+import {
+	DEFAULT_INPUTS_PER_JOB,
+	DEFAULT_POLL_INTERVAL_SECONDS,
+	DEFAULT_TIMEOUT_SECONDS,
+	DEFAULT_TOOL_TIMEOUT_SECONDS,
+} from './defaults';
 import type { TriggerQuery } from './types';
 
 /** Where parameters are read: an execution, or the webhook that resumes a waiting one (item 0 only). */
@@ -9,6 +14,11 @@ type ParameterContext = IExecuteFunctions | IWebhookFunctions;
 
 function parameter(ctx: ParameterContext, name: string, itemIndex: number, fallback: unknown): unknown {
 	return 'getInputData' in ctx ? ctx.getNodeParameter(name, itemIndex, fallback) : ctx.getNodeParameter(name, fallback);
+}
+
+/** Whether the node runs as an AI-agent tool: n8n names the tool variant of a node type "<type>Tool". */
+export function isTool(ctx: ParameterContext): boolean {
+	return ctx.getNode().type.endsWith('Tool');
 }
 
 function readOptions(ctx: ParameterContext, itemIndex: number): IDataObject {
@@ -96,13 +106,14 @@ export function readWaitOptions(ctx: ParameterContext, itemIndex: number): WaitO
 		timeoutSeconds: numberOption(ctx, itemIndex, options, {
 			name: 'timeout',
 			label: 'Timeout',
-			fallback: DEFAULT_TIMEOUT_SECONDS,
+			fallback: isTool(ctx) && ctx.getNode().typeVersion >= 2 ? DEFAULT_TOOL_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS,
 			min: 1,
 			max: 86400,
 		}),
 		onTimeout: (options.onTimeout as TimeoutPolicy | undefined) ?? 'error',
 		cancelOnStop: options.cancelOnStop === true,
-		mode: parameter(ctx, 'waitMode', itemIndex, 'poll') === 'notification' ? 'notification' : 'poll',
+		// A tool's call cannot wait in the database for Bright Data's notification: it always polls.
+		mode: !isTool(ctx) && parameter(ctx, 'waitMode', itemIndex, 'poll') === 'notification' ? 'notification' : 'poll',
 	};
 }
 
@@ -138,7 +149,7 @@ export interface RealtimeOptions {
 	onPageLimit: 'output' | 'batch';
 }
 
-/** Options of Run Real-time and Crawl, read once: they apply to all inputs together. */
+/** Options of Run Real-Time and Crawl, read once: they apply to all inputs together. */
 export function readRealtimeOptions(ctx: IExecuteFunctions): RealtimeOptions {
 	const options = readOptions(ctx, 0);
 	return {

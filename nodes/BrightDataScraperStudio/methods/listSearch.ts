@@ -4,9 +4,24 @@ import { apiRequest, parseJsonBody } from '../transport';
 
 const PAGE_SIZE = 100;
 
+interface CollectorEntry {
+	id?: unknown;
+	name?: unknown;
+	active?: unknown;
+}
+
 interface CollectorsPage {
 	total?: unknown;
-	data?: Array<{ id?: unknown; name?: unknown }>;
+	data?: CollectorEntry[];
+}
+
+/**
+ * "Product pages (c_…)", and "— inactive" when Bright Data says so. collectors_list does not say
+ * whether a collector is real-time or batch, so the list cannot show that.
+ */
+export function collectorLabel({ id, name, active }: CollectorEntry & { id: string }): string {
+	const title = typeof name === 'string' && name ? `${name} (${id})` : id;
+	return active === false ? `${title} — inactive` : title;
 }
 
 /** The account's collectors for the Collector picker, a page at a time, filtered by Bright Data's `search`. */
@@ -26,8 +41,8 @@ export async function searchCollectors(
 	const page = parseJsonBody<CollectorsPage>(this, response, {});
 	const data = Array.isArray(page.data) ? page.data : [];
 	const results = data
-		.filter((collector): collector is { id: string; name?: unknown } => typeof collector.id === 'string')
-		.map(({ id, name }) => ({ name: typeof name === 'string' && name ? `${name} (${id})` : id, value: id }));
+		.filter((collector): collector is CollectorEntry & { id: string } => typeof collector.id === 'string')
+		.map((collector) => ({ name: collectorLabel(collector), value: collector.id }));
 	const next = offset + data.length;
 	const more = data.length > 0 && typeof page.total === 'number' && next < page.total;
 	return { results, paginationToken: more ? String(next) : undefined };

@@ -71,10 +71,14 @@ function explain(statusCode: number, subject: RequestSubject, attempts: number):
 	const retried = attempts > 1 ? ` It was tried ${attempts} times.` : '';
 	switch (statusCode) {
 		case 401:
+			// The collector picker shows only the message, so without a subject the message carries the fix.
 			return {
-				message: `Bright Data rejected the API token (401) for ${about}`,
+				message:
+					about === 'the request'
+						? 'Bright Data rejected the API token (401): copy it again into the "Bright Data Scraper Studio API" credential'
+						: `Bright Data rejected the API token (401) for ${about}`,
 				description:
-					'The token is missing, malformed or revoked. Copy it again from Account Settings → API Tokens in the Bright Data control panel and update the "Bright Data Scraper Studio API" credential.',
+					'The token is missing, mistyped or revoked. Copy it again from Account Settings → API Tokens in the Bright Data control panel and update the "Bright Data Scraper Studio API" credential.',
 			};
 		case 403:
 			return {

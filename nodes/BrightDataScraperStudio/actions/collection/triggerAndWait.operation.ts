@@ -29,6 +29,8 @@ const properties: INodeProperties[] = [
 		name: 'waitMode',
 		type: 'options',
 		default: 'poll',
+		// An agent's tool call cannot be resumed by a webhook later, so a tool always polls.
+		displayOptions: { hide: { '@tool': [true] } },
 		options: [
 			{
 				name: 'Poll',
@@ -45,7 +47,7 @@ const properties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'Bright Data must be able to reach this n8n over the internet: set WEBHOOK_URL to its public address. The timeout is also sent as the job\'s deadline. If no call comes within the timeout plus 5 minutes, the node outputs the snapshot IDs with timed_out: true.',
+			'Bright Data must be able to reach this n8n over the internet: set WEBHOOK_URL to its public address. Bright Data also ends the job when the timeout is reached. If no call comes within the timeout plus 5 minutes, the node outputs the snapshot IDs with timed_out: true.',
 		name: 'notificationNotice',
 		type: 'notice',
 		default: '',

@@ -1,16 +1,16 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { snapshotIdField } from '../../descriptions/snapshot';
-import { readSnapshotId } from '../../helpers/inputs';
+import { jobIdField } from '../../descriptions/snapshot';
+import { readJobId } from '../../helpers/inputs';
 import { forEachItem } from '../../helpers/items';
 import { cancelJob } from '../../helpers/jobs';
 
-export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['cancel'] } }, [snapshotIdField]);
+export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['cancel'] } }, [jobIdField]);
 
 /** POST /dca/jobs/{id}/cancel. Bright Data refuses to cancel a finished job. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const output = await forEachItem(this, async (itemIndex) => {
-		const snapshotId = readSnapshotId(this, itemIndex);
+		const snapshotId = readJobId(this, itemIndex);
 		await cancelJob(this, snapshotId, itemIndex);
 		return [{ json: { snapshot_id: snapshotId, canceled: true }, pairedItem: { item: itemIndex } }];
 	});

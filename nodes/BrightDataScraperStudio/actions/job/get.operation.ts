@@ -1,21 +1,49 @@
 import {
 	updateDisplayOptions,
+	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type INodeProperties,
 } from 'n8n-workflow';
 
-import { snapshotIdField } from '../../descriptions/snapshot';
-import { readSnapshotId } from '../../helpers/inputs';
+import { pick, simplifyFields } from '../../descriptions/simplify';
+import { jobIdField } from '../../descriptions/snapshot';
+import { readJobId } from '../../helpers/inputs';
 import { forEachItem } from '../../helpers/items';
 import { fetchJobLog } from '../../helpers/jobLog';
 
-export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['get'] } }, [snapshotIdField]);
+/** The fields a simplified job keeps, most used first (n8n's guideline: at most 10). */
+export const SIMPLE_JOB_FIELDS = [
+	'id',
+	'status',
+	'collector',
+	'inputs',
+	'lines',
+	'fails',
+	'success_rate',
+	'created',
+	'finished',
+	'job_time',
+] as const;
+
+const properties: INodeProperties[] = [
+	jobIdField,
+	...simplifyFields(
+		'Simplified: ID, status, collector, inputs, rows (lines), failed inputs (fails), success rate, created, finished and run time',
+	),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['get'] } }, properties);
+
+export const simplifyJob = (job: IDataObject): IDataObject => pick(job, SIMPLE_JOB_FIELDS);
 
 /** GET /dca/log/{id}: status, inputs, lines, fails, success rate and times of a job. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const output = await forEachItem(this, async (itemIndex) => {
-		const snapshotId = readSnapshotId(this, itemIndex);
-		return [{ json: await fetchJobLog(this, snapshotId, itemIndex), pairedItem: { item: itemIndex } }];
+		const jobId = readJobId(this, itemIndex);
+		const job = await fetchJobLog(this, jobId, itemIndex);
+		const simple = this.getNodeParameter('simplify', itemIndex, false) === true;
+		return [{ json: simple ? simplifyJob(job) : job, pairedItem: { item: itemIndex } }];
 	});
 	return [output];
 }

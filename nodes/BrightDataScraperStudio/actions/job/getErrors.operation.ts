@@ -5,22 +5,22 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { snapshotIdField } from '../../descriptions/snapshot';
-import { readSnapshotId } from '../../helpers/inputs';
+import { jobIdField } from '../../descriptions/snapshot';
+import { readJobId } from '../../helpers/inputs';
 import { forEachItem } from '../../helpers/items';
 import { apiRequest, parseJsonBody } from '../../transport';
 
 export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['getErrors'] } }, [
 	{
-		...snapshotIdField,
-		hint: 'Bright Data documents these errors for high-priority jobs; for others the list may be empty',
+		...jobIdField,
+		hint: 'Bright Data records these errors mainly for high-priority jobs; for other jobs the list is often empty',
 	},
 ]);
 
 /** GET /dca/jobs/{id}/hp_errors: one item per error (url, error, consumer). */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const output = await forEachItem(this, async (itemIndex) => {
-		const snapshotId = readSnapshotId(this, itemIndex);
+		const snapshotId = readJobId(this, itemIndex);
 		const response = await apiRequest.call(this, {
 			method: 'GET',
 			path: `/dca/jobs/${encodeURIComponent(snapshotId)}/hp_errors`,

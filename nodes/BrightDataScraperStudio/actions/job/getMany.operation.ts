@@ -8,6 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import { collectorLocator } from '../../descriptions/collector';
+import { pick, simplifyFields } from '../../descriptions/simplify';
 import { readCollector } from '../../helpers/inputs';
 import { forEachItem } from '../../helpers/items';
 import { apiRequest, parseJsonBody } from '../../transport';
@@ -56,7 +57,22 @@ const properties: INodeProperties[] = [
 		default: false,
 		description: 'Whether to list the oldest jobs first instead of the newest',
 	},
+	...simplifyFields('Simplified: collector, ID, status, inputs, rows (data_lines), failed pages, page loads, queued, started and finished'),
 ];
+
+/** The fields a simplified job in the list keeps, most used first (n8n's guideline: at most 10). */
+export const SIMPLE_LISTED_JOB_FIELDS = [
+	'collector',
+	'id',
+	'status',
+	'inputs',
+	'data_lines',
+	'failed_pages',
+	'page_loads',
+	'queued',
+	'started',
+	'finished',
+] as const;
 
 export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['getMany'] } }, properties);
 
@@ -112,7 +128,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			offset += data.length;
 			if (!data.length || (typeof page.total === 'number' && offset >= page.total)) break;
 		}
-		return jobs.slice(0, wanted).map((job) => ({ json: { collector, ...job }, pairedItem: { item: itemIndex } }));
+		const simple = this.getNodeParameter('simplify', itemIndex, false) === true;
+		return jobs.slice(0, wanted).map((job) => {
+			const json = { collector, ...job };
+			return { json: simple ? pick(json, SIMPLE_LISTED_JOB_FIELDS) : json, pairedItem: { item: itemIndex } };
+		});
 	});
 	return [output];
 }

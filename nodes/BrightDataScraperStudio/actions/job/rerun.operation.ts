@@ -7,13 +7,13 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { snapshotIdField } from '../../descriptions/snapshot';
-import { readSnapshotId } from '../../helpers/inputs';
+import { jobIdField } from '../../descriptions/snapshot';
+import { readJobId } from '../../helpers/inputs';
 import { forEachItem } from '../../helpers/items';
 import { apiRequest, parseJsonBody } from '../../transport';
 
 const properties: INodeProperties[] = [
-	snapshotIdField,
+	jobIdField,
 	{
 		displayName: 'Failed Inputs Only',
 		name: 'failedOnly',
@@ -28,7 +28,7 @@ export const description = updateDisplayOptions({ show: { resource: ['job'], ope
 /** POST /dca/jobs/{id}/rerun: starts a new, billed job; outputs its snapshot ID. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const output = await forEachItem(this, async (itemIndex) => {
-		const snapshotId = readSnapshotId(this, itemIndex);
+		const snapshotId = readJobId(this, itemIndex);
 		const failedOnly = this.getNodeParameter('failedOnly', itemIndex, false) as boolean;
 		const response = await apiRequest.call(this, {
 			method: 'POST',

@@ -1,0 +1,188 @@
+/**
+ * The node in a real n8n editor (n8n 2.41.1, headless Chromium through playwright-core):
+ *
+ *  1. Searching "Bright Data" in the nodes panel and opening the node lists its actions grouped by
+ *     resource ("Collection Actions", "Job Actions") and the trigger's events, like n8n's own nodes.
+ *  2. Searching an action's words ("snapshot", "get many jobs") finds the action.
+ *  3. An action added from the panel is named after it, and renamed when the operation changes.
+ *  4. n8n still offers the node as an AI-agent tool (its generated "…Tool" type).
+ *
+ * Needs Debian's chromium: when /usr/bin/chromium (or CHROMIUM_PATH) is missing and the test runs as
+ * root (CI), it installs it with apt-get; otherwise the test is skipped with the reason.
+ * EDITOR_SCREENSHOTS=<folder> also saves the nodes panel pictures there (README uses docs/images).
+ * Run: node --import tsx --test test/e2e/editor.test.mjs
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { chromium, selectors } from 'playwright-core';
+
+import { ensureN8n } from '../../scripts/n8n/install.mjs';
+import { DEFAULT_OWNER, freePort, n8nEnv, setupOwner, startN8n } from '../../scripts/n8n/n8n.mjs';
+import { copyPackage } from './server.mjs';
+
+const root = join(import.meta.dirname, '..', '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const NODE = 'Bright Data Scraper Studio';
+const shots = process.env.EDITOR_SCREENSHOTS ? resolve(root, process.env.EDITOR_SCREENSHOTS) : undefined;
+
+/** Debian's chromium, installed when missing and allowed (root, as in CI); else the reason to skip. */
+function ensureChromium() {
+	if (existsSync(CHROMIUM)) return undefined;
+	if (process.getuid?.() !== 0) return `${CHROMIUM} is missing; install it with: apt-get install -y chromium`;
+	const install = () => execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'ignore', timeout: 600_000 });
+	try {
+		install();
+	} catch {
+		execFileSync('apt-get', ['update'], { stdio: 'ignore', timeout: 300_000 });
+		install();
+	}
+	return existsSync(CHROMIUM) ? undefined : `apt-get did not install ${CHROMIUM}`;
+}
+
+let scratch;
+let server;
+let browser;
+let page;
+let skip;
+
+before(async () => {
+	skip = ensureChromium();
+	if (skip) return;
+	await ensureN8n({ log: (line) => console.log(`[n8n install] ${line}`) });
+	execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+	scratch = mkdtempSync(join(tmpdir(), 'bdss-editor-'));
+	const extension = copyPackage(join(scratch, 'n8n-nodes-brightdata-scraper-studio'));
+	const env = n8nEnv({ userFolder: join(scratch, 'n8n'), customExtensions: extension, port: await freePort(), brokerPort: await freePort() });
+	server = await startN8n(env, { timeoutMs: 240_000 }); // slow on a busy 2-core machine
+	await setupOwner(server.url);
+
+	selectors.setTestIdAttribute('data-test-id'); // n8n's attribute; Playwright's default is data-testid
+	browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+	const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
+	page = await context.newPage();
+	// Generous: the editor's first load compiles a lot of JavaScript, slow on a busy 2-core machine.
+	page.setDefaultTimeout(60_000);
+	page.setDefaultNavigationTimeout(180_000);
+	await page.goto(`${server.url}/signin`);
+	await page.fill('input[name="emailOrLdapLoginId"]', DEFAULT_OWNER.email);
+	await page.fill('input[name="password"]', DEFAULT_OWNER.password);
+	await page.click('[data-test-id="form-submit-button"]');
+	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+});
+
+after(async () => {
+	await browser?.close();
+	await server?.stop();
+	if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+const items = () => page.getByTestId('item-iterator-item');
+const texts = async (locator) => (await locator.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
+
+async function shoot(name) {
+	if (!shots) return;
+	mkdirSync(shots, { recursive: true });
+	await page.mouse.move(5, 895);
+	await page.waitForTimeout(400);
+	await page.screenshot({ path: join(shots, name) });
+	console.log(`saved ${join(shots, name)}`);
+}
+
+/**
+ * A fresh workflow with a Manual Trigger (so the panel offers actions, not only triggers), then the
+ * nodes panel open with `text` typed into its search.
+ */
+async function search(text) {
+	await page.goto(`${server.url}/workflow/new`);
+	await page.getByTestId('node-creator-plus-button').click();
+	await page.getByTestId('node-creator-search-bar').waitFor();
+	await page.getByText('Trigger manually', { exact: true }).click();
+	await page.keyboard.press('Escape');
+	await page.getByTestId('canvas-node').first().waitFor();
+	await page.getByTestId('node-creator-plus-button').click();
+	await page.getByTestId('node-creator-search-bar').fill(text);
+	await page.waitForTimeout(1500); // the search is debounced
+}
+
+/** Opens the node found by the current search and returns the panel's category and item texts. */
+async function openNode() {
+	await items().filter({ hasText: NODE }).first().click();
+	await page.waitForTimeout(1000);
+	return { categories: await texts(page.getByTestId('node-creator-category-item')), actions: await texts(items()) };
+}
+
+const ACTIONS = ['Trigger collection and wait for rows', 'Run real-time collection', 'Get rows of snapshot', 'Get many jobs', 'Cancel job'];
+
+describe('the nodes panel', () => {
+	test('"Bright Data" finds the node; it lists its actions by resource and its trigger events', async (t) => {
+		if (skip) return t.skip(skip);
+		await search('Bright Data');
+		const found = await texts(items());
+		assert.ok(found.some((text) => text.startsWith(NODE)), `search results: ${found.join(' | ')}`);
+		await shoot('nodes-panel-search.png');
+
+		const { categories, actions } = await openNode();
+		await shoot('nodes-panel.png');
+		assert.ok(categories.some((text) => /^Actions \(10\)/.test(text)), `categories: ${categories.join(' | ')}`);
+		assert.ok(categories.some((text) => /^Triggers \(2\)/.test(text)), `categories: ${categories.join(' | ')}`);
+		// Grouped by resource: each group's header comes before its actions.
+		const at = (text) => actions.findIndex((item) => item.toLowerCase().startsWith(text.toLowerCase()));
+		assert.ok(at('Collection Actions') >= 0 && at('Job Actions') > at('Collection Actions'), `items: ${actions.join(' | ')}`);
+		assert.ok(at('Get rows of snapshot') > at('Collection Actions') && at('Get rows of snapshot') < at('Job Actions'));
+		assert.ok(at('Get many jobs') > at('Job Actions'));
+		for (const action of ACTIONS) assert.ok(at(action) >= 0, `"${action}" missing from: ${actions.join(' | ')}`);
+		assert.ok(!actions.some((text) => /Custom API Call/.test(text)), 'the panel lists no Custom API Call');
+	});
+
+	// n8n 2.41.1 searches node names and the codex aliases, not action names; the aliases carry the
+	// action words, and the node found lists the action.
+	for (const [words, action] of [
+		['snapshot', 'Get rows of snapshot'],
+		['get many jobs', 'Get many jobs'],
+	]) {
+		test(`"${words}" finds the node, which lists "${action}"`, async (t) => {
+			if (skip) return t.skip(skip);
+			await search(words);
+			const found = await texts(items());
+			assert.ok(found.some((text) => text.startsWith(NODE)), `search results for "${words}": ${found.join(' | ')}`);
+			const { actions } = await openNode();
+			assert.ok(actions.some((text) => text.startsWith(action)), `"${action}" missing from: ${actions.join(' | ')}`);
+		});
+	}
+
+	test('an added action names the node; switching the operation renames it', async (t) => {
+		if (skip) return t.skip(skip);
+		await search('Bright Data');
+		await openNode();
+		await items().filter({ hasText: 'Get many jobs' }).first().click();
+		const ndv = page.getByTestId('ndv');
+		await ndv.waitFor();
+		await page.waitForTimeout(1000);
+		assert.match(await ndv.innerText(), /Get many jobs/);
+
+		await ndv.getByTestId('parameter-input-operation').click();
+		await page.getByRole('option').filter({ hasText: /^\s*Get\s*Retrieve a job/ }).first().click();
+		await page.waitForTimeout(500);
+		await page.keyboard.press('Escape');
+		await ndv.waitFor({ state: 'hidden' });
+		const names = await texts(page.getByTestId('canvas-node'));
+		assert.ok(names.some((text) => text.startsWith('Get job')), `canvas nodes: ${names.join(' | ')}`);
+	});
+
+	test('n8n still offers the node as an AI-agent tool', async (t) => {
+		if (skip) return t.skip(skip);
+		const response = await page.request.get(`${server.url}/types/nodes.json`);
+		assert.equal(response.status(), 200);
+		const types = await response.json();
+		const tool = types.find(({ name }) => /brightDataScraperStudioTool$/.test(name));
+		assert.ok(tool, 'no brightDataScraperStudioTool type');
+		assert.deepEqual(tool.codex?.subcategories?.AI, ['Tools']);
+		const node = types.find(({ name }) => /brightDataScraperStudio$/.test(name));
+		assert.equal(node.codex?.subcategories?.AI, undefined);
+	});
+});

@@ -1,0 +1,164 @@
+/**
+ * What the editor shows: actions in the nodes panel, node names, subtitle, defaults, tool mode.
+ * Uses n8n-workflow's own helpers (getNodeParameters, makeNodeName, displayParameter) on the node's
+ * real description, so a change n8n would see differently fails here.
+ */
+import {
+	NodeHelpers,
+	type INode,
+	type INodeParameters,
+	type INodeProperties,
+	type INodePropertyOptions,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import codex from '../../nodes/BrightDataScraperStudio/BrightDataScraperStudio.node.json';
+import { BrightDataScraperStudio } from '../../nodes/BrightDataScraperStudio/BrightDataScraperStudio.node';
+import { SIMPLE_JOB_FIELDS, simplifyJob } from '../../nodes/BrightDataScraperStudio/actions/job/get.operation';
+import { subtitle } from '../../nodes/BrightDataScraperStudio/descriptions/resource';
+import { readWaitOptions } from '../../nodes/BrightDataScraperStudio/helpers/options';
+import { collectorLabel } from '../../nodes/BrightDataScraperStudio/methods/listSearch';
+import { mapApiError } from '../../nodes/BrightDataScraperStudio/transport/errors';
+
+const description = new BrightDataScraperStudio().description;
+/** The tool variant n8n builds from usableAsTool: same properties, name + "Tool". */
+const toolDescription: INodeTypeDescription = { ...description, name: `${description.name}Tool` };
+
+const node = (typeVersion: number, type = description.name, parameters = {}): INode => ({
+	id: 'n',
+	name: 'Bright Data Scraper Studio',
+	type,
+	typeVersion,
+	position: [0, 0],
+	parameters,
+});
+
+/** The parameters n8n stores for a node added with no changes (defaults of what is displayed). */
+function defaults(type: INodeTypeDescription, typeVersion: number, parameters = {}) {
+	return NodeHelpers.getNodeParameters(type.properties, parameters, true, false, node(typeVersion, type.name, parameters), type) ?? {};
+}
+
+function operationsOf(resource: string): INodePropertyOptions[] {
+	const property = description.properties.find(
+		(p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource),
+	) as INodeProperties;
+	return property.options as INodePropertyOptions[];
+}
+
+describe('nodes panel', () => {
+	test('the codex leaves the AI tool subcategory to the tool variant, so n8n lists the actions', () => {
+		// n8n's editor (useActionsGeneration) lists no actions for a codex with subcategories.AI = ["Tools"].
+		expect(codex.subcategories).not.toHaveProperty('AI');
+		expect(description.usableAsTool).toBeTruthy();
+	});
+
+	test.each(['collection', 'job'])('every %s operation has an action in sentence case, without articles', (resource) => {
+		for (const { action, name } of operationsOf(resource)) {
+			expect(action).toBeDefined();
+			expect(action).toMatch(/^[A-Z][a-z-]*( [a-z-]+)*$/);
+			expect(action).not.toMatch(/\b(a|an|the|its)\b/);
+			expect(`${name}`).toMatch(/^[A-Z]/);
+		}
+	});
+
+	test('the actions a search for "snapshot" or "get many jobs" should find exist', () => {
+		const actions = [...operationsOf('collection'), ...operationsOf('job')].map(({ action }) => action);
+		expect(actions).toContain('Get many jobs');
+		expect(actions.some((action) => /snapshot/i.test(action ?? ''))).toBe(true);
+	});
+
+	test('a node is named after its action, and renamed when the operation changes (n8n makeNodeName)', () => {
+		const named = (parameters: INodeParameters) => NodeHelpers.makeNodeName(parameters, description);
+		expect(named({ resource: 'collection', operation: 'triggerAndWait' })).toBe('Trigger collection and wait for rows');
+		expect(named({ resource: 'job', operation: 'getMany' })).toBe('Get many jobs');
+		// The editor renames a node whose name is still the default of its old parameters.
+		const old = { resource: 'collection', operation: 'triggerAndWait' };
+		expect(NodeHelpers.isDefaultNodeName('Trigger collection and wait for rows', description, old)).toBe(true);
+	});
+
+	test('the subtitle names the operation in words', () => {
+		const map = JSON.parse(/\((\{.*\})\)/.exec(subtitle)![1]) as Record<string, string>;
+		for (const { value } of [...operationsOf('collection'), ...operationsOf('job')]) {
+			expect(map[String(value)]).toMatch(/^[A-Z][A-Za-z-]*( [A-Za-z-]+)*$/);
+		}
+		expect(map.triggerAndWait).toBe('Trigger and Wait');
+		expect(map.getMany).toBe('Get Many Jobs');
+	});
+});
+
+describe('defaults', () => {
+	test('a new node opens on Trigger and Wait with Incoming Items', () => {
+		expect(defaults(description, 1)).toMatchObject({ resource: 'collection', operation: 'triggerAndWait', inputSource: 'items' });
+	});
+
+	test('"Cancel Running Job" is off when the option is added', () => {
+		const options = description.properties.find((p) => p.name === 'options' && p.displayOptions?.show?.operation?.includes('trigger'));
+		const cancel = (options?.options as INodeProperties[]).find(({ name }) => name === 'confirmCancel');
+		expect(cancel?.default).toBe(false);
+		expect(cancel?.description).not.toMatch(/confirm_cancel|=1/);
+	});
+
+	test('no tooltip uses API parameter names or doubts', () => {
+		const texts = JSON.stringify(description.properties).match(/"(description|hint|displayName)":"(\\.|[^"\\])*"/g) ?? [];
+		const jargon = /confirm_cancel|no_downloads|queue_next|version=dev|sent as|disagree/;
+		expect(texts.length).toBeGreaterThan(50);
+		expect(texts.filter((text) => jargon.test(text))).toEqual([]);
+	});
+});
+
+describe('as an AI-agent tool', () => {
+	test('from node version 2 a tool opens on Run Real-Time; version 1 tools keep Trigger and Wait', () => {
+		expect(defaults(toolDescription, 2)).toMatchObject({ operation: 'runRealtime' });
+		expect(defaults(toolDescription, 1)).toMatchObject({ operation: 'triggerAndWait' });
+		// The plain node keeps its default in every version.
+		expect(defaults(description, 2)).toMatchObject({ operation: 'triggerAndWait' });
+	});
+
+	test('Resume on Notification is not offered to a tool, and a tool polls even if it was set', () => {
+		expect(defaults(description, 1)).toHaveProperty('waitMode', 'poll');
+		expect(defaults(toolDescription, 1)).not.toHaveProperty('waitMode');
+		const ctx = (type: string, typeVersion: number) =>
+			({
+				getInputData: () => [{ json: {} }],
+				getNode: () => node(typeVersion, type),
+				getNodeParameter: (name: string, _item: number, fallback: unknown) =>
+					name === 'waitMode' ? 'notification' : name === 'options' ? {} : fallback,
+			}) as unknown as Parameters<typeof readWaitOptions>[0];
+		expect(readWaitOptions(ctx(description.name, 1), 0)).toMatchObject({ mode: 'notification', timeoutSeconds: 900 });
+		expect(readWaitOptions(ctx(toolDescription.name, 1), 0)).toMatchObject({ mode: 'poll', timeoutSeconds: 900 });
+		expect(readWaitOptions(ctx(toolDescription.name, 2), 0)).toMatchObject({ mode: 'poll', timeoutSeconds: 300 });
+	});
+});
+
+describe('words', () => {
+	test('Job operations call their ID "Job ID"; the parameter keeps its saved name', () => {
+		const jobIds = description.properties.filter((p) => p.name === 'snapshotId' && p.displayOptions?.show?.resource?.includes('job'));
+		expect(jobIds.length).toBeGreaterThan(0);
+		for (const field of jobIds) expect(field.displayName).toBe('Job ID');
+		const datasetId = description.properties.find((p) => p.name === 'snapshotId' && p.displayOptions?.show?.operation?.includes('getDataset'));
+		expect(datasetId?.displayName).toBe('Snapshot ID');
+	});
+
+	test('"Real-Time" is spelt one way: hyphenated', () => {
+		const text = JSON.stringify(description.properties);
+		expect(text).not.toMatch(/real time|Real time|realtime job|Real-time [A-Z]/);
+	});
+
+	test('Job → Get has Simplify: on from version 2, keeping 10 fields', () => {
+		expect(defaults(description, 2, { resource: 'job', operation: 'get' })).toMatchObject({ simplify: true });
+		expect(defaults(description, 1, { resource: 'job', operation: 'get' })).toMatchObject({ simplify: false });
+		expect(SIMPLE_JOB_FIELDS).toHaveLength(10);
+		expect(Object.keys(simplifyJob({ id: 'j_1', status: 'done', template: 't', dup_inputs: 0 }))).toEqual([...SIMPLE_JOB_FIELDS]);
+	});
+
+	test('the collector list marks inactive collectors', () => {
+		expect(collectorLabel({ id: 'c_a', name: 'Products', active: true })).toBe('Products (c_a)');
+		expect(collectorLabel({ id: 'c_b', name: 'Old', active: false })).toBe('Old (c_b) — inactive');
+		expect(collectorLabel({ id: 'c_c' })).toBe('c_c');
+	});
+
+	test('a 401 with no subject (the collector picker) carries the fix in its message', () => {
+		const error = mapApiError(node(1), { statusCode: 401, body: 'Unauthorized' }, {});
+		expect(error.message).toMatch(/rejected the API token \(401\): copy it again into the "Bright Data Scraper Studio API" credential/);
+	});
+});
