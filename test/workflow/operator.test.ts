@@ -133,6 +133,22 @@ describe("snapshot IDs in the execution's custom data", () => {
 		expect([...listed, ids[listed.length]].join(',').length).toBeGreaterThan(MAX_VALUE_LENGTH);
 	});
 
+	test('a rerun is a new billed job: logged and recorded too', async () => {
+		const first = await run(trigger('c_products01'), [product('a')]);
+		const rerunOf = String(first.items[0].json.snapshot_id);
+		api().finish(rerunOf);
+		const from = logs.records.length;
+
+		const result = await run({ resource: 'job', operation: 'rerun', snapshotId: rerunOf }, [{}]);
+
+		const newId = String(result.items[0].json.snapshot_id);
+		expect(newId).not.toBe(rerunOf);
+		expect(customData(result)).toEqual({ [JOBS_KEY]: '1', [SNAPSHOT_IDS_KEY]: newId });
+		expect(nodeLines(from).map(({ level, message }) => [level, message])).toEqual([
+			['info', `Bright Data: job started, snapshot ${newId} (rerun of ${rerunOf}; node "Scraper", execution ${EXECUTION_ID})`],
+		]);
+	});
+
 	test('set when the trigger is accepted: still there when the wait then fails', async () => {
 		const result = await run(triggerAndWait('c_stuck05', { options: { timeout: 3, pollInterval: 1 } }), [product('stuck')]);
 

@@ -42,6 +42,16 @@ export function logJobStarted(ctx: LogContext, job: { snapshotId: string; collec
 	);
 }
 
+/** info: a rerun was accepted, a new billed job. */
+export function logRerunStarted(ctx: LogContext, job: { snapshotId: string; rerunOf: string; failedOnly: boolean }): void {
+	write(
+		ctx,
+		'info',
+		(at) => `job started, snapshot ${job.snapshotId} (rerun of ${job.rerunOf}${job.failedOnly ? ', failed inputs only' : ''}; ${at})`,
+		{ snapshotId: job.snapshotId, rerunOf: job.rerunOf, failedOnly: job.failedOnly },
+	);
+}
+
 /** debug: one status check found the snapshot not ready. */
 export function logPending(
 	ctx: LogContext,

@@ -8,8 +8,10 @@ import {
 } from 'n8n-workflow';
 
 import { snapshotIdField } from '../../descriptions/snapshot';
+import { recordSnapshotId } from '../../helpers/customData';
 import { readSnapshotId } from '../../helpers/inputs';
 import { forEachItem } from '../../helpers/items';
+import { logRerunStarted } from '../../helpers/log';
 import { apiRequest, parseJsonBody } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -49,6 +51,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				itemIndex,
 			});
 		}
+		logRerunStarted(this, { snapshotId: newId, rerunOf: snapshotId, failedOnly });
+		recordSnapshotId(this, newId);
 		const json = { snapshot_id: newId, collection_id: newId, rerun_of: snapshotId, failed_only: failedOnly };
 		return [{ json: typeof startEta === 'string' ? { ...json, start_eta: startEta } : json, pairedItem: { item: itemIndex } }];
 	});
