@@ -11,7 +11,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { JOBS_KEY, MAX_VALUE_LENGTH, SNAPSHOT_IDS_KEY } from '../../nodes/BrightDataScraperStudio/helpers/customData';
 import { useEmulator } from '../harness/emulator';
 import { getDataset, trigger, triggerAndWait } from '../harness/params';
-import { EXECUTION_ID, runScraper, type RunResult } from '../harness/workflow';
+import { callResumeWebhook, EXECUTION_ID, runScraper, runWorkflow, scraperWorkflow, type RunResult } from '../harness/workflow';
 import { recordN8nLogs, type LogRecord } from '../reliability/helpers';
 
 const TOKEN = 'tok_live_operator_9d8c7b6a5f4e3d2c1b0a';
@@ -97,6 +97,29 @@ describe('log lines for operators', () => {
 			['info', expect.stringMatching(new RegExp(`^Bright Data: stopped waiting for snapshot ${stuckId}: not ready within the timeout; the job was cancelled at Bright Data \\(`))],
 		]);
 		expect(gaveUp.map(({ meta }) => meta.reason)).toEqual(['timeout', 'timeout', 'stopped', 'error', 'cancelled']);
+	});
+
+	test('Resume on Notification: info when the execution parks and when the notification resumes it', async () => {
+		const from = logs.records.length;
+		const definition = scraperWorkflow(triggerAndWait('c_slow04', { waitMode: 'notification' }), [product('speaker'), product('fail-lamp')]);
+		const waiting = await runWorkflow(definition, { baseUrl: api().url, token: TOKEN });
+		const [job] = api().jobs.slice(-1);
+		api().finish(job.id);
+		const endpoint = new URL(String((job.options.notify as { endpoint: string }).endpoint));
+
+		const answer = await callResumeWebhook(
+			definition,
+			waiting.run,
+			{ query: Object.fromEntries(endpoint.searchParams.entries()), body: { collection_id: job.id } },
+			{ baseUrl: api().url, token: TOKEN },
+		);
+
+		expect([waiting.status, answer.resumed?.status]).toEqual(['waiting', 'success']);
+		expect(nodeLines(from).map(({ level, message }) => [level, message])).toEqual([
+			['info', expect.stringContaining(`Bright Data: job started, snapshot ${job.id} (collector c_slow04, 2 inputs;`)],
+			['info', expect.stringMatching(new RegExp(`^Bright Data: waiting for Bright Data's notification for snapshot ${job.id} until \\d{4}-.*Z, the execution parked \\(node "Scraper"`))],
+			['info', expect.stringMatching(new RegExp(`^Bright Data: snapshot ${job.id} ready: 2 rows \\(1 failed inputs\\), resumed by Bright Data's notification \\(node "Scraper"`))],
+		]);
 	});
 
 	test('no line at any level, of the node or of n8n, carries the token or a delivery password', async () => {

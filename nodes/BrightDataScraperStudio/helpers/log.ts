@@ -81,6 +81,25 @@ export function logReady(
 	);
 }
 
+/** info: Resume on Notification parked the execution until Bright Data calls back (or `until`). */
+export function logParked(ctx: LogContext, snapshotIds: string[], until: Date): void {
+	write(
+		ctx,
+		'info',
+		(at) => `waiting for Bright Data's notification for snapshot ${snapshotIds.join(', ')} until ${until.toISOString()}, the execution parked (${at})`,
+		{ snapshotIds, until: until.toISOString() },
+	);
+}
+
+/** info: Bright Data's notification resumed the execution with the rows of its snapshots. */
+export function logResumed(ctx: LogContext, snapshotIds: string[], { rows, failed }: { rows: number; failed: number }): void {
+	write(ctx, 'info', (at) => `snapshot ${snapshotIds.join(', ')} ready: ${rows} rows (${failed} failed inputs), resumed by Bright Data's notification (${at})`, {
+		snapshotIds,
+		rows,
+		failed,
+	});
+}
+
 export type GiveUpReason = 'timeout' | 'cancelled' | 'stopped' | 'error';
 
 const GIVE_UP_TEXT: Record<GiveUpReason, string> = {
