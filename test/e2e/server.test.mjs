@@ -275,7 +275,7 @@ describe('a real n8n server (regular mode)', { timeout: 240_000 }, () => {
 			await server.stop();
 			const moved = setWaitTill(userFolder(), state.stuck.id, new Date());
 			assert.ok(moved.before);
-			server = await startN8n(env);
+			server = await startN8n(env, { timeoutMs: START_TIMEOUT_MS });
 			rest = new N8nRest(server.url, await login(server.url));
 
 			const done = await rest.waitForStatus(state.stuck.id, 'success', { timeoutMs: 30_000 });
