@@ -36,17 +36,26 @@ const datasetRequests = (snapshotId: string) =>
 const triggers = () => api().count('POST', '/dca/trigger');
 const cancels = (snapshotId: string) => api().count('POST', `/dca/jobs/${snapshotId}/cancel`);
 
+/** Resolves once `check` holds (checked every 5 ms). */
+async function waitUntil(check: () => boolean): Promise<void> {
+	while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 describe('Get Dataset → Wait Until Ready', () => {
 	test('waits for the snapshot each item names and links its rows to that item; starts no job', async () => {
-		// ~720 emulated seconds: still collecting when Get Dataset starts.
-		const slow = await startJob('c_slow04', [product('speaker'), product('fail-lamp')]);
+		// A job that runs until the test ends it, once Get Dataset has found it not ready.
+		const slow = await startJob('c_stuck05', [product('speaker'), product('fail-lamp')]);
 		const quick = await startJob('c_products01', [product('desk')]);
+		api().finish(quick);
 		const before = triggers();
 
-		const result = await run(waitingGetDataset({ failedRows: 'separate' }), [
+		const running = run(waitingGetDataset({ failedRows: 'separate', pollInterval: 1 }), [
 			{ snapshot_id: quick, label: 'quick' },
 			{ snapshot_id: slow, label: 'slow' },
 		]);
+		await waitUntil(() => datasetRequests(slow).some(({ status }) => status === 202));
+		api().finish(slow);
+		const result = await running;
 		const [rows, failed] = result.outputOf(SCRAPER);
 
 		expect(result.status).toBe('success');
@@ -65,13 +74,13 @@ describe('Get Dataset → Wait Until Ready', () => {
 	});
 
 	test('off by default: a snapshot still being built gives one status item, after one request', async () => {
-		const slow = await startJob('c_slow04', [product('speaker')]);
+		const slow = await startJob('c_stuck05', [product('speaker')]);
 
 		const result = await run(getDataset('={{ $json.snapshot_id }}'), [{ snapshot_id: slow }]);
 
 		expect(result.items).toEqual([
 			{
-				json: { snapshot_id: slow, ready: false, status: 'collecting', message: expect.stringMatching(/try again in \d+s/) },
+				json: { snapshot_id: slow, ready: false, status: expect.stringMatching(/^(building|collecting)$/), message: expect.any(String) },
 				pairedItem: { item: 0 },
 			},
 		]);

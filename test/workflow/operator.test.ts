@@ -43,20 +43,26 @@ describe('log lines for operators', () => {
 	test('Trigger and Wait: info when the job starts and when it is ready, debug for every status check with its hint', async () => {
 		const from = logs.records.length;
 
-		// A slow job (~720 emulated seconds), so there are status checks that find it running.
-		const result = await run(triggerAndWait('c_slow04', { delivery: sftp }), [product('speaker'), product('fail-lamp')]);
+		// A job that runs until the test ends it, after a status check found it running.
+		const jobs = api().jobs.length;
+		const running = run(triggerAndWait('c_stuck05', { delivery: sftp, options: { pollInterval: 1 } }), [product('speaker'), product('fail-lamp')]);
+		while (!api().requests.some(({ path, query, status }) => path === '/dca/dataset' && query.id === api().jobs[jobs]?.id && status === 202)) {
+			await new Promise((resolve) => setTimeout(resolve, 5));
+		}
+		api().finish(api().jobs[jobs].id);
+		const result = await running;
 
 		expect(result.status).toBe('success');
 		const [job] = api().jobs.slice(-1);
 		const lines = nodeLines(from);
 		const info = lines.filter(({ level }) => level === 'info');
 		expect(info.map(({ message }) => message)).toEqual([
-			`Bright Data: job started, snapshot ${job.id} (collector c_slow04, 2 inputs; node "Scraper", execution ${EXECUTION_ID})`,
+			`Bright Data: job started, snapshot ${job.id} (collector c_stuck05, 2 inputs; node "Scraper", execution ${EXECUTION_ID})`,
 			expect.stringMatching(
 				new RegExp(`^Bright Data: snapshot ${job.id} ready: 2 rows \\(1 failed inputs\\) after \\d+ s and \\d+ status checks \\(node "Scraper", execution ${EXECUTION_ID}\\)$`),
 			),
 		]);
-		expect(info[0].meta).toMatchObject({ snapshotId: job.id, collector: 'c_slow04', inputs: 2, executionId: EXECUTION_ID, node: 'Scraper' });
+		expect(info[0].meta).toMatchObject({ snapshotId: job.id, collector: 'c_stuck05', inputs: 2, executionId: EXECUTION_ID, node: 'Scraper' });
 		expect(info[1].meta).toMatchObject({ snapshotId: job.id, rows: 2, failed: 1 });
 
 		// Every status check that found the job running is a debug line with Bright Data's hint.
@@ -101,7 +107,7 @@ describe('log lines for operators', () => {
 
 	test('Resume on Notification: info when the execution parks and when the notification resumes it', async () => {
 		const from = logs.records.length;
-		const definition = scraperWorkflow(triggerAndWait('c_slow04', { waitMode: 'notification' }), [product('speaker'), product('fail-lamp')]);
+		const definition = scraperWorkflow(triggerAndWait('c_stuck05', { waitMode: 'notification' }), [product('speaker'), product('fail-lamp')]);
 		const waiting = await runWorkflow(definition, { baseUrl: api().url, token: TOKEN });
 		const [job] = api().jobs.slice(-1);
 		api().finish(job.id);
@@ -116,7 +122,7 @@ describe('log lines for operators', () => {
 
 		expect([waiting.status, answer.resumed?.status]).toEqual(['waiting', 'success']);
 		expect(nodeLines(from).map(({ level, message }) => [level, message])).toEqual([
-			['info', expect.stringContaining(`Bright Data: job started, snapshot ${job.id} (collector c_slow04, 2 inputs;`)],
+			['info', expect.stringContaining(`Bright Data: job started, snapshot ${job.id} (collector c_stuck05, 2 inputs;`)],
 			['info', expect.stringMatching(new RegExp(`^Bright Data: waiting for Bright Data's notification for snapshot ${job.id} until \\d{4}-.*Z, the execution parked \\(node "Scraper"`))],
 			['info', expect.stringMatching(new RegExp(`^Bright Data: snapshot ${job.id} ready: 2 rows \\(1 failed inputs\\), resumed by Bright Data's notification \\(node "Scraper"`))],
 		]);
