@@ -37,6 +37,8 @@ const root = join(import.meta.dirname, '..', '..');
 const GRACE_SECONDS = 300;
 const product = (name) => `https://shop.example/product/${name}`;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** n8n takes 20-60 s to start; on a busy CI machine (or a shared 2-core box) it can take minutes. */
+const START_TIMEOUT_MS = 240_000;
 
 let emulator;
 let scratch;
@@ -73,11 +75,13 @@ const linkCheck = (name, x) =>
 		fields: { url: ['={{ $json.input.url }}', 'string'], linkedUrl: ["={{ $('Items').item.json.url }}", 'string'] },
 	});
 
-/** Webhook (POST /webhook/<path>, answers at once) → Code (one item per body.urls) → Scraper → outputs. */
-function scraperWorkflow({ name, path, parameters, credential, outputs = [], outputNode = noOp }) {
+const URL_ITEMS = 'return $json.body.urls.map((url, row) => ({ json: { url, row } }));';
+
+/** Webhook (POST /webhook/<path>, answers at once) → Code (one item per body.urls, or `code`) → Scraper → outputs. */
+function scraperWorkflow({ name, path, parameters, credential, outputs = [], outputNode = noOp, code = URL_ITEMS }) {
 	const nodes = [
 		{ id: 'hook', name: 'Hook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: randomUUID(), parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} } },
-		{ id: 'items', name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: 'return $json.body.urls.map((url, row) => ({ json: { url, row } }));' } },
+		{ id: 'items', name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: code } },
 		{ id: 'scraper', name: 'Scraper', type: 'CUSTOM.brightDataScraperStudio', typeVersion: 1, position: [440, 0], parameters: { resource: 'collection', ...parameters }, credentials: credentialRef(credential) },
 		...outputs.map((output, i) => outputNode(output, 660 + 220 * i)),
 	];
@@ -121,7 +125,7 @@ function triggerWorkflow({ name, parameters, credential }) {
 async function startServer({ userFolder, extra = {}, logLevel = 'warn' }) {
 	const port = await freePort();
 	const env = n8nEnv({ userFolder, customExtensions: extension, port, brokerPort: await freePort(), logLevel, extra });
-	const server = await startN8n(env);
+	const server = await startN8n(env, { timeoutMs: START_TIMEOUT_MS });
 	try {
 		const rest = new N8nRest(server.url, await setupOwner(server.url));
 		const credential = await rest.createCredential({ name: 'Emulator', type: 'brightDataScraperStudioApi', data: { apiToken: emulator.token, baseUrl: emulator.url } });
@@ -272,7 +276,7 @@ describe('a real n8n server (regular mode)', { timeout: 240_000 }, () => {
 			await server.stop();
 			const moved = setWaitTill(userFolder(), state.stuck.id, new Date());
 			assert.ok(moved.before);
-			server = await startN8n(env);
+			server = await startN8n(env, { timeoutMs: START_TIMEOUT_MS });
 			rest = new N8nRest(server.url, await login(server.url));
 
 			const done = await rest.waitForStatus(state.stuck.id, 'success', { timeoutMs: 30_000 });
@@ -491,10 +495,11 @@ describe('a real n8n server (regular mode)', { timeout: 240_000 }, () => {
 const mayInstallRedis = process.env.CI === 'true' || process.getuid?.() === 0;
 const queueSkip = findRedisServer() || mayInstallRedis ? false : 'redis-server is not installed (apt-get install redis-server; the test installs it itself with CI=true or as root)';
 
-describe('queue mode: n8n main + one worker (concurrency 1) + Redis', { timeout: 240_000, skip: queueSkip }, () => {
+describe('queue mode: n8n main + one worker (concurrency 1) + Redis', { timeout: 900_000, skip: queueSkip }, () => {
 	let redis;
 	let server;
 	let worker;
+	let workerEnv;
 	let rest;
 	const ids = {};
 
@@ -506,6 +511,10 @@ describe('queue mode: n8n main + one worker (concurrency 1) + Redis', { timeout:
 			EXECUTIONS_MODE: 'queue',
 			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 			QUEUE_BULL_REDIS_PORT: String(redis.port),
+			// A dead worker's job is noticed after its lock lapses (default 60 s, checked every 30 s): shorter here.
+			QUEUE_WORKER_LOCK_DURATION: '10000',
+			QUEUE_WORKER_LOCK_RENEW_TIME: '2000',
+			QUEUE_WORKER_STALLED_INTERVAL: '5000',
 		};
 		const main = await startServer({ userFolder, extra: queue });
 		({ server, rest } = main);
@@ -522,8 +531,27 @@ describe('queue mode: n8n main + one worker (concurrency 1) + Redis', { timeout:
 				outputs: ['Rows', 'Failed'],
 			}),
 		);
+		ids.longPoll = await rest.createActiveWorkflow(
+			scraperWorkflow({
+				name: 'Queue: long poll',
+				path: 'bd-long-poll',
+				credential,
+				parameters: { ...notificationWait('c_products01', { pollInterval: 1, timeout: 600 }), waitMode: 'poll' },
+				outputs: ['Rows', 'Failed'],
+			}),
+		);
+		ids.collect = await rest.createActiveWorkflow(
+			scraperWorkflow({
+				name: 'Queue: collect a snapshot',
+				path: 'bd-collect',
+				credential,
+				code: 'return $json.body.snapshots.map((snapshot_id) => ({ json: { snapshot_id } }));',
+				parameters: { operation: 'getDataset', snapshotId: '={{ $json.snapshot_id }}', waitUntilReady: true, options: { pollInterval: 1, timeout: 120, failedRows: 'separate' } },
+				outputs: ['Rows', 'Failed'],
+			}),
+		);
 		// Same user folder (SQLite), encryption key and webhook URL as main; its own task broker and health port.
-		const workerEnv = n8nEnv({
+		workerEnv = n8nEnv({
 			userFolder,
 			customExtensions: extension,
 			port: Number(main.env.N8N_PORT),
@@ -531,7 +559,7 @@ describe('queue mode: n8n main + one worker (concurrency 1) + Redis', { timeout:
 			logLevel: 'info',
 			extra: { ...queue, QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(await freePort()), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' },
 		});
-		worker = await startWorker(workerEnv, { concurrency: 1 });
+		worker = await startWorker(workerEnv, { concurrency: 1, timeoutMs: START_TIMEOUT_MS });
 		assert.match(worker.output(), /Concurrency: 1/);
 	});
 
@@ -540,6 +568,9 @@ describe('queue mode: n8n main + one worker (concurrency 1) + Redis', { timeout:
 		await server?.stop();
 		await redis?.stop();
 	});
+
+	/** An execution's custom data as n8n stored it (execution_metadata: what the editor shows and filters by). */
+	const storedCustomData = async (id) => (await rest.call(`/rest/executions/${id}`)).customData;
 
 	/** At no point did the worker run two executions at once. */
 	function assertOneAtATime(events) {
@@ -618,5 +649,59 @@ describe('queue mode: n8n main + one worker (concurrency 1) + Redis', { timeout:
 			'started second',
 			'finished second',
 		]);
+	});
+
+	test('a worker killed (SIGKILL) while Trigger and Wait polls: the snapshot ID is in its log (not in the execution); Get Dataset + Wait Until Ready collects every row, no job billed again', async (t) => {
+		const urls = [product('speaker'), product('fail-crash'), product('desk')];
+		const jobsBefore = emulator.jobs.length;
+		const statusChecks = (id) => emulator.requests.filter(({ path, query }) => path === '/dca/dataset' && query.id === id).length;
+		const triggers = () => emulator.count('POST', '/dca/trigger');
+		assert.equal((await rest.webhook('bd-long-poll', { urls })).status, 200);
+		const [execution] = await rest.waitForExecutions(ids.longPoll, { predicate: (e) => e.status === 'running', what: 'the poll to run' });
+		const job = await waitFor('the job', () => jobsSince(jobsBefore, 'c_products01')[0]);
+		await waitFor('two status checks', () => statusChecks(job.id) >= 2, { timeoutMs: 60_000 });
+		const billed = triggers();
+
+		// The crash: the worker's whole process group at once, no clean-up (an OOM kill, a pulled container).
+		const killed = worker;
+		worker = undefined;
+		process.kill(-killed.pid, 'SIGKILL');
+		assert.equal((await killed.exited).signal, 'SIGKILL');
+
+		// 1. The worker's log (level info) named the job as soon as Bright Data accepted it.
+		const started = `Bright Data: job started, snapshot ${job.id} (collector c_products01, 3 inputs; node "Scraper", execution ${execution.id})`;
+		assert.ok(killed.output().includes(started), `the worker's log lacks: ${started}`);
+
+		// 2. A new worker: n8n fails the dead worker's job once its lock lapses (n8n 2.x retries no
+		//    stalled job), so the execution is not run again and starts no second job.
+		worker = await startWorker(workerEnv, { concurrency: 1, timeoutMs: START_TIMEOUT_MS });
+		const ended = await rest.waitForStatus(execution.id, ['error', 'crashed'], { timeoutMs: 120_000 });
+		t.diagnostic(`the killed execution ends "${ended.status}": ${ended.data?.resultData?.error?.message}`);
+		assert.equal(triggers(), billed, 'n8n ran the killed execution again and started a second job');
+		// n8n saves custom data when an execution ends on its worker; a killed worker never gets there,
+		// so the execution keeps no snapshot ID: the log line above is the record.
+		assert.equal(ended.data?.resultData?.metadata?.brightdata_snapshot_ids, undefined);
+		assert.deepEqual(await storedCustomData(execution.id), {});
+
+		// 3. Get Dataset + Wait Until Ready, given the ID from the log: waits for the job, then every row.
+		const statusChecksBefore = statusChecks(job.id);
+		assert.equal((await rest.webhook('bd-collect', { snapshots: [job.id] })).status, 200);
+		const [collect] = await rest.waitForExecutions(ids.collect, { predicate: (e) => e.status === 'running', what: 'Get Dataset to run' });
+		await waitFor('Get Dataset to find the job still running', () => statusChecks(job.id) > statusChecksBefore, { timeoutMs: 60_000 });
+		emulator.finish(job.id);
+		const collected = await rest.waitForStatus(collect.id, 'success', { timeoutMs: 120_000 });
+		assert.deepEqual(outputOf(collected, 'Scraper').map(({ input }) => input.url), [urls[0], urls[2]]);
+		assert.deepEqual(outputOf(collected, 'Scraper', 1).map(({ input, error_code }) => [input.url, Boolean(error_code)]), [[urls[1], true]]);
+		assert.equal(triggers(), billed, 'Get Dataset started a job');
+		assert.match(worker.output(), new RegExp(`Bright Data: snapshot ${job.id} ready: 3 rows \\(1 failed inputs\\) after \\d+ s and \\d+ status checks \\(node "Scraper", execution ${collect.id}\\)`));
+
+		// 4. An execution that ends on its worker keeps its snapshot IDs in its custom data. (Filtering the
+		//    executions list by them needs n8n's advanced execution filters, which this unlicensed n8n lacks.)
+		const jobsNow = emulator.jobs.length;
+		assert.equal((await rest.webhook('bd-long-poll', { urls: [product('lamp')] })).status, 200);
+		const next = await waitFor('the next job', () => jobsSince(jobsNow, 'c_products01')[0], { timeoutMs: 60_000 });
+		emulator.finish(next.id);
+		const [, finished] = await rest.waitForExecutions(ids.longPoll, { count: 2, predicate: (e) => e.id === execution.id || e.status === 'success', timeoutMs: 120_000 });
+		assert.deepEqual(await storedCustomData(finished.id), { brightdata_snapshot_ids: next.id, brightdata_jobs: '1' });
 	});
 });

@@ -8,8 +8,10 @@ import {
 } from 'n8n-workflow';
 
 import { apiRequest, detachedFromCancellation } from '../transport';
+import { recordSnapshotId } from './customData';
 import { readCollector, readInputs } from './inputs';
 import { errorItems } from './items';
+import { logJobStarted } from './log';
 import { readTriggerOptions } from './options';
 import type { JobPlan, PlannedInput, TriggeredJob, TriggerQuery } from './types';
 
@@ -137,11 +139,15 @@ export async function triggerJob(ctx: IExecuteFunctions, job: JobPlan): Promise<
 			itemIndex,
 		});
 	}
-	return {
+	const triggered: TriggeredJob = {
 		...job,
 		snapshotId: answer.collection_id,
 		startEta: typeof answer.start_eta === 'string' ? answer.start_eta : undefined,
 	};
+	// A billed job: make it findable at once, should the worker die before the node ends.
+	logJobStarted(ctx, triggered);
+	recordSnapshotId(ctx, triggered.snapshotId);
+	return triggered;
 }
 
 /** Cancels a job at Bright Data (POST /dca/jobs/{id}/cancel); it then bills no more pages. */

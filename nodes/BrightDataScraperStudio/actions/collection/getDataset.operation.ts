@@ -5,39 +5,105 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { optionsCollection } from '../../descriptions/options';
+import { optionsCollection, waitOptions } from '../../descriptions/options';
 import { outputFields, rowOptions } from '../../descriptions/output';
 import { snapshotIdField } from '../../descriptions/snapshot';
 import { readSnapshotId } from '../../helpers/inputs';
-import { forEachItem } from '../../helpers/items';
-import { readOutputSettings } from '../../helpers/options';
+import { errorItems, forEachItem } from '../../helpers/items';
+import { readOutputSettings, readWaitOptions, type OutputSettings, type WaitOptions } from '../../helpers/options';
 import { shapeOutput } from '../../helpers/output';
 import { fetchDataset } from '../../helpers/polling';
+import { elapsedSeconds, now } from '../../helpers/timing';
+import type { Row } from '../../helpers/types';
+import { timedOutItem, waitForSnapshot } from '../../helpers/waiting';
+
+const waitUntilReadyField: INodeProperties = {
+	displayName: 'Wait Until Ready',
+	name: 'waitUntilReady',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to keep checking until the snapshot\'s rows are ready, as Trigger and Wait does (holds a worker while it waits). Off: a snapshot that is still being built gives one item with its status.',
+};
+
+/** The wait options of Trigger and Wait, shown once Wait Until Ready is on. This node started no job, so stopping it cancels none. */
+const untilReadyOptions: INodeProperties[] = waitOptions
+	.filter(({ name }) => name !== 'cancelOnStop')
+	.map((option) => ({ ...option, displayOptions: { show: { '/waitUntilReady': [true] } } }));
 
 const properties: INodeProperties[] = [
 	snapshotIdField,
+	waitUntilReadyField,
 	...outputFields,
-	optionsCollection(rowOptions('main')),
+	optionsCollection([...rowOptions('main'), ...untilReadyOptions]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['collection'], operation: ['getDataset'] } }, properties);
 
-/** For each item: the snapshot's rows when ready, else one item with its status. */
+/** What one item asks for, read and checked before any request. */
+type ItemRequest = { snapshotId: string; settings: OutputSettings } | { error: Error };
+
+function readRequests(ctx: IExecuteFunctions): ItemRequest[] {
+	return ctx.getInputData().map((_, itemIndex) => {
+		try {
+			return { snapshotId: readSnapshotId(ctx, itemIndex), settings: readOutputSettings(ctx, itemIndex, 'main') };
+		} catch (error) {
+			return { error: error as Error };
+		}
+	});
+}
+
+/** The snapshot's rows, or the one item that stands for it when they are not ready. */
+async function rowsOrStatus(
+	ctx: IExecuteFunctions,
+	snapshotId: string,
+	itemIndex: number,
+	wait: WaitOptions | undefined,
+	startedAt: number,
+): Promise<Row[] | INodeExecutionData> {
+	if (wait) {
+		const result = await waitForSnapshot(ctx, snapshotId, itemIndex, wait, startedAt);
+		return result.kind === 'ready' ? result.rows : timedOutItem(snapshotId, [itemIndex], result.status, elapsedSeconds(startedAt));
+	}
+	const state = await fetchDataset(ctx, snapshotId, itemIndex);
+	if (state.kind === 'ready') return state.rows;
+	return {
+		json: { snapshot_id: snapshotId, ready: false, status: state.status, message: state.message ?? null },
+		pairedItem: { item: itemIndex },
+	};
+}
+
+/**
+ * For each item: the rows of the snapshot it names, linked to it. A snapshot not ready gives
+ * one status item, or with Wait Until Ready is waited for (one timeout for the whole node).
+ */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const waitUntilReady = this.getNodeParameter('waitUntilReady', 0, false) === true;
+	let wait: WaitOptions | undefined;
+	try {
+		// One wait covers all items, so its options are read once, before any request.
+		wait = waitUntilReady ? readWaitOptions(this, 0) : undefined;
+	} catch (error) {
+		return [errorItems(this, error as Error, this.getInputData().map((_, item) => item))];
+	}
+	const requests = readRequests(this);
+	// An item with bad parameters fails now (or becomes error items with Continue On Fail), before any request.
+	const invalid = requests.map((request, itemIndex) => ('error' in request ? errorItems(this, request.error, [itemIndex]) : []));
+
+	const startedAt = now();
 	const failed: INodeExecutionData[] = [];
 	const emptySnapshots: string[] = [];
 	const separateFailed = this.getNodeParameter('options.failedRows', 0, 'main') === 'separate';
 	const main = await forEachItem(this, async (itemIndex) => {
-		const settings = readOutputSettings(this, itemIndex, 'main');
-		const snapshotId = readSnapshotId(this, itemIndex);
-		const state = await fetchDataset(this, snapshotId, itemIndex);
+		const request = requests[itemIndex];
+		if ('error' in request) return invalid[itemIndex];
+		const { snapshotId, settings } = request;
+		const rows = await rowsOrStatus(this, snapshotId, itemIndex, wait, startedAt);
+		if (!Array.isArray(rows)) return [rows];
+		if (!rows.length) emptySnapshots.push(snapshotId);
 		const pairedItem = { item: itemIndex };
-		if (state.kind === 'pending') {
-			return [{ json: { snapshot_id: snapshotId, ready: false, status: state.status, message: state.message ?? null }, pairedItem }];
-		}
-		if (!state.rows.length) emptySnapshots.push(snapshotId);
-		const rows = state.rows.map((row) => ({ row, pairedItem, order: itemIndex }));
-		const shaped = await shapeOutput(this, rows, settings, { snapshotIds: [snapshotId], pairedItem: [pairedItem] });
+		const paired = rows.map((row) => ({ row, pairedItem, order: itemIndex }));
+		const shaped = await shapeOutput(this, paired, settings, { snapshotIds: [snapshotId], pairedItem: [pairedItem] });
 		failed.push(...shaped.failed);
 		return shaped.main;
 	});

@@ -19,7 +19,8 @@ import { sameSecret } from '../../helpers/constantTime';
 import { itemsOf } from '../../helpers/items';
 import { errorAfterTrigger, mentionStartedJobs, planJobsFromItems, triggerJob } from '../../helpers/jobs';
 import { readOutputSettings, type OutputSettings, type WaitOptions } from '../../helpers/options';
-import { shapeJobRows, shapeOutput } from '../../helpers/output';
+import { logParked, logResumed } from '../../helpers/log';
+import { isFailedRow, shapeJobRows, shapeOutput } from '../../helpers/output';
 import { inputKey, type PairedRow } from '../../helpers/pairing';
 import { fetchDataset } from '../../helpers/polling';
 import { now, secondsToMs } from '../../helpers/timing';
@@ -85,7 +86,9 @@ export async function triggerAndWaitForNotification(
 
 	const state: WaitState = { nonce, snapshotIds: started.map(({ snapshotId }) => snapshotId) };
 	this.customData.set(STATE_KEY, JSON.stringify(state));
-	await this.putExecutionToWait(new Date(now() + secondsToMs(wait.timeoutSeconds + GRACE_SECONDS)));
+	const until = new Date(now() + secondsToMs(wait.timeoutSeconds + GRACE_SECONDS));
+	await this.putExecutionToWait(until);
+	logParked(this, state.snapshotIds, until);
 
 	// If no notification ever comes, n8n resumes the node by passing its input on. Replace that
 	// input with what the "Output the Snapshot ID" policy gives, so no one mistakes it for rows.
@@ -188,6 +191,7 @@ export async function resumeOnNotification(this: IWebhookFunctions): Promise<IWe
 		if (dataset.kind === 'pending') return answerWithoutResuming(this, 202, `Waiting for snapshot ${snapshotId}`);
 		rows.push(...dataset.rows);
 	}
+	logResumed(this, state.snapshotIds, { rows: rows.length, failed: rows.filter(isFailedRow).length });
 	const settings = readOutputSettings(this, 0, 'separate');
 	try {
 		const paired = pairToIncomingItems(this, rows);

@@ -1,5 +1,4 @@
 import {
-	NodeOperationError,
 	updateDisplayOptions,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -12,12 +11,12 @@ import { inputFields } from '../../descriptions/inputs';
 import { optionsCollection, triggerOptions, waitOptions } from '../../descriptions/options';
 import { outputFields, rowOptions } from '../../descriptions/output';
 import { errorItems, itemsOf } from '../../helpers/items';
-import { cancelJob, cancelJobsAfterStop, errorAfterTrigger, mentionStartedJobs, planJobsFromItems, triggerJob } from '../../helpers/jobs';
+import { cancelJobsAfterStop, errorAfterTrigger, mentionStartedJobs, planJobsFromItems, triggerJob } from '../../helpers/jobs';
 import { readOutputSettings, readWaitOptions, type OutputSettings, type WaitOptions } from '../../helpers/options';
-import { pollUntilReady, type PollResult } from '../../helpers/polling';
 import { shapeJobRows } from '../../helpers/output';
-import { elapsedSeconds, now, secondsToMs } from '../../helpers/timing';
+import { elapsedSeconds, now } from '../../helpers/timing';
 import type { JobPlan, Row, TriggeredJob } from '../../helpers/types';
+import { timedOutItem, waitForSnapshot } from '../../helpers/waiting';
 import { cancelSignal } from '../../transport';
 import { triggerAndWaitForNotification } from './resumeOnNotification';
 
@@ -73,37 +72,6 @@ async function startJobs(ctx: IExecuteFunctions, jobs: JobPlan[], output: INodeE
 	return started;
 }
 
-/** Waits for one job; on timeout follows the On Timeout policy. */
-async function waitForJob(ctx: IExecuteFunctions, job: TriggeredJob, wait: WaitOptions, startedAt: number): Promise<PollResult> {
-	const itemIndex = job.inputs[0].itemIndex;
-	const result = await pollUntilReady(ctx, job.snapshotId, {
-		intervalSeconds: wait.intervalSeconds,
-		deadline: startedAt + secondsToMs(wait.timeoutSeconds),
-		itemIndex,
-		onPending: ({ status }) =>
-			ctx.sendMessageToUI(`Bright Data snapshot ${job.snapshotId}: ${status}, ${elapsedSeconds(startedAt)} s`),
-	});
-	if (result.kind === 'ready' || wait.onTimeout === 'output') return result;
-	if (wait.onTimeout === 'cancel') await cancelJob(ctx, job.snapshotId, itemIndex);
-	const cancelled = wait.onTimeout === 'cancel';
-	throw new NodeOperationError(
-		ctx.getNode(),
-		`Snapshot "${job.snapshotId}" was not ready after ${wait.timeoutSeconds} s (status: ${result.status})${cancelled ? '; the job was cancelled' : ''}`,
-		{
-			itemIndex,
-			description: cancelled
-				? 'The job was cancelled at Bright Data. Rows it had already collected may still be in the snapshot (Get Dataset).'
-				: `Bright Data keeps working on the job. Collect its rows later with the Get Dataset operation and snapshot ID ${job.snapshotId}, or raise the Timeout option.`,
-		},
-	);
-}
-
-/** The item a timed-out job leaves with the "Output the Snapshot ID" policy. */
-const timedOutItem = (job: TriggeredJob, status: string, waitedSeconds: number): INodeExecutionData => ({
-	json: { snapshot_id: job.snapshotId, ready: false, timed_out: true, status, waited_seconds: waitedSeconds },
-	pairedItem: itemsOf(job.inputs).map((item) => ({ item })),
-});
-
 /** "j_1" or "j_1, j_2, j_3 and 7 more". */
 function describeSnapshots(jobs: TriggeredJob[]): string {
 	const ids = jobs.map(({ snapshotId }) => snapshotId);
@@ -138,10 +106,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	let polls = 0;
 	for (const [index, job] of started.entries()) {
 		try {
-			const result = await waitForJob(this, job, wait, startedAt);
+			const result = await waitForSnapshot(this, job.snapshotId, job.inputs[0].itemIndex, wait, startedAt);
 			polls += result.polls;
 			if (result.kind === 'timedOut') {
-				main.push(timedOutItem(job, result.status, elapsedSeconds(startedAt)));
+				main.push(timedOutItem(job.snapshotId, itemsOf(job.inputs), result.status, elapsedSeconds(startedAt)));
 				continue;
 			}
 			ready.push({ job, rows: result.rows });

@@ -9,7 +9,9 @@ import {
 
 import { jobIdField } from '../../descriptions/snapshot';
 import { readJobId } from '../../helpers/inputs';
+import { recordSnapshotId } from '../../helpers/customData';
 import { forEachItem } from '../../helpers/items';
+import { logRerunStarted } from '../../helpers/log';
 import { apiRequest, parseJsonBody } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -49,6 +51,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				itemIndex,
 			});
 		}
+		logRerunStarted(this, { snapshotId: newId, rerunOf: snapshotId, failedOnly });
+		recordSnapshotId(this, newId);
 		const json = { snapshot_id: newId, collection_id: newId, rerun_of: snapshotId, failed_only: failedOnly };
 		return [{ json: typeof startEta === 'string' ? { ...json, start_eta: startEta } : json, pairedItem: { item: itemIndex } }];
 	});
