@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { timing } from '../../nodes/BrightDataScraperStudio/helpers/timing';
 import { collectorId, getDataset, triggerAndWait } from '../harness/params';
 import { runScraper, TEST_TOKEN } from '../harness/workflow';
+import { recordN8nLogs } from './helpers';
 
 interface Seen {
 	method: string;
@@ -197,11 +198,21 @@ describe('one deadline rules every request and every wait', () => {
 		expect(api.seen).toHaveLength(1);
 	});
 
-	test('Retry-After: 0 still backs off between retries', async () => {
+	test('Retry-After: 0 still backs off between retries, and each retry is logged at debug level', async () => {
 		api.handle((_request, response) => json(response, 503, { error: 'busy' }, { 'retry-after': '0' }));
 
-		await run({ resource: 'job', operation: 'get', snapshotId: 'j_abc' });
+		const logs = recordN8nLogs();
+		try {
+			await run({ resource: 'job', operation: 'get', snapshotId: 'j_abc' });
+		} finally {
+			logs.restore();
+		}
 
+		const retries = logs.records.filter(({ level, message }) => level === 'debug' && String(message).includes('retrying in'));
+		expect(retries.map(({ message }) => String(message).replace(/retrying in [\d.]+ s/, 'retrying in N s'))).toEqual(
+			[1, 2, 3, 4].map((attempt) => `Bright Data: GET /dca/log/j_abc for snapshot "j_abc" answered 503, attempt ${attempt} of 5; retrying in N s`),
+		);
+		expect(JSON.stringify(logs.records)).not.toContain(TEST_TOKEN);
 		const gaps = api.seen.slice(1).map(({ at }, index) => at - api.seen[index].at);
 		expect(gaps).toHaveLength(4);
 		// The first backoff is at least half a (scaled) second.

@@ -237,7 +237,7 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 			if (now() >= nodeDeadline) throw pastNodeDeadline();
 			const code = networkErrorCode(answer.failure);
 			if (attempt < MAX_ATTEMPTS && shouldRetryNetworkError(code, request.retry)) {
-				await waitBeforeRetry(this, retryDelayMs(attempt), nodeDeadline, pastNodeDeadline, signal);
+				await waitBeforeRetry(this, request, { attempt, answer: code ?? 'a network error', delayMs: retryDelayMs(attempt) }, nodeDeadline, pastNodeDeadline, signal);
 				attempt++;
 				continue;
 			}
@@ -269,7 +269,8 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 			// Bright Data asks for a pause past the node's deadline: On Timeout decides, not this answer.
 			if (now() + secondsToMs(retryAfterSeconds ?? 0) >= nodeDeadline) throw pastNodeDeadline();
 			if (!waitsTooLong) {
-				await waitBeforeRetry(this, retryDelayMs(attempt, retryAfterSeconds), nodeDeadline, pastNodeDeadline, signal);
+				const delayMs = retryDelayMs(attempt, retryAfterSeconds);
+				await waitBeforeRetry(this, request, { attempt, answer: String(statusCode), delayMs }, nodeDeadline, pastNodeDeadline, signal);
 				attempt++;
 				continue;
 			}
@@ -302,13 +303,18 @@ function streamedAnswer(ctx: RequestContext, response: RawResponse, request: Api
 /** Sleeps before a retry, unless that would end after the node's deadline: then it is the deadline's error at once. */
 async function waitBeforeRetry(
 	ctx: RequestContext,
-	delayMs: number,
+	request: ApiRequest,
+	{ attempt, answer, delayMs }: { attempt: number; answer: string; delayMs: number },
 	nodeDeadline: number,
 	pastNodeDeadline: () => LateAnswerError,
 	signal: AbortSignal | undefined,
 ): Promise<void> {
 	// No point in waiting for a retry that could only start after the node has given up.
 	if (now() + delayMs >= nodeDeadline) throw pastNodeDeadline();
+	// Method, path and the subject's IDs only: never the query (it can carry delivery settings), body or headers.
+	ctx.logger.debug(
+		`Bright Data: ${request.method} ${request.path} for ${describeSubject(request.subject)} answered ${answer}, attempt ${attempt} of ${MAX_ATTEMPTS}; retrying in ${(delayMs / timing.msPerSecond).toFixed(1)} s`,
+	);
 	await sleepUnlessCancelled(delayMs, signal);
 	throwIfCancelled(ctx);
 }
