@@ -41,7 +41,10 @@ export class BrightDataScraperStudio implements INodeType {
 		name: 'brightDataScraperStudio',
 		icon: { light: 'file:../../icons/brightdata.svg', dark: 'file:../../icons/brightdata.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2 times its checks from Bright Data's estimates (see helpers/pollSchedule.ts);
+		// workflows saved with version 1 keep its Poll Interval behaviour.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Run Bright Data Scraper Studio collectors and get the scraped rows',
 		defaults: { name: 'Bright Data Scraper Studio' },

@@ -20,8 +20,6 @@ import { findSnapshotId, SNAPSHOT_KEYS, SNAPSHOT_QUERY_PARAMETER } from './helpe
  * (Bright Data notifies after delivery, so it should be ready at once).
  */
 export const MAX_PENDING_WAIT_SECONDS = 30;
-/** The longest gap between two dataset checks while waiting. */
-const PENDING_POLL_SECONDS = 5;
 
 /** The parts of n8n's request object (express + n8n's raw-body reader) the node reads. */
 interface WebhookRequest {
@@ -109,9 +107,10 @@ function start(items: INodeExecutionData[], alreadyAnswered: boolean): IWebhookR
 
 /** Waits briefly for a snapshot that is still building, then gives up with an error naming it. */
 async function fetchReadyRows(ctx: IWebhookFunctions, snapshotId: string): Promise<Row[]> {
+	// The same schedule as Trigger and Wait, from a first check at once: the job should be done.
 	const result = await pollUntilReady(ctx, snapshotId, {
-		intervalSeconds: PENDING_POLL_SECONDS,
 		deadline: now() + secondsToMs(MAX_PENDING_WAIT_SECONDS),
+		checkAtOnce: true,
 	});
 	if (result.kind === 'ready') return result.rows;
 	throw new NodeOperationError(ctx.getNode(), `Snapshot "${snapshotId}" is still ${result.status} after the job-finished notification`, {

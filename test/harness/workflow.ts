@@ -301,7 +301,7 @@ export function scraperWorkflow(
 				id: 'scraper',
 				name: SCRAPER,
 				type: NODE_TYPE,
-				typeVersion: 1,
+				typeVersion: 2,
 				position: [200, 0],
 				parameters,
 				credentials: { brightDataScraperStudioApi: { id: 'cred-1', name: 'Bright Data test' } },

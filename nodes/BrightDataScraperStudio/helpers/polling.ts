@@ -1,13 +1,13 @@
-import { NodeApiError, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, type IDataObject, type JsonObject } from 'n8n-workflow';
 
 import { apiRequest, cancelSignal, throwIfCancelled, type RequestContext } from '../transport';
 import { readDatasetStream, type DatasetState } from './dataset';
 import { fetchJobLog } from './jobLog';
-import { now, secondsToMs, sleepUnlessCancelled } from './timing';
+import { MIN_POLL_GAP_SECONDS, PollSchedule, type NextCheck } from './pollSchedule';
+import { now, secondsToMs, sleepUnlessCancelled, timing } from './timing';
 import type { Row } from './types';
 
-/** Never more than one dataset request a second, whatever the hint or interval says. */
-export const MIN_POLL_GAP_SECONDS = 1;
+export { MIN_POLL_GAP_SECONDS, nextPollDelaySeconds } from './pollSchedule';
 
 export type ReadyOrPending = Exclude<DatasetState, { kind: 'invalid' }>;
 
@@ -39,18 +39,19 @@ export async function fetchDataset(ctx: RequestContext, snapshotId: string, item
 	}
 }
 
-/**
- * Seconds to wait before the next poll: the API's "try again in N s" hint when it gives one,
- * never longer than the chosen interval and never shorter than a second.
- */
-export function nextPollDelaySeconds(hintSeconds: number | undefined, intervalSeconds: number): number {
-	return Math.max(MIN_POLL_GAP_SECONDS, Math.min(hintSeconds ?? intervalSeconds, intervalSeconds));
-}
-
 export interface PollOptions {
-	intervalSeconds: number;
+	/** The node version's policy (see pollSchedule.ts); 2 unless a version-1 node asks. */
+	version?: 1 | 2;
+	/** Version 1: the Poll Interval. Version 2: a fixed check interval when nothing better is known. */
+	intervalSeconds?: number;
 	/** Epoch ms after which the node stops waiting. */
 	deadline: number;
+	/** When the job was triggered (default: now). */
+	startedAt?: number;
+	/** The trigger's start_eta, if it sent one. */
+	startEta?: string;
+	/** Check at once: Bright Data said the job is done (its notification). */
+	checkAtOnce?: boolean;
 	itemIndex?: number;
 	/** Called after every poll that found the snapshot not ready yet. */
 	onPending?: (state: Extract<DatasetState, { kind: 'pending' }>) => void;
@@ -71,15 +72,51 @@ async function statusOfEmptySnapshot(ctx: RequestContext, snapshotId: string, it
 	return typeof status === 'string' ? status : 'unknown';
 }
 
+/**
+ * The job log as the schedule reads it: only a hint for timing, so a failed read (other than a
+ * stop) gives an empty log, after which the schedule stops reading it.
+ */
+async function readJobLogForSchedule(ctx: RequestContext, snapshotId: string, itemIndex?: number): Promise<IDataObject> {
+	try {
+		return await fetchJobLog(ctx, snapshotId, itemIndex);
+	} catch (error) {
+		throwIfCancelled(ctx);
+		return {};
+	}
+}
+
 /** Polls one snapshot until it is ready, the deadline passes, or the execution is cancelled. */
 export async function pollUntilReady(
 	ctx: RequestContext,
 	snapshotId: string,
-	{ intervalSeconds, deadline, itemIndex, onPending }: PollOptions,
+	{ version = 2, intervalSeconds, deadline, startedAt = now(), startEta, checkAtOnce, itemIndex, onPending }: PollOptions,
 ): Promise<PollResult> {
 	const signal = cancelSignal(ctx);
+	const schedule = new PollSchedule({
+		version,
+		msPerSecond: timing.msPerSecond,
+		startedAt,
+		intervalSeconds,
+		startEta,
+		useJobLog: version === 2,
+		checkAtOnce,
+	});
+	let next: NextCheck = schedule.first();
+	// Every request counts, job log reads included.
 	for (let polls = 1; ; polls++) {
+		// Never planned past the deadline: the last check is at the deadline.
+		if (next.at >= deadline) next = { kind: 'dataset', at: deadline };
+		const wait = next.at - now();
+		if (wait > 0) await sleepUnlessCancelled(wait, signal);
+		throwIfCancelled(ctx);
+		const sentAt = now();
+		schedule.sent(sentAt);
+		if (next.kind === 'log') {
+			next = schedule.afterLog({ sentAt, receivedAt: now() }, await readJobLogForSchedule(ctx, snapshotId, itemIndex));
+			continue;
+		}
 		let state: ReadyOrPending = await fetchDataset(ctx, snapshotId, itemIndex);
+		const receivedAt = now();
 		if (state.kind === 'ready' && !state.rows.length) {
 			const status = await statusOfEmptySnapshot(ctx, snapshotId, itemIndex);
 			if (status === 'failed') {
@@ -94,10 +131,7 @@ export async function pollUntilReady(
 		}
 		if (state.kind === 'ready') return { kind: 'ready', rows: state.rows, polls };
 		onPending?.(state);
-		const left = deadline - now();
-		if (left <= 0) return { kind: 'timedOut', status: state.status, polls };
-		const delay = secondsToMs(nextPollDelaySeconds(state.retryInSeconds, intervalSeconds));
-		await sleepUnlessCancelled(Math.min(delay, left), signal);
-		throwIfCancelled(ctx);
+		if (now() >= deadline) return { kind: 'timedOut', status: state.status, polls };
+		next = schedule.afterPending({ sentAt, receivedAt }, state.retryInSeconds);
 	}
 }

@@ -75,8 +75,11 @@ async function startJobs(ctx: IExecuteFunctions, jobs: JobPlan[], output: INodeE
 async function waitForJob(ctx: IExecuteFunctions, job: TriggeredJob, wait: WaitOptions, startedAt: number): Promise<PollResult> {
 	const itemIndex = job.inputs[0].itemIndex;
 	const result = await pollUntilReady(ctx, job.snapshotId, {
+		version: wait.pollVersion,
 		intervalSeconds: wait.intervalSeconds,
 		deadline: startedAt + secondsToMs(wait.timeoutSeconds),
+		startedAt,
+		startEta: job.startEta,
 		itemIndex,
 		onPending: ({ status }) =>
 			ctx.sendMessageToUI(`Bright Data snapshot ${job.snapshotId}: ${status}, ${elapsedSeconds(startedAt)} s`),
