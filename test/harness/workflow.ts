@@ -316,9 +316,12 @@ export function scraperWorkflow(
 export async function runScraper(
 	parameters: INode['parameters'],
 	items: IDataObject[],
-	options: RunOptions & { continueOnFail?: boolean },
+	options: RunOptions & { continueOnFail?: boolean; typeVersion?: number },
 ): Promise<RunResult & { items: INodeExecutionData[] }> {
-	const settings: Partial<INode> = options.continueOnFail ? { onError: 'continueRegularOutput' } : {};
+	const settings: Partial<INode> = {
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		...(options.typeVersion ? { typeVersion: options.typeVersion } : {}),
+	};
 	const result = await runWorkflow(scraperWorkflow(parameters, items, settings), options);
 	return { ...result, items: result.outputOf(SCRAPER)[0] ?? [] };
 }
