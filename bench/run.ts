@@ -11,18 +11,15 @@ import { chartSvg } from './chart';
 import { perJobCostDescription } from './collectors';
 import { describeCode, describeMachine, loadNow } from './measure';
 import { runBigDatasetsBench } from './parts/bigDatasets';
-import { nodeDefault, nodeInterval30, proposal, runDelayBench, starter } from './parts/delay';
 import { PER_ITEM_CONCURRENCY, runManyInputsBench } from './parts/manyInputs';
 import { runRealtimeBench } from './parts/realtime';
+import { runScheduleBench } from './parts/schedule';
 import { printedTables, resultsMarkdown } from './report';
 import type { BenchResults, BenchSettings } from './results';
 
 const SETTINGS: BenchSettings = {
-	delayTimeScale: 20,
-	delayJobs: 72,
-	delayRange: [2, 120],
-	controlJobs: 48,
-	controlRange: [2, 15],
+	scheduleJobs: 24,
+	scheduleRange: [3, 300],
 	manyItems: 10_000,
 	manyTimeScale: 50,
 	perItemConcurrency: PER_ITEM_CONCURRENCY,
@@ -34,9 +31,6 @@ const SETTINGS: BenchSettings = {
 	realtimeRange: [1, 60],
 };
 
-/** Node default first, the starter last: results.ts and chart.ts rely on that order. */
-const DELAY_CONTENDERS = [nodeDefault, nodeInterval30, proposal, starter];
-
 const started = performance.now();
 const loadAtStart = loadNow();
 const codeAtStart = describeCode();
@@ -44,26 +38,8 @@ const log = (message: string) => console.log(`[bench ${((performance.now() - sta
 
 async function main(): Promise<void> {
 	const s = SETTINGS;
-	log(`1/4 delay after ready: ${s.delayJobs} jobs per contender, ${s.delayRange.join('–')} s, timeScale ${s.delayTimeScale}`);
-	const delay = await runDelayBench({
-		timeScale: s.delayTimeScale,
-		rounds: 3,
-		jobsPerRound: s.delayJobs / 3,
-		fromSeconds: s.delayRange[0],
-		toSeconds: s.delayRange[1],
-		contenders: DELAY_CONTENDERS,
-		prefix: 'delay',
-	});
-	log(`1/4 control at real speed: ${s.controlJobs} jobs per contender, ${s.controlRange.join('–')} s, timeScale 1`);
-	const control = await runDelayBench({
-		timeScale: 1,
-		rounds: 1,
-		jobsPerRound: s.controlJobs,
-		fromSeconds: s.controlRange[0],
-		toSeconds: s.controlRange[1],
-		contenders: DELAY_CONTENDERS,
-		prefix: 'control',
-	});
+	log(`1/4 delay and requests: ${s.scheduleJobs} jobs per situation and contender, ${s.scheduleRange.join('–')} s, all at once, timeScale 1`);
+	const schedule = await runScheduleBench({ jobs: s.scheduleJobs, from: s.scheduleRange[0], to: s.scheduleRange[1] });
 	log(`2/4 many inputs: ${s.manyItems} items, timeScale ${s.manyTimeScale}`);
 	const many = await runManyInputsBench({ items: s.manyItems, timeScale: s.manyTimeScale });
 	log(`3/4 real-time: ${s.realtimeJobs} inputs per contender, timeScale ${s.realtimeTimeScale}`);
@@ -81,8 +57,7 @@ async function main(): Promise<void> {
 		machine: describeMachine(loadAtStart),
 		code: describeCode() === codeAtStart ? codeAtStart : `${codeAtStart}, then ${describeCode()} (the code changed during the run)`,
 		settings: s,
-		delay: delay.summaries,
-		control: control.summaries,
+		schedule,
 		many,
 		big,
 		realtime,
