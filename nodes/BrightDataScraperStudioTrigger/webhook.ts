@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { isFailedRow } from '../BrightDataScraperStudio/helpers/output';
-import { pollUntilReady } from '../BrightDataScraperStudio/helpers/polling';
+import { NOTIFIED_WAIT_SECONDS, pollUntilReady } from '../BrightDataScraperStudio/helpers/polling';
 import { now, secondsToMs } from '../BrightDataScraperStudio/helpers/timing';
 import type { Row } from '../BrightDataScraperStudio/helpers/types';
 import type { TriggerEvent, TriggerOptions } from './description';
@@ -15,11 +15,8 @@ import { notificationFromBody, readRequestBody, rowsFromBody, type BodyContent }
 import { requestHasSecret } from './helpers/secret';
 import { findSnapshotId, SNAPSHOT_KEYS, SNAPSHOT_QUERY_PARAMETER } from './helpers/snapshot';
 
-/**
- * How long a fetch waits for a snapshot that is still building when the notification arrives
- * (Bright Data notifies after delivery, so it should be ready at once).
- */
-export const MAX_PENDING_WAIT_SECONDS = 30;
+/** How long a fetch waits for a snapshot that is still building when the notification arrives. */
+export const MAX_PENDING_WAIT_SECONDS = NOTIFIED_WAIT_SECONDS;
 
 /** The parts of n8n's request object (express + n8n's raw-body reader) the node reads. */
 interface WebhookRequest {

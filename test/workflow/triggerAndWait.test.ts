@@ -133,8 +133,9 @@ describe('Trigger and Wait', () => {
 
 		expect(result.status).toBe('canceled');
 		expect(result.finishedAt - startedAt).toBeLessThan(300 + 1000);
-		// Version 1 checks at once, version 2 first after 5 s: either way no check after the stop.
-		expect(polls).toBe(typeVersion === 1 ? 1 : 0);
+		// Version 1 checks at once (if the busy machine got that far in 300 ms), version 2 first after
+		// 5 s: either way no check after the stop (the next would come 10 s later).
+		expect(polls).toBeLessThanOrEqual(typeVersion === 1 ? 1 : 0);
 	});
 
 	test('with Continue On Fail a failed job becomes error items, one per incoming item', async () => {

@@ -11,6 +11,12 @@ export { MIN_POLL_GAP_SECONDS, nextPollDelaySeconds } from './pollSchedule';
 
 export type ReadyOrPending = Exclude<DatasetState, { kind: 'invalid' }>;
 
+/**
+ * How long a snapshot Bright Data has notified as done may still build (it notifies after
+ * delivery, so it should be ready at once): the trigger node and Resume on Notification wait this long.
+ */
+export const NOTIFIED_WAIT_SECONDS = 30;
+
 /** An unreadable dataset body (a torn download) is fetched again this many times: the read is idempotent. */
 const INVALID_BODY_RETRIES = 2;
 
