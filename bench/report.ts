@@ -33,7 +33,7 @@ export function targetsTable(results: BenchResults): string {
 
 export function scheduleTable(results: BenchResults): string {
 	return table(
-		['Situation', 'Contender', 'Jobs', 'Median delay (s)', 'p95 (s)', 'Requests per job', 'of which /dca/log', "Requests vs the quickstart's"],
+		['Situation', 'Contender', 'Jobs', 'Median delay (s)', 'p95 (s)', 'Median lag of the answer with the rows (s)', 'Requests per job', 'of which /dca/log', "Requests vs the quickstart's"],
 		results.schedule.map((row) => {
 			const { quick } = pairOf(results, row.situation);
 			return [
@@ -42,6 +42,7 @@ export function scheduleTable(results: BenchResults): string {
 				String(row.jobs),
 				f(row.delayMedian),
 				f(row.delayP95),
+				f(row.answerLagMedian),
 				f(row.requestsPerJob, 1),
 				f(row.logRequestsPerJob, 1),
 				`${f(row.totalRequests / quick.totalRequests)}×`,
@@ -188,7 +189,9 @@ a second spread too. **Every job of every contender and situation runs at the sa
 scale (timeScale 1)**: one emulated second is one real second, so no overhead is magnified and the 1 s floor and the
 5 s sleeps are real; the whole part lasts about as long as the longest job (5 minutes) instead of the sum of all jobs.
 Each contender has its own job of each ready time. Delay = rows in hand − dataset ready (the job's finish time on the
-emulator's clock). Requests per job = the trigger, every GET /dca/dataset and every GET /dca/log/{id} for that job.
+emulator's clock); the lag of the answer with the rows stops at the moment the emulator sent that answer, so it shows the
+schedule without the processing after it (download, parsing, the n8n engine, this process's event loop on a busy machine).
+Requests per job = the trigger, every GET /dca/dataset and every GET /dca/log/{id} for that job.
 
 Situations: **with the hint** (the pending answer says "try again in N s", N = the seconds left rounded up);
 **without the hint** (the quickstart's bare \`{"status":"building"}\`, and /dca/log has no progress fields);

@@ -56,6 +56,8 @@ export interface ScheduleSummary {
 	jobs: number;
 	delayMedian: number;
 	delayP95: number;
+	/** Median of (answer that carried the rows − ready): the schedule alone, without the processing after it. */
+	answerLagMedian: number;
 	requestsPerJob: number;
 	logRequestsPerJob: number;
 	totalRequests: number;
@@ -131,10 +133,13 @@ function summarise(emulator: BenchEmulator, planned: Planned[], emitted: Stamp[]
 		const view = jobByUrl.get(job.url);
 		if (!view?.finished) throw new Error(`No finished job for ${job.url}`);
 		const mine = byJob.get(view.id) ?? [];
+		const answer = mine.filter((request) => request.path === '/dca/dataset' && request.status === 200).pop();
+		const answered = answer && emulator.stampOf(answer);
 		return {
 			situation: job.situation,
 			label: job.contender.label,
 			delay: (emitted[index].emulatedMs - Date.parse(view.finished)) / 1000,
+			answerLag: answered ? (answered.emulatedMs - Date.parse(view.finished)) / 1000 : NaN,
 			// The trigger, every dataset check and every job log read.
 			requests: 1 + mine.length,
 			logRequests: mine.filter((request) => request.path.startsWith('/dca/log/')).length,
@@ -149,6 +154,7 @@ function summarise(emulator: BenchEmulator, planned: Planned[], emitted: Stamp[]
 				jobs: group.length,
 				delayMedian: median(group.map(({ delay }) => delay)),
 				delayP95: percentile(group.map(({ delay }) => delay), 95),
+				answerLagMedian: median(group.map(({ answerLag }) => answerLag)),
 				requestsPerJob: mean(group.map(({ requests }) => requests)),
 				logRequestsPerJob: mean(group.map(({ logRequests }) => logRequests)),
 				totalRequests: group.reduce((sum, { requests }) => sum + requests, 0),

@@ -54,6 +54,20 @@ describe('Trigger and Wait on the emulator', () => {
 		expect(polls).toBeLessThan(10 + 10); // one download per job, plus the polls of about one job
 	});
 
+	test('no hint (the quickstart\'s bare pending answer): the node reads the job log and finds the rows', async () => {
+		const api = emulator.current();
+		const start = api.requests.length;
+
+		const result = await run(triggerAndWait('c_quickstart15'), [product('speaker'), product('lamp')]);
+
+		expect(result.status).toBe('success');
+		expect(result.outputOf(SCRAPER)[0]).toHaveLength(2);
+		const requests = api.requests.slice(start);
+		expect(requests.some(({ path }) => path.startsWith('/dca/log/'))).toBe(true);
+		// A 37 s job: the quickstart's loop sends 8 dataset requests, a 1 s loop 37; the node far fewer than the latter.
+		expect(requests.filter(({ path }) => path === '/dca/dataset').length).toBeLessThan(30);
+	});
+
 	test('search collector: two fields, two rows per input, both linked to the item', async () => {
 		const result = await run(
 			triggerAndWait('c_search02', { fieldsToSend: 'selected', inputFields: 'keyword, country' }),

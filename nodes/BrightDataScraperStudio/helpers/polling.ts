@@ -85,7 +85,7 @@ async function statusOfEmptySnapshot(ctx: RequestContext, snapshotId: string, it
 async function readJobLogForSchedule(ctx: RequestContext, snapshotId: string, itemIndex?: number): Promise<IDataObject> {
 	try {
 		return await fetchJobLog(ctx, snapshotId, itemIndex);
-	} catch (error) {
+	} catch {
 		throwIfCancelled(ctx);
 		return {};
 	}
@@ -118,7 +118,8 @@ export async function pollUntilReady(
 		const sentAt = now();
 		schedule.sent(sentAt);
 		if (next.kind === 'log') {
-			next = schedule.afterLog({ sentAt, receivedAt: now() }, await readJobLogForSchedule(ctx, snapshotId, itemIndex));
+			const log = await readJobLogForSchedule(ctx, snapshotId, itemIndex);
+			next = schedule.afterLog({ sentAt, receivedAt: now() }, log);
 			continue;
 		}
 		let state: ReadyOrPending = await fetchDataset(ctx, snapshotId, itemIndex);
