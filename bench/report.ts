@@ -213,7 +213,7 @@ split check no schedule that keeps one second between checks gets the median und
 over the second.
 
 **Without the hint or progress data.** Nothing tells the node when the job ends, so any schedule trades delay for
-requests. The node's fallback checks first 5 s after the job starts, then every 3 s, stretching the gap to 15 % of the
+requests. The node's fallback checks first 5 s after the job starts, then every 2.5 s, stretching the gap to 15 % of the
 time waited (at most 10 s): dense while most jobs end (a third of them in their first 20 s), sparse on long jobs. It reads
 /dca/log once (10 s in) to learn whether progress data exist; that read is counted. On a uniform spread of job lengths
 nothing beats a fixed interval (equal gaps are optimal there), so the gain rests on short jobs being as common as

@@ -113,11 +113,11 @@ describe('hints', () => {
 });
 
 describe('without a hint', () => {
-	test('fallback: first check at 5 s, gaps from 3 s growing to 10 s, never denser than the quickstart on long waits', () => {
+	test('fallback: first check at 5 s, gaps from 2.5 s growing to 10 s, far fewer checks than the quickstart on long waits', () => {
 		const { checks } = simulate(schedule({ useJobLog: false }), 300_000, { hint: false });
 		expect(checks[0].at).toBe(5_000);
 		const between = gaps(checks);
-		expect(Math.min(...between)).toBeGreaterThanOrEqual(3_000);
+		expect(Math.min(...between)).toBeGreaterThanOrEqual(2_500);
 		expect(Math.max(...between)).toBeLessThanOrEqual(10_010);
 		// The quickstart's loop needs 60 checks for a 300 s job.
 		expect(checks.length).toBeLessThan(45);
