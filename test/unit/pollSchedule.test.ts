@@ -138,10 +138,11 @@ describe('without a hint', () => {
 		const { checks, delayMs } = simulate(schedule(), finish, { hint: false, pages: 20 });
 		expect(delayMs).toBeLessThan(1_000);
 		expect(checks.length).toBeLessThan(19); // the quickstart: 20 checks
-		const firstDense = checks.findIndex(
-			(check, index) => index > 0 && check.kind === 'dataset' && checks[index - 1].kind === 'dataset' && check.at - checks[index - 1].at < 1_100,
-		);
-		expect(checks[firstDense].at).toBeGreaterThan(finish - 10_000);
+		// The log reads of the first 20 s pin the run time (each bounds it from both sides); then nothing
+		// is checked until the estimate comes, however far it is.
+		const afterLogs = checks.filter(({ at }) => at > 25_000);
+		expect(afterLogs.length).toBeGreaterThan(0);
+		expect(afterLogs.every(({ at }) => at > finish - 10_000)).toBe(true);
 	});
 
 	test('a start_eta in the future moves the first check (real clock only)', () => {
