@@ -198,3 +198,39 @@ describe('version 1 (workflows saved before)', () => {
 		expect(nextPollDelaySeconds(undefined, 10)).toBe(10);
 	});
 });
+
+/**
+ * The issue's targets on the emulator's model, replayed without a machine in the way: jobs ready
+ * 3–300 s after the trigger (log-uniform, as in bench part 1), the hint as the seconds left
+ * rounded up, log pages progressing evenly (one page per 6 s of run time), 2 ms per answer.
+ * Bright Data's quickstart loop: sleep 5 s, check, repeat.
+ */
+describe('targets on the emulator model (bench part 1 without the machine)', () => {
+	const readyTimes = Array.from({ length: 400 }, (_, index) => 3 * Math.exp(((index + 0.5) / 400) * Math.log(100)) * 1000);
+	const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+	const quickstart = readyTimes.map((finish) => ({ delayMs: Math.ceil(finish / 5000) * 5000 - finish, requests: 1 + Math.ceil(finish / 5000) }));
+	const node = (options: { hint: boolean; pages: (finish: number) => number }) =>
+		readyTimes.map((finish) => {
+			const { checks, delayMs } = simulate(schedule(), finish, { hint: options.hint, pages: options.pages(finish) });
+			return { delayMs, requests: 1 + checks.length };
+		});
+	const sum = (runs: Array<{ requests: number }>) => runs.reduce((total, { requests }) => total + requests, 0);
+
+	test('with the hint: median delay ≤ 0.5 s, requests ≤ 0.5× the quickstart\'s', () => {
+		const runs = node({ hint: true, pages: () => 0 });
+		expect(median(runs.map(({ delayMs }) => delayMs))).toBeLessThanOrEqual(500);
+		expect(sum(runs) / sum(quickstart)).toBeLessThanOrEqual(0.5);
+	});
+
+	test('without the hint or progress: median delay and requests ≤ the quickstart\'s (the log read included)', () => {
+		const runs = node({ hint: false, pages: () => 0 });
+		expect(median(runs.map(({ delayMs }) => delayMs))).toBeLessThanOrEqual(median(quickstart.map(({ delayMs }) => delayMs)));
+		expect(sum(runs)).toBeLessThanOrEqual(sum(quickstart));
+	});
+
+	test('without the hint, with log progress: median delay ≤ 1 s at ≤ the quickstart\'s requests', () => {
+		const runs = node({ hint: false, pages: (finish) => Math.max(1, Math.round(finish / 6000)) });
+		expect(median(runs.map(({ delayMs }) => delayMs))).toBeLessThanOrEqual(1000);
+		expect(sum(runs)).toBeLessThanOrEqual(sum(quickstart));
+	});
+});
