@@ -1,11 +1,13 @@
 /** Renders a bench run as Markdown: the tables (also printed) and RESULTS.md around them. */
 import { BASELINE_LABEL } from './parts/bigDatasets';
 import type { DelaySummary } from './parts/delay';
+import { FIXED_LABEL, SITUATIONS } from './parts/schedule';
 import {
 	BIG_MEMORY_TARGET,
 	BIG_TARGET_ROWS,
 	BIG_TIME_TARGET,
 	checkTargets,
+	pairOf,
 	type BenchResults,
 } from './results';
 
@@ -29,36 +31,42 @@ export function targetsTable(results: BenchResults): string {
 	);
 }
 
-export function delayTable(results: BenchResults): string {
-	const { delay, control, settings } = results;
-	const starter = delay[delay.length - 1];
+export function scheduleTable(results: BenchResults): string {
 	return table(
-		[
-			'Contender',
-			`Median delay, measured at timeScale ${settings.delayTimeScale} (s)`,
-			'p95 (s)',
-			'Median, real-scale estimate (s)',
-			'p95 (s)',
-			'Median at timeScale 1 (s)',
-			'p95 (s)',
-			'Requests per job',
-			'Requests vs starter',
-		],
-		delay.map((row) => {
-			const atOne = control.find(({ label }) => label === row.label);
+		['Situation', 'Contender', 'Jobs', 'Median delay (s)', 'p95 (s)', 'Median lag of the answer with the rows (s)', 'Requests per job', 'of which /dca/log', "Requests vs the quickstart's"],
+		results.schedule.map((row) => {
+			const { quick } = pairOf(results, row.situation);
 			return [
+				SITUATIONS.find(({ key }) => key === row.situation)!.label,
 				row.label,
+				String(row.jobs),
 				f(row.delayMedian),
 				f(row.delayP95),
-				f(row.realScaleMedian),
-				f(row.realScaleP95),
-				f(atOne?.delayMedian ?? NaN),
-				f(atOne?.delayP95 ?? NaN),
+				f(row.answerLagMedian),
 				f(row.requestsPerJob, 1),
-				`${f(row.totalRequests / starter.totalRequests)}×`,
+				f(row.logRequestsPerJob, 1),
+				`${f(row.totalRequests / quick.totalRequests)}×`,
 			];
 		}),
 	);
+}
+
+/**
+ * A fixed 1 s loop is never more than a second (plus a round trip) late: when its p95 is far above
+ * that, timers fired late on this machine and the delays of the run describe the machine.
+ */
+function loadNote(results: BenchResults): string {
+	const fixed = results.schedule.filter(({ label }) => label === FIXED_LABEL);
+	const worst = Math.max(...fixed.map(({ delayP95 }) => delayP95));
+	if (worst <= 1.5) return '';
+	const { load, cores } = results.machine;
+	return `**Load on this run.** The fixed 1 s loop's p95 delay reached ${f(worst)} s, where it cannot exceed about a second:
+this process's timers fired seconds late (1-minute load average ${f(load[0], 1)} at the start, ${f(load[1], 1)} at the end, on
+${cores} cores). The delays of this run measure the machine as much as the schedules; the request counts do not depend
+on it. \`test/unit/pollSchedule.test.ts\` replays the same kind of jobs on the emulator's model without the machine and
+checks the three targets there.
+
+`;
 }
 
 export function manyTable(results: BenchResults): string {
@@ -158,8 +166,8 @@ export function printedTables(results: BenchResults): string {
 		'Targets',
 		targetsTable(results),
 		'',
-		'1. Delay after ready (batch)',
-		delayTable(results),
+		'1. Delay after ready and requests (batch)',
+		scheduleTable(results),
 		'',
 		'2. Many inputs',
 		manyTable(results),
@@ -191,54 +199,48 @@ ratios taken within this run; never compared with an older run. Run it again to 
 
 ${targetsTable(results)}
 
-## 1. Delay after ready (batch jobs)
+## 1. Delay after ready and requests (batch jobs)
 
-${s.delayJobs} jobs per contender whose datasets are ready ${s.delayRange[0]}–${s.delayRange[1]} s after the trigger (spread evenly,
-and so are their fractions of a second), ${s.delayTimeScale}× time scale; every contender runs its own job of each ready
-time at the same moment. Delay = rows in hand − dataset ready (the job's finish time on the emulator's clock), in
-emulated seconds. Requests per job = the trigger plus every GET /dca/dataset for that job. The control run repeats
-the same contenders at real speed (timeScale 1) on ${s.controlJobs} jobs ready ${s.controlRange[0]}–${s.controlRange[1]} s after the trigger:
-the delay distribution does not depend on the job length (see below), and at timeScale 1 nothing is magnified.
+${s.scheduleJobs} jobs per situation and contender, ready ${s.scheduleRange[0]}–${s.scheduleRange[1]} s after the trigger, spread log-uniformly
+(as many jobs of 3–30 s as of 30–300 s; the quickstart's typical 30–90 s for 1–10 inputs sits in the middle), fractions of
+a second spread too. **Every job of every contender and situation runs at the same time, at the emulator's real time
+scale (timeScale 1)**: one emulated second is one real second, so no overhead is magnified and the 1 s floor and the
+5 s sleeps are real; the whole part lasts about as long as the longest job (5 minutes) instead of the sum of all jobs.
+Each contender has its own job of each ready time. Delay = rows in hand − dataset ready (the job's finish time on the
+emulator's clock); the lag of the answer with the rows stops at the moment the emulator sent that answer, so it shows the
+schedule without the processing after it (download, parsing, the n8n engine, this process's event loop on a busy machine).
+Requests per job = the trigger, every GET /dca/dataset and every GET /dca/log/{id} for that job.
 
-${delayTable(results)}
+Situations: **with the hint** (the pending answer says "try again in N s", N = the seconds left rounded up);
+**without the hint** (the quickstart's bare \`{"status":"building"}\`, and /dca/log has no progress fields);
+**without the hint, with /dca/log progress** (\`job_time\`, \`pages\`, \`pages_left\` move as the job runs, about one
+page every 6 s of run time).
 
-- **Trigger and Wait** runs through n8n-core's \`WorkflowExecute\` in this process (test/harness/workflow.ts), default options.
-- **Official starter logic** is written here from its documented behaviour (API notes §10): sleep 5 s before each
-  \`GET /dca/dataset\` without \`format\`, up to 60 polls, ready = a non-empty JSON array, 3 attempts per request with
-  1 s / 2 s backoff. The emulator is set to answer JSON when no format is asked (its default NDJSON body is never
-  "ready" for the starter, which would then poll until its 5-minute timeout).
-- **Poll Interval 30 s** is the node with that existing option; **what-if client** is not the node: a small client
-  with the node's policy except that it polls 0.5 s before the hinted time (never sooner than 0.5 s). Both show
-  what a change of the node's defaults would buy.
-- **HTTP Request + Wait + IF in real n8n (contender c)** is not run: n8n-nodes-base is not installed in this
-  repository, and the harness loads only this package's node. Such a loop polls on a fixed Wait interval, so it
-  behaves like the starter with that interval (delay ≈ half the interval on average, one request per interval).
+${scheduleTable(results)}
 
-**Why the median sits near 0.5 s.** The emulator's pending answer says "try again in N s" with N the remaining time
-rounded *up* to a whole second. The node sleeps exactly N s (bounded to [1 s, Poll Interval]), so it polls between 0
-and 1 s after the dataset is ready: with finish times spread evenly over the second, the delay is uniform on [0, 1) s,
-median 0.5 s plus the download and processing time (a few ms). A run's median lands a few hundredths either side
-of 0.5 s (the overhead adds a few ms to every delay, and also shifts the poll phase, which can turn a delay of
-almost 1 s into almost 0 s): read this target's "met" or "MISSED" as "at the target". With whole-second hints and a
-1 s floor no schedule brings the median clearly below 0.5 s; the what-if client halves it by polling 0.5 s early
-with a 0.5 s floor (about half a request more per job).
+- **Trigger and Wait** runs through n8n-core's \`WorkflowExecute\` in this process (test/harness/workflow.ts), default
+  options (node version 2). Its schedule is helpers/pollSchedule.ts.
+- **Bright Data's quickstart loop** is the official starter's logic (API notes §10): sleep 5 s, \`GET /dca/dataset\`,
+  ready = a non-empty JSON array, up to 60 polls.
+- **Fixed 1 s loop**: one check a second from the trigger on (what Apify-style nodes do).
 
-**Why requests are about 0.6× the starter's, not 0.5×.** The node polls every 10 s (the starter every 5 s) until the
-hint falls below 10 s, but it also polls once right after the trigger (never ready then: the emulator keeps every
-job building for 1 s) and once more at the hinted time. For a job ready after T s that is about
-2 + T/10 polls against T/5, so the ratio only approaches 0.5 for very long jobs. With Poll Interval 30 s the delay is
-unchanged (the hint, not the interval, decides the last poll) and requests drop to about a third of the starter's.
-If Bright Data sends no usable hint (its docs show a literal "XXs" and a short \`{"status":"building"}\` form), the
-node falls back to the Poll Interval: median delay ≈ interval / 2 = 5 s at the default, worse than the starter's 2.5 s.
+${loadNote(results)}**With the hint.** Whole-second hints say the finish lies in (N−1, N] s. The node waits the hint in full (no cap), and
+spends one extra check half a second before the middle of that second: its own hint (1 or 2) says which half the finish
+is in, so the last check lands at most half a second late (median about 0.25 s) for about 3 checks a job. Without that
+split check no schedule that keeps one second between checks gets the median under 0.5 s: the delay is then uniform
+over the second.
 
-**Clock scaling.** At timeScale ${s.delayTimeScale} one emulated second lasts ${f(1000 / s.delayTimeScale, 0)} ms, so every real millisecond
-spent on a round trip, a timer or the n8n engine counts as ${s.delayTimeScale} emulated ms. The "measured" column includes that
-magnification; the "real-scale estimate" counts the time from the answer that carried the rows to rows in hand at its
-real length (it cannot undo the magnified overhead of earlier polls, which shifts each hinted poll slightly late);
-the timeScale 1 column is measured at real speed and is the one the target is judged on. Machine load is magnified
-the same way: a 100 ms stall of this process (other processes on the cores, a GC pause) shows up as ${f(s.delayTimeScale / 10, 0)} emulated
-seconds, so the p95 of the scaled run is an upper bound on a busy machine. The 1 s floor and the
-whole-second hints are applied in emulated time by both sides, so scaling does not change them.
+**Without the hint or progress data.** Nothing tells the node when the job ends, so any schedule trades delay for
+requests. The node's fallback checks first 5 s after the job starts, then every 2.5 s, stretching the gap to 15 % of the
+time waited (at most 10 s): dense while most jobs end (a third of them in their first 20 s), sparse on long jobs. It reads
+/dca/log once (10 s in) to learn whether progress data exist; that read is counted. On a uniform spread of job lengths
+nothing beats a fixed interval (equal gaps are optimal there), so the gain rests on short jobs being as common as
+long ones; long jobs get their rows later than with the quickstart (up to 10 s instead of 5 s): see the p95.
+
+**Without the hint, with log progress.** \`pages − pages_left\` of \`pages\` done after \`job_time\` puts the run time in
+(J·P/(d+1), J·P/d]; the node reads the log again halfway to that window while it is wide (sparse while the end is far),
+then checks the dataset every second across it once it is narrower than 6 s. How close it gets depends on how fine the
+progress counters are: with one unit of progress per 6 s, the window is a few seconds wide near the end.
 
 ## 2. Many inputs
 

@@ -2,7 +2,7 @@
  * `npm run bench`: the node against the alternatives, side by side on the emulator, in one run.
  * Writes bench/RESULTS.md and bench/chart.svg and prints the tables. See RESULTS.md for the method.
  *
- * `npm run bench -- --only=longStrings` (comma-separated part names: delay, manyInputs, realtime,
+ * `npm run bench -- --only=longStrings` (comma-separated part names: schedule, manyInputs, realtime,
  * bigDatasets, longStrings) runs only those parts. The long-strings section of RESULTS.md is then
  * replaced on its own; the other parts' figures are printed as JSON, and RESULTS.md keeps its
  * sections from the last full run (they are ratios within one run, so they are not mixed).
@@ -17,18 +17,15 @@ import { perJobCostDescription } from './collectors';
 import { describeCode, describeMachine, loadNow } from './measure';
 import { runBigDatasetsBench } from './parts/bigDatasets';
 import { LONG_SIZES_MB, longStringsMarkdown, runLongStringsBench, withLongStringsSection } from './parts/longStrings';
-import { nodeDefault, nodeInterval30, proposal, runDelayBench, starter } from './parts/delay';
 import { PER_ITEM_CONCURRENCY, runManyInputsBench } from './parts/manyInputs';
 import { runRealtimeBench } from './parts/realtime';
+import { runScheduleBench } from './parts/schedule';
 import { printedTables, resultsMarkdown } from './report';
 import type { BenchResults, BenchSettings } from './results';
 
 const SETTINGS: BenchSettings = {
-	delayTimeScale: 20,
-	delayJobs: 72,
-	delayRange: [2, 120],
-	controlJobs: 48,
-	controlRange: [2, 15],
+	scheduleJobs: 24,
+	scheduleRange: [3, 300],
 	manyItems: 10_000,
 	manyTimeScale: 50,
 	perItemConcurrency: PER_ITEM_CONCURRENCY,
@@ -40,10 +37,7 @@ const SETTINGS: BenchSettings = {
 	realtimeRange: [1, 60],
 };
 
-/** Node default first, the starter last: results.ts and chart.ts rely on that order. */
-const DELAY_CONTENDERS = [nodeDefault, nodeInterval30, proposal, starter];
-
-const PARTS = ['delay', 'manyInputs', 'realtime', 'bigDatasets', 'longStrings'] as const;
+const PARTS = ['schedule', 'manyInputs', 'realtime', 'bigDatasets', 'longStrings'] as const;
 type Part = (typeof PARTS)[number];
 
 /** The parts named by `--only=a,b`, or every part. */
@@ -83,9 +77,7 @@ async function longStrings(step: string): Promise<void> {
 async function some(parts: Part[]): Promise<void> {
 	const s = SETTINGS;
 	const print = (name: string, value: unknown) => console.log(`${name}:\n${JSON.stringify(value, null, 1)}`);
-	if (parts.includes('delay')) {
-		print('delay', (await runDelayBench({ timeScale: s.delayTimeScale, rounds: 3, jobsPerRound: s.delayJobs / 3, fromSeconds: s.delayRange[0], toSeconds: s.delayRange[1], contenders: DELAY_CONTENDERS, prefix: 'delay' })).summaries);
-	}
+	if (parts.includes('schedule')) print('schedule', await runScheduleBench({ jobs: s.scheduleJobs, from: s.scheduleRange[0], to: s.scheduleRange[1] }));
 	if (parts.includes('manyInputs')) print('manyInputs', await runManyInputsBench({ items: s.manyItems, timeScale: s.manyTimeScale }));
 	if (parts.includes('realtime')) {
 		print('realtime', await runRealtimeBench({ timeScale: s.realtimeTimeScale, rounds: 2, perRound: s.realtimeJobs / 2, fromSeconds: s.realtimeRange[0], toSeconds: s.realtimeRange[1] }));
@@ -98,26 +90,10 @@ async function main(): Promise<void> {
 	const parts = selectedParts(process.argv.slice(2));
 	if (parts.length < PARTS.length) return await some(parts);
 	const s = SETTINGS;
-	log(`1/5 delay after ready: ${s.delayJobs} jobs per contender, ${s.delayRange.join('–')} s, timeScale ${s.delayTimeScale}`);
-	const delay = await runDelayBench({
-		timeScale: s.delayTimeScale,
-		rounds: 3,
-		jobsPerRound: s.delayJobs / 3,
-		fromSeconds: s.delayRange[0],
-		toSeconds: s.delayRange[1],
-		contenders: DELAY_CONTENDERS,
-		prefix: 'delay',
-	});
-	log(`1/5 control at real speed: ${s.controlJobs} jobs per contender, ${s.controlRange.join('–')} s, timeScale 1`);
-	const control = await runDelayBench({
-		timeScale: 1,
-		rounds: 1,
-		jobsPerRound: s.controlJobs,
-		fromSeconds: s.controlRange[0],
-		toSeconds: s.controlRange[1],
-		contenders: DELAY_CONTENDERS,
-		prefix: 'control',
-	});
+	log(`1/5 delay and requests: ${s.scheduleJobs} jobs per situation and contender, ${s.scheduleRange.join('–')} s, all at once, timeScale 1`);
+	const schedule = await runScheduleBench({ jobs: s.scheduleJobs, from: s.scheduleRange[0], to: s.scheduleRange[1] });
+	// Printed at once: the part takes five real minutes, and a later part may still fail.
+	console.log(JSON.stringify(schedule));
 	log(`2/5 many inputs: ${s.manyItems} items, timeScale ${s.manyTimeScale}`);
 	const many = await runManyInputsBench({ items: s.manyItems, timeScale: s.manyTimeScale });
 	log(`3/5 real-time: ${s.realtimeJobs} inputs per contender, timeScale ${s.realtimeTimeScale}`);
@@ -135,8 +111,7 @@ async function main(): Promise<void> {
 		machine: describeMachine(loadAtStart),
 		code: describeCode() === codeAtStart ? codeAtStart : `${codeAtStart}, then ${describeCode()} (the code changed during the run)`,
 		settings: s,
-		delay: delay.summaries,
-		control: control.summaries,
+		schedule,
 		many,
 		big,
 		realtime,

@@ -26,6 +26,22 @@ export type InputIssue =
 	| { kind: 'error'; error: string; error_code: ErrorCode; status_code?: number }
 	| { kind: 'warning'; warning: string; warning_code: string };
 
+/**
+ * How /dca/log reports a running job: 'moving' counters and job_time that follow the job;
+ * 'missing' only id, status and timestamps; 'inconsistent' every other answer reports an earlier
+ * moment (counters go back) and pages_left above pages.
+ */
+export type LogProgress = 'moving' | 'missing' | 'inconsistent';
+
+/**
+ * Bright Data's quickstart: 1–10 inputs take 30–90 s, 11–100 inputs 2–5 minutes, more "5+ minutes".
+ */
+export function quickstartSeconds(inputs: number): number {
+	if (inputs <= 10) return 30 + ((Math.max(1, inputs) - 1) * 60) / 9;
+	if (inputs <= 100) return 120 + ((inputs - 11) * 180) / 89;
+	return 300 + 3 * (inputs - 100);
+}
+
 /** Emulated seconds a job runs (after leaving the queue); null = the job never finishes. */
 export type ReadySeconds = number | ((inputCount: number) => number) | null;
 
@@ -58,6 +74,15 @@ export interface CollectorSpec {
 	statusWord?: 'building' | 'collecting' | 'alternate';
 	/** Quirk: answer 200 with the status object instead of 202 while pending. */
 	pendingAs200?: boolean;
+	/**
+	 * Whether the pending answer says "try again in N s" (default: the emulator's `pendingHint`,
+	 * true). Without it the body is the quickstart's bare `{"status":"building"}`.
+	 */
+	pendingHint?: boolean;
+	/** /dca/log progress fields (default: the emulator's `logProgress`, 'moving'). */
+	logProgress?: LogProgress;
+	/** Finished jobs of earlier days that /dca/collector/jobs lists: input counts, oldest first. */
+	history?: number[];
 	/** Quirk: the dataset is NDJSON even when the client asks for format=json. */
 	alwaysNdjson?: boolean;
 	/** Final job status; 'failed' jobs serve `[]` and keep the detail in hp_errors. */
@@ -265,6 +290,20 @@ export const COLLECTORS: CollectorSpec[] = [
 		outputFields: PRODUCT_FIELDS,
 		readySeconds: 5,
 		rowsPerInput: 0,
+	},
+	{
+		// The quickstart's timings and its bare pending answer (no hint); 20 pages per input whose
+		// progress shows in /dca/log; a history of earlier jobs for /dca/collector/jobs.
+		id: 'c_quickstart15',
+		name: 'Quickstart timings',
+		mode: 'batch',
+		inputFields: ['url'],
+		outputFields: PRODUCT_FIELDS,
+		readySeconds: (inputs) => quickstartSeconds(inputs) - 1,
+		pendingHint: false,
+		pagesPerInput: 20,
+		history: [1, 5, 10, 25, 100],
+		makeRow: productRow,
 	},
 	{
 		// Data preference "only successful results": failed inputs leave no row.

@@ -1,6 +1,6 @@
 /** What every route handler gets: the emulator's state and settings. */
 import type { EmulatedClock } from './clock';
-import type { CollectorSpec } from './collectors';
+import type { CollectorSpec, LogProgress } from './collectors';
 import type { JobStore } from './jobs';
 import type { RealtimeStore } from './realtime';
 import type { ParsedRequest, Reply } from './types';
@@ -16,6 +16,10 @@ export interface Settings {
 	triggerImmediateLimitPerMinute: number;
 	/** /dca/log keys: all lowercase (live reports) or the documented mixed case (`Id`, `Status`…). */
 	logKeys: 'lowercase' | 'documented';
+	/** Default for collectors that do not say: pending answers carry "try again in N s". */
+	pendingHint: boolean;
+	/** Default for collectors that do not say: how /dca/log reports progress. */
+	logProgress: LogProgress;
 	/** Account e-mail shown as `trigger` in /dca/log and job lists. */
 	userEmail: string;
 }

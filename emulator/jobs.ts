@@ -55,6 +55,8 @@ export interface BatchJob {
 	expiredAt?: number;
 	/** Dataset polls so far (drives the 'alternate' status word). */
 	polls: number;
+	/** /dca/log reads so far (drives the 'inconsistent' log). */
+	logReads?: number;
 }
 
 export interface JobStats {
@@ -108,6 +110,31 @@ export class JobStore {
 		this.jobs.set(job.id, job);
 		this.hooks.created?.(job);
 		this.schedule(job);
+		return job;
+	}
+
+	/**
+	 * A finished job from `daysAgo` days before now, with `inputCount` generated inputs, for the
+	 * collector's job history. It fires no hooks (no webhooks for the past).
+	 */
+	addPastJob(collector: CollectorSpec, inputCount: number, daysAgo: number): BatchJob {
+		const createdAt = this.clock.now() - daysAgo * 24 * 3600 * 1000;
+		const inputs = Array.from({ length: inputCount }, (_, index) => ({ url: `https://history.example/${collector.id}/${daysAgo}/${index}` }));
+		const startAt = createdAt + START_DELAY_MS;
+		const run = runMs(collector, inputCount);
+		const job: BatchJob = {
+			id: newJobId(),
+			collector,
+			inputs,
+			options: {},
+			createdAt,
+			startAt,
+			runMs: run,
+			pausedMs: 0,
+			polls: 0,
+			end: { at: startAt + run, status: collector.outcome ?? 'done', reason: 'finished', completed: inputCount },
+		};
+		this.jobs.set(job.id, job);
 		return job;
 	}
 
@@ -180,9 +207,10 @@ export class JobStore {
 		});
 	}
 
-	stats(job: BatchJob): JobStats {
+	/** The job's counters now, or as they were at emulated time `at` (while it runs). */
+	stats(job: BatchJob, at = this.clock.now()): JobStats {
 		const { inputs, collector, end } = job;
-		const completed = end?.completed ?? completedAt(job, this.clock.now());
+		const completed = end?.completed ?? completedAt(job, at);
 		const pagesPerInput = collector.pagesPerInput ?? 1;
 		const done = inputs.slice(0, completed);
 		const failed = end?.status === 'failed' ? done.length : done.filter((input) => inputFails(collector, input)).length;
@@ -196,7 +224,7 @@ export class JobStore {
 			fails: failed + unfinished,
 			lines: end?.status === 'failed' ? 0 : success * (collector.rowsPerInput ?? 1),
 			pages: inputs.length * pagesPerInput,
-			pagesLeft: end ? 0 : (inputs.length - completed) * pagesPerInput,
+			pagesLeft: end ? 0 : inputs.length * pagesPerInput - pagesDoneAt(job, at),
 			navigations: completed * pagesPerInput,
 		};
 	}
@@ -283,6 +311,16 @@ function completedAt(job: BatchJob, at: number): number {
 	const until = Math.min(at, job.pausedAt ?? at);
 	const elapsed = Math.max(0, until - job.startAt - job.pausedMs);
 	return Math.min(count, Math.floor((elapsed / job.runMs) * count));
+}
+
+/** Pages crawled by emulated time `at`: evenly spread over the run time, like the inputs. */
+function pagesDoneAt(job: BatchJob, at: number): number {
+	const pages = job.inputs.length * (job.collector.pagesPerInput ?? 1);
+	if (!Number.isFinite(job.runMs)) return 0;
+	if (job.runMs === 0) return pages;
+	const until = Math.min(at, job.pausedAt ?? at);
+	const elapsed = Math.max(0, until - job.startAt - job.pausedMs);
+	return Math.min(pages, Math.floor((elapsed / job.runMs) * pages));
 }
 
 function unfinishedRow(input: InputObject, reason: EndReason): Row {

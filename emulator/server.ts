@@ -53,6 +53,10 @@ export interface EmulatorOptions {
 	triggerImmediateLimitPerMinute?: number;
 	/** /dca/log key case: 'lowercase' (default) or 'documented' (`Id`, `Status`, `Success_rate`…). */
 	logKeys?: Settings['logKeys'];
+	/** Pending dataset answers say "try again in N s" (default true); false gives the bare `{"status":"building"}`. */
+	pendingHint?: boolean;
+	/** /dca/log progress: 'moving' (default), 'missing' or 'inconsistent' (see collectors.ts). */
+	logProgress?: Settings['logProgress'];
 	/** One line per request (never includes headers or the token). */
 	logger?: (line: string) => void;
 }
@@ -142,10 +146,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			triggerImmediateStatus: options.triggerImmediateStatus ?? 202,
 			triggerImmediateLimitPerMinute: options.triggerImmediateLimitPerMinute ?? 50_000,
 			logKeys: options.logKeys ?? 'lowercase',
+			pendingHint: options.pendingHint ?? true,
+			logProgress: options.logProgress ?? 'moving',
 			userEmail: 'emulator@example.com',
 		},
 		closing: closing.signal,
 	};
+	for (const collector of ctx.collectors.values()) collector.history?.forEach((inputs, index, all) => jobs.addPastJob(collector, inputs, all.length - index));
 	const exchange = new ExchangeHandler(ctx, faults, requests, token, options.logger);
 	const server = createServer((req, res) => void exchange.handle(req, res));
 

@@ -14,7 +14,8 @@ import type { FileFormat, OutputMode, WorkerCase, WorkerResult, WorkerTarget } f
 
 const WORKER = join(__dirname, '..', 'worker.ts');
 const REPO = join(__dirname, '..', '..');
-const WORKER_TIMEOUT_MS = 120_000;
+// Generous: on a shared machine under heavy load a 100,000-row case can take minutes.
+const WORKER_TIMEOUT_MS = 600_000;
 
 interface CaseSpec {
 	label: string;

@@ -104,11 +104,13 @@ export function wantedFormat(request: ParsedRequest, ctx: EmulatorContext): 'jso
 	return ctx.settings.datasetDefaultFormat;
 }
 
-/** 202 (or 200 for `pendingAs200` collectors) `{status, message: "…try again in Ns"}`. */
+/** 202 (or 200 for `pendingAs200` collectors) `{status, message: "…try again in Ns"}`, or `{status}` without a hint. */
 function pendingReply(job: BatchJob, ctx: EmulatorContext): Reply {
 	const { statusWord = 'building', pendingAs200 } = job.collector;
 	const word = statusWord === 'alternate' ? (job.polls % 2 === 0 ? 'building' : 'collecting') : statusWord;
 	job.polls += 1;
+	// Without a hint: the quickstart's bare form.
+	if (!(job.collector.pendingHint ?? ctx.settings.pendingHint)) return json(pendingAs200 ? 200 : 202, { status: word });
 	const message = `Dataset is not ready yet, try again in ${ctx.jobs.secondsLeft(job)}s`;
 	return json(pendingAs200 ? 200 : 202, { status: word, message });
 }

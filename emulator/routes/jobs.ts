@@ -39,9 +39,22 @@ export function log(_request: ParsedRequest, ctx: EmulatorContext, [id]: string[
 	return json(200, Object.fromEntries(Object.entries(body).map(([key, value]) => [DOCUMENTED_LOG_KEYS[key] ?? key, value])));
 }
 
+/** Fields a 'missing' log leaves out: every counter and duration. */
+const PROGRESS_FIELDS = ['inputs', 'dup_inputs', 'lines', 'fails', 'pages', 'pages_left', 'success', 'navigations', 'success_rate', 'job_time', 'queue_time'];
+
 function logBody(job: BatchJob, ctx: EmulatorContext): JsonObject {
-	const stats = ctx.jobs.stats(job);
-	return {
+	const progress = job.collector.logProgress ?? ctx.settings.logProgress;
+	const reads = (job.logReads = (job.logReads ?? 0) + 1);
+	const body = fullLogBody(job, ctx, progress === 'inconsistent' && !job.end && reads % 2 === 0);
+	if (progress !== 'missing' || job.end) return body;
+	return Object.fromEntries(Object.entries(body).filter(([key]) => !PROGRESS_FIELDS.includes(key)));
+}
+
+/** The documented fields; `stale`: the counters of half the run time ago, and pages_left above pages. */
+function fullLogBody(job: BatchJob, ctx: EmulatorContext, stale: boolean): JsonObject {
+	const runTime = ctx.jobs.runTimeMs(job);
+	const stats = stale ? ctx.jobs.stats(job, ctx.clock.now() - runTime / 2) : ctx.jobs.stats(job);
+	const body: JsonObject = {
 		id: job.id,
 		status: ctx.jobs.status(job),
 		collector: job.collector.id,
@@ -59,9 +72,11 @@ function logBody(job: BatchJob, ctx: EmulatorContext): JsonObject {
 		finished: iso(job.end?.at),
 		trigger: ctx.settings.userEmail,
 		success_rate: stats.inputs ? Math.round((stats.success / stats.inputs) * 100) / 100 : 0,
-		job_time: Math.round(ctx.jobs.runTimeMs(job)),
+		job_time: Math.round(stale ? runTime / 2 : runTime),
 		queue_time: Math.round(ctx.jobs.queueTimeMs(job)),
 	};
+	if (stale) body.pages_left = stats.pages + 1;
+	return body;
 }
 
 /** POST /dca/jobs/{id}/cancel|pause|resume → text/plain "OK"; finished jobs → 400 text. */

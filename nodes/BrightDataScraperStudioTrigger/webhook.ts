@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { isFailedRow } from '../BrightDataScraperStudio/helpers/output';
-import { pollUntilReady } from '../BrightDataScraperStudio/helpers/polling';
+import { NOTIFIED_WAIT_SECONDS, pollUntilReady } from '../BrightDataScraperStudio/helpers/polling';
 import { now, secondsToMs } from '../BrightDataScraperStudio/helpers/timing';
 import type { Row } from '../BrightDataScraperStudio/helpers/types';
 import type { TriggerEvent, TriggerOptions } from './description';
@@ -25,13 +25,8 @@ import {
 import { requestHasSecret } from './helpers/secret';
 import { findSnapshotId, SNAPSHOT_KEYS, SNAPSHOT_QUERY_PARAMETER } from './helpers/snapshot';
 
-/**
- * How long a fetch waits for a snapshot that is still building when the notification arrives
- * (Bright Data notifies after delivery, so it should be ready at once).
- */
-export const MAX_PENDING_WAIT_SECONDS = 30;
-/** The longest gap between two dataset checks while waiting. */
-const PENDING_POLL_SECONDS = 5;
+/** How long a fetch waits for a snapshot that is still building when the notification arrives. */
+export const MAX_PENDING_WAIT_SECONDS = NOTIFIED_WAIT_SECONDS;
 
 /** The parts of n8n's request object (express + n8n's raw-body reader) the node reads. */
 interface WebhookRequest {
@@ -146,9 +141,10 @@ function start(items: INodeExecutionData[], alreadyAnswered: boolean): IWebhookR
 
 /** Waits briefly for a snapshot that is still building, then gives up with an error naming it. */
 async function fetchReadyRows(ctx: IWebhookFunctions, snapshotId: string): Promise<Row[]> {
+	// The same schedule as Trigger and Wait, from a first check at once: the job should be done.
 	const result = await pollUntilReady(ctx, snapshotId, {
-		intervalSeconds: PENDING_POLL_SECONDS,
 		deadline: now() + secondsToMs(MAX_PENDING_WAIT_SECONDS),
+		checkAtOnce: true,
 	});
 	if (result.kind === 'ready') return result.rows;
 	throw new NodeOperationError(ctx.getNode(), `Snapshot "${snapshotId}" is still ${result.status} after the job-finished notification`, {

@@ -594,3 +594,100 @@ describe('configurable behaviour', () => {
 		});
 	});
 });
+
+describe('polling signals: quickstart timings, pending forms, start_eta, log progress, job history', () => {
+	let quiet: Emulator;
+	beforeAll(async () => {
+		quiet = await startEmulator({ timeScale: 1, pendingHint: false, logProgress: 'missing' });
+	});
+	afterAll(() => quiet.close());
+
+	test.each([
+		[1, 30],
+		[10, 90],
+		[11, 120],
+		[100, 300],
+	])('quickstart collector: %p inputs are ready after %p s, its pending answer has no hint', async (count, seconds) => {
+		const inputs = Array.from({ length: count }, (_, n) => ({ url: `${PRODUCT}-${n}` }));
+		const id = await trigger(main, 'c_quickstart15', inputs);
+		const pending = await dataset(main, id, 'json');
+		expect([pending.status, pending.json()]).toEqual([202, { status: 'building' }]);
+		main.advance(seconds - 1);
+		expect((await dataset(main, id, 'json')).status).toBe(202);
+		main.advance(1);
+		expect((await dataset(main, id, 'json')).status).toBe(200);
+		const job = main.job(id)!;
+		expect(Date.parse(String(job.finished)) - Date.parse(String(job.created))).toBeCloseTo(seconds * 1000, 5);
+	});
+
+	test('pending forms: 202 with and without the hint, 200 {"status":…} with and without it', async () => {
+		const hinted = await trigger(main, 'c_products01', [{ url: PRODUCT }]);
+		expect((await dataset(main, hinted, 'json')).json()).toEqual({ status: 'building', message: expect.stringMatching(/try again in \d+s$/) });
+		const bare = await trigger(quiet, 'c_products01', [{ url: PRODUCT }]);
+		const bareAnswer = await dataset(quiet, bare, 'json');
+		expect([bareAnswer.status, bareAnswer.json()]).toEqual([202, { status: 'building' }]);
+		const quirky = await trigger(quiet, 'c_quirky10', [{ url: PRODUCT }]);
+		const quirkyAnswer = await dataset(quiet, quirky, 'json');
+		expect([quirkyAnswer.status, quirkyAnswer.json()]).toEqual([200, { status: 'collecting' }]);
+		const quirkyHinted = await trigger(main, 'c_quirky10', [{ url: PRODUCT }]);
+		expect((await dataset(main, quirkyHinted, 'json')).json()).toMatchObject({ status: 'collecting', message: expect.any(String) });
+	});
+
+	test('start_eta is when the job leaves the queue: a second after the trigger, later behind a running job', async () => {
+		const first = await call(main, 'POST', '/dca/trigger', { query: { collector: 'c_slow04', queue: 'eta-test' }, body: [{ url: PRODUCT }] });
+		const { collection_id: firstId, start_eta: firstEta } = first.json<{ collection_id: string; start_eta: string }>();
+		expect(Date.parse(firstEta) - Date.parse(String(main.job(firstId)?.created))).toBe(1000);
+		const second = await call(main, 'POST', '/dca/trigger', { query: { collector: 'c_slow04', queue: 'eta-test' }, body: [{ url: PRODUCT }] });
+		const { start_eta: secondEta } = second.json<{ start_eta: string }>();
+		expect(Date.parse(secondEta) - Date.parse(firstEta)).toBeGreaterThanOrEqual(660_000 - 1000);
+		main.finish(firstId);
+	});
+
+	test('/dca/log progress moves page by page: pages_left falls, lines and job_time grow', async () => {
+		const id = await trigger(main, 'c_quickstart15', [{ url: PRODUCT }, { url: `${PRODUCT}-2` }]);
+		const log = async () => (await call(main, 'GET', `/dca/log/${id}`)).json<Record<string, number | string>>();
+		expect(await log()).toMatchObject({ status: 'building', pages: 40, pages_left: 40, job_time: 0 });
+		main.advance(10);
+		const early = await log();
+		main.advance(20);
+		const later = await log();
+		// main runs at real speed: a few real ms pass between the calls.
+		expect(early).toMatchObject({ status: 'running', pages: 40, job_time: expect.any(Number) });
+		expect(Number(early.job_time)).toBeGreaterThanOrEqual(9000);
+		expect(Number(later.job_time) - Number(early.job_time)).toBeGreaterThanOrEqual(20_000);
+		expect(later).toMatchObject({ status: 'running', lines: 1 });
+		expect(Number(later.pages_left)).toBeLessThan(Number(early.pages_left));
+		expect(Number(early.pages_left)).toBeLessThan(40);
+		main.finish(id);
+	});
+
+	test('/dca/log progress can be missing, or inconsistent (counters go back, pages_left above pages)', async () => {
+		const missing = await trigger(quiet, 'c_products01', [{ url: PRODUCT }]);
+		quiet.advance(5);
+		const missingLog = (await call(quiet, 'GET', `/dca/log/${missing}`)).json<Record<string, unknown>>();
+		expect(missingLog).toMatchObject({ id: missing, status: 'running' });
+		for (const field of ['pages', 'pages_left', 'lines', 'job_time', 'inputs']) expect(missingLog).not.toHaveProperty(field);
+
+		const odd = await startEmulator({ timeScale: 1, logProgress: 'inconsistent' });
+		try {
+			const id = await trigger(odd, 'c_quickstart15', [{ url: PRODUCT }]);
+			odd.advance(20);
+			const first = (await call(odd, 'GET', `/dca/log/${id}`)).json<Record<string, number>>();
+			const second = (await call(odd, 'GET', `/dca/log/${id}`)).json<Record<string, number>>();
+			expect(second.job_time).toBeLessThan(first.job_time);
+			expect(second.pages_left).toBeGreaterThan(second.pages);
+		} finally {
+			await odd.close();
+		}
+	});
+
+	test('/dca/collector/jobs lists the collector\'s history of earlier jobs with their durations', async () => {
+		const result = await call(quiet, 'GET', '/dca/collector/jobs', { query: { from_date: '2000-01-01', to_date: '2999-12-31', collector: 'c_quickstart15' } });
+		const { data } = result.json<{ data: Array<{ inputs: number; started: string; finished: string; status: string }> }>();
+		const past = data.filter(({ status }) => status === 'done');
+		expect(past.map(({ inputs }) => inputs).sort((a, b) => a - b)).toEqual([1, 5, 10, 25, 100]);
+		const seconds = (job: { started: string; finished: string }) => (Date.parse(job.finished) - Date.parse(job.started)) / 1000 + 1;
+		expect(seconds(past.find(({ inputs }) => inputs === 10)!)).toBeCloseTo(90, 5);
+		expect(seconds(past.find(({ inputs }) => inputs === 100)!)).toBeCloseTo(300, 5);
+	});
+});

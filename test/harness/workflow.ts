@@ -320,7 +320,7 @@ export function scraperWorkflow(
 				id: 'scraper',
 				name: SCRAPER,
 				type: NODE_TYPE,
-				typeVersion: 1,
+				typeVersion: 2,
 				position: [200, 0],
 				parameters,
 				credentials: scraperCredentials,
@@ -335,9 +335,12 @@ export function scraperWorkflow(
 export async function runScraper(
 	parameters: INode['parameters'],
 	items: IDataObject[],
-	options: RunOptions & { continueOnFail?: boolean },
+	options: RunOptions & { continueOnFail?: boolean; typeVersion?: number },
 ): Promise<RunResult & { items: INodeExecutionData[] }> {
-	const settings: Partial<INode> = options.continueOnFail ? { onError: 'continueRegularOutput' } : {};
+	const settings: Partial<INode> = {
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		...(options.typeVersion ? { typeVersion: options.typeVersion } : {}),
+	};
 	const extra = Object.keys(options.credentials ?? {});
 	if (extra.length) settings.credentials = { ...scraperCredentials, ...Object.fromEntries(extra.map((type) => [type, { id: `cred-${type}`, name: `Test ${type}` }])) };
 	const result = await runWorkflow(scraperWorkflow(parameters, items, settings), options);

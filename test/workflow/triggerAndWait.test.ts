@@ -34,7 +34,7 @@ describe('Trigger and Wait', () => {
 		]);
 	});
 
-	test('the "try again in N s" hint sets the next poll, bounded by the interval', async () => {
+	test('version 1: the "try again in N s" hint sets the next poll, bounded by the interval', async () => {
 		timing.msPerSecond = 10;
 		const polledAt: number[] = [];
 		triggerOnce();
@@ -42,12 +42,29 @@ describe('Trigger and Wait', () => {
 		dataset().reply(202, () => (polledAt.push(Date.now()), { status: 'building', message: 'try again in 500s' }));
 		dataset().reply(200, () => (polledAt.push(Date.now()), [rowFor(urls[0])]));
 
-		await runScraper(triggerAndWait('c_products', { options: { pollInterval: 8 } }), items.slice(0, 1), { baseUrl: API });
+		await runScraper(triggerAndWait('c_products', { options: { pollInterval: 8 } }), items.slice(0, 1), { baseUrl: API, typeVersion: 1 });
 
 		const gaps = polledAt.slice(1).map((at, n) => at - polledAt[n]);
 		expect(gaps[0]).toBeGreaterThanOrEqual(30); // 3 s hint
 		expect(gaps[1]).toBeGreaterThanOrEqual(80); // capped at the 8 s interval, not 500 s
 		expect(gaps[1]).toBeLessThan(5000);
+	});
+
+	test('version 2: the hint is waited in full, not capped by the Poll Interval', async () => {
+		timing.msPerSecond = 10;
+		const polledAt: number[] = [];
+		triggerOnce();
+		// Decimal hints (no split check), both above the 8 s interval.
+		dataset().reply(202, () => (polledAt.push(Date.now()), { status: 'building', message: 'try again in 30.5s' }));
+		dataset().reply(202, () => (polledAt.push(Date.now()), { status: 'building', message: 'try again in 25.5s' }));
+		dataset().reply(200, () => (polledAt.push(Date.now()), [rowFor(urls[0])]));
+
+		const { status } = await runScraper(triggerAndWait('c_products', { options: { pollInterval: 8 } }), items.slice(0, 1), { baseUrl: API });
+
+		expect(status).toBe('success');
+		const gaps = polledAt.slice(1).map((at, n) => at - polledAt[n]);
+		expect(gaps[0]).toBeGreaterThanOrEqual(300); // 30.5 s, not the 8 s interval
+		expect(gaps[1]).toBeGreaterThanOrEqual(250); // 25.5 s
 	});
 
 	test('reads NDJSON rows', async () => {
@@ -101,7 +118,7 @@ describe('Trigger and Wait', () => {
 		expect(error?.description).toContain('Get Dataset');
 	});
 
-	test('stopping the execution stops polling within a second', async () => {
+	test.each([1, 2])('version %p: stopping the execution stops polling within a second', async (typeVersion) => {
 		timing.msPerSecond = 1000;
 		triggerOnce('j_long');
 		let polls = 0;
@@ -111,11 +128,14 @@ describe('Trigger and Wait', () => {
 		const result = await runScraper(triggerAndWait('c_products', { options: { pollInterval: 10 } }), items.slice(0, 1), {
 			baseUrl: API,
 			cancelAfterMs: 300,
+			typeVersion,
 		});
 
 		expect(result.status).toBe('canceled');
 		expect(result.finishedAt - startedAt).toBeLessThan(300 + 1000);
-		expect(polls).toBe(1);
+		// Version 1 checks at once (if the busy machine got that far in 300 ms), version 2 first after
+		// 5 s: either way no check after the stop (the next would come 10 s later).
+		expect(polls).toBeLessThanOrEqual(typeVersion === 1 ? 1 : 0);
 	});
 
 	test('with Continue On Fail a failed job becomes error items, one per incoming item', async () => {

@@ -5,6 +5,7 @@ import {
 	DEFAULT_POLL_INTERVAL_SECONDS,
 	DEFAULT_TIMEOUT_SECONDS,
 	DEFAULT_TOOL_TIMEOUT_SECONDS,
+	FIXED_POLL_INTERVAL_SECONDS,
 } from '../helpers/defaults';
 
 /** Options of the trigger request itself (query parameters of POST /dca/trigger). */
@@ -118,6 +119,17 @@ export const waitOptions: INodeProperties[] = [
 		default: DEFAULT_POLL_INTERVAL_SECONDS,
 		typeOptions: { minValue: 1, maxValue: 3600 },
 		description: `The longest gap between two status checks. When Bright Data says "try again in N s", the node checks sooner, but never more than once a second. Default ${DEFAULT_POLL_INTERVAL_SECONDS}.`,
+		displayOptions: { show: { '@version': [1] } },
+	},
+	{
+		displayName: 'Poll Interval (Seconds)',
+		name: 'pollInterval',
+		type: 'number',
+		default: FIXED_POLL_INTERVAL_SECONDS,
+		typeOptions: { minValue: 1, maxValue: 3600 },
+		description:
+			'Without this option the node checks when Bright Data says the rows will be ready ("try again in N s"), and otherwise times its checks from the job\'s progress, checking rarely while the end is far and every second close to it. Add it to check at this fixed interval whenever Bright Data gives no estimate. Never more than one check a second.',
+		displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
 	},
 	{
 		displayName: 'Timeout (Seconds)',

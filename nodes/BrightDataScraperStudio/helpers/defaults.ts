@@ -8,7 +8,10 @@
  * job so a request body stays a few MB, and starts several jobs above it.
  */
 export const DEFAULT_INPUTS_PER_JOB = 1000;
+/** Version 1's Poll Interval. */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 10;
+/** Version 2: the value offered when the user adds Poll Interval (Bright Data's quickstart polls every 5 s). */
+export const FIXED_POLL_INTERVAL_SECONDS = 5;
 export const DEFAULT_TIMEOUT_SECONDS = 900;
 
 /**

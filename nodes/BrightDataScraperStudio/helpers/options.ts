@@ -85,7 +85,10 @@ export async function readTriggerOptions(ctx: IExecuteFunctions, itemIndex: numb
 export type TimeoutPolicy = 'error' | 'output' | 'cancel';
 
 export interface WaitOptions {
-	intervalSeconds: number;
+	/** The node version's polling policy (see pollSchedule.ts). */
+	pollVersion: 1 | 2;
+	/** Version 1: the Poll Interval (default 10). Version 2: only when the user added the option. */
+	intervalSeconds?: number;
 	timeoutSeconds: number;
 	onTimeout: TimeoutPolicy;
 	cancelOnStop: boolean;
@@ -95,14 +98,12 @@ export interface WaitOptions {
 
 export function readWaitOptions(ctx: ParameterContext, itemIndex: number): WaitOptions {
 	const options = readOptions(ctx, itemIndex);
+	// Version 2 follows Bright Data's estimates; the interval applies only when the user set one.
+	const pollVersion = ctx.getNode().typeVersion >= 2 ? 2 : 1;
+	const interval = { name: 'pollInterval', label: 'Poll Interval', fallback: DEFAULT_POLL_INTERVAL_SECONDS, min: 1, max: 3600 };
 	return {
-		intervalSeconds: numberOption(ctx, itemIndex, options, {
-			name: 'pollInterval',
-			label: 'Poll Interval',
-			fallback: DEFAULT_POLL_INTERVAL_SECONDS,
-			min: 1,
-			max: 3600,
-		}),
+		pollVersion,
+		intervalSeconds: pollVersion === 1 || 'pollInterval' in options ? numberOption(ctx, itemIndex, options, interval) : undefined,
 		timeoutSeconds: numberOption(ctx, itemIndex, options, {
 			name: 'timeout',
 			label: 'Timeout',

@@ -1,16 +1,22 @@
-import { NodeApiError, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, type IDataObject, type JsonObject } from 'n8n-workflow';
 
 import { apiRequest, cancelSignal, throwIfCancelled, type RequestContext } from '../transport';
 import { asNodeError, LateAnswerError } from '../transport/errors';
 import { readDatasetStream, type DatasetState } from './dataset';
 import { fetchJobLog } from './jobLog';
-import { now, secondsToMs, sleepUnlessCancelled } from './timing';
+import { MIN_POLL_GAP_SECONDS, PollSchedule, type NextCheck } from './pollSchedule';
+import { now, secondsToMs, sleepUnlessCancelled, timing } from './timing';
 import type { Row } from './types';
 
-/** Never more than one dataset request a second, whatever the hint or interval says. */
-export const MIN_POLL_GAP_SECONDS = 1;
+export { MIN_POLL_GAP_SECONDS, nextPollDelaySeconds } from './pollSchedule';
 
 export type ReadyOrPending = Exclude<DatasetState, { kind: 'invalid' }>;
+
+/**
+ * How long a snapshot Bright Data has notified as done may still build (it notifies after
+ * delivery, so it should be ready at once): the trigger node and Resume on Notification wait this long.
+ */
+export const NOTIFIED_WAIT_SECONDS = 30;
 
 /** An unreadable dataset body (a torn download) is fetched again this many times: the read is idempotent. */
 const INVALID_BODY_RETRIES = 2;
@@ -50,18 +56,19 @@ export async function fetchDataset(
 	}
 }
 
-/**
- * Seconds to wait before the next poll: the API's "try again in N s" hint when it gives one,
- * never longer than the chosen interval and never shorter than a second.
- */
-export function nextPollDelaySeconds(hintSeconds: number | undefined, intervalSeconds: number): number {
-	return Math.max(MIN_POLL_GAP_SECONDS, Math.min(hintSeconds ?? intervalSeconds, intervalSeconds));
-}
-
 export interface PollOptions {
-	intervalSeconds: number;
+	/** The node version's policy (see pollSchedule.ts); 2 unless a version-1 node asks. */
+	version?: 1 | 2;
+	/** Version 1: the Poll Interval. Version 2: a fixed check interval when nothing better is known. */
+	intervalSeconds?: number;
 	/** Epoch ms after which the node stops waiting. */
 	deadline: number;
+	/** When the job was triggered (default: now). */
+	startedAt?: number;
+	/** The trigger's start_eta, if it sent one. */
+	startEta?: string;
+	/** Check at once: Bright Data said the job is done (its notification). */
+	checkAtOnce?: boolean;
 	itemIndex?: number;
 	/** Called after every poll that found the snapshot not ready yet. */
 	onPending?: (state: Extract<DatasetState, { kind: 'pending' }>) => void;
@@ -83,6 +90,19 @@ async function statusOfEmptySnapshot(ctx: RequestContext, snapshotId: string, it
 }
 
 /**
+ * The job log as the schedule reads it: only a hint for timing, so a failed read (other than a
+ * stop) gives an empty log, after which the schedule stops reading it.
+ */
+async function readJobLogForSchedule(ctx: RequestContext, snapshotId: string, itemIndex?: number, deadline?: number): Promise<IDataObject> {
+	try {
+		return await fetchJobLog(ctx, snapshotId, itemIndex, deadline);
+	} catch {
+		throwIfCancelled(ctx);
+		return {};
+	}
+}
+
+/**
  * Polls one snapshot until it is ready, the deadline passes, or the execution is cancelled.
  * The deadline holds for every request and retry inside too: whatever the last answer was
  * (a slow download, a 429 asking for a long pause), passing it ends in `timedOut`.
@@ -100,13 +120,37 @@ export async function pollUntilReady(ctx: RequestContext, snapshotId: string, op
 async function pollLoop(
 	ctx: RequestContext,
 	snapshotId: string,
-	{ intervalSeconds, deadline, itemIndex, onPending }: PollOptions,
+	{ version = 2, intervalSeconds, deadline, startedAt = now(), startEta, checkAtOnce, itemIndex, onPending }: PollOptions,
 	last: { status: string; polls: number },
 ): Promise<PollResult> {
 	const signal = cancelSignal(ctx);
+	const schedule = new PollSchedule({
+		version,
+		msPerSecond: timing.msPerSecond,
+		startedAt,
+		intervalSeconds,
+		startEta,
+		useJobLog: version === 2,
+		checkAtOnce,
+	});
+	let next: NextCheck = schedule.first();
+	// Every request counts, job log reads included.
 	for (let polls = 1; ; polls++) {
 		last.polls = polls;
+		// Never planned past the deadline: the last check is at the deadline.
+		if (next.at >= deadline) next = { kind: 'dataset', at: deadline };
+		const wait = next.at - now();
+		if (wait > 0) await sleepUnlessCancelled(wait, signal);
+		throwIfCancelled(ctx);
+		const sentAt = now();
+		schedule.sent(sentAt);
+		if (next.kind === 'log') {
+			const log = await readJobLogForSchedule(ctx, snapshotId, itemIndex, deadline);
+			next = schedule.afterLog({ sentAt, receivedAt: now() }, log);
+			continue;
+		}
 		let state: ReadyOrPending = await fetchDataset(ctx, snapshotId, itemIndex, deadline);
+		const receivedAt = now();
 		if (state.kind === 'ready' && !state.rows.length) {
 			const status = await statusOfEmptySnapshot(ctx, snapshotId, itemIndex, deadline);
 			if (status === 'failed') {
@@ -122,10 +166,7 @@ async function pollLoop(
 		if (state.kind === 'ready') return { kind: 'ready', rows: state.rows, polls };
 		last.status = state.status;
 		onPending?.(state);
-		const left = deadline - now();
-		if (left <= 0) return { kind: 'timedOut', status: state.status, polls };
-		const delay = secondsToMs(nextPollDelaySeconds(state.retryInSeconds, intervalSeconds));
-		await sleepUnlessCancelled(Math.min(delay, left), signal);
-		throwIfCancelled(ctx);
+		if (now() >= deadline) return { kind: 'timedOut', status: state.status, polls };
+		next = schedule.afterPending({ sentAt, receivedAt }, state.retryInSeconds);
 	}
 }

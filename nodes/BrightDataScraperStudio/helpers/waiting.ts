@@ -28,13 +28,18 @@ export async function waitForSnapshot(
 	itemIndex: number,
 	wait: WaitOptions,
 	startedAt: number,
+	/** The trigger's start_eta, when the node started the job itself. */
+	startEta?: string,
 ): Promise<PollResult> {
 	let checks = 0;
 	let result: PollResult;
 	try {
 		result = await pollUntilReady(ctx, snapshotId, {
+			version: wait.pollVersion,
 			intervalSeconds: wait.intervalSeconds,
 			deadline: startedAt + secondsToMs(wait.timeoutSeconds),
+			startedAt,
+			startEta,
 			itemIndex,
 			onPending: ({ status, retryInSeconds }) => {
 				logPending(ctx, snapshotId, { check: ++checks, status, retryInSeconds });

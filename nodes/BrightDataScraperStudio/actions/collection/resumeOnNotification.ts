@@ -22,7 +22,7 @@ import { readOutputSettings, type OutputSettings, type WaitOptions } from '../..
 import { logParked, logResumed } from '../../helpers/log';
 import { isFailedRow, shapeJobRows, shapeOutput } from '../../helpers/output';
 import { inputKey, type PairedRow } from '../../helpers/pairing';
-import { fetchDataset } from '../../helpers/polling';
+import { fetchDataset, NOTIFIED_WAIT_SECONDS, pollUntilReady, type ReadyOrPending } from '../../helpers/polling';
 import { now, secondsToMs } from '../../helpers/timing';
 import type { Row, TriggeredJob } from '../../helpers/types';
 
@@ -175,6 +175,15 @@ function pairToIncomingItems(ctx: IWebhookFunctions, rows: Row[]): PairedRow[] {
 		.sort((a, b) => a.order - b.order);
 }
 
+/**
+ * The snapshot the notification is about should be ready; if it still builds, it is waited for
+ * briefly on the same schedule as Poll mode and the trigger node (pollUntilReady).
+ */
+async function notifiedDataset(ctx: IWebhookFunctions, snapshotId: string): Promise<ReadyOrPending> {
+	const result = await pollUntilReady(ctx, snapshotId, { deadline: now() + secondsToMs(NOTIFIED_WAIT_SECONDS), checkAtOnce: true });
+	return result.kind === 'ready' ? { kind: 'ready', rows: result.rows } : { kind: 'pending', status: result.status };
+}
+
 /** Bright Data's notification: check it, and once every snapshot is ready, resume with the rows. */
 export async function resumeOnNotification(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const state = readState(this);
@@ -186,7 +195,8 @@ export async function resumeOnNotification(this: IWebhookFunctions): Promise<IWe
 
 	const rows: Row[] = [];
 	for (const snapshotId of state.snapshotIds) {
-		const dataset = await fetchDataset(this, snapshotId);
+		const notified = named === snapshotId || (!named && state.snapshotIds.length === 1);
+		const dataset = notified ? await notifiedDataset(this, snapshotId) : await fetchDataset(this, snapshotId);
 		// Several jobs: resume only with the last notification, when every snapshot is ready.
 		if (dataset.kind === 'pending') return answerWithoutResuming(this, 202, `Waiting for snapshot ${snapshotId}`);
 		rows.push(...dataset.rows);

@@ -106,7 +106,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	let polls = 0;
 	for (const [index, job] of started.entries()) {
 		try {
-			const result = await waitForSnapshot(this, job.snapshotId, job.inputs[0].itemIndex, wait, startedAt);
+			const result = await waitForSnapshot(this, job.snapshotId, job.inputs[0].itemIndex, wait, startedAt, job.startEta);
 			polls += result.polls;
 			if (result.kind === 'timedOut') {
 				main.push(timedOutItem(job.snapshotId, itemsOf(job.inputs), result.status, elapsedSeconds(startedAt)));
