@@ -1,7 +1,6 @@
 /** Job Finished with Fetch Rows, against the emulator (real HTTP on 127.0.0.1), through a fake IWebhookFunctions. */
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { timing } from '../../nodes/BrightDataScraperStudio/helpers/timing';
 import { useEmulator } from '../harness/emulator';
 import { trigger } from '../emulator/client';
 import { runWebhook, type FakeRequestOptions } from './context';
@@ -57,9 +56,8 @@ describe('answering before fetching (default)', () => {
 
 	test('waits for a snapshot that is still building, polling as the API suggests', async () => {
 		const emulator = emulated.current();
-		// A job that only finishes when the test says so, once the node has seen it building; and a
-		// clock slow enough (1 s = 20 ms) that a busy machine cannot use up the node's 30 s wait.
-		timing.msPerSecond = 20;
+		// A job that only finishes when the test says so, once the node has seen it building (the
+		// file's clock, 1 s = 100 ms, leaves a busy machine room within the node's 30 s wait).
 		const id = await trigger(emulator, 'c_stuck05', inputs);
 		const polled = () => emulator.requests.some(({ path, query }) => path === '/dca/dataset' && query.id === id);
 		const finisher = (async () => {

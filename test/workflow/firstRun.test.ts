@@ -77,7 +77,7 @@ describe('Job → Get', () => {
 	test('a version 1 node without Simplify keeps every field, as before', async () => {
 		nock(API).get('/dca/log/j_1').reply(200, log);
 
-		const { items } = await runScraper({ resource: 'job', operation: 'get', snapshotId: 'j_1' }, [{}], { baseUrl: API });
+		const { items } = await runScraper({ resource: 'job', operation: 'get', snapshotId: 'j_1' }, [{}], { baseUrl: API, typeVersion: 1 });
 
 		expect(items[0].json).toMatchObject({ template: 't_1', dup_inputs: 0, pages: 9 });
 	});
@@ -105,7 +105,7 @@ describe('Job → Get Many', () => {
 	test('without Simplify (version 1) every field stays', async () => {
 		nock(API).get('/dca/collector/jobs').query(true).reply(200, { total: 1, data: [listed] });
 
-		const { items } = await runScraper(getMany(), [{}], { baseUrl: API });
+		const { items } = await runScraper(getMany(), [{}], { baseUrl: API, typeVersion: 1 });
 
 		expect(items[0].json).toEqual({ collector: 'c_a', ...listed });
 	});

@@ -104,7 +104,7 @@ describe('Job operations', () => {
 			.get('/dca/log/j_1')
 			.reply(200, { Id: 'j_1', Status: 'Cancelled', Collector: 'c_a', inputs: 3, Success_rate: 0.66, Job_time: 1200, extra: 'x' });
 
-		const { items } = await runScraper(job('get'), [{ id: 'j_1' }], { baseUrl: API });
+		const { items } = await runScraper({ ...job('get'), simplify: false }, [{ id: 'j_1' }], { baseUrl: API });
 
 		expect(items[0].json).toMatchObject({ id: 'j_1', status: 'canceled', collector: 'c_a', inputs: 3, success_rate: 0.66, job_time: 1200, extra: 'x', lines: null });
 	});
@@ -115,7 +115,7 @@ describe('Job operations', () => {
 		nock(API).get('/dca/collector/jobs').query((q) => q.offset === '500').reply(200, { total: 700, data: page(500, 200) });
 
 		const { items } = await runScraper(
-			{ resource: 'job', operation: 'getMany', collector: collectorId('c_a'), fromDate: '2026-11-01', toDate: '2026-11-28', returnAll: true },
+			{ resource: 'job', operation: 'getMany', collector: collectorId('c_a'), fromDate: '2026-11-01', toDate: '2026-11-28', returnAll: true, simplify: false },
 			[{}],
 			{ baseUrl: API },
 		);
@@ -128,7 +128,7 @@ describe('Job operations', () => {
 		nock(API).get('/dca/collector/jobs').query((q) => q.limit === '3').reply(200, { total: 100, data: [{ id: 'a' }, { id: 'b' }, { id: 'c' }] });
 
 		const { items } = await runScraper(
-			{ resource: 'job', operation: 'getMany', collector: collectorId('c_a'), fromDate: '2026-11-01', toDate: '2026-11-28', limit: 3 },
+			{ resource: 'job', operation: 'getMany', collector: collectorId('c_a'), fromDate: '2026-11-01', toDate: '2026-11-28', limit: 3, simplify: false },
 			[{}],
 			{ baseUrl: API },
 		);

@@ -134,11 +134,13 @@ async function pollLoop(
 		checkAtOnce,
 	});
 	let next: NextCheck = schedule.first();
+	const lastCheckAt = deadline - secondsToMs(MIN_POLL_GAP_SECONDS);
 	// Every request counts, job log reads included.
 	for (let polls = 1; ; polls++) {
 		last.polls = polls;
-		// Never planned past the deadline: the last check is at the deadline.
-		if (next.at >= deadline) next = { kind: 'dataset', at: deadline };
+		// Never planned past the deadline: the last check starts a second before it, so its answer
+		// can still arrive (every request ends at the deadline).
+		if (next.at >= lastCheckAt) next = { kind: 'dataset', at: lastCheckAt };
 		const wait = next.at - now();
 		if (wait > 0) await sleepUnlessCancelled(wait, signal);
 		throwIfCancelled(ctx);
@@ -166,7 +168,7 @@ async function pollLoop(
 		if (state.kind === 'ready') return { kind: 'ready', rows: state.rows, polls };
 		last.status = state.status;
 		onPending?.(state);
-		if (now() >= deadline) return { kind: 'timedOut', status: state.status, polls };
+		if (now() >= lastCheckAt) return { kind: 'timedOut', status: state.status, polls };
 		next = schedule.afterPending({ sentAt, receivedAt }, state.retryInSeconds);
 	}
 }
