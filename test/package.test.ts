@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -56,7 +57,6 @@ describe('the built package', () => {
 	});
 
 	test('the published tarball ships dist/ and nothing from test/ or the emulator', () => {
-		const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
 		const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }));
 		const files: string[] = pack.files.map(({ path }: { path: string }) => path);
 		expect(files).toContain('dist/nodes/BrightDataScraperStudio/BrightDataScraperStudio.node.js');
