@@ -43,7 +43,7 @@ export default [
 			'no-empty': ['error', { allowEmptyCatch: true }],
 		},
 	},
-	{ files: ['gulpfile.js', 'jest.config.js', 'index.js'], languageOptions: { sourceType: 'commonjs' } },
+	{ files: ['gulpfile.js', 'jest.config.js'], languageOptions: { sourceType: 'commonjs' } },
 	// Functions passed to Playwright's evaluate() run in the browser.
 	{ files: ['scripts/screenshot.mjs'], languageOptions: { globals: { ...globals.node, ...globals.browser } } },
 ];
