@@ -113,8 +113,6 @@ export function n8nEnv({
     N8N_HIRING_BANNER_ENABLED: 'false',
     N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
     N8N_AI_ENABLED: 'false',
-    // 2.41 refreshes an MCP server list from api.n8n.io at startup (logs ENOTFOUND offline).
-    N8N_DISABLED_MODULES: 'mcp-registry',
     // Quiet, deterministic local storage.
     DB_TYPE: 'sqlite',
     N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
@@ -122,6 +120,11 @@ export function n8nEnv({
     EXECUTIONS_MODE: 'regular',
     [VERSION_VARIABLE]: version,
   });
+  // 2.41 refreshes an MCP server list from api.n8n.io at startup (logs ENOTFOUND offline). Versions
+  // without that module (2.8) refuse to start when it is named ('Unknown module "mcp-registry"').
+  if (fs.existsSync(path.join(n8nPaths(version).n8nDir, 'dist', 'modules', 'mcp-registry'))) {
+    env.N8N_DISABLED_MODULES = 'mcp-registry';
+  }
   if (ext.length) env.N8N_CUSTOM_EXTENSIONS = linkExtensions(userFolder, ext);
   return Object.assign(env, extra);
 }
