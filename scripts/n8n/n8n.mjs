@@ -33,10 +33,14 @@ export function n8nPaths(version = N8N_VERSION) {
   return installPaths(installDir(version));
 }
 
-function installedPaths() {
-  const p = n8nPaths();
+/** Which install an env from n8nEnv() runs (n8n ignores the variable). */
+const VERSION_VARIABLE = 'E2E_N8N_VERSION';
+
+function installedPaths(env) {
+  const version = env[VERSION_VARIABLE] ?? N8N_VERSION;
+  const p = n8nPaths(version);
   if (!fs.existsSync(p.nodeBin) || !fs.existsSync(p.n8nBin)) {
-    throw new Error(`n8n ${N8N_VERSION} is not installed in ${p.dir}: run \`node scripts/n8n/install.mjs\` or await ensureN8n()`);
+    throw new Error(`n8n ${version} is not installed in ${p.dir}: run \`node scripts/n8n/install.mjs --n8n=${version}\` or await ensureN8n({ version })`);
   }
   return p;
 }
@@ -109,14 +113,18 @@ export function n8nEnv({
     N8N_HIRING_BANNER_ENABLED: 'false',
     N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
     N8N_AI_ENABLED: 'false',
-    // 2.41 refreshes an MCP server list from api.n8n.io at startup (logs ENOTFOUND offline).
-    N8N_DISABLED_MODULES: 'mcp-registry',
     // Quiet, deterministic local storage.
     DB_TYPE: 'sqlite',
     N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
     N8N_RUNNERS_INSECURE_MODE: 'false',
     EXECUTIONS_MODE: 'regular',
+    [VERSION_VARIABLE]: version,
   });
+  // 2.41 refreshes an MCP server list from api.n8n.io at startup (logs ENOTFOUND offline). Versions
+  // without that module (2.8) refuse to start when it is named ('Unknown module "mcp-registry"').
+  if (fs.existsSync(path.join(n8nPaths(version).n8nDir, 'dist', 'modules', 'mcp-registry'))) {
+    env.N8N_DISABLED_MODULES = 'mcp-registry';
+  }
   if (ext.length) env.N8N_CUSTOM_EXTENSIONS = linkExtensions(userFolder, ext);
   return Object.assign(env, extra);
 }
@@ -182,7 +190,7 @@ function trackGroup(pid) {
  */
 export function runCli(args, env, { timeoutMs = 180_000 } = {}) {
   return new Promise((resolve, reject) => {
-    const { nodeBin, n8nBin } = installedPaths();
+    const { nodeBin, n8nBin } = installedPaths(env);
     const t0 = Date.now();
     const child = spawn(nodeBin, [n8nBin, ...args], {
       env,
@@ -379,7 +387,7 @@ export async function executeWorkflow(id, env, opts) {
  * @returns {Promise<{ pid: number, output: () => string, exited: Promise<{code, signal}>, stop: (graceMs?: number) => Promise<{code, signal}> }>}
  */
 async function spawnN8n(env, args, { readinessUrl, timeoutMs = 90_000, onOutput } = {}) {
-  const { nodeBin, n8nBin } = installedPaths();
+  const { nodeBin, n8nBin } = installedPaths(env);
   const label = `n8n ${args[0]}`;
   const child = spawn(nodeBin, [n8nBin, ...args], {
     env,

@@ -2,6 +2,8 @@
  * End-to-end: the built package inside a real n8n (the cached install from scripts/n8n), against
  * the Scraper Studio emulator. Workflows are imported and run with n8n's own CLI.
  * Run with `npm run test:e2e` (node's test runner, with tsx to load the TypeScript emulator).
+ * The n8n version is E2E_N8N_VERSION (default: the newest tested); e2e.oldest.test.mjs runs this file on
+ * the oldest supported n8n.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -12,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { startEmulator } from '../../emulator/server.ts';
-import { ensureN8n } from '../../scripts/n8n/install.mjs';
+import { ensureN8n, N8N_VERSION, TESTED_N8N_VERSIONS } from '../../scripts/n8n/install.mjs';
 import { executeWorkflow, freePort, importCredentials, importWorkflow, n8nEnv } from '../../scripts/n8n/n8n.mjs';
 import { copyPackage } from './server.mjs';
 import { BAD_CREDENTIAL_ID, CREDENTIAL_ID, example, scraperAfterItems } from './workflows.mjs';
@@ -20,6 +22,8 @@ import { BAD_CREDENTIAL_ID, CREDENTIAL_ID, example, scraperAfterItems } from './
 const root = join(import.meta.dirname, '..', '..');
 /** Emulated time runs 10x faster: a 20 s job takes 2 s of real time. */
 const TIME_SCALE = 10;
+const version = process.env.E2E_N8N_VERSION ?? N8N_VERSION;
+assert.ok(TESTED_N8N_VERSIONS.includes(version), `E2E_N8N_VERSION=${version} is not one of the tested versions ${TESTED_N8N_VERSIONS}`);
 
 let emulator;
 let env;
@@ -61,7 +65,7 @@ function outputOf(result, node, outputIndex = 0) {
 const triggerCount = () => emulator.count('POST', '/dca/trigger');
 
 before(async () => {
-	const n8n = await ensureN8n({ log: (line) => console.log(`[n8n install] ${line}`) });
+	const n8n = await ensureN8n({ version, log: (line) => console.log(`[n8n install] ${line}`) });
 	console.log(`n8n ${n8n.version} ${n8n.reused ? 'reused from' : 'installed into'} ${n8n.dir}`);
 	execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
 
@@ -73,7 +77,7 @@ before(async () => {
 	hostile = await startPeer();
 	elsewhere = await startPeer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"collection_id":"j_stolen"}'));
 	const port = await freePort();
-	env = n8nEnv({ userFolder: join(scratch, 'n8n'), customExtensions: extension, port, brokerPort: await freePort() });
+	env = n8nEnv({ userFolder: join(scratch, 'n8n'), customExtensions: extension, port, brokerPort: await freePort(), version });
 	await importCredentials(
 		[
 			{ id: CREDENTIAL_ID, name: CREDENTIAL_ID, type: 'brightDataScraperStudioApi', data: { apiToken: emulator.token, baseUrl: emulator.url } },
@@ -91,7 +95,7 @@ after(async () => {
 	if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-describe('the examples in a real n8n', () => {
+describe(`the examples in a real n8n ${version}`, () => {
 	test('trigger-and-wait: three rows from one trigger call', async () => {
 		const before = triggerCount();
 		const result = await run(example('trigger-and-wait'));
@@ -122,7 +126,7 @@ describe('the examples in a real n8n', () => {
 	});
 });
 
-describe('several items, failed inputs and errors in a real n8n', () => {
+describe(`several items, failed inputs and errors in a real n8n ${version}`, () => {
 	const urls = ['speaker', 'fail-lamp', 'desk'].map((name) => `https://shop.example/product/${name}`);
 
 	test('rows link back to their items; the failed input goes to the "Failed" output', async () => {

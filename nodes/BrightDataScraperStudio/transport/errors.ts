@@ -165,7 +165,7 @@ export function mapNetworkError(
 		? `The ${subject.action ?? 'request'} for ${about} failed after it may have reached Bright Data (${reason})`
 		: `Could not reach Bright Data for ${about} (${reason})`;
 	const description = options.mayHaveBeenSent
-		? 'It was not sent again, so no second job is billed. Look for a new job of this collector in the Bright Data control panel (or with Job → Get Many) before running this again.'
+		? 'It was not sent again, so no second job is billed. Look for a new job of this collector in the Bright Data control panel (or with Job → Get or Job → Get Many) before running this again.'
 		: `Check the Base URL of the credential and the network of the n8n host.${options.attempts > 1 ? ` It was tried ${options.attempts} times.` : ''}`;
 	const error = new NodeApiError(node, { networkError: reason } as JsonObject, {
 		message,
