@@ -32,7 +32,7 @@ import { after, before, describe, test } from 'node:test';
 import { startEmulator } from '../../emulator/server.ts';
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
 import { DEFAULT_OWNER, freePort, n8nEnv, runCli, setupOwner, startN8n } from '../../scripts/n8n/n8n.mjs';
-import { copyPackage, N8nRest, outputOf, waitFor } from './server.mjs';
+import { copyPackage, N8nRest, outputOf } from './server.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 
