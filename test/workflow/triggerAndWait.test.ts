@@ -51,7 +51,9 @@ describe('Trigger and Wait', () => {
 	});
 
 	test('version 2: the hint is waited in full, not capped by the Poll Interval', async () => {
-		timing.msPerSecond = 10;
+		// 1 s = 50 ms: an answer that takes a few ms on a busy machine must not look like a slow
+		// answer (over 0.6 s), which would add a split check between the hinted ones.
+		timing.msPerSecond = 50;
 		const polledAt: number[] = [];
 		triggerOnce();
 		// Decimal hints (no split check), both above the 8 s interval.
@@ -63,8 +65,8 @@ describe('Trigger and Wait', () => {
 
 		expect(status).toBe('success');
 		const gaps = polledAt.slice(1).map((at, n) => at - polledAt[n]);
-		expect(gaps[0]).toBeGreaterThanOrEqual(300); // 30.5 s, not the 8 s interval
-		expect(gaps[1]).toBeGreaterThanOrEqual(250); // 25.5 s
+		expect(gaps[0]).toBeGreaterThanOrEqual(1500); // 30.5 s, not the 8 s interval
+		expect(gaps[1]).toBeGreaterThanOrEqual(1250); // 25.5 s
 	});
 
 	test('reads NDJSON rows', async () => {
