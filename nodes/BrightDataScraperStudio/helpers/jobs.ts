@@ -9,6 +9,7 @@ import { apiRequest, detachedFromCancellation } from '../transport';
 import { readCollector, readInputs } from './inputs';
 import { errorItems } from './items';
 import { readTriggerOptions } from './options';
+import { withConstantParameters } from './parameters';
 import type { JobPlan, PlannedInput, TriggeredJob, TriggerQuery } from './types';
 
 
@@ -49,11 +50,12 @@ export function planJobs(requests: TriggerRequest[]): JobPlan[] {
 export function planJobsFromItems(ctx: IExecuteFunctions): { jobs: JobPlan[]; invalidItems: INodeExecutionData[] } {
 	const requests: TriggerRequest[] = [];
 	const invalidItems: INodeExecutionData[] = [];
+	const params = withConstantParameters(ctx);
 	ctx.getInputData().forEach((_, itemIndex) => {
 		try {
-			const collector = readCollector(ctx, itemIndex);
-			const inputs = readInputs(ctx, itemIndex).map((input) => ({ itemIndex, input }));
-			requests.push({ collector, inputs, ...readTriggerOptions(ctx, itemIndex) });
+			const collector = readCollector(params, itemIndex);
+			const inputs = readInputs(params, itemIndex).map((input) => ({ itemIndex, input }));
+			requests.push({ collector, inputs, ...readTriggerOptions(params, itemIndex) });
 		} catch (error) {
 			invalidItems.push(...errorItems(ctx, error as Error, [itemIndex]));
 		}

@@ -1,0 +1,30 @@
+import type { IExecuteFunctions, IGetNodeParameterOptions } from 'n8n-workflow';
+
+/** True when a raw parameter value holds an n8n expression anywhere (a string starting with "="). */
+function hasExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (typeof value !== 'object' || value === null) return false;
+	return Object.values(value).some(hasExpression);
+}
+
+/**
+ * The same context, but a parameter without an expression is read once and reused for every item.
+ * n8n's getNodeParameter resolves, validates and copies the value on each call (several µs), so a
+ * node that reads a handful of parameters for 20,000 items spent most of its own time there
+ * (bench/RESULTS.md, "Where the per-item time went"). A parameter with an expression is still
+ * read per item. The shared values are only read, never changed.
+ */
+export function withConstantParameters(ctx: IExecuteFunctions): IExecuteFunctions {
+	const constant = new Map<string, unknown>();
+	function getNodeParameter(name: string, itemIndex: number, fallback?: unknown, options?: IGetNodeParameterOptions): unknown {
+		const cacheable = options === undefined || Object.keys(options).every((key) => key === 'extractValue');
+		const key = `${name}|${options?.extractValue ? 1 : 0}|${JSON.stringify(fallback) ?? ''}`;
+		if (cacheable && constant.has(key)) return constant.get(key);
+		const value = ctx.getNodeParameter(name, itemIndex, fallback, options);
+		if (cacheable && !hasExpression(ctx.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true }))) {
+			constant.set(key, value);
+		}
+		return value;
+	}
+	return Object.create(ctx, { getNodeParameter: { value: getNodeParameter } }) as IExecuteFunctions;
+}
