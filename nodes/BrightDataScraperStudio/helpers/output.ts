@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
 
 import { toCsv } from './csv';
+import type { DatasetFile } from './datasetFile';
 import type { OutputSettings } from './options';
 import { pairRows, type PairedRow } from './pairing';
 import type { Row, TriggeredJob } from './types';
@@ -15,7 +16,7 @@ export interface ShapedOutput {
 	failedCount: number;
 }
 
-const FILE_TYPES = {
+const SERIALIZERS = {
 	json: { mimeType: 'application/json', serialize: (rows: Row[]) => JSON.stringify(rows) },
 	ndjson: {
 		mimeType: 'application/x-ndjson',
@@ -54,7 +55,7 @@ export async function shapeOutput(
 		const main = [{ json: { ...summary(snapshotIds, plainRows.length), rows: plainRows }, pairedItem }];
 		return { main, failed, failedCount: failedRows.length };
 	}
-	const { mimeType, serialize } = FILE_TYPES[settings.fileFormat];
+	const { mimeType, serialize } = SERIALIZERS[settings.fileFormat];
 	const fileName = `${snapshotIds.join('_') || 'dataset'}.${settings.fileFormat}`;
 	const binary = await ctx.helpers.prepareBinaryData(Buffer.from(serialize(plainRows)), fileName, mimeType);
 	const main = [
@@ -79,4 +80,25 @@ export async function shapeJobRows(
 		pairedItem: ready.flatMap(({ job }) => itemsOf(job.inputs)).map((item) => ({ item })),
 	});
 	return { ...shaped, rowCount: rows.length };
+}
+
+/** The file name of a dataset file: its snapshot IDs and format. */
+export const datasetFileName = (snapshotIds: string[], format: OutputSettings['fileFormat']): string =>
+	`${snapshotIds.join('_') || 'dataset'}.${format}`;
+
+/**
+ * The File output when the rows were written to the file as they downloaded (helpers/datasetFile.ts):
+ * the same item as shapeOutput's, plus the failed rows linked to their incoming items.
+ */
+export function shapeStreamedFile(
+	file: DatasetFile,
+	settings: OutputSettings,
+	job: TriggeredJob,
+): ShapedOutput & { rowCount: number } {
+	const pairedItem = itemsOf(job.inputs).map((item) => ({ item }));
+	const json: IDataObject = { ...summary([job.snapshotId], file.rows), format: settings.fileFormat };
+	if (file.columnsLeftOut.length) json.columns_left_out = file.columnsLeftOut;
+	const main = [{ json, binary: { [settings.binaryPropertyName]: file.binary }, pairedItem }];
+	const failed = pairRows(file.failed, job.inputs).map(({ row, pairedItem: item }) => ({ json: row, pairedItem: item }));
+	return { main, failed, failedCount: file.failedCount, rowCount: file.total };
 }

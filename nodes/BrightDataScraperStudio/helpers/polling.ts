@@ -4,18 +4,38 @@ import { apiRequest, cancelSignal, throwIfCancelled, type RequestContext } from 
 import { readDatasetStream, type DatasetState } from './dataset';
 import { fetchJobLog } from './jobLog';
 import { now, secondsToMs, sleepUnlessCancelled } from './timing';
-import type { Row } from './types';
 
 /** Never more than one dataset request a second, whatever the hint or interval says. */
 export const MIN_POLL_GAP_SECONDS = 1;
 
 export type ReadyOrPending = Exclude<DatasetState, { kind: 'invalid' }>;
 
+type ReadyRows = Extract<DatasetState, { kind: 'ready' }>;
+type NotReady = Exclude<DatasetState, { kind: 'ready' }>;
+
+/**
+ * How a dataset answer is read: by default parsed into rows; the File output passes one that
+ * writes the rows into a file as they download (helpers/datasetFile.ts), so the body that
+ * answers "is it ready?" is the one that fills the file.
+ */
+export interface DatasetReader<Ready extends { kind: 'ready' }> {
+	read(statusCode: number, stream: AsyncIterable<Uint8Array>): Promise<Ready | NotReady>;
+	isEmpty(ready: Ready): boolean;
+}
+
+export const rowReader: DatasetReader<ReadyRows> = { read: readDatasetStream, isEmpty: (ready) => !ready.rows.length };
+
 /** An unreadable dataset body (a torn download) is fetched again this many times: the read is idempotent. */
 const INVALID_BODY_RETRIES = 2;
 
 /** One GET /dca/dataset: asks for JSON, still accepts NDJSON; a torn body is fetched again. */
-export async function fetchDataset(ctx: RequestContext, snapshotId: string, itemIndex?: number): Promise<ReadyOrPending> {
+export async function fetchDataset<Ready extends { kind: 'ready' } = ReadyRows>(
+	ctx: RequestContext,
+	snapshotId: string,
+	itemIndex?: number,
+	// The default reader yields ReadyRows, which is the default Ready.
+	reader: DatasetReader<Ready> = rowReader as unknown as DatasetReader<Ready>,
+): Promise<Ready | Extract<DatasetState, { kind: 'pending' }>> {
 	for (let attempt = 0; ; attempt++) {
 		const response = await apiRequest.call(ctx, {
 			method: 'GET',
@@ -25,7 +45,7 @@ export async function fetchDataset(ctx: RequestContext, snapshotId: string, item
 			subject: { snapshotId, itemIndex },
 			stream: true,
 		});
-		const state = await readDatasetStream(response.statusCode, response.stream!);
+		const state = await reader.read(response.statusCode, response.stream!);
 		if (state.kind !== 'invalid') return state;
 		if (attempt < INVALID_BODY_RETRIES) {
 			await sleepUnlessCancelled(secondsToMs(MIN_POLL_GAP_SECONDS), cancelSignal(ctx));
@@ -47,7 +67,9 @@ export function nextPollDelaySeconds(hintSeconds: number | undefined, intervalSe
 	return Math.max(MIN_POLL_GAP_SECONDS, Math.min(hintSeconds ?? intervalSeconds, intervalSeconds));
 }
 
-export interface PollOptions {
+export interface PollOptions<Ready extends { kind: 'ready' } = ReadyRows> {
+	/** How a ready dataset is read (rows by default). */
+	reader?: DatasetReader<Ready>;
 	intervalSeconds: number;
 	/** Epoch ms after which the node stops waiting. */
 	deadline: number;
@@ -56,8 +78,8 @@ export interface PollOptions {
 	onPending?: (state: Extract<DatasetState, { kind: 'pending' }>) => void;
 }
 
-export type PollResult =
-	| { kind: 'ready'; rows: Row[]; polls: number }
+export type PollResult<Ready extends { kind: 'ready' } = ReadyRows> =
+	| (Ready & { polls: number })
 	| { kind: 'timedOut'; status: string; polls: number };
 
 const FINISHED = new Set(['done', 'finished', 'ready', 'canceled']);
@@ -72,15 +94,15 @@ async function statusOfEmptySnapshot(ctx: RequestContext, snapshotId: string, it
 }
 
 /** Polls one snapshot until it is ready, the deadline passes, or the execution is cancelled. */
-export async function pollUntilReady(
+export async function pollUntilReady<Ready extends { kind: 'ready' } = ReadyRows>(
 	ctx: RequestContext,
 	snapshotId: string,
-	{ intervalSeconds, deadline, itemIndex, onPending }: PollOptions,
-): Promise<PollResult> {
+	{ intervalSeconds, deadline, itemIndex, onPending, reader = rowReader as unknown as DatasetReader<Ready> }: PollOptions<Ready>,
+): Promise<PollResult<Ready>> {
 	const signal = cancelSignal(ctx);
 	for (let polls = 1; ; polls++) {
-		let state: ReadyOrPending = await fetchDataset(ctx, snapshotId, itemIndex);
-		if (state.kind === 'ready' && !state.rows.length) {
+		let state = await fetchDataset(ctx, snapshotId, itemIndex, reader);
+		if (state.kind === 'ready' && reader.isEmpty(state)) {
 			const status = await statusOfEmptySnapshot(ctx, snapshotId, itemIndex);
 			if (status === 'failed') {
 				throw new NodeApiError(ctx.getNode(), { status } as JsonObject, {
@@ -90,9 +112,9 @@ export async function pollUntilReady(
 				});
 			}
 			// Finished: read once more, in case the job finished between the empty answer and the log.
-			state = FINISHED.has(status) ? await fetchDataset(ctx, snapshotId, itemIndex) : { kind: 'pending', status };
+			state = FINISHED.has(status) ? await fetchDataset(ctx, snapshotId, itemIndex, reader) : { kind: 'pending', status };
 		}
-		if (state.kind === 'ready') return { kind: 'ready', rows: state.rows, polls };
+		if (state.kind === 'ready') return { ...state, polls };
 		onPending?.(state);
 		const left = deadline - now();
 		if (left <= 0) return { kind: 'timedOut', status: state.status, polls };

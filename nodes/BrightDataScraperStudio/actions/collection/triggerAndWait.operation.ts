@@ -14,8 +14,9 @@ import { outputFields, rowOptions } from '../../descriptions/output';
 import { errorItems, itemsOf } from '../../helpers/items';
 import { cancelJob, cancelJobsAfterStop, mentionStartedJobs, planJobsFromItems, triggerJob } from '../../helpers/jobs';
 import { readOutputSettings, readWaitOptions, type OutputSettings, type WaitOptions } from '../../helpers/options';
-import { pollUntilReady, type PollResult } from '../../helpers/polling';
-import { shapeJobRows } from '../../helpers/output';
+import { datasetFileReader, type DatasetFile } from '../../helpers/datasetFile';
+import { pollUntilReady, rowReader, type DatasetReader, type PollResult } from '../../helpers/polling';
+import { datasetFileName, shapeJobRows, shapeStreamedFile } from '../../helpers/output';
 import { elapsedSeconds, now, secondsToMs } from '../../helpers/timing';
 import type { JobPlan, Row, TriggeredJob } from '../../helpers/types';
 import { cancelSignal } from '../../transport';
@@ -72,9 +73,16 @@ async function startJobs(ctx: IExecuteFunctions, jobs: JobPlan[], output: INodeE
 }
 
 /** Waits for one job; on timeout follows the On Timeout policy. */
-async function waitForJob(ctx: IExecuteFunctions, job: TriggeredJob, wait: WaitOptions, startedAt: number): Promise<PollResult> {
+async function waitForJob<Ready extends { kind: 'ready' }>(
+	ctx: IExecuteFunctions,
+	job: TriggeredJob,
+	wait: WaitOptions,
+	startedAt: number,
+	reader: DatasetReader<Ready>,
+): Promise<PollResult<Ready>> {
 	const itemIndex = job.inputs[0].itemIndex;
 	const result = await pollUntilReady(ctx, job.snapshotId, {
+		reader,
 		intervalSeconds: wait.intervalSeconds,
 		deadline: startedAt + secondsToMs(wait.timeoutSeconds),
 		itemIndex,
@@ -132,17 +140,25 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const startedAt = now();
 	const started = await startJobs(this, jobs, main);
 
+	// One job's File output is written while it downloads; with a Row Limit or several jobs the
+	// rows are needed in input order first (shapeJobRows).
+	const streamFile = outputSettings.mode === 'file' && !outputSettings.rowLimit && started.length === 1;
 	const ready: Array<{ job: TriggeredJob; rows: Row[] }> = [];
+	let file: DatasetFile | undefined;
 	let polls = 0;
 	for (const [index, job] of started.entries()) {
 		try {
-			const result = await waitForJob(this, job, wait, startedAt);
+			const reader = streamFile
+				? datasetFileReader(this, outputSettings, datasetFileName([job.snapshotId], outputSettings.fileFormat))
+				: undefined;
+			const result = reader ? await waitForJob(this, job, wait, startedAt, reader) : await waitForJob(this, job, wait, startedAt, rowReader);
 			polls += result.polls;
 			if (result.kind === 'timedOut') {
 				main.push(timedOutItem(job, result.status, elapsedSeconds(startedAt)));
 				continue;
 			}
-			ready.push({ job, rows: result.rows });
+			if ('binary' in result) file = result;
+			else ready.push({ job, rows: result.rows });
 		} catch (error) {
 			if (wait.cancelOnStop && cancelSignal(this)?.aborted) await cancelJobsAfterStop(this, started.slice(index));
 			const others = started.filter((other) => other !== job);
@@ -150,15 +166,16 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 	}
 
-	const shaped = await shapeJobRows(this, ready, outputSettings);
-	if (ready.length) {
-		const inputs = ready.reduce((count, { job }) => count + job.inputs.length, 0);
+	const shaped = file ? shapeStreamedFile(file, outputSettings, started[0]) : await shapeJobRows(this, ready, outputSettings);
+	const readyJobs = file ? started : ready.map(({ job }) => job);
+	if (readyJobs.length) {
+		const inputs = readyJobs.reduce((count, job) => count + job.inputs.length, 0);
 		const failedNote = shaped.failedCount ? ` ${shaped.failedCount} of ${inputs} inputs failed.` : '';
 		const emptyNote = shaped.rowCount
 			? ''
 			: ' The job finished without rows: the collector found nothing, or its delivery settings leave rows out.';
 		this.addExecutionHints({
-			message: `Collected ${shaped.rowCount} rows from snapshot ${describeSnapshots(ready.map(({ job }) => job))} in ${elapsedSeconds(startedAt)} s with ${polls} status checks.${failedNote}${emptyNote}`,
+			message: `Collected ${shaped.rowCount} rows from snapshot ${describeSnapshots(readyJobs)} in ${elapsedSeconds(startedAt)} s with ${polls} status checks.${failedNote}${emptyNote}`,
 			type: shaped.failedCount || !shaped.rowCount ? 'warning' : 'info',
 			location: 'outputPane',
 		});
