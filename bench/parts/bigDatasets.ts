@@ -54,7 +54,7 @@ export interface BigSummary {
 	memoryMethod: WorkerResult['memoryMethod'];
 }
 
-function runWorker(job: WorkerCase): Promise<WorkerResult> {
+export function runWorker(job: WorkerCase): Promise<WorkerResult> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(
 			process.execPath,
@@ -73,7 +73,7 @@ function runWorker(job: WorkerCase): Promise<WorkerResult> {
 	});
 }
 
-async function readySnapshot(emulator: BenchEmulator, collector: string): Promise<string> {
+export async function readySnapshot(emulator: BenchEmulator, collector: string): Promise<string> {
 	const snapshotId = await triggerLikeStarter(emulator, collector, [{ url: 'https://bench.example/big' }]);
 	emulator.api.finish(snapshotId);
 	return snapshotId;

@@ -1,4 +1,4 @@
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
 import { readDatasetResponse, readDatasetStream, type DatasetState } from './dataset';
 import { columnsOf, csvHeader, csvLine } from './csv';
@@ -134,7 +134,7 @@ const toBuffer = (chunk: Uint8Array): Buffer => (Buffer.isBuffer(chunk) ? chunk 
  * same response flows on into the file, so the body is fetched once and never held whole.
  */
 export function datasetFileReader(
-	ctx: Pick<IExecuteFunctions, 'helpers'>,
+	ctx: Pick<IExecuteFunctions, 'helpers' | 'getNode'>,
 	settings: Pick<OutputSettings, 'fileFormat' | 'failedRows'>,
 	fileName: string,
 ): DatasetReader<DatasetFile> {
@@ -189,11 +189,13 @@ export function datasetFileReader(
 
 		let torn = false;
 		const nextChunk = async () => {
+			let received = false;
 			try {
-				return await iterator.next();
-			} catch (error) {
-				torn = true;
-				throw error;
+				const next = await iterator.next();
+				received = true;
+				return next;
+			} finally {
+				if (!received) torn = true;
 			}
 		};
 		async function* fileBytes(): AsyncGenerator<Buffer> {
@@ -218,7 +220,7 @@ export function datasetFileReader(
 		} catch (error) {
 			// A torn download: fetchDataset reads the dataset again into a new file.
 			if (torn) return { kind: 'invalid', reason: 'the download broke off' };
-			throw error;
+			throw new NodeOperationError(ctx.getNode(), error as Error, { description: 'The dataset file could not be stored.' });
 		}
 	};
 	return { read, isEmpty: (file) => file.total === 0 };

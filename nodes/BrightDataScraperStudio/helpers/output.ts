@@ -93,7 +93,7 @@ export const datasetFileName = (snapshotIds: string[], format: OutputSettings['f
 export function shapeStreamedFile(
 	file: DatasetFile,
 	settings: OutputSettings,
-	job: TriggeredJob,
+	job: Pick<TriggeredJob, 'snapshotId' | 'inputs'>,
 ): ShapedOutput & { rowCount: number } {
 	const pairedItem = itemsOf(job.inputs).map((item) => ({ item }));
 	const json: IDataObject = { ...summary([job.snapshotId], file.rows), format: settings.fileFormat };

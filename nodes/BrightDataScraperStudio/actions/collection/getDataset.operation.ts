@@ -11,8 +11,9 @@ import { snapshotIdField } from '../../descriptions/snapshot';
 import { readSnapshotId } from '../../helpers/inputs';
 import { forEachItem } from '../../helpers/items';
 import { readOutputSettings } from '../../helpers/options';
-import { shapeOutput } from '../../helpers/output';
-import { fetchDataset } from '../../helpers/polling';
+import { datasetFileReader } from '../../helpers/datasetFile';
+import { datasetFileName, shapeOutput, shapeStreamedFile } from '../../helpers/output';
+import { fetchDataset, rowReader } from '../../helpers/polling';
 
 const properties: INodeProperties[] = [
 	snapshotIdField,
@@ -30,10 +31,19 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const main = await forEachItem(this, async (itemIndex) => {
 		const settings = readOutputSettings(this, itemIndex, 'main');
 		const snapshotId = readSnapshotId(this, itemIndex);
-		const state = await fetchDataset(this, snapshotId, itemIndex);
+		// A File without a Row Limit is written while it downloads (helpers/datasetFile.ts).
+		const fileName = datasetFileName([snapshotId], settings.fileFormat);
+		const reader = settings.mode === 'file' && !settings.rowLimit ? datasetFileReader(this, settings, fileName) : undefined;
+		const state = reader ? await fetchDataset(this, snapshotId, itemIndex, reader) : await fetchDataset(this, snapshotId, itemIndex, rowReader);
 		const pairedItem = { item: itemIndex };
 		if (state.kind === 'pending') {
 			return [{ json: { snapshot_id: snapshotId, ready: false, status: state.status, message: state.message ?? null }, pairedItem }];
+		}
+		if ('binary' in state) {
+			if (!state.total) emptySnapshots.push(snapshotId);
+			const shaped = shapeStreamedFile(state, settings, { snapshotId, inputs: [{ itemIndex, input: {} }] });
+			failed.push(...shaped.failed);
+			return shaped.main;
 		}
 		if (!state.rows.length) emptySnapshots.push(snapshotId);
 		const rows = state.rows.map((row) => ({ row, pairedItem, order: itemIndex }));
