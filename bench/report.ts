@@ -1,5 +1,6 @@
 /** Renders a bench run as Markdown: the tables (also printed) and RESULTS.md around them. */
 import { BASELINE_LABEL } from './parts/bigDatasets';
+import { httpRequestAvailable, ITEMS_LABEL } from './parts/itemCost';
 import type { DelaySummary } from './parts/delay';
 import {
 	BIG_MEMORY_TARGET,
@@ -98,6 +99,30 @@ export function manyTable(results: BenchResults): string {
 	);
 }
 
+export function itemCostTable(results: BenchResults): string {
+	return table(
+		['Items (rows)', 'Contender', 'Busy CPU time (ms, median)', 'µs per item', '× HTTP Request node', '× bare', 'Peak RSS growth (MB)'],
+		results.itemCost.map((row) => [
+			row.items.toLocaleString('en'),
+			row.label,
+			f(row.busyMs, 0),
+			f(row.usPerItem, 1),
+			Number.isFinite(row.vsHttp) ? `${f(row.vsHttp)}×` : 'n/a',
+			`${f(row.vsBare)}×`,
+			mb(row.peakGrowthBytes),
+		]),
+	);
+}
+
+/** The node's µs per item at the smallest and largest size: equal means linear growth. */
+function itemGrowth(results: BenchResults): string {
+	const node = results.itemCost.filter(({ label }) => label === ITEMS_LABEL);
+	if (node.length < 2) return '';
+	const first = node[0];
+	const last = node[node.length - 1];
+	return `${f(first.usPerItem, 0)} µs per item at ${first.items.toLocaleString('en')} items, ${f(last.usPerItem, 0)} µs at ${last.items.toLocaleString('en')}`;
+}
+
 export function bigTable(results: BenchResults): string {
 	return table(
 		[
@@ -163,6 +188,9 @@ export function printedTables(results: BenchResults): string {
 		'',
 		'2. Many inputs',
 		manyTable(results),
+		'',
+		'2b. Cost per item',
+		itemCostTable(results),
 		'',
 		'3. Big datasets',
 		bigTable(results),
@@ -255,6 +283,27 @@ ${s.manyItems.toLocaleString('en')} items (its whole run took ${f(results.many[0
 ${s.manyTimeScale} times. The one-job-per-item figure is dominated by job waves: ${s.manyItems / s.perItemConcurrency} waves of one-input jobs, each
 seen ready at the first 5 s poll after it finishes.
 
+## 2b. Cost per item
+
+Trigger and Wait on ${s.itemSizes.map((n) => n.toLocaleString('en')).join(', ')} incoming items (Items Source → node, default
+options: one job per 1,000 items, one row of about 1 KB per item), against the same number of rows in one snapshot
+fetched by **n8n's HTTP Request node** (n8n-nodes-base 2.41.1 from the real n8n install, loaded into the same in-process
+engine as the node: Source → HTTP Request, GET the dataset URL, JSON response split into one item per row)${httpRequestAvailable() ? '' : ' — **not found on this machine, so not measured**'}, and by a
+**bare** \`fetch\` + \`.text()\` + \`JSON.parse\`. Each measurement runs in its own child process (bench/worker.ts) after a
+10-item warm-up; the emulator runs in the parent. **Busy CPU time** = user + system CPU of the child while the
+measured node's \`execute()\` runs (for the bare case: while it downloads and parses), so waiting for the API costs
+nothing and the emulator's work is not counted; it includes n8n's HTTP client, which both nodes use.
+${s.itemRounds}; ratios are medians of per-round ratios.
+
+${itemCostTable(results)}
+
+Growth: ${itemGrowth(results)}. **Where the per-item time went** (\`node --cpu-prof\` of a 20,000-item run,
+bench/profileManyInputs.ts): before this round, most of the node's own time was n8n's \`getNodeParameter\`, called
+five to eight times per item (collector, input source, fields, options, delivery) — each call resolves, validates and
+copies the value (about 5 µs). Parameters without an expression are now read once (\`helpers/parameters.ts\`); with
+an expression they are still read per item. What remains per row is the download, \`JSON.parse\` of each row, linking
+it to its item (one map lookup on the echoed input) and n8n's own item handling.
+
 ## 3. Big datasets
 
 One snapshot of ${s.bigSizes.map((n) => n.toLocaleString('en')).join(' and ')} rows of about 1 KB (JSON). Every case runs in its own child process
@@ -276,10 +325,12 @@ ${bigTable(results)}
 3× the payload (${f(bigRatio(results, BASELINE_LABEL), 1)}× here). The node reads the dataset as a stream and parses
 each row as it arrives (\`helpers/rowStream.ts\`, a JSON array or NDJSON), so the body text never sits next to the
 rows: Get Dataset (rows) peaks at ${f(bigRatio(results, 'Get Dataset (rows)'), 1)}× here, about the rows alone.
-File output still serialises the rows again (a string of the payload's size) and copies that into a Buffer for n8n's
-binary data store: two more payload-sized copies, and the time of \`JSON.stringify\` / CSV building plus the disk
-write. What would fix it: in File mode with nothing to filter, hand the response stream straight to
-\`prepareBinaryData\` (memory flat, time ≈ the download), or serialise and free the rows in slices.
+File output (one job, no Row Limit) does not parse the dataset at all: \`helpers/rowSplitter.ts\` cuts the response
+into row texts as it downloads (bytes, one pass), JSON and NDJSON rows go on into n8n's binary data as they are
+(converted between the two on the fly), and only rows whose text mentions \`"error\` are parsed to sort out failed
+inputs. CSV parses each row to write its line, with the columns taken from the first 1,000 rows. The same response
+answers "is it ready?" (read up to its first row) and fills the file, so the body is fetched once. With a Row Limit
+or several jobs, the rows are parsed and sorted into input order first, as before.
 
 ## 4. Real-time
 

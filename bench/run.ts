@@ -12,6 +12,7 @@ import { perJobCostDescription } from './collectors';
 import { describeCode, describeMachine, loadNow } from './measure';
 import { runBigDatasetsBench } from './parts/bigDatasets';
 import { nodeDefault, nodeInterval30, proposal, runDelayBench, starter } from './parts/delay';
+import { runItemCostBench } from './parts/itemCost';
 import { PER_ITEM_CONCURRENCY, runManyInputsBench } from './parts/manyInputs';
 import { runRealtimeBench } from './parts/realtime';
 import { printedTables, resultsMarkdown } from './report';
@@ -27,8 +28,12 @@ const SETTINGS: BenchSettings = {
 	manyTimeScale: 50,
 	perItemConcurrency: PER_ITEM_CONCURRENCY,
 	perJobCost: perJobCostDescription,
-	bigSizes: [10_000, 100_000],
-	bigRounds: 3,
+	// --huge adds 400,000 rows (about 410 MB): the emulator builds each answer as one string, and
+	// V8 strings stop at 512 MB, so 1,000,000 rows of 1 KB cannot be served.
+	bigSizes: process.argv.includes('--huge') ? [10_000, 100_000, 400_000] : [10_000, 100_000],
+	itemSizes: [1_000, 5_000, 10_000, 20_000, 100_000],
+	itemRounds: '2 rounds up to 20,000 items, 1 at 100,000',
+	bigRounds: 2,
 	realtimeTimeScale: 20,
 	realtimeJobs: 48,
 	realtimeRange: [1, 60],
@@ -66,6 +71,8 @@ async function main(): Promise<void> {
 	});
 	log(`2/4 many inputs: ${s.manyItems} items, timeScale ${s.manyTimeScale}`);
 	const many = await runManyInputsBench({ items: s.manyItems, timeScale: s.manyTimeScale });
+	log(`2/4 cost per item: ${s.itemSizes.join(', ')} items, one child process per measurement`);
+	const itemCost = await runItemCostBench({ sizes: s.itemSizes, rounds: (items) => (items > 20_000 ? 1 : 2) });
 	log(`3/4 real-time: ${s.realtimeJobs} inputs per contender, timeScale ${s.realtimeTimeScale}`);
 	const realtime = await runRealtimeBench({
 		timeScale: s.realtimeTimeScale,
@@ -85,6 +92,7 @@ async function main(): Promise<void> {
 		control: control.summaries,
 		many,
 		big,
+		itemCost,
 		realtime,
 		totalSeconds: (performance.now() - started) / 1000,
 	};

@@ -4,12 +4,17 @@ import type { PlannedInput, Row } from './types';
 
 /** A key for an input object that ignores key order and null fields (the API echoes omitted fields as null). */
 export function inputKey(input: unknown): string {
-	if (Array.isArray(input)) return `[${input.map(inputKey).join(',')}]`;
 	if (typeof input !== 'object' || input === null) return JSON.stringify(input) ?? 'null';
-	const entries = Object.entries(input as IDataObject)
-		.filter(([, value]) => value !== null && value !== undefined)
-		.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-	return `{${entries.map(([key, value]) => `${JSON.stringify(key)}:${inputKey(value)}`).join(',')}}`;
+	if (Array.isArray(input)) return `[${input.map(inputKey).join(',')}]`;
+	// Runs twice per row (its planned input and its echo): plain loops, no intermediate arrays of pairs.
+	const object = input as IDataObject;
+	const keys = Object.keys(object).filter((name) => object[name] !== null && object[name] !== undefined);
+	if (keys.length > 1) keys.sort();
+	let key = '{';
+	for (let index = 0; index < keys.length; index++) {
+		key += `${index ? ',' : ''}${JSON.stringify(keys[index])}:${inputKey(object[keys[index]])}`;
+	}
+	return `${key}}`;
 }
 
 export interface PairedRow {

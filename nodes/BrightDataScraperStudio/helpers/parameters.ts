@@ -15,14 +15,17 @@ function hasExpression(value: unknown): boolean {
  * read per item. The shared values are only read, never changed.
  */
 export function withConstantParameters(ctx: IExecuteFunctions): IExecuteFunctions {
-	const constant = new Map<string, unknown>();
+	const constant = new Map<string, { fallback: unknown; value: unknown }>();
+	const sameFallback = (a: unknown, b: unknown) =>
+		a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
 	function getNodeParameter(name: string, itemIndex: number, fallback?: unknown, options?: IGetNodeParameterOptions): unknown {
 		const cacheable = options === undefined || Object.keys(options).every((key) => key === 'extractValue');
-		const key = `${name}|${options?.extractValue ? 1 : 0}|${JSON.stringify(fallback) ?? ''}`;
-		if (cacheable && constant.has(key)) return constant.get(key);
+		const key = options?.extractValue ? `${name}\u0000` : name;
+		const known = cacheable ? constant.get(key) : undefined;
+		if (known && sameFallback(known.fallback, fallback)) return known.value;
 		const value = ctx.getNodeParameter(name, itemIndex, fallback, options);
 		if (cacheable && !hasExpression(ctx.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true }))) {
-			constant.set(key, value);
+			constant.set(key, { fallback, value });
 		}
 		return value;
 	}
