@@ -1,7 +1,7 @@
 import { streamText, type ApiResponse } from '../transport';
 import { LateAnswerError } from '../transport/errors';
 import { RowStreamParser } from './rowStream';
-import type { Row } from './types';
+import { isObject, type Row } from './types';
 
 export type DatasetState =
 	| { kind: 'ready'; rows: Row[] }
@@ -11,9 +11,6 @@ export type DatasetState =
 
 const PENDING_KEYS = new Set(['status', 'message', 'pending']);
 const TRY_AGAIN = /try again in\s*(\d+(?:\.\d+)?)\s*s/i;
-
-const isObject = (value: unknown): value is Row =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function pending(body: unknown): DatasetState {
 	const { status, message } = isObject(body) ? body : {};

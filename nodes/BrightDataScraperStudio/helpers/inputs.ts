@@ -1,11 +1,9 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { shorten } from '../transport/errors';
+import { isObject } from './types';
 
 const COLLECTOR_ID = /^c_[A-Za-z0-9]+$/;
-
-const isPlainObject = (value: unknown): value is IDataObject =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The collector ID of item `itemIndex`, validated before any request. */
 export function readCollector(ctx: IExecuteFunctions, itemIndex: number): string {
@@ -92,7 +90,7 @@ export function readInputs(ctx: IExecuteFunctions, itemIndex: number): IDataObje
 			description: 'Give at least one input object, for example [{"url": "https://example.com/product/1"}].',
 		});
 	}
-	const position = inputs.findIndex((input) => !isPlainObject(input));
+	const position = inputs.findIndex((input) => !isObject(input));
 	if (position !== -1) {
 		throw new NodeOperationError(ctx.getNode(), `Input ${position} is not an object`, {
 			itemIndex,

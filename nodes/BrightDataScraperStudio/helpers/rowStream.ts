@@ -1,4 +1,4 @@
-import type { Row } from './types';
+import { isObject, type Row } from './types';
 
 const OPEN_BRACE = 123; // {
 const CLOSE_BRACE = 125; // }
@@ -12,8 +12,6 @@ export type StreamResult =
 	| { kind: 'object'; value: Row }
 	| { kind: 'empty' }
 	| { kind: 'invalid' };
-
-const isRow = (value: unknown): value is Row => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The index of `search` in `text` from `from` on, or the text's length when there is none. */
 const indexOrEnd = (text: string, search: string, from: number): number => {
@@ -148,7 +146,7 @@ export class RowStreamParser {
 	private keep(json: string): boolean {
 		try {
 			const value: unknown = JSON.parse(json);
-			if (isRow(value)) this.rows.push(value);
+			if (isObject(value)) this.rows.push(value);
 			return true;
 		} catch {
 			this.mode = 'invalid';
@@ -174,7 +172,7 @@ export class RowStreamParser {
 		if (!line.trim()) return true;
 		try {
 			const value: unknown = JSON.parse(line);
-			if (!isRow(value)) throw new TypeError('not an object');
+			if (!isObject(value)) throw new TypeError('not an object');
 			this.rows.push(value);
 			return true;
 		} catch {

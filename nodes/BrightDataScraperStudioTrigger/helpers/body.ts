@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { parseNdjson } from '../../BrightDataScraperStudio/helpers/dataset';
 import type { Row } from '../../BrightDataScraperStudio/helpers/types';
+import { isObject } from '../../BrightDataScraperStudio/helpers/types';
 
 /**
  * Reading the body of a Bright Data callback. Bright Data documents none of them (API notes §6),
@@ -56,8 +57,8 @@ export interface Refusal {
 	message: string;
 }
 
-const isObject = (value: unknown): value is IDataObject =>
-	typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+/** A JSON object that n8n parsed from the body (a raw body arrives as bytes instead). */
+const isParsedObject = (value: unknown): value is IDataObject => isObject(value) && !(value instanceof Uint8Array);
 
 /** gzip's magic bytes: 1f 8b. */
 export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -173,7 +174,7 @@ async function readForm(parsed: unknown, raw: Uint8Array | undefined, limits: Bo
 			if (holdsRows(content)) return content;
 		}
 	}
-	const fields = isObject(parsed) ? parsed : {};
+	const fields = isParsedObject(parsed) ? parsed : {};
 	const values = Object.values(fields);
 	if (values.length === 1 && typeof values[0] === 'string') {
 		const content = parseBodyText(values[0], limits.maxRows);
@@ -193,7 +194,7 @@ export async function readRequestBody(source: RequestBodySource, limits: BodyLim
 	if (received > limits.maxBytes) return { kind: 'tooLarge', limitBytes: limits.maxBytes, decompressed: false };
 	if (contentType?.toLowerCase() === FORM) return await readForm(parsed, raw, limits);
 	if (Array.isArray(parsed)) return { kind: 'json', value: parsed };
-	if (isObject(parsed) && Object.keys(parsed).length > 0) return { kind: 'json', value: parsed };
+	if (isParsedObject(parsed) && Object.keys(parsed).length > 0) return { kind: 'json', value: parsed };
 	const bytes = raw?.length ? raw : parsed instanceof Uint8Array && parsed.length ? parsed : undefined;
 	if (bytes) {
 		const decoded = await decodeBody(bytes, contentEncoding, limits.maxBytes);
@@ -251,8 +252,8 @@ export function rowsFromBody(content: BodyContent, maxRows = DEFAULT_MAX_ROWS): 
 			const { value } = content;
 			if (value === null) return { rows: [] };
 			if (Array.isArray(value) && value.length > maxRows) return { refused: tooManyRows(maxRows) };
-			if (Array.isArray(value)) return { rows: value.map((entry) => (isObject(entry) ? entry : { value: entry as IDataObject[string] })) };
-			if (isObject(value)) return { rows: [value] };
+			if (Array.isArray(value)) return { rows: value.map((entry) => (isParsedObject(entry) ? entry : { value: entry as IDataObject[string] })) };
+			if (isParsedObject(value)) return { rows: [value] };
 			return { invalid: `the body is a single JSON ${typeof value}, not rows` };
 		}
 	}
@@ -277,8 +278,8 @@ export function notificationFromBody(content: BodyContent): IDataObject {
 			return content.fields;
 		case 'json': {
 			const { value } = content;
-			if (isObject(value)) return value;
-			if (Array.isArray(value) && value.length === 1 && isObject(value[0])) return value[0];
+			if (isParsedObject(value)) return value;
+			if (Array.isArray(value) && value.length === 1 && isParsedObject(value[0])) return value[0];
 			return { body: value as IDataObject[string] };
 		}
 	}

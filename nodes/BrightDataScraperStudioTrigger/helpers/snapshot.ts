@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { isObject } from '../../BrightDataScraperStudio/helpers/types';
+
 /**
  * Where a notification may name its job. Bright Data does not document the body; the trigger
  * answer calls the ID `collection_id`, the other endpoints `snapshot_id`, `id` or `job_id`.
@@ -17,9 +19,6 @@ export interface FoundSnapshot {
 	/** Where it was found, e.g. `query.snapshot_id`, `body.collection_id`, `body.data.snapshot_id`. */
 	source: string;
 }
-
-const isObject = (value: unknown): value is IDataObject =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function asSnapshotId(value: unknown): string | undefined {
 	const text = Array.isArray(value) ? value[0] : value;
