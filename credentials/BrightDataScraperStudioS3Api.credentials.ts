@@ -1,5 +1,7 @@
 import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { deliveryCredentialNotice } from './deliveryCredentialNotice';
+
 /**
  * The Amazon S3 keys for Bright Data's push delivery ("Deliver Rows To" → S3): kept in an
  * n8n credential, encrypted at rest, so it is never saved in a workflow's parameters.
@@ -19,13 +21,7 @@ export class BrightDataScraperStudioS3Api implements ICredentialType {
 	icon: Icon = { light: 'file:../icons/brightdata.svg', dark: 'file:../icons/brightdata.dark.svg' };
 
 	properties: INodeProperties[] = [
-		{
-			displayName:
-				'For the Delivery option of the Bright Data Scraper Studio node. Testing checks the format only: Bright Data itself connects to the destination when a job ends.',
-			name: 'notice',
-			type: 'notice',
-			default: '',
-		},
+		deliveryCredentialNotice,
 		{
 			displayName: 'Access Key ID',
 			name: 'accessKeyId',
