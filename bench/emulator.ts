@@ -6,7 +6,7 @@
 import { setMaxListeners } from 'node:events';
 
 import { startEmulator, type Emulator, type EmulatorOptions, type RecordedRequest } from '../emulator/server';
-import { timing } from '../nodes/BrightDataScraperStudio/helpers/timing';
+import { timing } from '../nodes/shared/timing';
 
 export interface Stamp {
 	/** Emulated epoch ms when the answer was sent. */

@@ -4,9 +4,9 @@
  * collects garbage, resets the kernel's peak-RSS mark, reads the body once and sends back the
  * time and the peak RSS growth. The text exists before the mark, so only the reading is counted.
  */
-import { PeakMemory } from './measure';
+import { RowStreamParser } from '../nodes/shared/snapshot/rowStream';
 import { longBody, type LongCase, type LongResult } from './longStringProtocol';
-import { RowStreamParser } from '../nodes/BrightDataScraperStudio/helpers/rowStream';
+import { PeakMemory } from './measure';
 
 declare const gc: () => void;
 

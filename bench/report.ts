@@ -219,7 +219,7 @@ page every 6 s of run time).
 ${scheduleTable(results)}
 
 - **Trigger and Wait** runs through n8n-core's \`WorkflowExecute\` in this process (test/harness/workflow.ts), default
-  options (node version 2). Its schedule is helpers/pollSchedule.ts.
+  options (node version 2). Its schedule is nodes/shared/snapshot/pollSchedule.ts.
 - **Bright Data's quickstart loop** is the official starter's logic (API notes §10): sleep 5 s, \`GET /dca/dataset\`,
   ready = a non-empty JSON array, up to 60 polls.
 - **Fixed 1 s loop**: one check a second from the trigger on (what Apify-style nodes do).
@@ -276,7 +276,7 @@ ${bigTable(results)}
 **Where the memory goes.** The bare baseline reads the whole body as one string and then \`JSON.parse\`s it: the text
 (1×) is still alive while the parsed rows (about 1.2–2× their JSON size on the V8 heap) are built, so it peaks above
 3× the payload (${f(bigRatio(results, BASELINE_LABEL), 1)}× here). The node reads the dataset as a stream and parses
-each row as it arrives (\`helpers/rowStream.ts\`, a JSON array or NDJSON), so the body text never sits next to the
+each row as it arrives (\`nodes/shared/snapshot/rowStream.ts\`, a JSON array or NDJSON), so the body text never sits next to the
 rows: Get Dataset (rows) peaks at ${f(bigRatio(results, 'Get Dataset (rows)'), 1)}× here, about the rows alone.
 File output still serialises the rows again (a string of the payload's size) and copies that into a Buffer for n8n's
 binary data store: two more payload-sized copies, and the time of \`JSON.stringify\` / CSV building plus the disk

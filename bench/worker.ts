@@ -51,7 +51,7 @@ async function nodeRun(job: WorkerCase): Promise<Run> {
 	const { Container } = await import('@n8n/di');
 	const { BinaryDataService } = await import('n8n-core');
 	const { getDatasetParams, runNodeAt, triggerAndWaitParams } = await import('./contenders/node');
-	const { timing } = await import('../nodes/BrightDataScraperStudio/helpers/timing');
+	const { timing } = await import('../nodes/shared/timing');
 
 	// n8n 2's default binary data mode for a regular instance: files go to disk, not into memory.
 	await Container.get(BinaryDataService).init();

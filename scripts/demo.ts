@@ -7,11 +7,10 @@ import '../test/harness/setup-env';
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
 import type { IDataObject } from 'n8n-workflow';
 
 import { startEmulator, type Emulator } from '../emulator/server';
-import { timing } from '../nodes/BrightDataScraperStudio/helpers/timing';
+import { timing } from '../nodes/shared/timing';
 import { runWorkflow, type WorkflowDefinition } from '../test/harness/workflow';
 
 const EXAMPLE = join(__dirname, '..', 'examples', 'trigger-and-wait.json');

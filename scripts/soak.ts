@@ -18,16 +18,15 @@
 import '../test/harness/setup-env';
 
 import { fork, type ChildProcess } from 'node:child_process';
+import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { parseArgs } from 'node:util';
-
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { random } from '../bench/collectors';
 import type { Fault } from '../emulator/faults';
 import { startEmulator } from '../emulator/server';
-import { timing } from '../nodes/BrightDataScraperStudio/helpers/timing';
+import { timing } from '../nodes/shared/timing';
 import { collectorId, triggerAndWait } from '../test/harness/params';
 import { runScraper, SCRAPER } from '../test/harness/workflow';
 

@@ -1,6 +1,6 @@
 /**
  * Part 5 — long strings: one row holding a single string of 5–50 MB, as a JSON array and as one
- * NDJSON line, read by the node's row stream (helpers/rowStream.ts) and by a bare JSON.parse of the
+ * NDJSON line, read by the node's row stream (nodes/shared/snapshot/rowStream.ts) and by a bare JSON.parse of the
  * same text, each in its own child process (longStringWorker.ts) for its own peak memory; then the
  * same bodies through Trigger and Wait on the emulator (bench/worker.ts, the real n8n engine).
  * Linear work shows as a flat "ms per MB" column.
@@ -166,7 +166,7 @@ export function longStringsMarkdown(summaries: LongSummary[], about: { code: str
 
 One row holding a single string of 5–50 MB (a quote and a backslash every 1,000 characters), followed by a small row:
 as a JSON array and as NDJSON (the long row is one line). **JSON.parse**: a bare \`JSON.parse\` of the whole text.
-**RowStreamParser**: the node's row stream (\`helpers/rowStream.ts\`), fed the same text in 64 KB pieces as a download
+**RowStreamParser**: the node's row stream (\`nodes/shared/snapshot/rowStream.ts\`), fed the same text in 64 KB pieces as a download
 delivers it. Each runs in its own child process (bench/longStringWorker.ts: \`node --expose-gc --import tsx\`): the text is
 built and garbage collected before the peak-RSS mark is reset, so the figures are the reading alone; a 1 MB body is read
 first to load and compile the code. **Trigger and Wait**: the same body as the dataset answer of a job on the emulator

@@ -12,8 +12,8 @@ import {
 import { resumeOnNotification } from './actions/collection/resumeOnNotification';
 import { resources, router } from './actions/router';
 import { resourceFields, subtitle } from './descriptions/resource';
-import { deliveryCredentialTests, DESTINATION_CREDENTIALS } from './helpers/deliveryCredentials';
 import { searchCollectors } from './methods/listSearch';
+import { deliveryCredentialTests, DESTINATION_CREDENTIALS } from './parameters/deliveryCredentials';
 
 /**
  * The node's outputs for its parameters: a second output, "Failed", when failed inputs go

@@ -6,10 +6,10 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { isFailedRow } from '../BrightDataScraperStudio/helpers/output';
-import { NOTIFIED_WAIT_SECONDS, pollUntilReady } from '../BrightDataScraperStudio/helpers/polling';
-import { now, secondsToMs } from '../BrightDataScraperStudio/helpers/timing';
-import type { Row } from '../BrightDataScraperStudio/helpers/types';
+import { isFailedRow, type Row } from '../shared/rows';
+import { findSnapshotId, SNAPSHOT_KEYS, SNAPSHOT_QUERY_PARAMETER } from '../shared/snapshot/id';
+import { NOTIFIED_WAIT_SECONDS, pollUntilReady } from '../shared/snapshot/polling';
+import { now, secondsToMs } from '../shared/timing';
 import type { TriggerEvent, TriggerOptions } from './description';
 import {
 	DEFAULT_LIMITS,
@@ -23,7 +23,6 @@ import {
 	type Refusal,
 } from './helpers/body';
 import { requestHasSecret } from './helpers/secret';
-import { findSnapshotId, SNAPSHOT_KEYS, SNAPSHOT_QUERY_PARAMETER } from './helpers/snapshot';
 
 /** How long a fetch waits for a snapshot that is still building when the notification arrives. */
 export const MAX_PENDING_WAIT_SECONDS = NOTIFIED_WAIT_SECONDS;

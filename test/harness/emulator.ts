@@ -1,5 +1,5 @@
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/server';
-import { timing } from '../../nodes/BrightDataScraperStudio/helpers/timing';
+import { timing } from '../../nodes/shared/timing';
 
 /**
  * Starts an emulator for a test file and scales the node's clock to the emulator's: with

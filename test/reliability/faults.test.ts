@@ -8,7 +8,7 @@
 import type { INode } from 'n8n-workflow';
 
 import type { Fault } from '../../emulator/server';
-import { timing } from '../../nodes/BrightDataScraperStudio/helpers/timing';
+import { timing } from '../../nodes/shared/timing';
 import { useEmulator } from '../harness/emulator';
 import { collectorId, triggerAndWait } from '../harness/params';
 import { runScraper, SCRAPER, type RunResult } from '../harness/workflow';

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { timing } from '../../nodes/BrightDataScraperStudio/helpers/timing';
+import { timing } from '../../nodes/shared/timing';
 import { collectorId, getDataset, triggerAndWait } from '../harness/params';
 import { runScraper, TEST_TOKEN } from '../harness/workflow';
 import { recordN8nLogs } from './helpers';

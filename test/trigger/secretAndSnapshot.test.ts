@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 
 import { bearerToken, requestHasSecret, secretMatches } from '../../nodes/BrightDataScraperStudioTrigger/helpers/secret';
-import { findSnapshotId } from '../../nodes/BrightDataScraperStudioTrigger/helpers/snapshot';
+import { findSnapshotId } from '../../nodes/shared/snapshot/id';
 
 // A pass-through wrapper, so the test can see how the comparison is made.
 jest.mock('node:crypto', () => {

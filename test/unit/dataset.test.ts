@@ -1,4 +1,4 @@
-import { readDatasetResponse } from '../../nodes/BrightDataScraperStudio/helpers/dataset';
+import { readDatasetResponse } from '../../nodes/shared/snapshot/dataset';
 
 const read = (statusCode: number, body: string) => readDatasetResponse({ statusCode, body });
 

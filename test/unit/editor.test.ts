@@ -12,13 +12,13 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import codex from '../../nodes/BrightDataScraperStudio/BrightDataScraperStudio.node.json';
-import { BrightDataScraperStudio } from '../../nodes/BrightDataScraperStudio/BrightDataScraperStudio.node';
 import { SIMPLE_JOB_FIELDS, simplifyJob } from '../../nodes/BrightDataScraperStudio/actions/job/get.operation';
+import { BrightDataScraperStudio } from '../../nodes/BrightDataScraperStudio/BrightDataScraperStudio.node';
+import codex from '../../nodes/BrightDataScraperStudio/BrightDataScraperStudio.node.json';
 import { subtitle } from '../../nodes/BrightDataScraperStudio/descriptions/resource';
-import { readWaitOptions } from '../../nodes/BrightDataScraperStudio/helpers/options';
 import { collectorLabel } from '../../nodes/BrightDataScraperStudio/methods/listSearch';
-import { mapApiError } from '../../nodes/BrightDataScraperStudio/transport/errors';
+import { readWaitOptions } from '../../nodes/BrightDataScraperStudio/parameters/options';
+import { mapApiError } from '../../nodes/shared/transport/errors';
 
 const description = new BrightDataScraperStudio().description;
 /** The tool variant n8n builds from usableAsTool: same properties, name + "Tool". */

@@ -1,5 +1,5 @@
-import { planJobs } from '../../nodes/BrightDataScraperStudio/helpers/jobs';
-import { nextPollDelaySeconds } from '../../nodes/BrightDataScraperStudio/helpers/polling';
+import { planJobs } from '../../nodes/BrightDataScraperStudio/jobs/trigger';
+import { nextPollDelaySeconds } from '../../nodes/shared/snapshot/polling';
 
 const inputsFor = (itemIndex: number, count = 1) =>
 	Array.from({ length: count }, (_, n) => ({ itemIndex, input: { url: `https://x/${itemIndex}/${n}` } }));

@@ -1,4 +1,4 @@
-import { inputKey, pairRows } from '../../nodes/BrightDataScraperStudio/helpers/pairing';
+import { inputKey, pairRows } from '../../nodes/BrightDataScraperStudio/output/pairing';
 
 describe('pairing rows to incoming items', () => {
 	test('the input key ignores key order and null fields', () => {

@@ -10,7 +10,7 @@ import {
 	progressOf,
 	type NextCheck,
 	type ScheduleSettings,
-} from '../../nodes/BrightDataScraperStudio/helpers/pollSchedule';
+} from '../../nodes/shared/snapshot/pollSchedule';
 
 const schedule = (settings: Partial<ScheduleSettings> = {}) =>
 	new PollSchedule({ version: 2, msPerSecond: 1000, startedAt: 0, useJobLog: true, ...settings });

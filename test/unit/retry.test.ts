@@ -1,11 +1,11 @@
-import { timing } from '../../nodes/BrightDataScraperStudio/helpers/timing';
+import { timing } from '../../nodes/shared/timing';
 import {
 	MAX_ATTEMPTS,
 	parseRetryAfter,
 	retryDelayMs,
 	shouldRetryNetworkError,
 	shouldRetryStatus,
-} from '../../nodes/BrightDataScraperStudio/transport/retry';
+} from '../../nodes/shared/transport/retry';
 
 describe('retry policy', () => {
 	beforeAll(() => (timing.msPerSecond = 1000));

@@ -1,4 +1,4 @@
-import { RowStreamParser } from '../../nodes/BrightDataScraperStudio/helpers/rowStream';
+import { RowStreamParser } from '../../nodes/shared/snapshot/rowStream';
 
 /** Feeds `text` in chunks of `size` characters. */
 function parse(text: string, size = text.length) {

@@ -2,7 +2,7 @@
  * What a new user meets on a first run: errors that say what to set, in the user's words.
  * Real n8n engine (WorkflowExecute), nock for the API answers.
  */
-import { timing } from '../../nodes/BrightDataScraperStudio/helpers/timing';
+import { timing } from '../../nodes/shared/timing';
 import { API, useNock } from '../harness/nock';
 import { collectorId, trigger, triggerAndWait } from '../harness/params';
 import { runScraper } from '../harness/workflow';

@@ -1,4 +1,4 @@
-import { timing } from '../../nodes/BrightDataScraperStudio/helpers/timing';
+import { timing } from '../../nodes/shared/timing';
 import { API, useNock } from '../harness/nock';
 import { getDataset } from '../harness/params';
 import { runScraper } from '../harness/workflow';

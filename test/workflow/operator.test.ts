@@ -5,10 +5,9 @@
  * No line carries the API token or a delivery secret.
  */
 import { inspect } from 'node:util';
-
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { JOBS_KEY, MAX_VALUE_LENGTH, SNAPSHOT_IDS_KEY } from '../../nodes/BrightDataScraperStudio/helpers/customData';
+import { JOBS_KEY, MAX_VALUE_LENGTH, SNAPSHOT_IDS_KEY } from '../../nodes/BrightDataScraperStudio/records/customData';
 import { useEmulator } from '../harness/emulator';
 import { getDataset, trigger, triggerAndWait } from '../harness/params';
 import { callResumeWebhook, EXECUTION_ID, runScraper, runWorkflow, scraperWorkflow, type RunResult } from '../harness/workflow';

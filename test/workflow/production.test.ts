@@ -1,5 +1,5 @@
 /** Trigger and Wait and Get Dataset options for production jobs: failed inputs, output modes, timeouts, delivery. */
-import { timing } from '../../nodes/BrightDataScraperStudio/helpers/timing';
+import { timing } from '../../nodes/shared/timing';
 import { API, useNock } from '../harness/nock';
 import { getDataset, trigger, triggerAndWait } from '../harness/params';
 import { runScraper, runWorkflow, scraperWorkflow, SCRAPER } from '../harness/workflow';

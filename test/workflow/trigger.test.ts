@@ -1,4 +1,4 @@
-import { timing } from '../../nodes/BrightDataScraperStudio/helpers/timing';
+import { timing } from '../../nodes/shared/timing';
 import { API, useNock } from '../harness/nock';
 import { trigger } from '../harness/params';
 import { runScraper, TEST_TOKEN } from '../harness/workflow';

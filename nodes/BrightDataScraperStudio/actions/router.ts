@@ -1,6 +1,6 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { withoutDeliverySecrets } from '../helpers/delivery';
+import { withoutDeliverySecrets } from '../parameters/delivery';
 import * as crawl from './collection/crawl.operation';
 import * as getDataset from './collection/getDataset.operation';
 import * as runRealtime from './collection/runRealtime.operation';

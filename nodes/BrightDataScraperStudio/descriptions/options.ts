@@ -6,7 +6,7 @@ import {
 	DEFAULT_TIMEOUT_SECONDS,
 	DEFAULT_TOOL_TIMEOUT_SECONDS,
 	FIXED_POLL_INTERVAL_SECONDS,
-} from '../helpers/defaults';
+} from '../parameters/defaults';
 
 /** Options of the trigger request itself (query parameters of POST /dca/trigger). */
 export const triggerOptions: INodeProperties[] = [

@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { apiRequest, parseJsonBody } from '../transport';
+import { apiRequest, parseJsonBody } from '../../shared/transport';
 
 const PAGE_SIZE = 100;
 

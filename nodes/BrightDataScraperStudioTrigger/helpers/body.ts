@@ -1,8 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { parseNdjson } from '../../BrightDataScraperStudio/helpers/dataset';
-import type { Row } from '../../BrightDataScraperStudio/helpers/types';
-import { isObject } from '../../BrightDataScraperStudio/helpers/types';
+import { isObject, type Row } from '../../shared/rows';
+import { parseNdjson } from '../../shared/snapshot/dataset';
 
 /**
  * Reading the body of a Bright Data callback. Bright Data documents none of them (API notes §6),

@@ -1,4 +1,4 @@
-import { sameSecret } from '../../BrightDataScraperStudio/helpers/constantTime';
+import { sameSecret } from '../../shared/secret';
 
 export const DEFAULT_SECRET_HEADER = 'X-Webhook-Secret';
 

@@ -1,14 +1,14 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
+import { now, secondsToMs } from '../../../shared/timing';
 import { collectorLocator } from '../../descriptions/collector';
 import { inputFields } from '../../descriptions/inputs';
 import { optionsCollection } from '../../descriptions/options';
 import { crawlOptions } from '../../descriptions/realtime';
-import { errorItems } from '../../helpers/items';
-import { readRealtimeOptions, type RealtimeOptions } from '../../helpers/options';
-import { runPerInput } from '../../helpers/perInput';
-import { crawl, waitForRealtimeResult } from '../../helpers/realtime';
-import { now, secondsToMs } from '../../helpers/timing';
+import { runPerInput } from '../../jobs/perInput';
+import { crawl, waitForRealtimeResult } from '../../jobs/realtime';
+import { errorItems } from '../../output/items';
+import { readRealtimeOptions, type RealtimeOptions } from '../../parameters/options';
 
 const properties: INodeProperties[] = [
 	collectorLocator,

@@ -5,17 +5,17 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import type { Row } from '../../../shared/rows';
+import { fetchDataset } from '../../../shared/snapshot/polling';
+import { elapsedSeconds, now } from '../../../shared/timing';
 import { optionsCollection, waitOptions } from '../../descriptions/options';
 import { outputFields, rowOptions } from '../../descriptions/output';
 import { snapshotIdField } from '../../descriptions/snapshot';
-import { readSnapshotId } from '../../helpers/inputs';
-import { errorItems, forEachItem } from '../../helpers/items';
-import { readOutputSettings, readWaitOptions, type OutputSettings, type WaitOptions } from '../../helpers/options';
-import { shapeOutput } from '../../helpers/output';
-import { fetchDataset } from '../../helpers/polling';
-import { elapsedSeconds, now } from '../../helpers/timing';
-import type { Row } from '../../helpers/types';
-import { timedOutItem, waitForSnapshot } from '../../helpers/waiting';
+import { timedOutItem, waitForSnapshot } from '../../jobs/waiting';
+import { errorItems, forEachItem } from '../../output/items';
+import { shapeOutput } from '../../output/shape';
+import { readSnapshotId } from '../../parameters/inputs';
+import { readOutputSettings, readWaitOptions, type OutputSettings, type WaitOptions } from '../../parameters/options';
 
 const waitUntilReadyField: INodeProperties = {
 	displayName: 'Wait Until Ready',

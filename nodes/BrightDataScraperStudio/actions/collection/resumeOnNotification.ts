@@ -5,7 +5,6 @@
  * which checks the call, downloads the rows and outputs them as the poll mode would.
  */
 import { randomBytes } from 'crypto';
-
 import {
 	NodeOperationError,
 	type IDataObject,
@@ -15,16 +14,17 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { sameSecret } from '../../helpers/constantTime';
-import { itemsOf } from '../../helpers/items';
-import { errorAfterTrigger, mentionStartedJobs, planJobsFromItems, triggerJob } from '../../helpers/jobs';
-import { readOutputSettings, type OutputSettings, type WaitOptions } from '../../helpers/options';
-import { logParked, logResumed } from '../../helpers/log';
-import { isFailedRow, shapeJobRows, shapeOutput } from '../../helpers/output';
-import { inputKey, type PairedRow } from '../../helpers/pairing';
-import { fetchDataset, NOTIFIED_WAIT_SECONDS, pollUntilReady, type ReadyOrPending } from '../../helpers/polling';
-import { now, secondsToMs } from '../../helpers/timing';
-import type { Row, TriggeredJob } from '../../helpers/types';
+import { isFailedRow, type Row } from '../../../shared/rows';
+import { sameSecret } from '../../../shared/secret';
+import { fetchDataset, NOTIFIED_WAIT_SECONDS, pollUntilReady, type ReadyOrPending } from '../../../shared/snapshot/polling';
+import { now, secondsToMs } from '../../../shared/timing';
+import { errorAfterTrigger, mentionStartedJobs, planJobsFromItems, triggerJob } from '../../jobs/trigger';
+import type { TriggeredJob } from '../../jobs/types';
+import { itemsOf } from '../../output/items';
+import { inputKey, type PairedRow } from '../../output/pairing';
+import { shapeJobRows, shapeOutput } from '../../output/shape';
+import { readOutputSettings, type OutputSettings, type WaitOptions } from '../../parameters/options';
+import { logParked, logResumed } from '../../records/log';
 
 /** Where the wait is remembered: execution custom data survives the wait in n8n's database (10 keys, 512 characters). */
 const STATE_KEY = 'brightdata_wait';

@@ -3,18 +3,18 @@ import {
 	updateDisplayOptions,
 	type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
+import type { Row } from '../../../shared/rows';
+import { pollUntilReady } from '../../../shared/snapshot/polling';
+import { now, secondsToMs } from '../../../shared/timing';
 import { collectorLocator } from '../../descriptions/collector';
 import { inputFields } from '../../descriptions/inputs';
 import { optionsCollection } from '../../descriptions/options';
 import { realtimeOptions } from '../../descriptions/realtime';
-import { errorItems } from '../../helpers/items';
-import { planJobs, triggerJob } from '../../helpers/jobs';
-import { readRealtimeOptions, type RealtimeOptions } from '../../helpers/options';
-import { runPerInput, type InputRequest } from '../../helpers/perInput';
-import { pollUntilReady } from '../../helpers/polling';
-import { PAGE_LIMIT_ERROR, triggerRealtime, waitForRealtimeResult } from '../../helpers/realtime';
-import { now, secondsToMs } from '../../helpers/timing';
-import type { Row } from '../../helpers/types';
+import { runPerInput, type InputRequest } from '../../jobs/perInput';
+import { PAGE_LIMIT_ERROR, triggerRealtime, waitForRealtimeResult } from '../../jobs/realtime';
+import { planJobs, triggerJob } from '../../jobs/trigger';
+import { errorItems } from '../../output/items';
+import { readRealtimeOptions, type RealtimeOptions } from '../../parameters/options';
 
 const properties: INodeProperties[] = [
 	collectorLocator,

@@ -9,9 +9,9 @@ import { collectorLocator } from '../../descriptions/collector';
 import { deliveryField } from '../../descriptions/delivery';
 import { inputFields } from '../../descriptions/inputs';
 import { optionsCollection, triggerOptions } from '../../descriptions/options';
-import { errorItems, itemsOf } from '../../helpers/items';
-import { mentionStartedJobs, planJobsFromItems, triggerJob } from '../../helpers/jobs';
-import type { TriggeredJob } from '../../helpers/types';
+import { mentionStartedJobs, planJobsFromItems, triggerJob } from '../../jobs/trigger';
+import type { TriggeredJob } from '../../jobs/types';
+import { errorItems, itemsOf } from '../../output/items';
 
 const properties: INodeProperties[] = [
 	collectorLocator,

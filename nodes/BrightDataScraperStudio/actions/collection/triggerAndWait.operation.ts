@@ -5,19 +5,20 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import type { Row } from '../../../shared/rows';
+import { elapsedSeconds, now } from '../../../shared/timing';
+import { cancelSignal } from '../../../shared/transport';
 import { collectorLocator } from '../../descriptions/collector';
 import { deliveryField } from '../../descriptions/delivery';
 import { inputFields } from '../../descriptions/inputs';
 import { optionsCollection, triggerOptions, waitOptions } from '../../descriptions/options';
 import { outputFields, rowOptions } from '../../descriptions/output';
-import { errorItems, itemsOf } from '../../helpers/items';
-import { cancelJobsAfterStop, errorAfterTrigger, mentionStartedJobs, planJobsFromItems, triggerJob } from '../../helpers/jobs';
-import { readOutputSettings, readWaitOptions, type OutputSettings, type WaitOptions } from '../../helpers/options';
-import { shapeJobRows } from '../../helpers/output';
-import { elapsedSeconds, now } from '../../helpers/timing';
-import type { JobPlan, Row, TriggeredJob } from '../../helpers/types';
-import { timedOutItem, waitForSnapshot } from '../../helpers/waiting';
-import { cancelSignal } from '../../transport';
+import { cancelJobsAfterStop, errorAfterTrigger, mentionStartedJobs, planJobsFromItems, triggerJob } from '../../jobs/trigger';
+import type { JobPlan, TriggeredJob } from '../../jobs/types';
+import { timedOutItem, waitForSnapshot } from '../../jobs/waiting';
+import { errorItems, itemsOf } from '../../output/items';
+import { shapeJobRows } from '../../output/shape';
+import { readOutputSettings, readWaitOptions, type OutputSettings, type WaitOptions } from '../../parameters/options';
 import { triggerAndWaitForNotification } from './resumeOnNotification';
 
 const properties: INodeProperties[] = [

@@ -1,9 +1,9 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { jobIdField } from '../../descriptions/snapshot';
-import { readJobId } from '../../helpers/inputs';
-import { forEachItem } from '../../helpers/items';
-import { cancelJob } from '../../helpers/jobs';
+import { cancelJob } from '../../jobs/trigger';
+import { forEachItem } from '../../output/items';
+import { readJobId } from '../../parameters/inputs';
 
 export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['cancel'] } }, [jobIdField]);
 

@@ -6,11 +6,11 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { fetchJobLog } from '../../../shared/snapshot/jobLog';
 import { pick, simplifyFields } from '../../descriptions/simplify';
 import { jobIdField } from '../../descriptions/snapshot';
-import { readJobId } from '../../helpers/inputs';
-import { forEachItem } from '../../helpers/items';
-import { fetchJobLog } from '../../helpers/jobLog';
+import { forEachItem } from '../../output/items';
+import { readJobId } from '../../parameters/inputs';
 
 /** The fields a simplified job keeps, most used first (n8n's guideline: at most 10). */
 export const SIMPLE_JOB_FIELDS = [

@@ -5,10 +5,10 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
+import { apiRequest, parseJsonBody } from '../../../shared/transport';
 import { jobIdField } from '../../descriptions/snapshot';
-import { readJobId } from '../../helpers/inputs';
-import { forEachItem } from '../../helpers/items';
-import { apiRequest, parseJsonBody } from '../../transport';
+import { forEachItem } from '../../output/items';
+import { readJobId } from '../../parameters/inputs';
 
 export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['getErrors'] } }, [
 	{

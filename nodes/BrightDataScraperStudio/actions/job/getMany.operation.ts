@@ -7,11 +7,11 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { apiRequest, parseJsonBody } from '../../../shared/transport';
 import { collectorLocator } from '../../descriptions/collector';
 import { pick, simplifyFields } from '../../descriptions/simplify';
-import { readCollector } from '../../helpers/inputs';
-import { forEachItem } from '../../helpers/items';
-import { apiRequest, parseJsonBody } from '../../transport';
+import { forEachItem } from '../../output/items';
+import { readCollector } from '../../parameters/inputs';
 
 /** The API's largest page. */
 const PAGE_SIZE = 500;

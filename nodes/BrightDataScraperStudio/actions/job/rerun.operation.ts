@@ -7,12 +7,12 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { apiRequest, parseJsonBody } from '../../../shared/transport';
 import { jobIdField } from '../../descriptions/snapshot';
-import { readJobId } from '../../helpers/inputs';
-import { recordSnapshotId } from '../../helpers/customData';
-import { forEachItem } from '../../helpers/items';
-import { logRerunStarted } from '../../helpers/log';
-import { apiRequest, parseJsonBody } from '../../transport';
+import { forEachItem } from '../../output/items';
+import { readJobId } from '../../parameters/inputs';
+import { recordSnapshotId } from '../../records/customData';
+import { logRerunStarted } from '../../records/log';
 
 const properties: INodeProperties[] = [
 	jobIdField,

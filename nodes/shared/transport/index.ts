@@ -10,7 +10,7 @@ import {
 	type IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { now, secondsToMs, sleepUnlessCancelled, timing } from '../helpers/timing';
+import { now, secondsToMs, sleepUnlessCancelled, timing } from '../timing';
 import { checkBaseUrl } from './baseUrl';
 import { discard, readText, RequestTimer, timedStream, type ReadTextResult } from './body';
 import {

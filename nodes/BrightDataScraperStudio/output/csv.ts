@@ -1,4 +1,4 @@
-import type { Row } from './types';
+import type { Row } from '../../shared/rows';
 
 function cell(value: unknown): string {
 	if (value === null || value === undefined) return '';

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { cancelSignal } from '../transport';
+import { cancelSignal } from '../../shared/transport';
 
 /**
  * With "Continue On Fail", one error item for each affected incoming item; otherwise the

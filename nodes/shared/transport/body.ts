@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import { now } from '../helpers/timing';
+import { now } from '../timing';
 
 /**
  * A timer for one request: at `at` (epoch ms) it marks the request late and destroys the

@@ -22,10 +22,3 @@ export interface TriggeredJob extends JobPlan {
 	snapshotId: string;
 	startEta?: string;
 }
-
-/** A dataset row, as Bright Data returns it (it echoes its `input`). */
-export type Row = IDataObject;
-
-/** A JSON object (not an array, not null): what a row, an input or a notification must be. */
-export const isObject = (value: unknown): value is IDataObject =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);

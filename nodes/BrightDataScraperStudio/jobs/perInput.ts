@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { readCollector, readInputs } from './inputs';
-import { errorItems } from './items';
+import type { Row } from '../../shared/rows';
+import { errorItems } from '../output/items';
+import { readCollector, readInputs } from '../parameters/inputs';
 import { mapWithConcurrency } from './pool';
-import type { Row } from './types';
 
 export interface InputRequest {
 	itemIndex: number;

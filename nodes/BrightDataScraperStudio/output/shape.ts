@@ -1,13 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
 
+import { isFailedRow, type Row } from '../../shared/rows';
+import type { TriggeredJob } from '../jobs/types';
+import type { OutputSettings } from '../parameters/options';
 import { toCsv } from './csv';
-import type { OutputSettings } from './options';
-import { pairRows, type PairedRow } from './pairing';
-import type { Row, TriggeredJob } from './types';
 import { itemsOf } from './items';
-
-/** A row for an input Bright Data could not scrape carries `error` or `error_code`. */
-export const isFailedRow = (row: Row): boolean => Boolean(row.error || row.error_code);
+import { pairRows, type PairedRow } from './pairing';
 
 export interface ShapedOutput {
 	main: INodeExecutionData[];

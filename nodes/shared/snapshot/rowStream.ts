@@ -1,4 +1,4 @@
-import { isObject, type Row } from './types';
+import { isObject, type Row } from '../rows';
 
 const OPEN_BRACE = 123; // {
 const CLOSE_BRACE = 125; // }

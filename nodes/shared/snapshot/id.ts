@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { isObject } from '../../BrightDataScraperStudio/helpers/types';
+import { isObject } from '../rows';
 
 /**
  * Where a notification may name its job. Bright Data does not document the body; the trigger

@@ -8,7 +8,6 @@
  * object the credential provides.
  */
 import { createPrivateKey } from 'node:crypto';
-
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialsDecrypted,

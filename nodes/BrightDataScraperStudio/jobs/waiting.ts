@@ -1,12 +1,12 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { cancelSignal } from '../transport';
-import { cancelJob } from './jobs';
-import { logGaveUp, logPending, logReady } from './log';
-import type { WaitOptions } from './options';
-import { isFailedRow } from './output';
-import { pollUntilReady, type PollResult } from './polling';
-import { elapsedSeconds, secondsToMs } from './timing';
+import { isFailedRow } from '../../shared/rows';
+import { pollUntilReady, type PollResult } from '../../shared/snapshot/polling';
+import { elapsedSeconds, secondsToMs } from '../../shared/timing';
+import { cancelSignal } from '../../shared/transport';
+import type { WaitOptions } from '../parameters/options';
+import { logGaveUp, logPending, logReady } from '../records/log';
+import { cancelJob } from './trigger';
 
 /** Logs why the wait for a snapshot ended with `error`, and hands the error back to be thrown. */
 function endedBy<E extends Error>(ctx: IExecuteFunctions, snapshotId: string, error: E, timedOut?: string): E {

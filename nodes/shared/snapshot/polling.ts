@@ -1,12 +1,12 @@
 import { NodeApiError, type IDataObject, type JsonObject } from 'n8n-workflow';
 
+import type { Row } from '../rows';
+import { now, secondsToMs, sleepUnlessCancelled, timing } from '../timing';
 import { apiRequest, cancelSignal, throwIfCancelled, type RequestContext } from '../transport';
 import { asNodeError, LateAnswerError } from '../transport/errors';
 import { readDatasetStream, type DatasetState } from './dataset';
 import { fetchJobLog } from './jobLog';
 import { MIN_POLL_GAP_SECONDS, PollSchedule, type NextCheck } from './pollSchedule';
-import { now, secondsToMs, sleepUnlessCancelled, timing } from './timing';
-import type { Row } from './types';
 
 export { MIN_POLL_GAP_SECONDS, nextPollDelaySeconds } from './pollSchedule';
 

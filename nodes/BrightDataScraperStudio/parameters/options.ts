@@ -1,13 +1,13 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type IWebhookFunctions } from 'n8n-workflow';
 
-import { readDelivery } from './delivery';
+import type { TriggerQuery } from '../jobs/types';
 import {
 	DEFAULT_INPUTS_PER_JOB,
 	DEFAULT_POLL_INTERVAL_SECONDS,
 	DEFAULT_TIMEOUT_SECONDS,
 	DEFAULT_TOOL_TIMEOUT_SECONDS,
 } from './defaults';
-import type { TriggerQuery } from './types';
+import { readDelivery } from './delivery';
 
 /** Where parameters are read: an execution, or the webhook that resumes a waiting one (item 0 only). */
 type ParameterContext = IExecuteFunctions | IWebhookFunctions;

@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { shorten } from '../transport/errors';
-import { isObject } from './types';
+import { isObject } from '../../shared/rows';
+import { shorten } from '../../shared/transport/errors';
 
 const COLLECTOR_ID = /^c_[A-Za-z0-9]+$/;
 

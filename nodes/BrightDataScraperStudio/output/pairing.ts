@@ -1,6 +1,7 @@
 import type { IDataObject, IPairedItemData } from 'n8n-workflow';
 
-import type { PlannedInput, Row } from './types';
+import type { Row } from '../../shared/rows';
+import type { PlannedInput } from '../jobs/types';
 
 /** What is left to write: a value to serialise, or text to copy as is. */
 type Pending = { value: unknown } | { text: string };

@@ -1,7 +1,7 @@
+import { isObject, type Row } from '../rows';
 import { streamText, type ApiResponse } from '../transport';
 import { LateAnswerError } from '../transport/errors';
 import { RowStreamParser } from './rowStream';
-import { isObject, type Row } from './types';
 
 export type DatasetState =
 	| { kind: 'ready'; rows: Row[] }

@@ -1,10 +1,10 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
-import { apiRequest, cancelSignal, throwIfCancelled, type ApiResponse } from '../transport';
-import { asNodeError, LateAnswerError } from '../transport/errors';
-import { MIN_POLL_GAP_SECONDS } from './polling';
-import { now, secondsToMs, sleepUnlessCancelled, timing } from './timing';
-import type { Row } from './types';
+import type { Row } from '../../shared/rows';
+import { MIN_POLL_GAP_SECONDS } from '../../shared/snapshot/polling';
+import { now, secondsToMs, sleepUnlessCancelled, timing } from '../../shared/timing';
+import { apiRequest, cancelSignal, throwIfCancelled, type ApiResponse } from '../../shared/transport';
+import { asNodeError, LateAnswerError } from '../../shared/transport/errors';
 
 /** Bright Data holds a get_result request up to this long (it accepts 25 to 50 s). */
 const LONG_POLL_SECONDS = 50;

@@ -1,4 +1,4 @@
-import { secondsToMs } from '../helpers/timing';
+import { secondsToMs } from '../timing';
 
 /** How often a request is sent at most, first attempt included. */
 export const MAX_ATTEMPTS = 5;

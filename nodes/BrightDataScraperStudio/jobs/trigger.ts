@@ -7,14 +7,13 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { apiRequest, detachedFromCancellation } from '../transport';
-import { recordSnapshotId } from './customData';
-import { readCollector, readInputs } from './inputs';
-import { errorItems } from './items';
-import { logJobStarted } from './log';
-import { readTriggerOptions } from './options';
+import { apiRequest, detachedFromCancellation } from '../../shared/transport';
+import { errorItems } from '../output/items';
+import { readCollector, readInputs } from '../parameters/inputs';
+import { readTriggerOptions } from '../parameters/options';
+import { recordSnapshotId } from '../records/customData';
+import { logJobStarted } from '../records/log';
 import type { JobPlan, PlannedInput, TriggeredJob, TriggerQuery } from './types';
-
 
 /** Everything one item asks to trigger. */
 export interface TriggerRequest {
