@@ -9,7 +9,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { resumeOnNotification } from './actions/collection/resumeOnNotification';
+import * as resumeOnNotification from './actions/collection/resumeOnNotification.operation';
 import { resources, router } from './actions/router';
 import { resourceFields, subtitle } from './descriptions/resource';
 import { searchCollectors } from './methods/listSearch';
@@ -73,7 +73,9 @@ export class BrightDataScraperStudio implements INodeType {
 				displayOptions: deliveringTo('webhook'),
 			},
 		],
-		// Only for Trigger and Wait's "Resume on Notification": Bright Data's call resumes the waiting execution.
+		// Only for Trigger and Wait's "Resume on Notification": Bright Data's call resumes the waiting
+		// execution, and the editor says under the waiting node what it waits for.
+		waitingNodeTooltip: resumeOnNotification.waitingNodeTooltip,
 		webhooks: [
 			{
 				name: 'default',
@@ -120,6 +122,6 @@ export class BrightDataScraperStudio implements INodeType {
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await resumeOnNotification.call(this);
+		return await resumeOnNotification.webhook.call(this);
 	}
 }

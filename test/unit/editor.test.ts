@@ -5,11 +5,13 @@
  */
 import {
 	NodeHelpers,
+	Workflow,
 	type INode,
 	type INodeParameters,
 	type INodeProperties,
 	type INodePropertyOptions,
 	type INodeTypeDescription,
+	type INodeTypes,
 } from 'n8n-workflow';
 
 import { SIMPLE_JOB_FIELDS, simplifyJob } from '../../nodes/BrightDataScraperStudio/actions/job/get.operation';
@@ -83,6 +85,45 @@ describe('nodes panel', () => {
 		}
 		expect(map.triggerAndWait).toBe('Trigger and Wait');
 		expect(map.getMany).toBe('Get Many Jobs');
+	});
+});
+
+describe('the line under a waiting node (waitingNodeTooltip)', () => {
+	const nodeType = new BrightDataScraperStudio();
+	const nodeTypes = {
+		getByName: () => nodeType,
+		getByNameAndVersion: () => nodeType,
+		getKnownTypes: () => ({}),
+	} as unknown as INodeTypes;
+	/** What the editor shows: n8n's waitingNodeTooltip() evaluates it with getSimpleParameterValue over the node in the editor's Workflow. */
+	function tooltip(parameters: INodeParameters, typeVersion = 2): string {
+		const scraper = node(typeVersion, description.name, defaults(description, typeVersion, parameters));
+		const workflow = new Workflow({ nodes: [scraper], connections: {}, active: false, nodeTypes });
+		const $execution = { id: '1', mode: 'test' as const, resumeUrl: 'http://localhost:5678/webhook-waiting/1', resumeFormUrl: 'http://localhost:5678/form-waiting/1' };
+		return String(workflow.expression.getSimpleParameterValue(scraper, description.waitingNodeTooltip!, 'internal', { $execution }));
+	}
+	const notification = { resource: 'collection', operation: 'triggerAndWait', waitMode: 'notification' };
+
+	test('Resume on Notification: what it waits for and what happens at the timeout, with the node\'s timeout', () => {
+		expect(tooltip(notification)).toBe(
+			'Waiting for Bright Data to call back when the job is done; the execution waits in the database meanwhile. ' +
+				'If no call comes within the timeout (900 s) plus 5 minutes, the execution continues and this node outputs the snapshot IDs with timed_out: true.',
+		);
+		expect(tooltip({ ...notification, options: { timeout: 60 } }, 1)).toContain('within the timeout (60 s) plus 5 minutes');
+		// $parameter does not resolve an expression inside a collection: a Timeout given as one is named, not shown.
+		expect(tooltip({ ...notification, options: { timeout: '={{ $json.seconds }}' } })).toContain('within the Timeout option plus 5 minutes');
+	});
+
+	test('nothing for any other operation or wait mode (the node waits only with Resume on Notification)', () => {
+		expect(tooltip({ resource: 'collection', operation: 'triggerAndWait' })).toBe('');
+		expect(tooltip({ ...notification, waitMode: 'poll' })).toBe('');
+		expect(tooltip({ ...notification, operation: 'getDataset' })).toBe('');
+		expect(tooltip({ resource: 'job', operation: 'get' })).toBe('');
+	});
+
+	test('the expression holds no "}}" before its end, which would cut it short', () => {
+		expect(description.waitingNodeTooltip).toMatch(/^=\{\{ \(/);
+		expect(description.waitingNodeTooltip!.slice(0, -2)).not.toContain('}}');
 	});
 });
 

@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import { apiRequest, detachedFromCancellation } from '../../shared/transport';
-import { errorItems } from '../output/items';
+import { errorItems, itemsOf } from '../output/items';
 import { readCollector, readInputs } from '../parameters/inputs';
 import { readTriggerOptions } from '../parameters/options';
 import { recordSnapshotId } from '../records/customData';
@@ -147,6 +147,34 @@ export async function triggerJob(ctx: IExecuteFunctions, job: JobPlan): Promise<
 	logJobStarted(ctx, triggered);
 	recordSnapshotId(ctx, triggered.snapshotId);
 	return triggered;
+}
+
+/**
+ * Starts the planned jobs one after the other. A job that cannot start gives an error that names
+ * the jobs already started, whose paid work can still be collected: with "Continue On Fail" it
+ * becomes error items for the job's incoming items and the other jobs still start; otherwise, or
+ * with `stopOnError`, it is thrown. `items` holds, in plan order, `itemOf` of each started job
+ * (when given) and the error items.
+ */
+export async function startJobs(
+	ctx: IExecuteFunctions,
+	jobs: JobPlan[],
+	{ stopOnError = false, itemOf }: { stopOnError?: boolean; itemOf?: (job: TriggeredJob) => INodeExecutionData } = {},
+): Promise<{ started: TriggeredJob[]; items: INodeExecutionData[] }> {
+	const started: TriggeredJob[] = [];
+	const items: INodeExecutionData[] = [];
+	for (const job of jobs) {
+		try {
+			const triggered = await triggerJob(ctx, job);
+			started.push(triggered);
+			if (itemOf) items.push(itemOf(triggered));
+		} catch (error) {
+			const named = mentionStartedJobs(error as Error, started);
+			if (stopOnError) throw named;
+			items.push(...errorItems(ctx, named, itemsOf(job.inputs)));
+		}
+	}
+	return { started, items };
 }
 
 /** Cancels a job at Bright Data (POST /dca/jobs/{id}/cancel); it then bills no more pages. */

@@ -9,9 +9,9 @@ import { collectorLocator } from '../../descriptions/collector';
 import { deliveryField } from '../../descriptions/delivery';
 import { inputFields } from '../../descriptions/inputs';
 import { optionsCollection, triggerOptions } from '../../descriptions/options';
-import { mentionStartedJobs, planJobsFromItems, triggerJob } from '../../jobs/trigger';
+import { planJobsFromItems, startJobs } from '../../jobs/trigger';
 import type { TriggeredJob } from '../../jobs/types';
-import { errorItems, itemsOf } from '../../output/items';
+import { itemsOf } from '../../output/items';
 
 const properties: INodeProperties[] = [
 	collectorLocator,
@@ -39,16 +39,6 @@ export function jobItem(job: TriggeredJob): INodeExecutionData {
 /** Starts one job for all incoming items (more only above "Inputs per Job"); one item per job. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const { jobs, invalidItems } = await planJobsFromItems(this);
-	const output = [...invalidItems];
-	const started: TriggeredJob[] = [];
-	for (const job of jobs) {
-		try {
-			const triggered = await triggerJob(this, job);
-			started.push(triggered);
-			output.push(jobItem(triggered));
-		} catch (error) {
-			output.push(...errorItems(this, mentionStartedJobs(error as Error, started), itemsOf(job.inputs)));
-		}
-	}
-	return [output];
+	const { items } = await startJobs(this, jobs, { itemOf: jobItem });
+	return [[...invalidItems, ...items]];
 }

@@ -13,13 +13,13 @@ import { deliveryField } from '../../descriptions/delivery';
 import { inputFields } from '../../descriptions/inputs';
 import { optionsCollection, triggerOptions, waitOptions } from '../../descriptions/options';
 import { outputFields, rowOptions } from '../../descriptions/output';
-import { cancelJobsAfterStop, errorAfterTrigger, mentionStartedJobs, planJobsFromItems, triggerJob } from '../../jobs/trigger';
-import type { JobPlan, TriggeredJob } from '../../jobs/types';
+import { cancelJobsAfterStop, errorAfterTrigger, mentionStartedJobs, planJobsFromItems, startJobs } from '../../jobs/trigger';
+import type { TriggeredJob } from '../../jobs/types';
 import { timedOutItem, waitForSnapshot } from '../../jobs/waiting';
 import { errorItems, itemsOf } from '../../output/items';
 import { shapeJobRows } from '../../output/shape';
 import { readOutputSettings, readWaitOptions, type OutputSettings, type WaitOptions } from '../../parameters/options';
-import { triggerAndWaitForNotification } from './resumeOnNotification';
+import * as resumeOnNotification from './resumeOnNotification.operation';
 
 const properties: INodeProperties[] = [
 	collectorLocator,
@@ -45,14 +45,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName:
-			'Bright Data must be able to reach this n8n over the internet: set WEBHOOK_URL to its public address. Bright Data also ends the job when the timeout is reached. If no call comes within the timeout plus 5 minutes, the node outputs the snapshot IDs with timed_out: true.',
-		name: 'notificationNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { waitMode: ['notification'] } },
-	},
+	...resumeOnNotification.properties,
 	...outputFields,
 	optionsCollection([...triggerOptions, ...waitOptions, ...rowOptions('separate')]),
 	deliveryField,
@@ -60,26 +53,18 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['collection'], operation: ['triggerAndWait'] } }, properties);
 
-/** Starts every planned job; a job that cannot start becomes error items (or the error). */
-async function startJobs(ctx: IExecuteFunctions, jobs: JobPlan[], output: INodeExecutionData[]): Promise<TriggeredJob[]> {
-	const started: TriggeredJob[] = [];
-	for (const job of jobs) {
-		try {
-			started.push(await triggerJob(ctx, job));
-		} catch (error) {
-			output.push(...errorItems(ctx, mentionStartedJobs(error as Error, started), itemsOf(job.inputs)));
-		}
-	}
-	return started;
-}
-
 /** "j_1" or "j_1, j_2, j_3 and 7 more". */
 function describeSnapshots(jobs: TriggeredJob[]): string {
 	const ids = jobs.map(({ snapshotId }) => snapshotId);
 	return ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', ');
 }
 
-function readSettings(ctx: IExecuteFunctions): { wait: WaitOptions; output: OutputSettings } {
+interface Settings {
+	wait: WaitOptions;
+	output: OutputSettings;
+}
+
+function readSettings(ctx: IExecuteFunctions): Settings {
 	// One wait covers all jobs, so its options are read once, before any request.
 	return { wait: readWaitOptions(ctx, 0), output: readOutputSettings(ctx, 0, 'separate') };
 }
@@ -90,18 +75,19 @@ function readSettings(ctx: IExecuteFunctions): { wait: WaitOptions; output: Outp
  * others usually are too: waiting for N jobs costs about the polls of one.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	let settings: ReturnType<typeof readSettings>;
+	let settings: Settings;
 	try {
 		settings = readSettings(this);
 	} catch (error) {
 		return [errorItems(this, error as Error, this.getInputData().map((_, item) => item))];
 	}
 	const { wait, output: outputSettings } = settings;
-	if (wait.mode === 'notification') return await triggerAndWaitForNotification.call(this, wait, outputSettings);
+	// Resume on Notification parks the execution instead of polling: its own operation file.
+	if (wait.mode === 'notification') return await resumeOnNotification.execute.call(this, settings);
 	const { jobs, invalidItems } = await planJobsFromItems(this);
-	const main = [...invalidItems];
 	const startedAt = now();
-	const started = await startJobs(this, jobs, main);
+	const { started, items: notStarted } = await startJobs(this, jobs);
+	const main = [...invalidItems, ...notStarted];
 
 	const ready: Array<{ job: TriggeredJob; rows: Row[] }> = [];
 	let polls = 0;
