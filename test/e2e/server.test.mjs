@@ -66,13 +66,21 @@ const credentialRef = (credential) => ({ brightDataScraperStudioApi: credential 
 const collector = (id) => ({ __rl: true, mode: 'id', value: id });
 const noOp = (name, x) => ({ id: name.toLowerCase().replace(/\W/g, '-'), name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [x, 0], parameters: {} });
 const link = (node, index = 0) => ({ node, type: 'main', index });
-/** A Set node that keeps the row's echoed input URL and, through item linking, the URL of the Items item it is linked to. */
+/**
+ * A Set node that keeps the row's echoed input URL, the URL of the Items item n8n links the row to
+ * (item linking), and the URL of the Items item found the way README gives after a resume: by the
+ * row's echoed `input`.
+ */
 const linkCheck = (name, x) =>
 	setNode({
 		id: name.toLowerCase(),
 		name,
 		x,
-		fields: { url: ['={{ $json.input.url }}', 'string'], linkedUrl: ["={{ $('Items').item.json.url }}", 'string'] },
+		fields: {
+			url: ['={{ $json.input.url }}', 'string'],
+			linkedUrl: ["={{ $('Items').item.json.url }}", 'string'],
+			matchedUrl: ["={{ $('Items').all().find((item) => item.json.url === $json.input.url).json.url }}", 'string'],
+		},
 	});
 
 const URL_ITEMS = 'return $json.body.urls.map((url, row) => ({ json: { url, row } }));';
@@ -329,19 +337,23 @@ describe('a real n8n server (regular mode)', { timeout: 240_000 }, () => {
 			assert.deepEqual(runCounts(again), runCounts(done));
 		});
 
-		test(
-			"item linking after the resume: $('Items').item in the nodes after Rows and Failed is the row's own input",
-			// Known bug, kept visible: n8n (2.41) replaces the paired items of a node resumed by a webhook
-			// with { item: position, input: output index }, so a row is linked to whichever incoming item
-			// has its position, and rows on "Failed" to no item at all. Poll mode links them right.
-			{ todo: 'n8n renumbers a resumed node\'s paired items by position: wrong or missing links after a resume' },
-			async () => {
-				const { done } = state;
-				for (const node of ['Rows', 'Failed']) {
-					for (const { url, linkedUrl } of outputOf(done, node)) assert.equal(linkedUrl, url, `${node}: the row for ${url} is linked to ${linkedUrl}`);
-				}
-			},
-		);
+		test("item links after the resume: n8n renumbers the resumed node's rows by position; each row is matched to its Items item by its echoed input", async () => {
+			const { done } = state;
+			const rows = outputOf(done, 'Rows');
+			const failed = outputOf(done, 'Failed');
+			// The documented way (README, Waiting): $json.input against the incoming items, on both outputs.
+			for (const { url, matchedUrl } of [...rows, ...failed]) assert.equal(matchedUrl, url);
+			assert.deepEqual([...rows, ...failed].map(({ url }) => url), [urls[0], urls[2], urls[1]]);
+			// n8n's own links, pinned so that a change in n8n shows here: the resumed node runs disabled and
+			// passes on what the webhook returned, renumbered by position (addPairedItemLineage in n8n-core's
+			// WorkflowExecute); its task keeps the one input source it parked with. So the second row points
+			// at the second item, and the "Failed" row at an input the node does not have.
+			assert.deepEqual(rows.map(({ linkedUrl }) => linkedUrl), [urls[0], urls[1]]);
+			assert.deepEqual(failed.map(({ linkedUrl }) => linkedUrl), [null]);
+			const [scraper] = done.data.resultData.runData.Scraper;
+			assert.deepEqual(scraper.data.main.map((output) => output.map(({ pairedItem }) => pairedItem)), [[{ item: 0 }, { item: 1 }], [{ item: 0, input: 1 }]]);
+			assert.deepEqual(scraper.source.map(({ previousNode }) => previousNode), ['Items']);
+		});
 
 		test('several jobs: a notification that comes while the execution still runs is refused by n8n; the last one resumes it with every job\'s rows', async () => {
 			const jobsBefore = emulator.jobs.length;

@@ -78,10 +78,51 @@ class ManualTrigger implements INodeType {
 	}
 }
 
+export const LINK_CHECK_TYPE = 'test.linkCheck';
+
+/**
+ * Stands in for a Set node after the Scraper: for each item, its row's `input.url`, and each of its
+ * parameters (`linked`, `matched`) as n8n evaluates it for that item, e.g. the url of the incoming
+ * item the row is linked to, or the expression's error.
+ */
+class LinkCheck implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Link Check',
+		name: 'linkCheck',
+		group: ['transform'],
+		version: 1,
+		description: 'Evaluates expressions per item',
+		defaults: { name: 'Link Check' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [
+			{ displayName: 'Linked', name: 'linked', type: 'string', default: '' },
+			{ displayName: 'Matched', name: 'matched', type: 'string', default: '' },
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const evaluate = (name: string, item: number): IDataObject[string] => {
+			try {
+				return this.getNodeParameter(name, item) as IDataObject[string];
+			} catch (error) {
+				return `error: ${(error as Error).message}`;
+			}
+		};
+		return [
+			this.getInputData().map(({ json }, item) => ({
+				json: { url: (json.input as IDataObject | undefined)?.url ?? null, linked: evaluate('linked', item), matched: evaluate('matched', item) },
+				pairedItem: { item },
+			})),
+		];
+	}
+}
+
 const nodeTypeInstances: Record<string, INodeType> = {
 	[NODE_TYPE]: new BrightDataScraperStudio(),
 	[SOURCE_TYPE]: new ItemsSource(),
 	'n8n-nodes-base.manualTrigger': new ManualTrigger(),
+	[LINK_CHECK_TYPE]: new LinkCheck(),
 };
 
 const nodeTypes: INodeTypes = {

@@ -10,11 +10,13 @@ import { triggerAndWait } from '../harness/params';
 import {
 	callResumeWebhook,
 	EXECUTION_ID,
+	LINK_CHECK_TYPE,
 	resumeAfterWaitTill,
 	scraperWorkflow,
 	runWorkflow,
 	SCRAPER,
 	WAITING_BASE_URL,
+	type WorkflowDefinition,
 } from '../harness/workflow';
 
 // Slow enough that no job is done before the execution parks (the node would then output its rows at once).
@@ -23,9 +25,36 @@ const options = () => ({ baseUrl: emulator.current().url, token: emulator.curren
 const product = (name: string) => ({ url: `https://shop.example/product/${name}` });
 const items = [product('speaker'), product('fail-lamp'), product('desk')];
 
+/**
+ * Adds "Rows" and "Failed" after the Scraper's two outputs; for each row they evaluate the item
+ * link (`linked`: the Source item n8n links the row to) and the way README gives to match a row to
+ * its item after a resume (`matched`: the Source item whose url the row's echoed input carries).
+ */
+function withLinkChecks(definition: WorkflowDefinition): WorkflowDefinition {
+	const check = (name: string, x: number) => ({
+		id: name.toLowerCase(),
+		name,
+		type: LINK_CHECK_TYPE,
+		typeVersion: 1,
+		position: [x, 0] as [number, number],
+		parameters: {
+			linked: "={{ $('Source').item.json.url }}",
+			matched: "={{ $('Source').all().find((item) => item.json.url === $json.input.url).json.url }}",
+		},
+	});
+	return {
+		nodes: [...definition.nodes, check('Rows', 400), check('Failed', 600)],
+		connections: {
+			...definition.connections,
+			[SCRAPER]: { main: [[{ node: 'Rows', type: 'main', index: 0 }], [{ node: 'Failed', type: 'main', index: 0 }]] },
+		},
+	};
+}
+
 /** Starts a waiting execution and returns it with the notify URL Bright Data was given. */
-async function startWaiting(collector = 'c_products01', extra = {}) {
-	const definition = scraperWorkflow(triggerAndWait(collector, { waitMode: 'notification', ...extra }), items);
+async function startWaiting(collector = 'c_products01', extra = {}, links = false) {
+	const scraper = scraperWorkflow(triggerAndWait(collector, { waitMode: 'notification', ...extra }), items);
+	const definition = links ? withLinkChecks(scraper) : scraper;
 	const before = emulator.current().jobs.length;
 	const waiting = await runWorkflow(definition, options());
 	const jobs = emulator.current().jobs.slice(before);
@@ -96,6 +125,85 @@ describe('Resume on Notification', () => {
 		expect(resumed.status).toBe('success');
 		expect(resumed.outputOf(SCRAPER)[0].map(({ json }) => json)).toEqual([
 			{ snapshot_ids: [jobs[0].id], ready: false, timed_out: true, status: 'no notification from Bright Data' },
+		]);
+	});
+	test('several jobs: the last notification resumes with every row, in the order of the incoming items (not of the jobs)', async () => {
+		// Items 0 and 2 go to one collector, item 1 to another: two jobs, the first holding items 0 and 2.
+		const mixed = [
+			{ url: product('speaker').url, collector: 'c_slow04' },
+			{ url: product('desk').url, collector: 'c_products01' },
+			{ url: product('lamp').url, collector: 'c_slow04' },
+		];
+		const parameters = triggerAndWait('={{ $json.collector }}', { waitMode: 'notification', fieldsToSend: 'selected', inputFields: 'url' });
+		const definition = scraperWorkflow(parameters, mixed);
+		const before = emulator.current().jobs.length;
+		const waiting = await runWorkflow(definition, options());
+		const jobs = emulator.current().jobs.slice(before);
+		expect(jobs.map(({ collector }) => collector)).toEqual(['c_slow04', 'c_products01']);
+		const endpoint = new URL((jobs[0].options.notify as { endpoint: string }).endpoint);
+
+		emulator.current().finish(jobs[0].id);
+		const first = await callResumeWebhook(definition, waiting.run, { query: queryOf(endpoint), body: { collection_id: jobs[0].id } }, options());
+		expect(first).toEqual({ status: 202, body: { error: `Waiting for snapshot ${jobs[1].id}` } });
+		emulator.current().finish(jobs[1].id);
+		const last = await callResumeWebhook(definition, waiting.run, { query: queryOf(endpoint), body: { collection_id: jobs[1].id } }, options());
+
+		expect(last.resumed?.status).toBe('success');
+		expect(last.resumed!.outputOf(SCRAPER)[0].map(({ json }) => json.input)).toEqual(mixed.map(({ url }) => ({ url })));
+	});
+
+	test("n8n's input stays as it is: the waiting node's input items are untouched; the stack entry it resumes from carries the timed-out item", async () => {
+		const { waiting, jobs } = await startWaiting('c_stuck05');
+		const { runData } = waiting.run.data.resultData;
+		const marker = { snapshot_ids: [jobs[0].id], ready: false, timed_out: true, status: 'no notification from Bright Data' };
+
+		// What the node got from n8n (getInputData), as it returned it while waiting, and the Source's output.
+		expect(runData[SCRAPER][0].data!.main[0]!.map(({ json }) => json)).toEqual(items);
+		expect(runData.Source[0].data!.main[0]!.map(({ json }) => json)).toEqual(items);
+		// What n8n passes on if it resumes the disabled node at the wait's end (handleDisabledNode).
+		const [entry] = waiting.run.data.executionData!.nodeExecutionStack;
+		expect(entry.node.name).toBe(SCRAPER);
+		expect(entry.data.main.map((input) => input?.map(({ json }) => json))).toEqual([[marker]]);
+		expect(entry.source?.main[0]?.previousNode).toBe('Source');
+	});
+
+	test('item links: Poll mode links each row (Rows and Failed) to the item whose input it answers', async () => {
+		const definition = withLinkChecks(scraperWorkflow(triggerAndWait('c_products01', { options: { pollInterval: 1 } }), items));
+
+		const done = await runWorkflow(definition, options());
+
+		expect(done.status).toBe('success');
+		for (const node of ['Rows', 'Failed']) {
+			for (const { json } of done.outputOf(node)[0]) expect(json).toEqual({ url: json.url, linked: json.url, matched: json.url });
+		}
+		expect(done.outputOf('Failed')[0]).toHaveLength(1);
+	});
+
+	test("item links after a resume: n8n renumbers the resumed node's rows by position, so each row is matched to its item by its echoed input", async () => {
+		const { definition, waiting, jobs, endpoint } = await startWaiting('c_products01', {}, true);
+		emulator.current().finish(jobs[0].id);
+
+		const answer = await callResumeWebhook(definition, waiting.run, { query: queryOf(endpoint), body: { collection_id: jobs[0].id } }, options());
+		const done = answer.resumed!;
+		const rows = done.outputOf('Rows')[0].map(({ json }) => json);
+		const failed = done.outputOf('Failed')[0].map(({ json }) => json);
+
+		expect(done.status).toBe('success');
+		// The documented way (README, Waiting): $json.input against the incoming items.
+		expect(rows.map(({ url, matched }) => [url, matched])).toEqual([
+			[items[0].url, items[0].url],
+			[items[2].url, items[2].url],
+		]);
+		expect(failed.map(({ url, matched }) => [url, matched])).toEqual([[items[1].url, items[1].url]]);
+		// n8n's own links after a resume, pinned so that a change in n8n shows here: the node runs
+		// disabled and its rows are renumbered by position (addPairedItemLineage in n8n-core's
+		// WorkflowExecute), so the second row points at the second item, and the "Failed" rows at an
+		// input the node does not have (no item).
+		expect(rows.map(({ linked }) => linked)).toEqual([items[0].url, items[1].url]);
+		expect(failed.map(({ linked }) => linked)).toEqual([undefined]);
+		expect(done.run.data.resultData.runData[SCRAPER][0].data!.main.map((output) => output?.map(({ pairedItem }) => pairedItem))).toEqual([
+			[{ item: 0 }, { item: 1 }],
+			[{ item: 0, input: 1 }],
 		]);
 	});
 });
