@@ -1,5 +1,4 @@
 import {
-	updateDisplayOptions,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
@@ -17,11 +16,19 @@ import { cancelJobsAfterStop, errorAfterTrigger, mentionStartedJobs, planJobsFro
 import type { JobPlan, TriggeredJob } from '../../jobs/types';
 import { timedOutItem, waitForSnapshot } from '../../jobs/waiting';
 import { errorItems, itemsOf } from '../../output/items';
-import { shapeJobRows } from '../../output/shape';
+import { nodeOutputs, shapeJobRows } from '../../output/shape';
 import { readOutputSettings, readWaitOptions, type OutputSettings, type WaitOptions } from '../../parameters/options';
+import type { OperationOption } from '../types';
 import { triggerAndWaitForNotification } from './resumeOnNotification';
 
-const properties: INodeProperties[] = [
+export const option: OperationOption = {
+	name: 'Trigger and Wait',
+	value: 'triggerAndWait',
+	description: 'Start a batch collection, wait until its snapshot is ready, and output one item per scraped row',
+	action: 'Trigger collection and wait for rows',
+};
+
+export const properties: INodeProperties[] = [
 	collectorLocator,
 	...inputFields,
 	{
@@ -58,7 +65,6 @@ const properties: INodeProperties[] = [
 	deliveryField,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['collection'], operation: ['triggerAndWait'] } }, properties);
 
 /** Starts every planned job; a job that cannot start becomes error items (or the error). */
 async function startJobs(ctx: IExecuteFunctions, jobs: JobPlan[], output: INodeExecutionData[]): Promise<TriggeredJob[]> {
@@ -139,5 +145,5 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			location: 'outputPane',
 		});
 	}
-	return outputSettings.failedRows === 'separate' ? [[...main, ...shaped.main], shaped.failed] : [[...main, ...shaped.main]];
+	return nodeOutputs(outputSettings.failedRows, [...main, ...shaped.main], shaped.failed);
 }
