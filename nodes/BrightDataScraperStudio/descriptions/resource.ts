@@ -11,7 +11,7 @@ function operationField(resource: Resource, defaultOperation: string, show: NonN
 		noDataExpression: true,
 		displayOptions: { show: { resource: [resource.option.value], ...show } },
 		default: defaultOperation,
-		options: resource.operations.map(({ option: { subtitle, ...option } }) => option),
+		options: resource.operations.map(({ option: { name, value, description, action } }) => ({ name, value, description, action })),
 	};
 }
 
@@ -35,7 +35,7 @@ function operationFields(resource: Resource): INodeProperties[] {
 /**
  * Every parameter of the node: Resource, each resource's Operation list, and each operation's
  * own parameters, shown only for it. Saved workflows from before `resource` existed get its
- * default, the first resource (Collection).
+ * default, Collection.
  */
 export function nodeProperties(resources: Resource[]): INodeProperties[] {
 	const resourceField: INodeProperties = {
@@ -43,7 +43,7 @@ export function nodeProperties(resources: Resource[]): INodeProperties[] {
 		name: 'resource',
 		type: 'options',
 		noDataExpression: true,
-		default: resources[0].option.value,
+		default: 'collection',
 		options: resources.map(({ option }) => option),
 	};
 	const operationProperties = resources.flatMap((resource) =>
