@@ -10,8 +10,9 @@ import {
 } from 'n8n-workflow';
 
 import * as resumeOnNotification from './actions/collection/resumeOnNotification.operation';
-import { resources, router } from './actions/router';
-import { resourceFields, subtitle } from './descriptions/resource';
+import { resources } from './actions';
+import { router } from './actions/router';
+import { nodeProperties, subtitleOf } from './descriptions/resource';
 import { searchCollectors } from './methods/listSearch';
 import { deliveryCredentialTests, DESTINATION_CREDENTIALS } from './parameters/deliveryCredentials';
 
@@ -49,7 +50,7 @@ export class BrightDataScraperStudio implements INodeType {
 		// has the editor defaults of issue 15; workflows saved with version 1 keep their behaviour.
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle,
+		subtitle: subtitleOf(resources),
 		description: 'Run Bright Data Scraper Studio collectors and get the scraped rows',
 		defaults: { name: 'Bright Data Scraper Studio' },
 		usableAsTool: true,
@@ -86,10 +87,7 @@ export class BrightDataScraperStudio implements INodeType {
 				isFullPath: true,
 			},
 		],
-		properties: [
-			...resourceFields,
-			...Object.values(resources).flatMap((operations) => Object.values(operations).flatMap(({ description }) => description)),
-		],
+		properties: nodeProperties(resources),
 	};
 
 	methods = { listSearch: { searchCollectors }, credentialTest: deliveryCredentialTests };

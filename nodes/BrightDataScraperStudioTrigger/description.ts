@@ -5,7 +5,7 @@ import { DEFAULT_SECRET_HEADER } from './helpers/secret';
 
 export type TriggerEvent = 'rowsDelivered' | 'jobFinished';
 
-export interface TriggerOptions {
+export interface WebhookOptions {
 	headerName?: string;
 	failedRows?: 'main' | 'drop';
 	addMetadata?: boolean;

@@ -10,7 +10,7 @@ import { isFailedRow, type Row } from '../shared/rows';
 import { findSnapshotId, SNAPSHOT_KEYS, SNAPSHOT_QUERY_PARAMETER } from '../shared/snapshot/id';
 import { NOTIFIED_WAIT_SECONDS, pollUntilReady } from '../shared/snapshot/polling';
 import { now, secondsToMs } from '../shared/timing';
-import type { TriggerEvent, TriggerOptions } from './description';
+import type { TriggerEvent, WebhookOptions } from './description';
 import {
 	DEFAULT_LIMITS,
 	MEGABYTE,
@@ -82,7 +82,7 @@ async function readBody(ctx: IWebhookFunctions, limits: BodyLimits): Promise<Bod
 const positive = (value: unknown, fallback: number): number =>
 	typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
 
-function limitsOf(options: TriggerOptions): BodyLimits {
+function limitsOf(options: WebhookOptions): BodyLimits {
 	return {
 		maxBytes: Math.floor(positive(options.maxBodyMb, DEFAULT_LIMITS.maxBytes / MEGABYTE) * MEGABYTE),
 		maxRows: Math.floor(positive(options.maxRows, DEFAULT_LIMITS.maxRows)),
@@ -101,7 +101,7 @@ function refuse(ctx: IWebhookFunctions, refusal: Refusal): IWebhookResponseData 
 
 interface Context {
 	event: TriggerEvent;
-	options: TriggerOptions;
+	options: WebhookOptions;
 	receivedAt: string;
 	snapshotId?: string;
 	notification?: IDataObject;
@@ -212,7 +212,7 @@ function rowsDelivered(ctx: IWebhookFunctions, body: BodyContent, context: Conte
 /** The trigger's `webhook()`: check the secret, read the body, output rows or the notification. */
 export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const secret = String(ctx.getNodeParameter('sharedSecret', '') ?? '').trim();
-	const options = ctx.getNodeParameter('options', {}) as TriggerOptions;
+	const options = ctx.getNodeParameter('options', {}) as WebhookOptions;
 	if (secret && !requestHasSecret(ctx.getHeaderData(), secret, options.headerName)) {
 		// Answered here and no workflowData: n8n starts no execution (as its Webhook node does for failed auth).
 		sendJson(ctx.getResponseObject(), 401, { error: 'Unauthorized', message: 'Missing or wrong webhook secret' }, {

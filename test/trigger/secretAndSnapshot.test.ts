@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 
-import { bearerToken, requestHasSecret, secretMatches } from '../../nodes/BrightDataScraperStudioTrigger/helpers/secret';
+import { bearerToken, requestHasSecret } from '../../nodes/BrightDataScraperStudioTrigger/helpers/secret';
+import { sameSecret } from '../../nodes/shared/secret';
 import { findSnapshotId } from '../../nodes/shared/snapshot/id';
 
 // A pass-through wrapper, so the test can see how the comparison is made.
@@ -11,22 +12,22 @@ jest.mock('node:crypto', () => {
 
 const SECRET = 's3cr3t-Value';
 
-describe('secretMatches', () => {
+describe('sameSecret (the one secret comparison of both nodes)', () => {
 	test('equal, different, different length, missing', () => {
-		expect(secretMatches(SECRET, SECRET)).toBe(true);
-		expect(secretMatches('s3cr3t-valuE', SECRET)).toBe(false);
-		expect(secretMatches(`${SECRET}x`, SECRET)).toBe(false);
-		expect(secretMatches('', SECRET)).toBe(false);
-		expect(secretMatches(undefined, SECRET)).toBe(false);
-		expect(secretMatches('', '')).toBe(false);
+		expect(sameSecret(SECRET, SECRET)).toBe(true);
+		expect(sameSecret('s3cr3t-valuE', SECRET)).toBe(false);
+		expect(sameSecret(`${SECRET}x`, SECRET)).toBe(false);
+		expect(sameSecret('', SECRET)).toBe(false);
+		expect(sameSecret(undefined, SECRET)).toBe(false);
+		expect(sameSecret('', '')).toBe(false);
 	});
 
 	test('compares with crypto.timingSafeEqual on two 32-byte digests, whatever the lengths', () => {
 		const spy = jest.mocked(timingSafeEqual);
 		spy.mockClear();
-		secretMatches('short', SECRET);
-		secretMatches(undefined, SECRET);
-		secretMatches('a much longer value than the secret', SECRET);
+		sameSecret('short', SECRET);
+		sameSecret(undefined, SECRET);
+		sameSecret('a much longer value than the secret', SECRET);
 		expect(spy).toHaveBeenCalledTimes(3);
 		for (const [a, b] of spy.mock.calls) {
 			expect([(a as Buffer).length, (b as Buffer).length]).toEqual([32, 32]);
@@ -76,9 +77,9 @@ describe('requestHasSecret', () => {
 	});
 
 	test('non-ASCII, huge and empty secrets are compared without throwing', () => {
-		expect(secretMatches('ü'.repeat(10), 'u'.repeat(10))).toBe(false);
-		expect(secretMatches('x'.repeat(1_000_000), SECRET)).toBe(false);
-		expect(secretMatches('ü✓', 'ü✓')).toBe(true);
+		expect(sameSecret('ü'.repeat(10), 'u'.repeat(10))).toBe(false);
+		expect(sameSecret('x'.repeat(1_000_000), SECRET)).toBe(false);
+		expect(sameSecret('ü✓', 'ü✓')).toBe(true);
 	});
 });
 

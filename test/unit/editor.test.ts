@@ -17,7 +17,8 @@ import {
 import { SIMPLE_JOB_FIELDS, simplifyJob } from '../../nodes/BrightDataScraperStudio/actions/job/get.operation';
 import { BrightDataScraperStudio } from '../../nodes/BrightDataScraperStudio/BrightDataScraperStudio.node';
 import codex from '../../nodes/BrightDataScraperStudio/BrightDataScraperStudio.node.json';
-import { subtitle } from '../../nodes/BrightDataScraperStudio/descriptions/resource';
+import { resources } from '../../nodes/BrightDataScraperStudio/actions';
+import { subtitleOf } from '../../nodes/BrightDataScraperStudio/descriptions/resource';
 import { collectorLabel } from '../../nodes/BrightDataScraperStudio/methods/listSearch';
 import { readWaitOptions } from '../../nodes/BrightDataScraperStudio/parameters/options';
 import { mapApiError } from '../../nodes/shared/transport/errors';
@@ -79,7 +80,7 @@ describe('nodes panel', () => {
 	});
 
 	test('the subtitle names the operation in words', () => {
-		const map = JSON.parse(/\((\{.*\})\)/.exec(subtitle)![1]) as Record<string, string>;
+		const map = JSON.parse(/\((\{.*\})\)/.exec(subtitleOf(resources))![1]) as Record<string, string>;
 		for (const { value } of [...operationsOf('collection'), ...operationsOf('job')]) {
 			expect(map[String(value)]).toMatch(/^[A-Z][A-Za-z-]*( [A-Za-z-]+)*$/);
 		}

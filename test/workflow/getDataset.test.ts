@@ -44,14 +44,37 @@ describe('Get Dataset', () => {
 		]);
 	});
 
-	test('an empty snapshot gives no rows and a hint that it may have expired', async () => {
+	// The one empty-snapshot rule (checkSnapshot): an empty dataset is ready only when the job log says finished.
+	test('an empty snapshot whose job finished gives no rows and a hint', async () => {
+		dataset('j_empty').reply(200, []);
+		nock(API).get('/dca/log/j_empty').reply(200, { id: 'j_empty', status: 'done' });
 		dataset('j_empty').reply(200, []);
 
 		const { items, run } = await runScraper(getDataset('j_empty'), [{}], { baseUrl: API });
 
 		expect(items).toEqual([]);
 		const hints = run.data.resultData.runData.Scraper[0].hints ?? [];
-		expect(hints.map(({ message }) => message).join()).toMatch(/j_empty has no rows.*expired/);
+		expect(hints.map(({ message }) => message).join()).toMatch(/j_empty has no rows: the job finished without any/);
+	});
+
+	test('an empty snapshot whose job still runs gives its status item, not an empty result', async () => {
+		dataset('j_early').reply(200, []);
+		nock(API).get('/dca/log/j_early').reply(200, { id: 'j_early', status: 'running' });
+
+		const { items } = await runScraper(getDataset('j_early'), [{}], { baseUrl: API });
+
+		expect(items).toEqual([{ json: { snapshot_id: 'j_early', ready: false, status: 'running', message: null }, pairedItem: { item: 0 } }]);
+	});
+
+	test('an empty snapshot the job log does not know (expired) is an error naming it', async () => {
+		dataset('j_old').reply(200, []);
+		nock(API).get('/dca/log/j_old').reply(404, 'Not found');
+
+		const { status, error } = await runScraper(getDataset('j_old'), [{}], { baseUrl: API });
+
+		expect(status).toBe('error');
+		expect(error?.message).toContain('j_old');
+		expect(error?.message).toMatch(/expired/);
 	});
 
 	test('404 says the snapshot does not exist or expired, naming it', async () => {

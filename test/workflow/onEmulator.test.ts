@@ -132,7 +132,7 @@ describe('Get Dataset on the emulator', () => {
 
 		const empty = await run(getDataset(snapshotId), [{}]);
 		expect(empty.items).toEqual([]);
-		expect(JSON.stringify(empty.run.data.resultData.runData[SCRAPER][0].hints)).toContain('expired');
+		expect(JSON.stringify(empty.run.data.resultData.runData[SCRAPER][0].hints)).toContain('the job finished without any');
 
 		api.expire(snapshotId);
 		const expired = await run(getDataset(snapshotId), [{}]);

@@ -1,34 +1,14 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { withoutDeliverySecrets } from '../parameters/delivery';
-import * as crawl from './collection/crawl.operation';
-import * as getDataset from './collection/getDataset.operation';
-import * as runRealtime from './collection/runRealtime.operation';
-import * as trigger from './collection/trigger.operation';
-import * as triggerAndWait from './collection/triggerAndWait.operation';
-import * as cancel from './job/cancel.operation';
-import * as get from './job/get.operation';
-import * as getErrors from './job/getErrors.operation';
-import * as getMany from './job/getMany.operation';
-import * as rerun from './job/rerun.operation';
-
-export const resources = {
-	collection: { trigger, triggerAndWait, getDataset, runRealtime, crawl },
-	job: { get, getMany, cancel, rerun, getErrors },
-};
-
-type Resource = keyof typeof resources;
+import { resources } from './index';
 
 /** The value of the "Custom API Call" resource n8n adds to nodes whose credential can sign any request. */
 const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
 
-interface Operation {
-	execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
-}
-
 /** Runs the chosen operation; each operation handles all incoming items at once. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0, 'collection') as Resource | typeof CUSTOM_API_CALL;
+	const resource = this.getNodeParameter('resource', 0, 'collection') as string;
 	if (resource === CUSTOM_API_CALL) {
 		throw new NodeOperationError(this.getNode(), 'Custom API calls run in the HTTP Request node, not in this node', {
 			description:
@@ -36,7 +16,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		});
 	}
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const handler = (resources[resource] as Record<string, Operation | undefined>)[operation];
+	const handler = resources.find(({ option }) => option.value === resource)?.operations.find(({ option }) => option.value === operation);
 	if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not known`);
 	try {
 		return await handler.execute.call(this);

@@ -8,6 +8,16 @@ import {
 	FIXED_POLL_INTERVAL_SECONDS,
 } from '../parameters/defaults';
 
+/** Batch, real-time and crawl runs alike. */
+export const useDevVersion: INodeProperties = {
+	displayName: 'Use Development Version',
+	name: 'useDevVersion',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to run the development version of the collector instead of the published one. Its rows may lack fields until the collector is saved to production.',
+};
+
 /** Options of the trigger request itself (query parameters of POST /dca/trigger). */
 export const triggerOptions: INodeProperties[] = [
 	{
@@ -67,14 +77,7 @@ export const triggerOptions: INodeProperties[] = [
 		description:
 			'Whether Bright Data puts this job next in line, ahead of the collector\'s other waiting jobs. On by default, as in Bright Data\'s own examples; leave it on unless Bright Data support advises otherwise.',
 	},
-	{
-		displayName: 'Use Development Version',
-		name: 'useDevVersion',
-		type: 'boolean',
-		default: false,
-		description:
-			'Whether to run the development version of the collector instead of the published one. Its rows may lack fields until the collector is saved to production.',
-	},
+	useDevVersion,
 ];
 
 /** Options of the wait in Trigger and Wait. */

@@ -1,29 +1,31 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import {
+	CRAWL_TIMEOUT_SECONDS,
+	DEFAULT_CRAWL_TIMEOUT_SECONDS,
+	DEFAULT_REALTIME_CONCURRENCY,
+	DEFAULT_REALTIME_TIMEOUT_SECONDS,
+	REALTIME_CONCURRENCY,
+	REALTIME_TIMEOUT_SECONDS,
+} from '../parameters/defaults';
+import { useDevVersion } from './options';
+
 const concurrency: INodeProperties = {
 	displayName: 'Concurrency',
 	name: 'concurrency',
 	type: 'number',
-	default: 5,
-	typeOptions: { minValue: 1, maxValue: 50 },
-	description: 'How many inputs run at the same time. Each input is its own real-time collection. Default 5.',
+	default: DEFAULT_REALTIME_CONCURRENCY,
+	typeOptions: { minValue: REALTIME_CONCURRENCY.min, maxValue: REALTIME_CONCURRENCY.max },
+	description: `How many inputs run at the same time. Each input is its own real-time collection. Default ${REALTIME_CONCURRENCY.default}.`,
 };
 
 const timeout: INodeProperties = {
 	displayName: 'Timeout (Seconds)',
 	name: 'timeout',
 	type: 'number',
-	default: 180,
-	typeOptions: { minValue: 1, maxValue: 3600 },
-	description: 'The longest the node waits for each input\'s result. Default 180.',
-};
-
-const useDevVersion: INodeProperties = {
-	displayName: 'Use Development Version',
-	name: 'useDevVersion',
-	type: 'boolean',
-	default: false,
-	description: 'Whether to run the development version of the collector instead of the published one',
+	default: DEFAULT_REALTIME_TIMEOUT_SECONDS,
+	typeOptions: { minValue: REALTIME_TIMEOUT_SECONDS.min, maxValue: REALTIME_TIMEOUT_SECONDS.max },
+	description: `The longest the node waits for each input's result. Default ${REALTIME_TIMEOUT_SECONDS.default}.`,
 };
 
 export const realtimeOptions: INodeProperties[] = [
@@ -57,8 +59,8 @@ export const crawlOptions: INodeProperties[] = [
 		displayName: 'Crawl Timeout (Seconds)',
 		name: 'crawlTimeout',
 		type: 'number',
-		default: 50,
-		typeOptions: { minValue: 25, maxValue: 50 },
+		default: DEFAULT_CRAWL_TIMEOUT_SECONDS,
+		typeOptions: { minValue: CRAWL_TIMEOUT_SECONDS.min, maxValue: CRAWL_TIMEOUT_SECONDS.max },
 		description:
 			'How long Bright Data holds the crawl request, from 25 to 50 seconds. A longer crawl goes on in the background and the node fetches its result.',
 	},

@@ -1,10 +1,11 @@
-import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import type { Row } from '../../shared/rows';
 import { MIN_POLL_GAP_SECONDS } from '../../shared/snapshot/polling';
 import { now, secondsToMs, sleepUnlessCancelled, timing } from '../../shared/timing';
 import { apiRequest, cancelSignal, throwIfCancelled, type ApiResponse } from '../../shared/transport';
 import { asNodeError, LateAnswerError } from '../../shared/transport/errors';
+import { startedJobId } from './trigger';
 
 /** Bright Data holds a get_result request up to this long (it accepts 25 to 50 s). */
 const LONG_POLL_SECONDS = 50;
@@ -31,21 +32,6 @@ export function readRealtimeResult({ statusCode, body }: Pick<ApiResponse, 'stat
 	return [parsed as Row];
 }
 
-function responseIdOf(ctx: IExecuteFunctions, response: ApiResponse, what: string, itemIndex: number): string {
-	let answer: { response_id?: unknown } = {};
-	try {
-		answer = JSON.parse(response.body) as typeof answer;
-	} catch {
-		// Reported below.
-	}
-	if (typeof answer?.response_id === 'string' && answer.response_id) return answer.response_id;
-	throw new NodeApiError(ctx.getNode(), { body: response.excerpt } as JsonObject, {
-		message: `Bright Data accepted the ${what} but sent no response_id`,
-		description: `It was not sent again, so no second job is billed. Bright Data said: ${response.excerpt}`,
-		itemIndex,
-	});
-}
-
 /** POST /dca/trigger_immediate with one input; any 2xx with a response_id counts (200 and 202 are both documented). */
 export async function triggerRealtime(
 	ctx: IExecuteFunctions,
@@ -62,7 +48,7 @@ export async function triggerRealtime(
 		retry: 'neverResend',
 		subject: { collector, itemIndex, action: 'real-time trigger request' },
 	});
-	return responseIdOf(ctx, response, 'real-time job', itemIndex);
+	return startedJobId(ctx, response, { field: 'response_id', what: 'real-time job', itemIndex }).id;
 }
 
 export type CrawlAnswer = { kind: 'rows'; rows: Row[] } | { kind: 'continue'; responseId: string };
@@ -84,7 +70,7 @@ export async function crawl(
 		subject: { collector, itemIndex, action: 'crawl request' },
 		timeoutMs: secondsToMs(timeoutSeconds) + timing.requestTimeoutMs,
 	});
-	if (response.statusCode === 202) return { kind: 'continue', responseId: responseIdOf(ctx, response, 'crawl', itemIndex) };
+	if (response.statusCode === 202) return { kind: 'continue', responseId: startedJobId(ctx, response, { field: 'response_id', what: 'crawl', itemIndex }).id };
 	return { kind: 'rows', rows: readRealtimeResult(response) ?? [] };
 }
 

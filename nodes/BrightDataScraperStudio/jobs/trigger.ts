@@ -1,13 +1,15 @@
 import {
 	NodeApiError,
 	NodeOperationError,
+	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type IWebhookFunctions,
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { apiRequest, detachedFromCancellation } from '../../shared/transport';
+import { isObject } from '../../shared/rows';
+import { apiRequest, detachedFromCancellation, type ApiResponse } from '../../shared/transport';
 import { errorItems, itemsOf } from '../output/items';
 import { readCollector, readInputs } from '../parameters/inputs';
 import { readTriggerOptions } from '../parameters/options';
@@ -107,6 +109,31 @@ function realtimeCollectorError(ctx: IExecuteFunctions, collector: string, itemI
 	});
 }
 
+/**
+ * The new job's ID in a 2xx answer to a request that starts a billed job (trigger, rerun,
+ * real-time). Without it the job may still have started: reported with what Bright Data said,
+ * never sent again.
+ */
+export function startedJobId(
+	ctx: IExecuteFunctions,
+	response: ApiResponse,
+	{ field, what, itemIndex }: { field: 'collection_id' | 'response_id'; what: string; itemIndex?: number },
+): { id: string; answer: IDataObject } {
+	let answer: unknown;
+	try {
+		answer = JSON.parse(response.body);
+	} catch {
+		// Reported below with the body.
+	}
+	const id = isObject(answer) ? answer[field] : undefined;
+	if (isObject(answer) && typeof id === 'string' && id) return { id, answer };
+	throw new NodeApiError(ctx.getNode(), { body: response.excerpt } as JsonObject, {
+		message: `Bright Data accepted the ${what} but sent no ${field}`,
+		description: `It was not sent again, so no second job is billed. Look for a new job in the Bright Data control panel before running again. Bright Data said: ${response.excerpt}`,
+		itemIndex,
+	});
+}
+
 /** Sends one POST /dca/trigger; never resent once it may have reached Bright Data. */
 export async function triggerJob(ctx: IExecuteFunctions, job: JobPlan): Promise<TriggeredJob> {
 	const itemIndex = job.inputs[0]?.itemIndex;
@@ -123,24 +150,10 @@ export async function triggerJob(ctx: IExecuteFunctions, job: JobPlan): Promise<
 		.catch((error: unknown) => {
 			throw isRealtimeCollectorRefusal(error) ? realtimeCollectorError(ctx, job.collector, itemIndex) : error;
 		});
-	let answer: { collection_id?: unknown; start_eta?: unknown } = {};
-	try {
-		answer = JSON.parse(response.body) as typeof answer;
-	} catch {
-		// Reported below with the body.
-	}
-	if (typeof answer?.collection_id !== 'string' || !answer.collection_id) {
-		// A 2xx without a collection ID may still have started a job: report, never retry.
-		const said = response.excerpt;
-		throw new NodeApiError(ctx.getNode(), { body: said } as JsonObject, {
-			message: `Bright Data accepted the trigger for collector "${job.collector}" but sent no collection_id`,
-			description: `Look for a new job of this collector in the Bright Data control panel before running again. Bright Data said: ${said}`,
-			itemIndex,
-		});
-	}
+	const { id, answer } = startedJobId(ctx, response, { field: 'collection_id', what: `trigger for collector "${job.collector}"`, itemIndex });
 	const triggered: TriggeredJob = {
 		...job,
-		snapshotId: answer.collection_id,
+		snapshotId: id,
 		startEta: typeof answer.start_eta === 'string' ? answer.start_eta : undefined,
 	};
 	// A billed job: make it findable at once, should the worker die before the node ends.

@@ -2,10 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemDat
 
 import { isFailedRow, type Row } from '../../shared/rows';
 import type { TriggeredJob } from '../jobs/types';
-import type { OutputSettings } from '../parameters/options';
+import type { FailedRowsPolicy, OutputSettings } from '../parameters/options';
 import { toCsv } from './csv';
 import { itemsOf } from './items';
 import { pairRows, type PairedRow } from './pairing';
+
+/** The node's outputs: Rows and Failed when failed inputs go to their own output, else one. */
+export const nodeOutputs = (failedRows: FailedRowsPolicy, main: INodeExecutionData[], failed: INodeExecutionData[]): INodeExecutionData[][] =>
+	failedRows === 'separate' ? [main, failed] : [main];
 
 export interface ShapedOutput {
 	main: INodeExecutionData[];

@@ -19,3 +19,13 @@ export const DEFAULT_TIMEOUT_SECONDS = 900;
  * Wait gives up sooner unless the Timeout option says otherwise.
  */
 export const DEFAULT_TOOL_TIMEOUT_SECONDS = 300;
+
+/** Run Real-Time and Crawl: how many inputs run at once, and the bounds the editor and the node both hold. */
+export const DEFAULT_REALTIME_CONCURRENCY = 5;
+export const REALTIME_CONCURRENCY = { default: DEFAULT_REALTIME_CONCURRENCY, min: 1, max: 50 };
+/** Run Real-Time and Crawl: the longest wait for each input's result, in seconds. */
+export const DEFAULT_REALTIME_TIMEOUT_SECONDS = 180;
+export const REALTIME_TIMEOUT_SECONDS = { default: DEFAULT_REALTIME_TIMEOUT_SECONDS, min: 1, max: 3600 };
+/** Crawl: how long Bright Data holds the request (its documented 25–50 s). */
+export const DEFAULT_CRAWL_TIMEOUT_SECONDS = 50;
+export const CRAWL_TIMEOUT_SECONDS = { default: DEFAULT_CRAWL_TIMEOUT_SECONDS, min: 25, max: 50 };

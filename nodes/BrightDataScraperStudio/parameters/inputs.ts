@@ -1,6 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { isObject } from '../../shared/rows';
+import { isSnapshotId } from '../../shared/snapshot/id';
 import { shorten } from '../../shared/transport/errors';
 
 const COLLECTOR_ID = /^c_[A-Za-z0-9]+$/;
@@ -100,19 +101,14 @@ export function readInputs(ctx: IExecuteFunctions, itemIndex: number): IDataObje
 	return inputs as IDataObject[];
 }
 
-const SNAPSHOT_ID = /^[A-Za-z0-9_-]+$/;
-
-/**
- * A snapshot or job ID parameter (one ID to Bright Data), trimmed and required. Real IDs are
- * letters, digits and underscores (j_…, vj_…); anything else (a URL, "..") could change the request path.
- */
+/** A snapshot or job ID parameter (one ID to Bright Data), trimmed, required and checked by the one rule (isSnapshotId). */
 function readId(ctx: IExecuteFunctions, itemIndex: number, name: string, label: 'snapshot ID' | 'job ID', fix: string): string {
 	const raw = ctx.getNodeParameter(name, itemIndex, '');
 	const id = typeof raw === 'string' ? raw.trim() : '';
 	const fail = (message: string) => new NodeOperationError(ctx.getNode(), message, { itemIndex, description: fix });
 	if (!id) throw fail(`No ${label} given`);
 	if (COLLECTOR_ID.test(id)) throw fail(`"${shorten(id)}" is a collector ID, not a ${label}`);
-	if (!SNAPSHOT_ID.test(id)) throw fail(`"${shorten(id)}" is not a ${label}`);
+	if (!isSnapshotId(id)) throw fail(`"${shorten(id)}" is not a ${label}`);
 	return id;
 }
 

@@ -2,10 +2,13 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type IWeb
 
 import type { TriggerQuery } from '../jobs/types';
 import {
+	CRAWL_TIMEOUT_SECONDS,
 	DEFAULT_INPUTS_PER_JOB,
 	DEFAULT_POLL_INTERVAL_SECONDS,
 	DEFAULT_TIMEOUT_SECONDS,
 	DEFAULT_TOOL_TIMEOUT_SECONDS,
+	REALTIME_CONCURRENCY,
+	REALTIME_TIMEOUT_SECONDS,
 } from './defaults';
 import { readDelivery } from './delivery';
 
@@ -150,14 +153,16 @@ export interface RealtimeOptions {
 	onPageLimit: 'output' | 'batch';
 }
 
+const limits = ({ default: fallback, min, max }: { default: number; min: number; max: number }) => ({ fallback, min, max });
+
 /** Options of Run Real-Time and Crawl, read once: they apply to all inputs together. */
 export function readRealtimeOptions(ctx: IExecuteFunctions): RealtimeOptions {
 	const options = readOptions(ctx, 0);
 	return {
-		concurrency: Math.floor(numberOption(ctx, 0, options, { name: 'concurrency', label: 'Concurrency', fallback: 5, min: 1, max: 50 })),
-		timeoutSeconds: numberOption(ctx, 0, options, { name: 'timeout', label: 'Timeout', fallback: 180, min: 1, max: 3600 }),
+		concurrency: Math.floor(numberOption(ctx, 0, options, { name: 'concurrency', label: 'Concurrency', ...limits(REALTIME_CONCURRENCY) })),
+		timeoutSeconds: numberOption(ctx, 0, options, { name: 'timeout', label: 'Timeout', ...limits(REALTIME_TIMEOUT_SECONDS) }),
 		crawlTimeoutSeconds: Math.floor(
-			numberOption(ctx, 0, options, { name: 'crawlTimeout', label: 'Crawl Timeout', fallback: 50, min: 25, max: 50 }),
+			numberOption(ctx, 0, options, { name: 'crawlTimeout', label: 'Crawl Timeout', ...limits(CRAWL_TIMEOUT_SECONDS) }),
 		),
 		query: options.useDevVersion === true ? { version: 'dev' } : {},
 		onPageLimit: options.onPageLimit === 'batch' ? 'batch' : 'output',

@@ -6,11 +6,6 @@ type HeaderValue = string | string[] | undefined;
 
 const first = (value: HeaderValue): string | undefined => (Array.isArray(value) ? value[0] : value);
 
-/** Compares in constant time, on hashes of both sides (see sameSecret). */
-export function secretMatches(provided: string | undefined, expected: string): boolean {
-	return sameSecret(provided, expected);
-}
-
 const BEARER = 'bearer';
 const isSpace = (char: string): boolean => char !== '' && char.trim() === '';
 /** A line break inside a header value: such a value is no token. */
@@ -39,7 +34,7 @@ export function requestHasSecret(
 ): boolean {
 	const name = (headerName.trim() || DEFAULT_SECRET_HEADER).toLowerCase();
 	const lowerCased = Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
-	const inHeader = secretMatches(first(lowerCased[name]), secret);
-	const asBearer = secretMatches(bearerToken(lowerCased.authorization), secret);
+	const inHeader = sameSecret(first(lowerCased[name]), secret);
+	const asBearer = sameSecret(bearerToken(lowerCased.authorization), secret);
 	return inHeader || asBearer;
 }

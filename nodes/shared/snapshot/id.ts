@@ -11,8 +11,14 @@ export const SNAPSHOT_KEYS = ['collection_id', 'snapshot_id', 'id', 'job_id'] as
 const NESTED_KEYS = ['collection_id', 'snapshot_id', 'job_id'] as const;
 export const SNAPSHOT_QUERY_PARAMETER = 'snapshot_id';
 
-/** Job IDs look like `j_m9k2…`; anything printable without spaces or URL syntax is accepted. */
-const SNAPSHOT_ID = /^[A-Za-z0-9_.-]{1,128}$/;
+/**
+ * What a snapshot (job) ID may be, wherever one is read: a parameter, a notification, a URL.
+ * Real IDs are letters, digits and underscores (`j_m9k2…`, `vj_…`); no dot, so no ID can be
+ * "." or ".." and change a request path such as /dca/jobs/{id}/cancel.
+ */
+const SNAPSHOT_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+export const isSnapshotId = (text: string): boolean => SNAPSHOT_ID.test(text);
 
 export interface FoundSnapshot {
 	snapshotId: string;
@@ -24,7 +30,7 @@ function asSnapshotId(value: unknown): string | undefined {
 	const text = Array.isArray(value) ? value[0] : value;
 	if (typeof text !== 'string') return undefined;
 	const trimmed = text.trim();
-	return SNAPSHOT_ID.test(trimmed) ? trimmed : undefined;
+	return isSnapshotId(trimmed) ? trimmed : undefined;
 }
 
 /**

@@ -81,12 +81,25 @@ export type PollResult =
 const FINISHED = new Set(['done', 'finished', 'ready', 'canceled']);
 
 /**
- * An empty dataset can mean "finished with no rows", "expired", or (seen live) "not ready yet":
- * the job log tells which. An unknown or expired job fails here with the 404 explanation.
+ * One look at a snapshot: its rows when ready, else its status. The one rule for an empty dataset,
+ * used by every operation, the resume webhook and the trigger node: it can mean "finished with no
+ * rows", "expired", or (seen live) "not ready yet", so it counts as ready only when the job log
+ * says the job finished. A failed job, or an unknown or expired one (the log's 404), is an error.
  */
-async function statusOfEmptySnapshot(ctx: RequestContext, snapshotId: string, itemIndex?: number, deadline?: number): Promise<string> {
-	const { status } = await fetchJobLog(ctx, snapshotId, itemIndex, deadline);
-	return typeof status === 'string' ? status : 'unknown';
+export async function checkSnapshot(ctx: RequestContext, snapshotId: string, itemIndex?: number, deadline?: number): Promise<ReadyOrPending> {
+	const state = await fetchDataset(ctx, snapshotId, itemIndex, deadline);
+	if (state.kind !== 'ready' || state.rows.length) return state;
+	const log = await fetchJobLog(ctx, snapshotId, itemIndex, deadline);
+	const status = typeof log.status === 'string' ? log.status : 'unknown';
+	if (status === 'failed') {
+		throw new NodeApiError(ctx.getNode(), { status } as JsonObject, {
+			message: `Job "${snapshotId}" failed at Bright Data and produced no rows`,
+			description: 'The Job → Get Errors operation shows why; Job → Rerun runs it again.',
+			itemIndex,
+		});
+	}
+	// Finished: read once more, in case the job finished between the empty answer and the log.
+	return FINISHED.has(status) ? await fetchDataset(ctx, snapshotId, itemIndex, deadline) : { kind: 'pending', status };
 }
 
 /**
@@ -151,20 +164,8 @@ async function pollLoop(
 			next = schedule.afterLog({ sentAt, receivedAt: now() }, log);
 			continue;
 		}
-		let state: ReadyOrPending = await fetchDataset(ctx, snapshotId, itemIndex, deadline);
+		const state = await checkSnapshot(ctx, snapshotId, itemIndex, deadline);
 		const receivedAt = now();
-		if (state.kind === 'ready' && !state.rows.length) {
-			const status = await statusOfEmptySnapshot(ctx, snapshotId, itemIndex, deadline);
-			if (status === 'failed') {
-				throw new NodeApiError(ctx.getNode(), { status } as JsonObject, {
-					message: `Job "${snapshotId}" failed at Bright Data and produced no rows`,
-					description: 'The Job → Get Errors operation shows why; Job → Rerun runs it again.',
-					itemIndex,
-				});
-			}
-			// Finished: read once more, in case the job finished between the empty answer and the log.
-			state = FINISHED.has(status) ? await fetchDataset(ctx, snapshotId, itemIndex, deadline) : { kind: 'pending', status };
-		}
 		if (state.kind === 'ready') return { kind: 'ready', rows: state.rows, polls };
 		last.status = state.status;
 		onPending?.(state);

@@ -1,4 +1,4 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { now, secondsToMs } from '../../../shared/timing';
 import { collectorLocator } from '../../descriptions/collector';
@@ -9,14 +9,21 @@ import { runPerInput } from '../../jobs/perInput';
 import { crawl, waitForRealtimeResult } from '../../jobs/realtime';
 import { errorItems } from '../../output/items';
 import { readRealtimeOptions, type RealtimeOptions } from '../../parameters/options';
+import type { OperationOption } from '../types';
 
-const properties: INodeProperties[] = [
+export const option: OperationOption = {
+	name: 'Crawl',
+	value: 'crawl',
+	description: 'Crawl each input at once (synchronously) and output the scraped rows',
+	action: 'Crawl inputs and get rows',
+};
+
+export const properties: INodeProperties[] = [
 	collectorLocator,
 	...inputFields,
 	optionsCollection(crawlOptions),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['collection'], operation: ['crawl'] } }, properties);
 
 /** A synchronous crawl per input; one that outlasts its timeout is followed through get_result. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

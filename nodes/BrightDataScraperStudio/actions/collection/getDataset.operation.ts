@@ -1,21 +1,21 @@
 import {
-	updateDisplayOptions,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
 import type { Row } from '../../../shared/rows';
-import { fetchDataset } from '../../../shared/snapshot/polling';
+import { checkSnapshot } from '../../../shared/snapshot/polling';
 import { elapsedSeconds, now } from '../../../shared/timing';
 import { optionsCollection, waitOptions } from '../../descriptions/options';
 import { outputFields, rowOptions } from '../../descriptions/output';
 import { snapshotIdField } from '../../descriptions/snapshot';
 import { timedOutItem, waitForSnapshot } from '../../jobs/waiting';
 import { errorItems, forEachItem } from '../../output/items';
-import { shapeOutput } from '../../output/shape';
+import { nodeOutputs, shapeOutput } from '../../output/shape';
 import { readSnapshotId } from '../../parameters/inputs';
-import { readOutputSettings, readWaitOptions, type OutputSettings, type WaitOptions } from '../../parameters/options';
+import { readOutputSettings, readWaitOptions, type FailedRowsPolicy, type OutputSettings, type WaitOptions } from '../../parameters/options';
+import type { OperationOption } from '../types';
 
 const waitUntilReadyField: INodeProperties = {
 	displayName: 'Wait Until Ready',
@@ -31,14 +31,20 @@ const untilReadyOptions: INodeProperties[] = waitOptions
 	.filter(({ name }) => name !== 'cancelOnStop')
 	.map((option) => ({ ...option, displayOptions: { show: { '/waitUntilReady': [true] } } }));
 
-const properties: INodeProperties[] = [
+export const option: OperationOption = {
+	name: 'Get Dataset',
+	value: 'getDataset',
+	description: 'Get the scraped rows of a snapshot, or its status while it is still being collected',
+	action: 'Get rows of snapshot',
+};
+
+export const properties: INodeProperties[] = [
 	snapshotIdField,
 	waitUntilReadyField,
 	...outputFields,
 	optionsCollection([...rowOptions('main'), ...untilReadyOptions]),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['collection'], operation: ['getDataset'] } }, properties);
 
 /** What one item asks for, read and checked before any request. */
 type ItemRequest = { snapshotId: string; settings: OutputSettings } | { error: Error };
@@ -65,7 +71,7 @@ async function rowsOrStatus(
 		const result = await waitForSnapshot(ctx, snapshotId, itemIndex, wait, startedAt);
 		return result.kind === 'ready' ? result.rows : timedOutItem(snapshotId, [itemIndex], result.status, elapsedSeconds(startedAt));
 	}
-	const state = await fetchDataset(ctx, snapshotId, itemIndex);
+	const state = await checkSnapshot(ctx, snapshotId, itemIndex);
 	if (state.kind === 'ready') return state.rows;
 	return {
 		json: { snapshot_id: snapshotId, ready: false, status: state.status, message: state.message ?? null },
@@ -93,7 +99,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const startedAt = now();
 	const failed: INodeExecutionData[] = [];
 	const emptySnapshots: string[] = [];
-	const separateFailed = this.getNodeParameter('options.failedRows', 0, 'main') === 'separate';
 	const main = await forEachItem(this, async (itemIndex) => {
 		const request = requests[itemIndex];
 		if ('error' in request) return invalid[itemIndex];
@@ -109,10 +114,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	});
 	if (emptySnapshots.length) {
 		this.addExecutionHints({
-			message: `Snapshot ${emptySnapshots.join(', ')} has no rows: the job produced none, or the snapshot expired (Bright Data keeps snapshots for 16 days).`,
+			message: `Snapshot ${emptySnapshots.join(', ')} has no rows: the job finished without any (the collector found nothing, or its delivery settings leave rows out).`,
 			type: 'warning',
 			location: 'outputPane',
 		});
 	}
-	return separateFailed ? [main, failed] : [main];
+	return nodeOutputs(this.getNodeParameter('options.failedRows', 0, 'main') as FailedRowsPolicy, main, failed);
 }

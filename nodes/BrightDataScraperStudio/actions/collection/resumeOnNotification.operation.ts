@@ -1,5 +1,6 @@
 /**
- * Trigger and Wait with Wait Mode "Resume on Notification", both halves:
+ * Trigger and Wait with Wait Mode "Resume on Notification" (a wait mode of that operation, so not in
+ * the resource's Operation list), both halves:
  *
  * - `execute` (called by Trigger and Wait) starts the jobs with a `notify` webhook that points at
  *   this execution's resume URL and parks the execution in n8n's database, so no worker is held.
@@ -22,13 +23,13 @@ import {
 
 import { isFailedRow, type Row } from '../../../shared/rows';
 import { sameSecret } from '../../../shared/secret';
-import { fetchDataset, NOTIFIED_WAIT_SECONDS, pollUntilReady, type ReadyOrPending } from '../../../shared/snapshot/polling';
+import { checkSnapshot, NOTIFIED_WAIT_SECONDS, pollUntilReady, type ReadyOrPending } from '../../../shared/snapshot/polling';
 import { now, secondsToMs } from '../../../shared/timing';
 import { errorAfterTrigger, planJobsFromItems, startJobs } from '../../jobs/trigger';
 import type { PlannedInput, TriggeredJob } from '../../jobs/types';
 import { itemsOf } from '../../output/items';
 import { pairRows } from '../../output/pairing';
-import { shapeJobRows, shapeOutput } from '../../output/shape';
+import { nodeOutputs, shapeJobRows, shapeOutput } from '../../output/shape';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../parameters/defaults';
 import { readOutputSettings, type OutputSettings, type WaitOptions } from '../../parameters/options';
 import { logParked, logResumed } from '../../records/log';
@@ -91,9 +92,6 @@ function notifyEndpoint(resumeUrl: string, nodeId: string, nonce: string): strin
 	return url.toString();
 }
 
-const outputsOf = (settings: OutputSettings, shaped: { main: INodeExecutionData[]; failed: INodeExecutionData[] }) =>
-	settings.failedRows === 'separate' ? [shaped.main, shaped.failed] : [shaped.main];
-
 /**
  * What the node outputs if no notification ever comes. n8n then resumes the execution at the
  * wait's end with this node disabled (`handleWaitingState` in n8n-core's WorkflowExecute), and a
@@ -116,12 +114,12 @@ function leaveTimedOutItem(ctx: IExecuteFunctions, started: TriggeredJob[]): voi
 	ctx.getExecuteData().data = { main: [[timedOut]] };
 }
 
-/** Every job's rows when all are ready now, else undefined. */
+/** Every job's rows when all are ready now (checkSnapshot: the one rule for an empty snapshot), else undefined. */
 async function rowsIfAllReady(ctx: IExecuteFunctions, jobs: TriggeredJob[]): Promise<Array<{ job: TriggeredJob; rows: Row[] }> | undefined> {
 	const ready: Array<{ job: TriggeredJob; rows: Row[] }> = [];
 	for (const job of jobs) {
-		const dataset = await fetchDataset(ctx, job.snapshotId);
-		if (dataset.kind === 'pending' || !dataset.rows.length) return undefined;
+		const dataset = await checkSnapshot(ctx, job.snapshotId);
+		if (dataset.kind === 'pending') return undefined;
 		ready.push({ job, rows: dataset.rows });
 	}
 	return ready;
@@ -162,7 +160,7 @@ export async function execute(
 	} catch (error) {
 		throw errorAfterTrigger(this, error, started.map(({ snapshotId }) => snapshotId));
 	}
-	if (shaped) return outputsOf(outputSettings, { ...shaped, main: [...invalidItems, ...shaped.main] });
+	if (shaped) return nodeOutputs(outputSettings.failedRows, [...invalidItems, ...shaped.main], shaped.failed);
 
 	const state: WaitState = { nonce, snapshotIds: started.map(({ snapshotId }) => snapshotId) };
 	this.customData.set(STATE_KEY, JSON.stringify(state));
@@ -251,7 +249,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	const rows: Row[] = [];
 	for (const snapshotId of state.snapshotIds) {
 		const notified = named === snapshotId || (!named && state.snapshotIds.length === 1);
-		const dataset = notified ? await notifiedDataset(this, snapshotId) : await fetchDataset(this, snapshotId);
+		const dataset = notified ? await notifiedDataset(this, snapshotId) : await checkSnapshot(this, snapshotId);
 		// Several jobs: resume only with the last notification, when every snapshot is ready.
 		if (dataset.kind === 'pending') return answerWithoutResuming(this, 202, `Waiting for snapshot ${snapshotId}`);
 		rows.push(...dataset.rows);
@@ -264,7 +262,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 			snapshotIds: state.snapshotIds,
 			pairedItem: itemsOf(inputs).map((item) => ({ item })),
 		});
-		return { workflowData: outputsOf(settings, shaped) };
+		return { workflowData: nodeOutputs(settings.failedRows, shaped.main, shaped.failed) };
 	} catch (error) {
 		throw errorAfterTrigger(this, error, state.snapshotIds);
 	}

@@ -1,6 +1,5 @@
 import {
 	NodeOperationError,
-	updateDisplayOptions,
 	type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import type { Row } from '../../../shared/rows';
@@ -15,14 +14,21 @@ import { PAGE_LIMIT_ERROR, triggerRealtime, waitForRealtimeResult } from '../../
 import { planJobs, triggerJob } from '../../jobs/trigger';
 import { errorItems } from '../../output/items';
 import { readRealtimeOptions, type RealtimeOptions } from '../../parameters/options';
+import type { OperationOption } from '../types';
 
-const properties: INodeProperties[] = [
+export const option: OperationOption = {
+	name: 'Run Real-Time',
+	value: 'runRealtime',
+	description: 'Scrape each input right away with a real-time collector and output its rows within seconds',
+	action: 'Run real-time collection',
+};
+
+export const properties: INodeProperties[] = [
 	collectorLocator,
 	...inputFields,
 	optionsCollection(realtimeOptions),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['collection'], operation: ['runRealtime'] } }, properties);
 
 /** Runs an input that hit the real-time page limit as a one-input batch job instead. */
 async function runAsBatch(ctx: IExecuteFunctions, request: InputRequest, deadline: number): Promise<Row[]> {

@@ -1,5 +1,4 @@
 import {
-	updateDisplayOptions,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
@@ -12,15 +11,22 @@ import { optionsCollection, triggerOptions } from '../../descriptions/options';
 import { planJobsFromItems, startJobs } from '../../jobs/trigger';
 import type { TriggeredJob } from '../../jobs/types';
 import { itemsOf } from '../../output/items';
+import type { OperationOption } from '../types';
 
-const properties: INodeProperties[] = [
+export const option: OperationOption = {
+	name: 'Trigger',
+	value: 'trigger',
+	description: 'Start a batch collection with the incoming inputs and output its snapshot ID without waiting',
+	action: 'Trigger collection',
+};
+
+export const properties: INodeProperties[] = [
 	collectorLocator,
 	...inputFields,
 	optionsCollection(triggerOptions),
 	deliveryField,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['collection'], operation: ['trigger'] } }, properties);
 
 /** The item that stands for a started job: its snapshot ID is what Get Dataset needs. */
 export function jobItem(job: TriggeredJob): INodeExecutionData {

@@ -1,5 +1,4 @@
 import {
-	updateDisplayOptions,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
@@ -17,11 +16,19 @@ import { cancelJobsAfterStop, errorAfterTrigger, mentionStartedJobs, planJobsFro
 import type { TriggeredJob } from '../../jobs/types';
 import { timedOutItem, waitForSnapshot } from '../../jobs/waiting';
 import { errorItems, itemsOf } from '../../output/items';
-import { shapeJobRows } from '../../output/shape';
+import { nodeOutputs, shapeJobRows } from '../../output/shape';
 import { readOutputSettings, readWaitOptions, type OutputSettings, type WaitOptions } from '../../parameters/options';
+import type { OperationOption } from '../types';
 import * as resumeOnNotification from './resumeOnNotification.operation';
 
-const properties: INodeProperties[] = [
+export const option: OperationOption = {
+	name: 'Trigger and Wait',
+	value: 'triggerAndWait',
+	description: 'Start a batch collection, wait until its snapshot is ready, and output one item per scraped row',
+	action: 'Trigger collection and wait for rows',
+};
+
+export const properties: INodeProperties[] = [
 	collectorLocator,
 	...inputFields,
 	{
@@ -51,7 +58,6 @@ const properties: INodeProperties[] = [
 	deliveryField,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['collection'], operation: ['triggerAndWait'] } }, properties);
 
 /** "j_1" or "j_1, j_2, j_3 and 7 more". */
 function describeSnapshots(jobs: TriggeredJob[]): string {
@@ -125,5 +131,5 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			location: 'outputPane',
 		});
 	}
-	return outputSettings.failedRows === 'separate' ? [[...main, ...shaped.main], shaped.failed] : [[...main, ...shaped.main]];
+	return nodeOutputs(outputSettings.failedRows, [...main, ...shaped.main], shaped.failed);
 }

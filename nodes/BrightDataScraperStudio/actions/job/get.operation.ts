@@ -1,5 +1,4 @@
 import {
-	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -11,6 +10,7 @@ import { pick, simplifyFields } from '../../descriptions/simplify';
 import { jobIdField } from '../../descriptions/snapshot';
 import { forEachItem } from '../../output/items';
 import { readJobId } from '../../parameters/inputs';
+import type { OperationOption } from '../types';
 
 /** The fields a simplified job keeps, most used first (n8n's guideline: at most 10). */
 export const SIMPLE_JOB_FIELDS = [
@@ -26,14 +26,21 @@ export const SIMPLE_JOB_FIELDS = [
 	'job_time',
 ] as const;
 
-const properties: INodeProperties[] = [
+export const option: OperationOption = {
+	name: 'Get',
+	value: 'get',
+	description: 'Retrieve a job\'s status, number of inputs, rows and failures, and its times',
+	action: 'Get job',
+	subtitle: 'Get Job',
+};
+
+export const properties: INodeProperties[] = [
 	jobIdField,
 	...simplifyFields(
 		'Simplified: ID, status, collector, inputs, rows (lines), failed inputs (fails), success rate, created, finished and run time',
 	),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['get'] } }, properties);
 
 export const simplifyJob = (job: IDataObject): IDataObject => pick(job, SIMPLE_JOB_FIELDS);
 

@@ -1,6 +1,5 @@
 import {
 	NodeOperationError,
-	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -12,11 +11,20 @@ import { collectorLocator } from '../../descriptions/collector';
 import { pick, simplifyFields } from '../../descriptions/simplify';
 import { forEachItem } from '../../output/items';
 import { readCollector } from '../../parameters/inputs';
+import type { OperationOption } from '../types';
 
 /** The API's largest page. */
 const PAGE_SIZE = 500;
 
-const properties: INodeProperties[] = [
+export const option: OperationOption = {
+	name: 'Get Many',
+	value: 'getMany',
+	description: 'Retrieve a list of a collector\'s jobs in a date range',
+	action: 'Get many jobs',
+	subtitle: 'Get Many Jobs',
+};
+
+export const properties: INodeProperties[] = [
 	collectorLocator,
 	{
 		displayName: 'From Date',
@@ -74,7 +82,6 @@ export const SIMPLE_LISTED_JOB_FIELDS = [
 	'finished',
 ] as const;
 
-export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['getMany'] } }, properties);
 
 /** A date parameter as the API wants it: YYYY-MM-DD. */
 function readDate(ctx: IExecuteFunctions, name: string, label: string, itemIndex: number): string {

@@ -1,20 +1,23 @@
-import {
-	NodeApiError,
-	updateDisplayOptions,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-	type JsonObject,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { apiRequest, parseJsonBody } from '../../../shared/transport';
+import { apiRequest } from '../../../shared/transport';
 import { jobIdField } from '../../descriptions/snapshot';
 import { forEachItem } from '../../output/items';
 import { readJobId } from '../../parameters/inputs';
 import { recordSnapshotId } from '../../records/customData';
 import { logRerunStarted } from '../../records/log';
+import type { OperationOption } from '../types';
+import { startedJobId } from '../../jobs/trigger';
 
-const properties: INodeProperties[] = [
+export const option: OperationOption = {
+	name: 'Rerun',
+	value: 'rerun',
+	description: 'Run a job again as a new job, with all its inputs or only the failed ones',
+	action: 'Rerun job',
+	subtitle: 'Rerun Job',
+};
+
+export const properties: INodeProperties[] = [
 	jobIdField,
 	{
 		displayName: 'Failed Inputs Only',
@@ -25,7 +28,6 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['rerun'] } }, properties);
 
 /** POST /dca/jobs/{id}/rerun: starts a new, billed job; outputs its snapshot ID. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -39,18 +41,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			retry: 'neverResend',
 			subject: { snapshotId, itemIndex, action: 'rerun request' },
 		});
-		const { collection_id: newId, start_eta: startEta } = parseJsonBody<{ collection_id?: unknown; start_eta?: unknown }>(
-			this,
-			response,
-			{ snapshotId, itemIndex },
-		);
-		if (typeof newId !== 'string' || !newId) {
-			throw new NodeApiError(this.getNode(), { body: response.excerpt } as JsonObject, {
-				message: `Bright Data accepted the rerun of "${snapshotId}" but sent no collection_id`,
-				description: 'Look for the new job in the Bright Data control panel before running again.',
-				itemIndex,
-			});
-		}
+		const { id: newId, answer } = startedJobId(this, response, { field: 'collection_id', what: `rerun of "${snapshotId}"`, itemIndex });
+		const startEta = answer.start_eta;
 		logRerunStarted(this, { snapshotId: newId, rerunOf: snapshotId, failedOnly });
 		recordSnapshotId(this, newId);
 		const json = { snapshot_id: newId, collection_id: newId, rerun_of: snapshotId, failed_only: failedOnly };

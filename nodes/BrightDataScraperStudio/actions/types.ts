@@ -1,0 +1,26 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+/** How an operation appears in the Operation list and, through `action`, in the nodes panel. */
+export interface OperationOption extends INodePropertyOptions {
+	value: string;
+	action: string;
+	/** The canvas subtitle, when the name alone does not say it (e.g. "Get Job"). */
+	subtitle?: string;
+}
+
+/** What an operation file exports: its entry in the list, its parameters, and what it does. */
+export interface Operation {
+	option: OperationOption;
+	/** Shown only for this operation (the resource's index adds the display options). */
+	properties: INodeProperties[];
+	execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>;
+}
+
+/** One resource: its entry in the Resource list and its operations, in the order n8n lists them (alphabetical). */
+export interface Resource {
+	option: INodePropertyOptions & { value: string };
+	operations: Operation[];
+	defaultOperation: string;
+	/** For an AI agent's tool, from node version 2: the operation the tool opens on. */
+	toolDefaultOperation?: string;
+}
