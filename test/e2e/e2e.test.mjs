@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { startEmulator } from '../../emulator/server.ts';
-import { ensureN8n, N8N_VERSION, TESTED_N8N_VERSIONS } from '../../scripts/n8n/install.mjs';
+import { ensureN8n, N8N_VERSION, OLDEST_N8N_VERSION, TESTED_N8N_VERSIONS } from '../../scripts/n8n/install.mjs';
 import { executeWorkflow, freePort, importCredentials, importWorkflow, n8nEnv } from '../../scripts/n8n/n8n.mjs';
 import { copyPackage } from './server.mjs';
 import { BAD_CREDENTIAL_ID, CREDENTIAL_ID, example, scraperAfterItems } from './workflows.mjs';
@@ -173,6 +173,20 @@ describe(`several items, failed inputs and errors in a real n8n ${version}`, () 
 		assert.equal(item.timed_out, true);
 		assert.match(item.snapshot_id, /^j_/);
 	});
+
+	test(
+		'Resume on Notification on an n8n that gives nodes no execution custom data: refused before any job starts',
+		{ skip: version === OLDEST_N8N_VERSION ? false : `n8n ${version} gives nodes custom data (server.test.mjs runs Resume on Notification there)` },
+		async () => {
+			const jobsBefore = emulator.jobs.length;
+			const parameters = { operation: 'triggerAndWait', collector: { __rl: true, mode: 'id', value: 'c_products01' }, waitMode: 'notification', fieldsToSend: 'selected', inputFields: 'url' };
+			const result = await run(scraperAfterItems({ name: 'e2e notification without custom data', urls, linkBack: false, parameters }));
+
+			assert.equal(result.ok, false);
+			assert.equal(result.error.message, 'Resume on Notification needs a newer n8n');
+			assert.equal(emulator.jobs.length, jobsBefore);
+		},
+	);
 });
 
 describe('hostile peers in a real n8n', () => {
