@@ -5,6 +5,9 @@
  * to look for the job) — and the emulator must never have created a second billed job.
  * The table of outcomes is printed after the run (and copied into docs/reliability.md).
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { INode } from 'n8n-workflow';
 
 import type { Fault } from '../../emulator/server';
@@ -129,6 +132,8 @@ afterAll(() => {
 		matrix.map(({ fault, outcome, spent, verdict }) => [fault, outcome, spent, verdict]),
 	);
 	console.log(`Fault matrix (${new Date().toISOString().slice(0, 10)}):\n\n${table}\n`);
+	// npm run docs:reliability collects the table into docs/reliability.md.
+	if (process.env.RELIABILITY_OUT) writeFileSync(join(process.env.RELIABILITY_OUT, 'faults.md'), `${table}\n`);
 });
 
 describe('5xx bursts', () => {
