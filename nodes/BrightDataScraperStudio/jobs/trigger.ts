@@ -10,7 +10,7 @@ import {
 
 import { isObject } from '../../shared/rows';
 import { apiRequest, detachedFromCancellation, type ApiResponse } from '../../shared/transport';
-import { errorItems } from '../output/items';
+import { errorItems, itemsOf } from '../output/items';
 import { readCollector, readInputs } from '../parameters/inputs';
 import { readTriggerOptions } from '../parameters/options';
 import { recordSnapshotId } from '../records/customData';
@@ -160,6 +160,30 @@ export async function triggerJob(ctx: IExecuteFunctions, job: JobPlan): Promise<
 	logJobStarted(ctx, triggered);
 	recordSnapshotId(ctx, triggered.snapshotId);
 	return triggered;
+}
+
+/**
+ * Starts every planned job in turn. A job that cannot start becomes error items for its incoming
+ * items (or, without Continue On Fail, the error), naming the jobs already started so that their
+ * paid work can still be collected. `onStarted` sees each job as soon as it runs.
+ */
+export async function startJobs(
+	ctx: IExecuteFunctions,
+	jobs: JobPlan[],
+	output: INodeExecutionData[],
+	onStarted?: (job: TriggeredJob) => void,
+): Promise<TriggeredJob[]> {
+	const started: TriggeredJob[] = [];
+	for (const job of jobs) {
+		try {
+			const triggered = await triggerJob(ctx, job);
+			started.push(triggered);
+			onStarted?.(triggered);
+		} catch (error) {
+			output.push(...errorItems(ctx, mentionStartedJobs(error as Error, started), itemsOf(job.inputs)));
+		}
+	}
+	return started;
 }
 
 /** Cancels a job at Bright Data (POST /dca/jobs/{id}/cancel); it then bills no more pages. */

@@ -8,9 +8,9 @@ import { collectorLocator } from '../../descriptions/collector';
 import { deliveryField } from '../../descriptions/delivery';
 import { inputFields } from '../../descriptions/inputs';
 import { optionsCollection, triggerOptions } from '../../descriptions/options';
-import { mentionStartedJobs, planJobsFromItems, triggerJob } from '../../jobs/trigger';
+import { planJobsFromItems, startJobs } from '../../jobs/trigger';
 import type { TriggeredJob } from '../../jobs/types';
-import { errorItems, itemsOf } from '../../output/items';
+import { itemsOf } from '../../output/items';
 import type { OperationOption } from '../types';
 
 export const option: OperationOption = {
@@ -26,7 +26,6 @@ export const properties: INodeProperties[] = [
 	optionsCollection(triggerOptions),
 	deliveryField,
 ];
-
 
 /** The item that stands for a started job: its snapshot ID is what Get Dataset needs. */
 export function jobItem(job: TriggeredJob): INodeExecutionData {
@@ -46,15 +45,6 @@ export function jobItem(job: TriggeredJob): INodeExecutionData {
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const { jobs, invalidItems } = await planJobsFromItems(this);
 	const output = [...invalidItems];
-	const started: TriggeredJob[] = [];
-	for (const job of jobs) {
-		try {
-			const triggered = await triggerJob(this, job);
-			started.push(triggered);
-			output.push(jobItem(triggered));
-		} catch (error) {
-			output.push(...errorItems(this, mentionStartedJobs(error as Error, started), itemsOf(job.inputs)));
-		}
-	}
+	await startJobs(this, jobs, output, (job) => output.push(jobItem(job)));
 	return [output];
 }

@@ -12,8 +12,8 @@ import { deliveryField } from '../../descriptions/delivery';
 import { inputFields } from '../../descriptions/inputs';
 import { optionsCollection, triggerOptions, waitOptions } from '../../descriptions/options';
 import { outputFields, rowOptions } from '../../descriptions/output';
-import { cancelJobsAfterStop, errorAfterTrigger, mentionStartedJobs, planJobsFromItems, triggerJob } from '../../jobs/trigger';
-import type { JobPlan, TriggeredJob } from '../../jobs/types';
+import { cancelJobsAfterStop, errorAfterTrigger, mentionStartedJobs, planJobsFromItems, startJobs } from '../../jobs/trigger';
+import type { TriggeredJob } from '../../jobs/types';
 import { timedOutItem, waitForSnapshot } from '../../jobs/waiting';
 import { errorItems, itemsOf } from '../../output/items';
 import { nodeOutputs, shapeJobRows } from '../../output/shape';
@@ -65,19 +65,6 @@ export const properties: INodeProperties[] = [
 	deliveryField,
 ];
 
-
-/** Starts every planned job; a job that cannot start becomes error items (or the error). */
-async function startJobs(ctx: IExecuteFunctions, jobs: JobPlan[], output: INodeExecutionData[]): Promise<TriggeredJob[]> {
-	const started: TriggeredJob[] = [];
-	for (const job of jobs) {
-		try {
-			started.push(await triggerJob(ctx, job));
-		} catch (error) {
-			output.push(...errorItems(ctx, mentionStartedJobs(error as Error, started), itemsOf(job.inputs)));
-		}
-	}
-	return started;
-}
 
 /** "j_1" or "j_1, j_2, j_3 and 7 more". */
 function describeSnapshots(jobs: TriggeredJob[]): string {
