@@ -24,7 +24,7 @@ import { printedTables, resultsMarkdown } from './report';
 import type { BenchResults, BenchSettings } from './results';
 
 const SETTINGS: BenchSettings = {
-	scheduleJobs: 24,
+	scheduleJobs: 48,
 	scheduleRange: [3, 300],
 	manyItems: 10_000,
 	manyTimeScale: 50,

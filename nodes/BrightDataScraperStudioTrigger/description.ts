@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MAX_BODY_MB, DEFAULT_MAX_ROWS } from './helpers/body';
-import { DEFAULT_SECRET_HEADER } from './helpers/secret';
+import { DEFAULT_MAX_BODY_MB, DEFAULT_MAX_ROWS } from './request/body';
+import { DEFAULT_SECRET_HEADER } from './request/secret';
 
 export type TriggerEvent = 'rowsDelivered' | 'jobFinished';
 

@@ -21,8 +21,8 @@ import {
 	type BodyContent,
 	type BodyLimits,
 	type Refusal,
-} from './helpers/body';
-import { requestHasSecret } from './helpers/secret';
+} from './request/body';
+import { requestHasSecret } from './request/secret';
 
 /** How long a fetch waits for a snapshot that is still building when the notification arrives. */
 export const MAX_PENDING_WAIT_SECONDS = NOTIFIED_WAIT_SECONDS;

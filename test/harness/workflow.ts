@@ -139,8 +139,12 @@ export const API_CREDENTIAL_TYPE = 'brightDataScraperStudioApi';
  * Hands out plain test credentials by type (the API credential, plus any delivery credentials a test
  * gives) and applies the API credential's generic `authenticate`, as n8n's CLI does.
  */
-class TestCredentialsHelper extends ICredentialsHelper {
-	constructor(private readonly byType: Record<string, ICredentialDataDecryptedObject>) {
+export class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(
+		private readonly byType: Record<string, ICredentialDataDecryptedObject>,
+		/** Told of every authenticated request the node sends (method and path), in order. */
+		private readonly onRequest?: (request: string) => void,
+	) {
 		super();
 	}
 
@@ -159,6 +163,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		workflow?: WorkflowType,
 		node?: INode,
 	): Promise<IHttpRequestOptions> {
+		if (this.onRequest) this.onRequest(`${requestOptions.method ?? 'GET'} ${new URL(requestOptions.url, requestOptions.baseURL).pathname}`);
 		const headers = { ...(requestOptions.headers ?? {}) };
 		for (const [name, value] of Object.entries(credentialType.authenticate.properties.headers ?? {})) {
 			headers[name] = workflow!.expression.getSimpleParameterValue(

@@ -5,6 +5,9 @@
  * to look for the job) — and the emulator must never have created a second billed job.
  * The table of outcomes is printed after the run (and copied into docs/reliability.md).
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { INode } from 'n8n-workflow';
 
 import type { Fault } from '../../emulator/server';
@@ -129,6 +132,8 @@ afterAll(() => {
 		matrix.map(({ fault, outcome, spent, verdict }) => [fault, outcome, spent, verdict]),
 	);
 	console.log(`Fault matrix (${new Date().toISOString().slice(0, 10)}):\n\n${table}\n`);
+	// npm run docs:reliability collects the table into docs/reliability.md.
+	if (process.env.RELIABILITY_OUT) writeFileSync(join(process.env.RELIABILITY_OUT, 'faults.md'), `${table}\n`);
 });
 
 describe('5xx bursts', () => {
@@ -263,12 +268,11 @@ describe('hung responses', () => {
 	test('a hung dataset poll: Stop ends the execution at once, the job is cancelled when asked to', () =>
 		matrixCase('GET /dca/dataset hangs; user presses Stop (Cancel Job When Stopped)', async (spent) => {
 			inject({ ...DATASET, kind: 'hang', times: Infinity });
-			const started = Date.now();
-			// c_stuck05 never finishes, so the job is still running when Stop is pressed.
+			// c_stuck05 never finishes, so the job is still running when Stop is pressed. A Stop that did
+			// not end the hung request would hold the run past jest's timeout: no measured upper bound needed.
 			const result = await run(triggerAndWait('c_stuck05', { options: { cancelOnStop: true } }), ITEMS, { cancelAfterMs: 150 });
 			return check(result, () => {
 				expect(result.status).toBe('canceled');
-				expect(Date.now() - started).toBeLessThan(2000);
 				expect(spent().triggers).toBe(1);
 				expect(spent().jobs).toBe(1);
 				expect(spent().requests.filter(({ path }) => /\/dca\/jobs\/.+\/cancel$/.test(path))).toHaveLength(1);
@@ -384,12 +388,11 @@ describe('bodies that are not what they should be', () => {
 	test('a body far larger than expected (10 MB dataset): handled, no second job', () =>
 		matrixCase('10 MB dataset body (huge; ~10,000 filler rows)', async (spent) => {
 			inject({ ...DATASET, kind: 'huge', bytes: 10 * 1024 * 1024 });
-			const started = Date.now();
+			// Its speed is a benchmark's question (npm run bench), not a timed test's.
 			const result = await run(triggerAndWait('c_products01'), ITEMS);
 			return check(result, () => {
 				expect(result.status).toBe('success');
 				expect(spent().jobs).toBe(1);
-				expect(Date.now() - started).toBeLessThan(15_000);
 				// The filler rows echo inputs the job never had, so they are linked to every item of the job.
 				expect(unaccounted(result, ITEMS.length)).toEqual([]);
 			});

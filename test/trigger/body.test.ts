@@ -8,7 +8,7 @@ import {
 	readRequestBody,
 	refusalOf,
 	rowsFromBody,
-} from '../../nodes/BrightDataScraperStudioTrigger/helpers/body';
+} from '../../nodes/BrightDataScraperStudioTrigger/request/body';
 
 const rows = [
 	{ input: { url: 'https://example.com/1' }, title: 'One', price: 10 },

@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { useEmulator } from '../harness/emulator';
 import { trigger } from '../emulator/client';
-import { runWebhook, type FakeRequestOptions } from './context';
+import { runWebhook, type FakeRequestOptions } from './n8nHost';
 
 // 1 s = 100 ms: the trigger node's 30 s wait for a pending snapshot is 3 s, room for its requests on a busy machine.
 const emulated = useEmulator({ timeScale: 10 });

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 
-import { bearerToken, requestHasSecret } from '../../nodes/BrightDataScraperStudioTrigger/helpers/secret';
+import { bearerToken, requestHasSecret } from '../../nodes/BrightDataScraperStudioTrigger/request/secret';
 import { sameSecret } from '../../nodes/shared/secret';
 import { findSnapshotId } from '../../nodes/shared/snapshot/id';
 

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { BrightDataScraperStudioTrigger } from '../../nodes/BrightDataScraperStudioTrigger/BrightDataScraperStudioTrigger.node';
-import { runWebhook, type FakeRequestOptions } from './context';
+import { runWebhook, type FakeRequestOptions } from './n8nHost';
 
 const rows = [
 	{ input: { url: 'https://example.com/1' }, title: 'One', price: 10 },

@@ -1,5 +1,5 @@
 import { isObject, type Row } from '../rows';
-import { streamText, type ApiResponse } from '../transport';
+import { streamText } from '../transport';
 import { LateAnswerError } from '../transport/errors';
 import { RowStreamParser } from './rowStream';
 
@@ -57,28 +57,16 @@ export function parseNdjson(text: string, maxRows = Infinity): Row[] | undefined
 const isStatusObject = (value: Row): boolean => Object.keys(value).every((key) => PENDING_KEYS.has(key));
 
 /**
- * Reads a GET /dca/dataset answer. Pending is a 202 whatever its status word, and also a 200
- * whose body is empty, null or a bare status object (Bright Data's own CLI treats these as pending).
- * Ready bodies may be a JSON array or NDJSON (a one-line NDJSON body parses as a single object).
- */
-export function readDatasetResponse({ statusCode, body }: Pick<ApiResponse, 'statusCode' | 'body'>): DatasetState {
-	const text = body.trim();
-	const document = text ? parseJson(text) : null;
-	if (statusCode === 202 || document === null) return pending(document);
-	if (Array.isArray(document)) return { kind: 'ready', rows: document.filter(isObject) };
-	if (isObject(document)) return isStatusObject(document) ? pending(document) : { kind: 'ready', rows: [document] };
-	const rows = document === NOT_JSON ? parseNdjson(text) : undefined;
-	return rows
-		? { kind: 'ready', rows }
-		: { kind: 'invalid', reason: 'the body is neither a JSON array nor NDJSON' };
-}
-
-/**
- * Reads a streamed GET /dca/dataset answer: a 202 as text, a 200 row by row as it downloads
- * (see RowStreamParser), with the same meaning as readDatasetResponse.
+ * Reads a streamed GET /dca/dataset answer. Pending is a 202 whatever its status word, and also a
+ * 200 whose body is empty, null or a bare status object (Bright Data's own CLI treats these as
+ * pending). A 200 is read row by row as it downloads (see RowStreamParser): a JSON array or NDJSON
+ * (a one-line NDJSON body parses as a single object).
  */
 export async function readDatasetStream(statusCode: number, stream: AsyncIterable<Uint8Array>): Promise<DatasetState> {
-	if (statusCode === 202) return readDatasetResponse({ statusCode, body: await streamText(stream) });
+	if (statusCode === 202) {
+		const text = (await streamText(stream)).trim();
+		return pending(text ? parseJson(text) : null);
+	}
 	const parser = new RowStreamParser();
 	const decoder = new TextDecoder();
 	try {

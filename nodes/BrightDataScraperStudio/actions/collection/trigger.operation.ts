@@ -27,7 +27,6 @@ export const properties: INodeProperties[] = [
 	deliveryField,
 ];
 
-
 /** The item that stands for a started job: its snapshot ID is what Get Dataset needs. */
 export function jobItem(job: TriggeredJob): INodeExecutionData {
 	return {
