@@ -98,6 +98,8 @@ describe('Resume on Notification', () => {
 		['a 1 MB token', (url: URL) => ({ ...queryOf(url), brightdata: 'f'.repeat(1 << 20) }), {}, 401],
 		['the right token twice (an array)', (url: URL) => ({ brightdata: [queryOf(url).brightdata, queryOf(url).brightdata] }), {}, 401],
 		['a notification for another snapshot', queryOf, { collection_id: 'j_someoneelse' }, 409],
+		// The trigger node's rule and keys (findSnapshotId): one level down too.
+		['a notification naming another snapshot in a nested object', queryOf, { data: { snapshot_id: 'j_someoneelse' } }, 409],
 	])('%s is refused without resuming', async (_name, query, body, status) => {
 		const { definition, waiting, jobs, endpoint } = await startWaiting();
 		emulator.current().finish(jobs[0].id);

@@ -23,6 +23,7 @@ import {
 
 import { isFailedRow, type Row } from '../../../shared/rows';
 import { sameSecret } from '../../../shared/secret';
+import { findSnapshotId } from '../../../shared/snapshot/id';
 import { checkSnapshot, NOTIFIED_WAIT_SECONDS, pollUntilReady, type ReadyOrPending } from '../../../shared/snapshot/polling';
 import { now, secondsToMs } from '../../../shared/timing';
 import { errorAfterTrigger, planJobsFromItems, startJobs } from '../../jobs/trigger';
@@ -181,14 +182,6 @@ function readState(ctx: IWebhookFunctions): WaitState | undefined {
 	}
 }
 
-/** The snapshot a notification names, if its (undocumented) body names one. */
-function notifiedSnapshot(body: IDataObject): string | undefined {
-	for (const key of ['collection_id', 'snapshot_id', 'job_id', 'id']) {
-		if (typeof body[key] === 'string' && body[key]) return body[key] as string;
-	}
-	return undefined;
-}
-
 /** Answers a call without resuming the execution. */
 function answerWithoutResuming(ctx: IWebhookFunctions, status: number, error: string): IWebhookResponseData {
 	ctx.getResponseObject().status(status).json({ error });
@@ -243,7 +236,8 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	// Any token (missing, repeated, non-ASCII, huge) is compared on hashes and answers 401 when wrong.
 	const nonce = (this.getQueryData() as IDataObject).brightdata;
 	if (!state || !sameSecret(nonce, state.nonce)) return answerWithoutResuming(this, 401, 'Invalid token');
-	const named = notifiedSnapshot(this.getBodyData());
+	// The same rule and keys as the trigger node: ?snapshot_id=, then collection_id, snapshot_id, id, job_id.
+	const named = findSnapshotId(this.getQueryData() as IDataObject, this.getBodyData())?.snapshotId;
 	if (named && !state.snapshotIds.includes(named)) return answerWithoutResuming(this, 409, `Snapshot ${named} does not belong to this execution`);
 
 	const rows: Row[] = [];
