@@ -13,6 +13,7 @@ import { readCollector, readInputs } from './inputs';
 import { errorItems } from './items';
 import { logJobStarted } from './log';
 import { readTriggerOptions } from './options';
+import { withConstantParameters } from './parameters';
 import type { JobPlan, PlannedInput, TriggeredJob, TriggerQuery } from './types';
 
 
@@ -53,11 +54,12 @@ export function planJobs(requests: TriggerRequest[]): JobPlan[] {
 export async function planJobsFromItems(ctx: IExecuteFunctions): Promise<{ jobs: JobPlan[]; invalidItems: INodeExecutionData[] }> {
 	const requests: TriggerRequest[] = [];
 	const invalidItems: INodeExecutionData[] = [];
+	const params = withConstantParameters(ctx);
 	for (const itemIndex of ctx.getInputData().keys()) {
 		try {
-			const collector = readCollector(ctx, itemIndex);
-			const inputs = readInputs(ctx, itemIndex).map((input) => ({ itemIndex, input }));
-			requests.push({ collector, inputs, ...(await readTriggerOptions(ctx, itemIndex)) });
+			const collector = readCollector(params, itemIndex);
+			const inputs = readInputs(params, itemIndex).map((input) => ({ itemIndex, input }));
+			requests.push({ collector, inputs, ...(await readTriggerOptions(params, itemIndex)) });
 		} catch (error) {
 			invalidItems.push(...errorItems(ctx, error as Error, [itemIndex]));
 		}

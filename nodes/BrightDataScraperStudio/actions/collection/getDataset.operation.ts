@@ -12,6 +12,7 @@ import { readSnapshotId } from '../../helpers/inputs';
 import { errorItems, forEachItem } from '../../helpers/items';
 import { readOutputSettings, readWaitOptions, type OutputSettings, type WaitOptions } from '../../helpers/options';
 import { shapeOutput } from '../../helpers/output';
+import { withConstantParameters } from '../../helpers/parameters';
 import { fetchDataset } from '../../helpers/polling';
 import { elapsedSeconds, now } from '../../helpers/timing';
 import type { Row } from '../../helpers/types';
@@ -44,9 +45,10 @@ export const description = updateDisplayOptions({ show: { resource: ['collection
 type ItemRequest = { snapshotId: string; settings: OutputSettings } | { error: Error };
 
 function readRequests(ctx: IExecuteFunctions): ItemRequest[] {
+	const params = withConstantParameters(ctx);
 	return ctx.getInputData().map((_, itemIndex) => {
 		try {
-			return { snapshotId: readSnapshotId(ctx, itemIndex), settings: readOutputSettings(ctx, itemIndex, 'main') };
+			return { snapshotId: readSnapshotId(params, itemIndex), settings: readOutputSettings(params, itemIndex, 'main') };
 		} catch (error) {
 			return { error: error as Error };
 		}
