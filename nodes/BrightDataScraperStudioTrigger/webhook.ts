@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { isFailedRow } from '../BrightDataScraperStudio/helpers/output';
-import { NOTIFIED_WAIT_SECONDS, pollUntilReady } from '../BrightDataScraperStudio/helpers/polling';
+import { NOTIFIED_WAIT_SECONDS, pollUntilReady, rowReader } from '../BrightDataScraperStudio/helpers/polling';
 import { now, secondsToMs } from '../BrightDataScraperStudio/helpers/timing';
 import type { Row } from '../BrightDataScraperStudio/helpers/types';
 import type { TriggerEvent, TriggerOptions } from './description';
@@ -143,6 +143,7 @@ function start(items: INodeExecutionData[], alreadyAnswered: boolean): IWebhookR
 async function fetchReadyRows(ctx: IWebhookFunctions, snapshotId: string): Promise<Row[]> {
 	// The same schedule as Trigger and Wait, from a first check at once: the job should be done.
 	const result = await pollUntilReady(ctx, snapshotId, {
+		reader: rowReader,
 		deadline: now() + secondsToMs(MAX_PENDING_WAIT_SECONDS),
 		checkAtOnce: true,
 	});

@@ -54,7 +54,15 @@ export function parseNdjson(text: string, maxRows = Infinity): Row[] | undefined
 	return rows;
 }
 
-const isStatusObject = (value: Row): boolean => Object.keys(value).every((key) => PENDING_KEYS.has(key));
+/** A bare status object ({"status": "building", …}): Bright Data's "not ready yet", also with a 200. */
+export const isStatusObject = (value: Row): boolean => Object.keys(value).every((key) => PENDING_KEYS.has(key));
+
+/** A download that broke off: torn (fetched again by the caller), or ended by the node's Timeout. */
+export const brokenDownload = (error: unknown): Extract<DatasetState, { kind: 'invalid' }> => ({
+	kind: 'invalid',
+	reason: 'the download broke off',
+	late: error instanceof LateAnswerError ? error : undefined,
+});
 
 /**
  * Reads a GET /dca/dataset answer. Pending is a 202 whatever its status word, and also a 200
@@ -86,7 +94,7 @@ export async function readDatasetStream(statusCode: number, stream: AsyncIterabl
 		parser.push(decoder.decode());
 	} catch (error) {
 		// The connection broke mid-body: a torn download, read again by the caller.
-		return { kind: 'invalid', reason: 'the download broke off', late: error instanceof LateAnswerError ? error : undefined };
+		return brokenDownload(error);
 	}
 	const result = parser.end();
 	switch (result.kind) {

@@ -86,7 +86,7 @@ function mentionSnapshots<E extends Error>(error: E, snapshotIds: string[]): E {
  * message and gain the snapshot IDs in the description; anything else (a RangeError from a
  * pathological row) becomes a NodeOperationError whose message names them.
  */
-export function errorAfterTrigger(ctx: IExecuteFunctions | IWebhookFunctions, error: unknown, snapshotIds: string[]): Error {
+export function errorAfterTrigger(ctx: Pick<IExecuteFunctions | IWebhookFunctions, 'getNode'>, error: unknown, snapshotIds: string[]): Error {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return mentionSnapshots(error, snapshotIds);
 	const ids = snapshotIds.join(', ');
 	const reason = error instanceof Error ? error.message : String(error);

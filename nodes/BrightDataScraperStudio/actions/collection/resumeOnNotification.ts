@@ -22,7 +22,7 @@ import { readOutputSettings, type OutputSettings, type WaitOptions } from '../..
 import { logParked, logResumed } from '../../helpers/log';
 import { isFailedRow, shapeJobRows, shapeOutput } from '../../helpers/output';
 import { inputKey, type PairedRow } from '../../helpers/pairing';
-import { fetchDataset, NOTIFIED_WAIT_SECONDS, pollUntilReady, type ReadyOrPending } from '../../helpers/polling';
+import { fetchDataset, NOTIFIED_WAIT_SECONDS, pollUntilReady, rowReader, type ReadyOrPending } from '../../helpers/polling';
 import { now, secondsToMs } from '../../helpers/timing';
 import type { Row, TriggeredJob } from '../../helpers/types';
 
@@ -109,7 +109,7 @@ export async function triggerAndWaitForNotification(
 async function rowsIfAllReady(ctx: IExecuteFunctions, jobs: TriggeredJob[]): Promise<Array<{ job: TriggeredJob; rows: Row[] }> | undefined> {
 	const ready: Array<{ job: TriggeredJob; rows: Row[] }> = [];
 	for (const job of jobs) {
-		const dataset = await fetchDataset(ctx, job.snapshotId);
+		const dataset = await fetchDataset(ctx, job.snapshotId, rowReader);
 		if (dataset.kind === 'pending' || !dataset.rows.length) return undefined;
 		ready.push({ job, rows: dataset.rows });
 	}
@@ -180,7 +180,11 @@ function pairToIncomingItems(ctx: IWebhookFunctions, rows: Row[]): PairedRow[] {
  * briefly on the same schedule as Poll mode and the trigger node (pollUntilReady).
  */
 async function notifiedDataset(ctx: IWebhookFunctions, snapshotId: string): Promise<ReadyOrPending> {
-	const result = await pollUntilReady(ctx, snapshotId, { deadline: now() + secondsToMs(NOTIFIED_WAIT_SECONDS), checkAtOnce: true });
+	const result = await pollUntilReady(ctx, snapshotId, {
+		reader: rowReader,
+		deadline: now() + secondsToMs(NOTIFIED_WAIT_SECONDS),
+		checkAtOnce: true,
+	});
 	return result.kind === 'ready' ? { kind: 'ready', rows: result.rows } : { kind: 'pending', status: result.status };
 }
 
@@ -196,7 +200,7 @@ export async function resumeOnNotification(this: IWebhookFunctions): Promise<IWe
 	const rows: Row[] = [];
 	for (const snapshotId of state.snapshotIds) {
 		const notified = named === snapshotId || (!named && state.snapshotIds.length === 1);
-		const dataset = notified ? await notifiedDataset(this, snapshotId) : await fetchDataset(this, snapshotId);
+		const dataset = notified ? await notifiedDataset(this, snapshotId) : await fetchDataset(this, snapshotId, rowReader);
 		// Several jobs: resume only with the last notification, when every snapshot is ready.
 		if (dataset.kind === 'pending') return answerWithoutResuming(this, 202, `Waiting for snapshot ${snapshotId}`);
 		rows.push(...dataset.rows);

@@ -11,7 +11,7 @@ import { errorItems } from '../../helpers/items';
 import { planJobs, triggerJob } from '../../helpers/jobs';
 import { readRealtimeOptions, type RealtimeOptions } from '../../helpers/options';
 import { runPerInput, type InputRequest } from '../../helpers/perInput';
-import { pollUntilReady } from '../../helpers/polling';
+import { pollUntilReady, rowReader } from '../../helpers/polling';
 import { PAGE_LIMIT_ERROR, triggerRealtime, waitForRealtimeResult } from '../../helpers/realtime';
 import { now, secondsToMs } from '../../helpers/timing';
 import type { Row } from '../../helpers/types';
@@ -33,6 +33,7 @@ async function runAsBatch(ctx: IExecuteFunctions, request: InputRequest, deadlin
 	// Version 1 nodes keep their 10 s checks; version 2 follows Bright Data's estimates as Trigger and Wait does.
 	const version = ctx.getNode().typeVersion >= 2 ? 2 : 1;
 	const result = await pollUntilReady(ctx, job.snapshotId, {
+		reader: rowReader,
 		version,
 		intervalSeconds: version === 1 ? 10 : undefined,
 		deadline,

@@ -10,10 +10,12 @@ import { deliveryField } from '../../descriptions/delivery';
 import { inputFields } from '../../descriptions/inputs';
 import { optionsCollection, triggerOptions, waitOptions } from '../../descriptions/options';
 import { outputFields, rowOptions } from '../../descriptions/output';
+import { readerFor, type StreamedFile } from '../../helpers/datasetFile';
 import { errorItems, itemsOf } from '../../helpers/items';
 import { cancelJobsAfterStop, errorAfterTrigger, mentionStartedJobs, planJobsFromItems, triggerJob } from '../../helpers/jobs';
 import { readOutputSettings, readWaitOptions, type OutputSettings, type WaitOptions } from '../../helpers/options';
-import { shapeJobRows } from '../../helpers/output';
+import { shapeJobFile, shapeJobRows } from '../../helpers/output';
+import { rowReader } from '../../helpers/polling';
 import { elapsedSeconds, now } from '../../helpers/timing';
 import type { JobPlan, Row, TriggeredJob } from '../../helpers/types';
 import { timedOutItem, waitForSnapshot } from '../../helpers/waiting';
@@ -102,17 +104,22 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const startedAt = now();
 	const started = await startJobs(this, jobs, main);
 
+	// One job's File output can be written while it downloads; the rows of several jobs are
+	// sorted into input order together (shapeJobRows), so they are read into memory first.
+	const reader = started.length === 1 ? readerFor(this, outputSettings, started[0].snapshotId) : rowReader;
 	const ready: Array<{ job: TriggeredJob; rows: Row[] }> = [];
+	let streamed: { job: TriggeredJob; file: StreamedFile } | undefined;
 	let polls = 0;
 	for (const [index, job] of started.entries()) {
 		try {
-			const result = await waitForSnapshot(this, job.snapshotId, job.inputs[0].itemIndex, wait, startedAt, job.startEta);
+			const result = await waitForSnapshot(this, job.snapshotId, reader, job.inputs[0].itemIndex, wait, startedAt, job.startEta);
 			polls += result.polls;
 			if (result.kind === 'timedOut') {
 				main.push(timedOutItem(job.snapshotId, itemsOf(job.inputs), result.status, elapsedSeconds(startedAt)));
 				continue;
 			}
-			ready.push({ job, rows: result.rows });
+			if ('file' in result) streamed = { job, file: result.file };
+			else ready.push({ job, rows: result.rows });
 		} catch (error) {
 			if (wait.cancelOnStop && cancelSignal(this)?.aborted) await cancelJobsAfterStop(this, started.slice(index));
 			const others = started.filter((other) => other !== job);
@@ -120,20 +127,21 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 	}
 
+	const collected = streamed ? [streamed.job] : ready.map(({ job }) => job);
 	let shaped: Awaited<ReturnType<typeof shapeJobRows>>;
 	try {
-		shaped = await shapeJobRows(this, ready, outputSettings);
+		shaped = streamed ? shapeJobFile(streamed, outputSettings) : await shapeJobRows(this, ready, outputSettings);
 	} catch (error) {
-		throw errorAfterTrigger(this, error, ready.map(({ job }) => job.snapshotId));
+		throw errorAfterTrigger(this, error, collected.map(({ snapshotId }) => snapshotId));
 	}
-	if (ready.length) {
-		const inputs = ready.reduce((count, { job }) => count + job.inputs.length, 0);
+	if (collected.length) {
+		const inputs = collected.reduce((count, job) => count + job.inputs.length, 0);
 		const failedNote = shaped.failedCount ? ` ${shaped.failedCount} of ${inputs} inputs failed.` : '';
 		const emptyNote = shaped.rowCount
 			? ''
 			: ' The job finished without rows: the collector found nothing, or its delivery settings leave rows out.';
 		this.addExecutionHints({
-			message: `Collected ${shaped.rowCount} rows from snapshot ${describeSnapshots(ready.map(({ job }) => job))} in ${elapsedSeconds(startedAt)} s with ${polls} status checks.${failedNote}${emptyNote}`,
+			message: `Collected ${shaped.rowCount} rows from snapshot ${describeSnapshots(collected)} in ${elapsedSeconds(startedAt)} s with ${polls} status checks.${failedNote}${emptyNote}`,
 			type: shaped.failedCount || !shaped.rowCount ? 'warning' : 'info',
 			location: 'outputPane',
 		});
