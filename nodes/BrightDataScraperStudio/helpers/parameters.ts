@@ -7,8 +7,18 @@ function hasExpression(value: unknown): boolean {
 	return Object.values(value).some(hasExpression);
 }
 
+/** An object without own keys, found without allocating (the usual fallback `{}`). */
+function isEmptyObject(value: unknown): boolean {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+	for (const key in value) if (Object.hasOwn(value, key)) return false;
+	return true;
+}
+
+/** Whether two fallbacks are the same value; runs on every read, so `{}` is recognised without JSON. */
 const sameFallback = (a: unknown, b: unknown): boolean =>
-	a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
+	a === b ||
+	(isEmptyObject(a) && isEmptyObject(b)) ||
+	(typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
 
 /**
  * The same context, but a parameter without an expression is read once and reused for every item.
