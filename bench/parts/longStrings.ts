@@ -198,12 +198,3 @@ ${range(TRIGGER_AND_WAIT, perMb, 0)} ms, with no growth from 5 to 50 MB beyond w
 	}. Before the row stream kept its scanner state across chunks, it rescanned the unfinished string on every 64 KB piece:
 5/10/20/40 MB took 0.13/0.47/1.6/6.2 s and 50 MB about 20 s and 1.8 GB (issue 11), quadratic growth.`;
 }
-
-/** Replaces the section in RESULTS.md, or appends it when the file has none yet. */
-export function withLongStringsSection(markdown: string, section: string): string {
-	const start = markdown.indexOf(`<!-- ${LONG_SECTION}:start -->`);
-	const endMarker = `<!-- ${LONG_SECTION}:end -->`;
-	const end = markdown.indexOf(endMarker);
-	if (start === -1 || end === -1) return `${markdown.trimEnd()}\n\n${section}\n`;
-	return `${markdown.slice(0, start)}${section}${markdown.slice(end + endMarker.length)}`;
-}
