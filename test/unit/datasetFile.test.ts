@@ -165,11 +165,21 @@ describe('writing a dataset into a file as it downloads', () => {
 
 	test('a torn body is invalid, so fetchDataset reads it again', async () => {
 		const settings: Settings = { fileFormat: 'ndjson', failedRows: 'main' };
-		expect((await readFile(JSON.stringify(rows).slice(0, -3), settings)).state).toMatchObject({ kind: 'invalid', late: undefined });
-		const torn = `${JSON.stringify(rows[0])}\n${JSON.stringify(rows[1]).slice(0, 10)}`;
-		expect((await readFile(torn, settings)).state).toMatchObject({ kind: 'invalid', late: undefined });
-		const reset = await readFile(JSON.stringify(rows), settings, { failWith: new Error('ECONNRESET'), readable: true });
-		expect(reset.state).toMatchObject({ kind: 'invalid', late: undefined });
+		const invalid = async (body: string, options?: ReadOptions) => {
+			const { state } = await readFile(body, settings, options);
+			return { kind: state.kind, late: (state as { late?: unknown }).late };
+		};
+		expect(await invalid(JSON.stringify(rows).slice(0, -3))).toEqual({ kind: 'invalid', late: undefined });
+		expect(await invalid(`${JSON.stringify(rows[0])}\n${JSON.stringify(rows[1]).slice(0, 10)}`)).toEqual({ kind: 'invalid', late: undefined });
+		expect(await invalid(JSON.stringify(rows), { failWith: new Error('ECONNRESET'), readable: true })).toEqual({ kind: 'invalid', late: undefined });
+	});
+
+	test('a row that has to be parsed and is not JSON makes the body unreadable, as the row parser finds it', async () => {
+		const body = `[${JSON.stringify(rows[0])},{"error":tru},${JSON.stringify(rows[1])}]`;
+		for (const fileFormat of ['json', 'csv'] as const) {
+			const { state } = await readFile(body, { fileFormat, failedRows: 'main' });
+			expect(state).toEqual({ kind: 'invalid', reason: 'the body is neither a JSON array nor NDJSON' });
+		}
 	});
 
 	test("a download ended by the node's Timeout is invalid with the deadline's error (never fetched again)", async () => {

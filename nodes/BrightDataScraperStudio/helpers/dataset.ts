@@ -10,6 +10,9 @@ export type DatasetState =
 	| { kind: 'invalid'; reason: string; late?: LateAnswerError };
 
 const PENDING_KEYS = new Set(['status', 'message', 'pending']);
+
+/** A 200 body that cannot be read as rows (fetched again by the caller, like a torn one). */
+export const NOT_A_DATASET: Extract<DatasetState, { kind: 'invalid' }> = { kind: 'invalid', reason: 'the body is neither a JSON array nor NDJSON' };
 const TRY_AGAIN = /try again in\s*(\d+(?:\.\d+)?)\s*s/i;
 
 function pending(body: unknown): DatasetState {
@@ -78,7 +81,7 @@ export function readDatasetResponse({ statusCode, body }: Pick<ApiResponse, 'sta
 	const rows = document === NOT_JSON ? parseNdjson(text) : undefined;
 	return rows
 		? { kind: 'ready', rows }
-		: { kind: 'invalid', reason: 'the body is neither a JSON array nor NDJSON' };
+		: NOT_A_DATASET;
 }
 
 /**
@@ -105,6 +108,6 @@ export async function readDatasetStream(statusCode: number, stream: AsyncIterabl
 		case 'empty':
 			return pending(null);
 		default:
-			return { kind: 'invalid', reason: 'the body is neither a JSON array nor NDJSON' };
+			return NOT_A_DATASET;
 	}
 }

@@ -1,7 +1,7 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import { columnsOf, csvHeader, csvLine } from './csv';
-import { brokenDownload, isStatusObject, readDatasetStream, type DatasetState } from './dataset';
+import { brokenDownload, isStatusObject, NOT_A_DATASET, readDatasetStream, type DatasetState } from './dataset';
 import { errorAfterTrigger } from './jobs';
 import type { FailedRowsPolicy, OutputSettings } from './options';
 import { datasetFileName, FILE_TYPES, isFailedRow } from './output';
@@ -48,6 +48,15 @@ const NEWLINE = Buffer.from('\n');
 
 const parseRow = (bytes: Buffer): Row => JSON.parse(bytes.toString('utf8')) as Row;
 
+/** A row's text parsed, or undefined when it is not JSON (the splitter only balances braces). */
+function readRow(bytes: Buffer): Row | undefined {
+	try {
+		return parseRow(bytes);
+	} catch {
+		return undefined;
+	}
+}
+
 /**
  * A row may have failed only if its text mentions "error (or hides a key behind a \u escape):
  * only those rows are parsed to check, the others go into the file as they are.
@@ -68,6 +77,8 @@ class FileRows {
 	rows = 0;
 	total = 0;
 	failedCount = 0;
+	/** A row that had to be parsed was not JSON: the body is no dataset. */
+	unreadable = false;
 	readonly failed: Row[] = [];
 	private readonly columnsLeftOut = new Set<string>();
 	private out: Buffer[] = [];
@@ -81,10 +92,15 @@ class FileRows {
 	) {}
 
 	add(bytes: Buffer): void {
+		if (this.unreadable) return;
 		this.total++;
 		let row: Row | undefined;
 		if (this.format === 'csv' || mayHaveFailed(bytes)) {
-			row = parseRow(bytes);
+			row = readRow(bytes);
+			if (!row) {
+				this.unreadable = true;
+				return;
+			}
 			if (isFailedRow(row)) {
 				this.failedCount++;
 				if (this.policy === 'separate') this.failed.push(row);
@@ -192,13 +208,13 @@ async function readIntoFile(
 	read.length = 0;
 	for (const row of cut) rows.add(row);
 	sink = (row) => rows.add(row);
-	/** Why the download ended early: a torn body (no error, or the connection's) or the node's Timeout. */
-	let broke: { error: unknown } | undefined;
+	/** Why the file was abandoned: the download broke off (or the node's Timeout ended it), or it is no dataset. */
+	let failure: Extract<DatasetState, { kind: 'invalid' }> | undefined;
 	const next = async (): Promise<IteratorResult<Uint8Array>> => {
 		try {
 			return await iterator.next();
 		} catch (error) {
-			broke = { error };
+			failure = brokenDownload(error);
 			return { done: true, value: undefined };
 		}
 	};
@@ -206,16 +222,14 @@ async function readIntoFile(
 		try {
 			const head = rows.take();
 			if (head) yield head;
-			for (let step = await next(); !step.done; step = await next()) {
+			for (let step = await next(); !step.done && !rows.unreadable; step = await next()) {
 				splitter.push(toBuffer(step.value));
 				const bytes = rows.take();
 				if (bytes) yield bytes;
 			}
 			splitter.end();
-			if (broke || !splitter.complete) {
-				broke ??= { error: undefined };
-				throw new Error('The dataset ended in the middle');
-			}
+			if (!failure && (rows.unreadable || !splitter.complete)) failure = NOT_A_DATASET;
+			if (failure) throw new Error('The dataset file was abandoned');
 			const tail = rows.take(true);
 			if (tail) yield tail;
 		} finally {
@@ -231,7 +245,7 @@ async function readIntoFile(
 		return { kind: 'ready', file: rows.result(binary) };
 	} catch (error) {
 		// A torn download is fetched again into a new file; one ended by the Timeout is not.
-		if (broke) return brokenDownload(broke.error);
+		if (failure) return failure;
 		// A row CSV cannot write, a full disk: the rows are still at Bright Data, under this snapshot.
 		throw errorAfterTrigger(ctx, error, [snapshotId]);
 	}
