@@ -166,8 +166,8 @@ export function longStringsMarkdown(summaries: LongSummary[], about: { code: str
 
 One row holding a single string of 5–50 MB (a quote and a backslash every 1,000 characters), followed by a small row:
 as a JSON array and as NDJSON (the long row is one line). **JSON.parse**: a bare \`JSON.parse\` of the whole text.
-**RowStreamParser**: the node's row stream (\`helpers/rowStream.ts\`), fed the same text in 64 KB pieces as a download
-delivers it. Each runs in its own child process (bench/longStringWorker.ts: \`node --expose-gc --import tsx\`): the text is
+**RowStreamParser**: the node's row stream (\`helpers/rowStream.ts\`), fed the same body's bytes in 64 KB pieces as a
+download delivers them. Each runs in its own child process (bench/longStringWorker.ts: \`node --expose-gc --import tsx\`): the text is
 built and garbage collected before the peak-RSS mark is reset, so the figures are the reading alone; a 1 MB body is read
 first to load and compile the code. **Trigger and Wait**: the same body as the dataset answer of a job on the emulator
 (bench/worker.ts, n8n's engine, One Item per Row); its time includes the trigger and the polls, less the time waiting

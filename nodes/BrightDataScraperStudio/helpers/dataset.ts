@@ -91,10 +91,8 @@ export function readDatasetResponse({ statusCode, body }: Pick<ApiResponse, 'sta
 export async function readDatasetStream(statusCode: number, stream: AsyncIterable<Uint8Array>): Promise<DatasetState> {
 	if (statusCode === 202) return readDatasetResponse({ statusCode, body: await streamText(stream) });
 	const parser = new RowStreamParser();
-	const decoder = new TextDecoder();
 	try {
-		for await (const chunk of stream) parser.push(decoder.decode(chunk, { stream: true }));
-		parser.push(decoder.decode());
+		for await (const chunk of stream) parser.push(chunk);
 	} catch (error) {
 		// The connection broke mid-body: a torn download, read again by the caller.
 		return brokenDownload(error);

@@ -26,6 +26,11 @@ export class RowSplitter {
 
 	constructor(private readonly onRow: (row: Buffer) => void) {}
 
+	/** Something other than blanks has arrived. */
+	get started(): boolean {
+		return this.mode !== 'start';
+	}
+
 	/** The body ended where it should: a closed array, or NDJSON. */
 	get complete(): boolean {
 		return this.mode === 'ended' || this.mode === 'ndjson';
@@ -52,9 +57,10 @@ export class RowSplitter {
 	end(): void {
 		if (this.mode === 'ndjson' && this.parts.length) {
 			// A last line without its newline may be a torn download: that one line is parsed to check.
-			const line = Buffer.concat(this.parts);
+			const line = this.joinParts(Buffer.alloc(0));
 			try {
-				if (line.toString('utf8').trim()) JSON.parse(line.toString('utf8'));
+				const text = line.toString('utf8');
+				if (text.trim()) JSON.parse(text);
 				this.emitLine(line);
 			} catch {
 				this.mode = 'invalid';
@@ -119,9 +125,7 @@ export class RowSplitter {
 				}
 				this.depth--;
 				if (this.depth === 0 && this.inRow) {
-					const tail = chunk.subarray(rowStart, i + 1);
-					this.onRow(this.parts.length ? Buffer.concat([...this.parts, tail]) : tail);
-					this.parts = [];
+					this.onRow(this.joinParts(chunk.subarray(rowStart, i + 1)));
 					this.inRow = false;
 					rowStart = -1;
 				}
@@ -139,12 +143,18 @@ export class RowSplitter {
 				this.parts.push(chunk.subarray(at));
 				return;
 			}
-			const tail = chunk.subarray(at, newline);
-			this.emitLine(this.parts.length ? Buffer.concat([...this.parts, tail]) : tail);
-			this.parts = [];
+			this.emitLine(this.joinParts(chunk.subarray(at, newline)));
 			at = newline + 1;
 			if (this.mode !== 'ndjson') return;
 		}
+	}
+
+	/** The open row's pieces from earlier chunks and its `tail`, as one Buffer; the pieces are let go first. */
+	private joinParts(tail: Buffer): Buffer {
+		if (!this.parts.length) return tail;
+		const row = Buffer.concat([...this.parts, tail]);
+		this.parts = [];
+		return row;
 	}
 
 	private emitLine(line: Buffer): void {
