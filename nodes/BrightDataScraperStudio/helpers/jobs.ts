@@ -12,8 +12,8 @@ import { recordSnapshotId } from './customData';
 import { readCollector, readInputs } from './inputs';
 import { errorItems } from './items';
 import { logJobStarted } from './log';
-import { readTriggerOptions } from './options';
-import { withConstantParameters } from './parameters';
+import { readTriggerOptions, type TriggerOptions } from './options';
+import { isConstantParameter, withConstantParameters } from './parameters';
 import type { JobPlan, PlannedInput, TriggeredJob, TriggerQuery } from './types';
 
 
@@ -55,11 +55,16 @@ export async function planJobsFromItems(ctx: IExecuteFunctions): Promise<{ jobs:
 	const requests: TriggerRequest[] = [];
 	const invalidItems: INodeExecutionData[] = [];
 	const params = withConstantParameters(ctx);
+	// Trigger options come from Options and Delivery only: without expressions they are the same for every item.
+	const sameOptions = isConstantParameter(ctx, 'options') && isConstantParameter(ctx, 'delivery');
+	let shared: TriggerOptions | undefined;
 	for (const itemIndex of ctx.getInputData().keys()) {
 		try {
 			const collector = readCollector(params, itemIndex);
 			const inputs = readInputs(params, itemIndex).map((input) => ({ itemIndex, input }));
-			requests.push({ collector, inputs, ...(await readTriggerOptions(params, itemIndex)) });
+			const options = shared ?? (await readTriggerOptions(params, itemIndex));
+			if (sameOptions) shared = options;
+			requests.push({ collector, inputs, ...options });
 		} catch (error) {
 			invalidItems.push(...errorItems(ctx, error as Error, [itemIndex]));
 		}

@@ -20,6 +20,10 @@ const sameFallback = (a: unknown, b: unknown): boolean =>
 	(isEmptyObject(a) && isEmptyObject(b)) ||
 	(typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
 
+/** True when a parameter has no expression anywhere: it reads the same for every item. */
+export const isConstantParameter = (ctx: IExecuteFunctions, name: string): boolean =>
+	!hasExpression(ctx.getNodeParameter(name, 0, undefined, { rawExpressions: true }));
+
 /**
  * The same context, but a parameter without an expression is read once and reused for every item.
  * n8n's getNodeParameter resolves, validates and copies the value on each call (several µs), and
