@@ -6,7 +6,7 @@ import { errorAfterTrigger } from './jobs';
 import type { FailedRowsPolicy, OutputSettings } from './options';
 import { datasetFileName, FILE_TYPES, isFailedRow } from './output';
 import { rowReader, type DatasetAnswer, type DatasetReader, type ReadyRows } from './polling';
-import { RowSplitter } from './rowSplitter';
+import { RowSplitter, toBuffer } from './rowSplitter';
 import { isObject, type Row } from './types';
 
 /** CSV columns come from this many first rows (and the fields any dataset row may carry). */
@@ -155,8 +155,6 @@ class FileRows {
 		return { binary, rows, total, failedCount, failed, columnsLeftOut: [...this.columnsLeftOut] };
 	}
 }
-
-const toBuffer = (chunk: Uint8Array): Buffer => (Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
 
 /** The chunks already read, then the rest of the body. */
 async function* replay(read: Buffer[], rest: AsyncIterator<Uint8Array> | undefined): AsyncGenerator<Uint8Array> {

@@ -8,12 +8,17 @@ const NEWLINE = 0x0a;
 
 const isSpace = (byte: number): boolean => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 
+/** A downloaded chunk as a Buffer, without copying it. */
+export const toBuffer = (chunk: Uint8Array): Buffer =>
+	Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+
 /**
  * Cuts a dataset body (a JSON array of objects, or NDJSON) into the raw bytes of each row while
- * it downloads, without parsing the rows: for the File output, which writes rows as they come.
- * It works on bytes (UTF-8 never puts an ASCII byte inside a multi-byte character), keeps only
- * the unfinished row between chunks, and jumps through strings with indexOf: one pass, linear time.
- * Elements of the array that are not objects are skipped, as the row parser does.
+ * it downloads, without parsing the rows: the row parser (rowStream.ts) parses each one, the File
+ * output (datasetFile.ts) mostly writes them as they are. It works on bytes (UTF-8 never puts an
+ * ASCII byte inside a multi-byte character), keeps only the unfinished row between chunks, and
+ * jumps through strings with indexOf: one pass, linear time. Elements of the array that are not
+ * objects are skipped.
  */
 export class RowSplitter {
 	private mode: 'start' | 'array' | 'ndjson' | 'ended' | 'other' | 'invalid' = 'start';

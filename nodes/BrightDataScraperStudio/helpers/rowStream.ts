@@ -1,4 +1,4 @@
-import { RowSplitter } from './rowSplitter';
+import { RowSplitter, toBuffer } from './rowSplitter';
 import { isObject, type Row } from './types';
 
 export type StreamResult =
@@ -10,8 +10,6 @@ export type StreamResult =
 
 /** Enough of a body's start to tell `null` from anything else. */
 const HEAD_BYTES = 16;
-
-const toBuffer = (chunk: Uint8Array): Buffer => (Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
 
 /**
  * Turns a dataset body into rows while it downloads, a JSON array of objects or NDJSON, so the
