@@ -21,7 +21,14 @@ const HEAD_BYTES = 16;
  */
 export class RowStreamParser {
 	private readonly rows: Row[] = [];
-	private readonly splitter = new RowSplitter((row) => this.keep(row));
+	/**
+	 * Rows cut from the last chunk, as text: parsed once the splitter has let go of their bytes, so
+	 * a row of 50 MB is held as text and parsed value, not also as bytes.
+	 */
+	private cut: string[] = [];
+	private readonly splitter = new RowSplitter((row) => {
+		if (!this.invalid) this.cut.push(row.toString('utf8'));
+	});
 	private invalid = false;
 	/** The body's first bytes (to recognise `null`), and its length. */
 	private head: Buffer[] = [];
@@ -32,10 +39,12 @@ export class RowStreamParser {
 		if (this.size < HEAD_BYTES) this.head.push(bytes.subarray(0, HEAD_BYTES - this.size));
 		this.size += bytes.length;
 		if (!this.invalid) this.splitter.push(bytes);
+		this.parseCut();
 	}
 
 	end(): StreamResult {
 		this.splitter.end();
+		this.parseCut();
 		if (this.invalid) return { kind: 'invalid' };
 		if (!this.splitter.started) return { kind: 'empty' };
 		if (this.splitter.unusual) return this.size <= HEAD_BYTES && Buffer.concat(this.head).toString('utf8').trim() === 'null' ? { kind: 'empty' } : { kind: 'invalid' };
@@ -44,15 +53,23 @@ export class RowStreamParser {
 		return { kind: 'rows', rows: this.rows };
 	}
 
-	/** One row's text: parsed, or the body is invalid (and the rest is not parsed). */
-	private keep(bytes: Buffer): void {
-		if (this.invalid) return;
+	/** The rows cut so far: parsed, or the body is invalid (and the rest is not parsed). */
+	private parseCut(): void {
+		const texts = this.cut;
+		this.cut = [];
+		for (const text of texts) {
+			if (this.invalid) return;
+			this.invalid = !this.keep(text);
+		}
+	}
+
+	private keep(text: string): boolean {
 		try {
-			const value: unknown = JSON.parse(bytes.toString('utf8'));
+			const value: unknown = JSON.parse(text);
 			if (isObject(value)) this.rows.push(value);
-			else this.invalid = true;
+			return isObject(value);
 		} catch {
-			this.invalid = true;
+			return false;
 		}
 	}
 }
