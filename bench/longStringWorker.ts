@@ -13,13 +13,17 @@ declare const gc: () => void;
 /** What a download hands the parser: 64 KB pieces, as Node's HTTP client delivers them. */
 const CHUNK = 64 * 1024;
 
-function read(job: LongCase, text: string): number {
-	if (job.reader === 'JSON.parse') {
+/** The body as a download has it: text for JSON.parse (after `.text()`), bytes for the row stream. */
+type Body = { text: string } | { bytes: Buffer };
+
+function read(job: LongCase, body: Body): number {
+	if ('text' in body) {
+		const { text } = body;
 		if (job.shape === 'array') return ((JSON.parse(text) as Array<{ title: string }>)[0].title).length;
 		return (JSON.parse(text.slice(0, text.indexOf('\n'))) as { title: string }).title.length;
 	}
 	const parser = new RowStreamParser();
-	for (let at = 0; at < text.length; at += CHUNK) parser.push(text.slice(at, at + CHUNK));
+	for (let at = 0; at < body.bytes.length; at += CHUNK) parser.push(body.bytes.subarray(at, at + CHUNK));
 	const result = parser.end();
 	if (result.kind === 'rows') return String(result.rows[0]?.title ?? '').length;
 	if (result.kind === 'object') return String(result.value.title ?? '').length;
@@ -28,13 +32,14 @@ function read(job: LongCase, text: string): number {
 
 function main(): void {
 	const job = JSON.parse(process.argv[2]) as LongCase;
-	read(job, longBody(job.shape, 1));
-	const text = longBody(job.shape, job.megabytes);
+	const bodyOf = (text: string): Body => (job.reader === 'JSON.parse' ? { text } : { bytes: Buffer.from(text) });
+	read(job, bodyOf(longBody(job.shape, 1)));
+	const body = bodyOf(longBody(job.shape, job.megabytes));
 	gc();
 	gc();
 	const peak = new PeakMemory();
 	const started = performance.now();
-	const length = read(job, text);
+	const length = read(job, body);
 	const ms = performance.now() - started;
 	const result: LongResult = { ms, peakGrowthBytes: peak.growth(), memoryMethod: peak.method, stringLength: length };
 	process.send?.(result);

@@ -1,19 +1,27 @@
 /** Renders a bench run as Markdown: the tables (also printed) and RESULTS.md around them. */
-import { BASELINE_LABEL } from './parts/bigDatasets';
+import { BASELINE_LABEL, type BigSummary } from './parts/bigDatasets';
 import type { DelaySummary } from './parts/delay';
+import { httpRequestAvailable, ITEMS_LABEL, type ItemCostSummary } from './parts/itemCost';
 import { FIXED_LABEL, SITUATIONS } from './parts/schedule';
 import {
 	BIG_MEMORY_TARGET,
 	BIG_TARGET_ROWS,
 	BIG_TIME_TARGET,
+	bigTargets,
 	checkTargets,
+	itemCostTargets,
 	pairOf,
 	type BenchResults,
+	type BenchSettings,
+	type Target,
 } from './results';
+import { marked, type PartRun } from './sections';
+
+export const ITEM_COST_SECTION = 'item-cost';
+export const BIG_SECTION = 'big-datasets';
 
 /** Peak memory of one big-dataset case at the target size, × payload. */
-const bigRatio = (results: BenchResults, label: string) =>
-	results.big.find((row) => row.rows === BIG_TARGET_ROWS && row.label === label)?.memoryRatio ?? NaN;
+const bigRatio = (big: BigSummary[], label: string) => big.find((row) => row.rows === BIG_TARGET_ROWS && row.label === label)?.memoryRatio ?? NaN;
 
 const f = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const mb = (bytes: number) => f(bytes / 1e6, 0);
@@ -24,11 +32,24 @@ function table(header: string[], rows: string[][]): string {
 	return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-export function targetsTable(results: BenchResults): string {
+function targetRows(targets: Target[]): string {
 	return table(
 		['Target', 'Measured', 'Verdict'],
-		checkTargets(results).map(({ name, measured, met }) => [name, measured, verdict(met)]),
+		targets.map(({ name, measured, met }) => [name, measured, verdict(met)]),
 	);
+}
+
+export const targetsTable = (results: BenchResults): string => targetRows(checkTargets(results));
+
+/** A section written by a part run alone: when, at what load, and that part's own targets. */
+function partRunNote(part: string, run: PartRun | undefined, targets: Target[]): string {
+	if (!run) return '';
+	return `
+
+Produced by \`npm run bench -- --only=${part}\` (this section only): git ${run.code}, ${run.date}, 1-minute load average
+${f(run.load[0], 1)} at the start and ${f(run.load[1], 1)} at the end of the part. Its targets in that run:
+
+${targetRows(targets)}`;
 }
 
 export function scheduleTable(results: BenchResults): string {
@@ -106,20 +127,41 @@ export function manyTable(results: BenchResults): string {
 	);
 }
 
-export function bigTable(results: BenchResults): string {
+export function itemCostTable(itemCost: ItemCostSummary[]): string {
+	return table(
+		['Items (rows)', 'Contender', 'Busy CPU time (ms, median)', 'µs per item', '× HTTP Request node', '× bare', 'Peak RSS growth (MB)'],
+		itemCost.map((row) => [
+			row.items.toLocaleString('en'),
+			row.label,
+			f(row.busyMs, 0),
+			f(row.usPerItem, 1),
+			Number.isFinite(row.vsHttp) ? `${f(row.vsHttp)}×` : 'n/a',
+			`${f(row.vsBare)}×`,
+			mb(row.peakGrowthBytes),
+		]),
+	);
+}
+
+/** The node's µs per item at each size: flat means linear growth. */
+function itemGrowth(itemCost: ItemCostSummary[]): string {
+	const node = itemCost.filter(({ label }) => label === ITEMS_LABEL);
+	return node.map(({ items, usPerItem }) => `${f(usPerItem, 0)} µs at ${items.toLocaleString('en')}`).join(', ');
+}
+
+export function bigTable(big: BigSummary[], settings: BenchSettings): string {
 	return table(
 		[
 			'Rows',
 			'Case',
 			'Payload (MB)',
-			`Time (ms, median of ${results.settings.bigRounds})`,
+			`Time (ms, median of ${settings.bigRounds})`,
 			'× baseline',
 			'Peak RSS growth (MB)',
 			'× payload',
 			`Time ≤ ${BIG_TIME_TARGET}×`,
 			`Memory ≤ ${BIG_MEMORY_TARGET}×`,
 		],
-		results.big.map((row) => {
+		big.map((row) => {
 			const judged = row.rows === BIG_TARGET_ROWS && row.label !== BASELINE_LABEL;
 			return [
 				row.rows.toLocaleString('en'),
@@ -172,8 +214,11 @@ export function printedTables(results: BenchResults): string {
 		'2. Many inputs',
 		manyTable(results),
 		'',
+		'2b. Cost per item',
+		itemCostTable(results.itemCost),
+		'',
 		'3. Big datasets',
-		bigTable(results),
+		bigTable(results.big, results.settings),
 		'',
 		'4. Real-time',
 		realtimeTable(results),
@@ -257,31 +302,9 @@ ${s.manyItems.toLocaleString('en')} items (its whole run took ${f(results.many[0
 ${s.manyTimeScale} times. The one-job-per-item figure is dominated by job waves: ${s.manyItems / s.perItemConcurrency} waves of one-input jobs, each
 seen ready at the first 5 s poll after it finishes.
 
-## 3. Big datasets
+${itemCostSection(results.itemCost, s)}
 
-One snapshot of ${s.bigSizes.map((n) => n.toLocaleString('en')).join(' and ')} rows of about 1 KB (JSON). Every case runs in its own child process
-(bench/worker.ts: \`node --expose-gc --import tsx\`), which first runs the same case on a 10-row snapshot (so code is
-loaded and compiled, as in a long-running n8n), then collects garbage, resets the kernel's peak-RSS mark
-(\`/proc/self/clear_refs\`), runs the case once and reads \`VmHWM\`: peak RSS growth = peak − RSS just before the run,
-including the moments inside synchronous work such as JSON.parse${results.big.some(({ memoryMethod }) => memoryMethod === 'sampling') ? ' (**this run could not reset VmHWM and sampled RSS every 2 ms instead, which misses peaks inside synchronous work**)' : ''}. The emulator runs in the parent, so its memory is
-not counted; the time from sending each request to its response headers (the emulator builds a whole answer
-before sending its first byte) is taken out of the child's time, for the node and the baseline alike.
-Cases take turns, ${s.bigRounds} rounds; "× baseline" is the median of the per-round ratios. **Bare baseline**: \`fetch\`, \`.text()\`,
-\`JSON.parse\`. The node cases run Items Source → node through n8n's engine with n8n 2's default binary data mode for a
-regular instance (\`filesystem\`: the file is written under the n8n user folder). Trigger and Wait's time includes
-its trigger and its two polls (the job is ready 2 emulated seconds after the trigger: 2 ms at timeScale 1000).
-
-${bigTable(results)}
-
-**Where the memory goes.** The bare baseline reads the whole body as one string and then \`JSON.parse\`s it: the text
-(1×) is still alive while the parsed rows (about 1.2–2× their JSON size on the V8 heap) are built, so it peaks above
-3× the payload (${f(bigRatio(results, BASELINE_LABEL), 1)}× here). The node reads the dataset as a stream and parses
-each row as it arrives (\`nodes/shared/snapshot/rowStream.ts\`, a JSON array or NDJSON), so the body text never sits next to the
-rows: Get Dataset (rows) peaks at ${f(bigRatio(results, 'Get Dataset (rows)'), 1)}× here, about the rows alone.
-File output still serialises the rows again (a string of the payload's size) and copies that into a Buffer for n8n's
-binary data store: two more payload-sized copies, and the time of \`JSON.stringify\` / CSV building plus the disk
-write. What would fix it: in File mode with nothing to filter, hand the response stream straight to
-\`prepareBinaryData\` (memory flat, time ≈ the download), or serialise and free the rows in slices.
+${bigSection(results.big, s)}
 
 ## 4. Real-time
 
@@ -295,4 +318,69 @@ The node long-polls \`get_result?timeout=50s\`: the emulator answers the moment 
 it after one round trip: one trigger plus one long-poll request (two when the result takes more than 50 s). Polling every second
 costs one request per second of waiting and is 0–1 s late.
 `;
+}
+
+/** Section 2b: the node's cost per item against n8n's HTTP Request node and a bare download. */
+export function itemCostSection(itemCost: ItemCostSummary[], s: BenchSettings, run?: PartRun): string {
+	const rounds = s.itemSizes.map((items, index) => `${s.itemRounds[index]} at ${items.toLocaleString('en')}`).join(', ');
+	return marked(
+		ITEM_COST_SECTION,
+		`## 2b. Cost per item
+
+Trigger and Wait on ${s.itemSizes.map((n) => n.toLocaleString('en')).join(', ')} incoming items (Items Source → node, default
+options except the Timeout: one job per 1,000 items, one row of about 1 KB per item), against the same number of rows in one
+snapshot fetched by **n8n's HTTP Request node** (n8n-nodes-base 2.41.1 from the real n8n install, loaded into the same
+in-process engine as the node: Source → HTTP Request, GET the dataset URL, JSON response split into one item per row)${
+			httpRequestAvailable() ? '' : ' — **not found on this machine, so not measured**'
+		}, and by a **bare** \`fetch\` + \`.text()\` + \`JSON.parse\`. Each measurement runs in its own child process (bench/worker.ts)
+after a 10-item warm-up; the emulator runs in the parent. **Busy CPU time** = user + system CPU of the child while the
+measured node's \`execute()\` runs (for the bare case: while it downloads and parses), so waiting for the API costs
+nothing and the emulator's work is not counted; it includes n8n's HTTP client, which both nodes use. Trigger and Wait's
+includes its triggers and status checks. Rounds: ${rounds}; ratios are medians of per-round ratios.
+
+${itemCostTable(itemCost)}
+
+Node µs per item: ${itemGrowth(itemCost)}. **Where the per-item time went** (\`node --cpu-prof\` of a 20,000-item run,
+bench/profileManyInputs.ts): most of the node's own time was n8n's \`getNodeParameter\`, called five to eight times per
+item while planning the jobs (collector, input source, fields, options, delivery), each call resolving, validating and
+copying the value (about 5 µs). A parameter without an expression is now read once (\`helpers/parameters.ts\`); with an
+expression it is still read per item. What remains per row is the download, \`JSON.parse\` of each row, linking it to
+its item (a key of its echoed input, one map lookup) and n8n's own item handling.${partRunNote('itemCost', run, itemCostTargets(itemCost))}`,
+	);
+}
+
+/** Section 3: big datasets, each operation × output mode against a bare download. */
+export function bigSection(big: BigSummary[], s: BenchSettings, run?: PartRun): string {
+	return marked(
+		BIG_SECTION,
+		`## 3. Big datasets
+
+One snapshot of ${s.bigSizes.map((n) => n.toLocaleString('en')).join(', ')} rows of about 1 KB (JSON). Every case runs in its own child process
+(bench/worker.ts: \`node --expose-gc --import tsx\`), which first runs the same case on a 10-row snapshot (so code is
+loaded and compiled, as in a long-running n8n), then collects garbage, resets the kernel's peak-RSS mark
+(\`/proc/self/clear_refs\`), runs the case once and reads \`VmHWM\`: peak RSS growth = peak − RSS just before the run,
+including the moments inside synchronous work such as JSON.parse${big.some(({ memoryMethod }) => memoryMethod === 'sampling') ? ' (**this run could not reset VmHWM and sampled RSS every 2 ms instead, which misses peaks inside synchronous work**)' : ''}. The emulator runs in the parent, so its memory is
+not counted; the time from sending each request to its response headers (the emulator builds a whole answer
+before sending its first byte) is taken out of the child's time, for the node and the baseline alike.
+Cases take turns, ${s.bigRounds} rounds; "× baseline" is the median of the per-round ratios. **Bare baseline**: \`fetch\`, \`.text()\`,
+\`JSON.parse\`. The node cases run Items Source → node through n8n's engine with n8n 2's default binary data mode for a
+regular instance (\`filesystem\`: the file is written under the n8n user folder). Trigger and Wait's time includes
+its trigger and its status checks (the job is ready 2 emulated seconds after the trigger: 2 ms at timeScale 1000); its
+Timeout is set to the largest allowed, since the default 900 s is 0.9 real seconds at that scale.
+
+${bigTable(big, s)}
+
+**Where the memory goes.** The bare baseline reads the whole body as one string and then \`JSON.parse\`s it: the text
+(1×) is still alive while the parsed rows (about 1.2–2× their JSON size on the V8 heap) are built, so it peaks above
+3× the payload (${f(bigRatio(big, BASELINE_LABEL), 1)}× here). The node reads the dataset as a stream and parses
+each row as it arrives (\`helpers/rowStream.ts\`, a JSON array or NDJSON), so the body text never sits next to the
+rows: Get Dataset (rows) peaks at ${f(bigRatio(big, 'Get Dataset (rows)'), 1)}× here, about the rows alone.
+File output (one job, no Row Limit) does not parse the dataset: \`helpers/rowSplitter.ts\` cuts the response into row
+texts as it downloads (bytes, one pass), and JSON and NDJSON rows go on into n8n's binary data as they are (converted
+between the two on the fly); only rows whose text mentions \`"error\` are parsed, to sort out failed inputs. CSV parses
+each row to write its line, with the columns taken from the first 1,000 rows. The same response answers "is it ready?"
+(read up to its first row) and fills the file, so the body is fetched once. With a Row Limit or several jobs, the rows
+are parsed and sorted into input order first, as before. Bigger snapshots than 400,000 rows (\`--huge\`) cannot be
+served: the emulator builds each answer as one string, and V8 strings stop at 512 MB.${partRunNote('bigDatasets', run, bigTargets(big))}`,
+	);
 }

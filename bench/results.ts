@@ -3,6 +3,7 @@ import type { Machine } from './measure';
 import type { BigSummary } from './parts/bigDatasets';
 import { BASELINE_LABEL } from './parts/bigDatasets';
 import type { DelaySummary } from './parts/delay';
+import { BARE_LABEL, HTTP_LABEL, ITEMS_LABEL, type ItemCostSummary } from './parts/itemCost';
 import type { ManySummary } from './parts/manyInputs';
 import { NODE_LABEL, QUICKSTART_LABEL, type ScheduleSummary } from './parts/schedule';
 
@@ -16,6 +17,9 @@ export interface BenchSettings {
 	perJobCost: string;
 	bigSizes: number[];
 	bigRounds: number;
+	/** Part 2b: incoming items per run, and the rounds at each size (the same order). */
+	itemSizes: number[];
+	itemRounds: number[];
 	realtimeTimeScale: number;
 	realtimeJobs: number;
 	realtimeRange: [number, number];
@@ -30,6 +34,7 @@ export interface BenchResults {
 	schedule: ScheduleSummary[];
 	many: ManySummary[];
 	big: BigSummary[];
+	itemCost: ItemCostSummary[];
 	realtime: DelaySummary[];
 	totalSeconds: number;
 }
@@ -47,6 +52,12 @@ export const TRIGGER_CALLS_TARGET = 10;
 export const BIG_TIME_TARGET = 2;
 export const BIG_MEMORY_TARGET = 3;
 export const BIG_TARGET_ROWS = 100_000;
+/** File output at BIG_TARGET_ROWS rows: peak memory growth ≤ this × the payload (time: BIG_TIME_TARGET). */
+export const FILE_MEMORY_TARGET = 2;
+/** Items at which the node's busy time is judged against the HTTP Request node and the bare download. */
+export const ITEM_TARGET_SIZES = [5_000, 20_000];
+export const VS_HTTP_TARGET = 2;
+export const VS_BARE_TARGET = 4;
 
 const f = (value: number, digits = 2) => value.toFixed(digits);
 
@@ -64,10 +75,6 @@ export function checkTargets(results: BenchResults): Target[] {
 	const measured = (pair: { node: ScheduleSummary; quick: ScheduleSummary }) =>
 		`${f(pair.node.delayMedian)} s vs the quickstart's ${f(pair.quick.delayMedian)} s; requests ${f(ratio(pair))}× (${f(pair.node.requestsPerJob, 1)} vs ${f(pair.quick.requestsPerJob, 1)} per job)`;
 	const [many] = results.many;
-	const bigNode = results.big.filter(({ rows, label }) => rows === BIG_TARGET_ROWS && label !== BASELINE_LABEL);
-	const slow = bigNode.filter(({ timeRatio }) => timeRatio > BIG_TIME_TARGET);
-	const heavy = bigNode.filter(({ memoryRatio }) => memoryRatio > BIG_MEMORY_TARGET);
-	const list = (cases: BigSummary[]) => (cases.length ? `; over: ${cases.map(({ label }) => label).join('; ')}` : '');
 	return [
 		{
 			name: `With the hint: median delay ≤ ${DELAY_TARGET_SECONDS} s and requests ≤ ${REQUESTS_TARGET_RATIO}× the quickstart's (timeScale 1)`,
@@ -89,6 +96,20 @@ export function checkTargets(results: BenchResults): Target[] {
 			measured: `${many.triggerCalls} trigger calls, ${many.apiCalls} API calls in all`,
 			met: many.triggerCalls <= TRIGGER_CALLS_TARGET,
 		},
+		...itemCostTargets(results.itemCost),
+		...bigTargets(results.big),
+	];
+}
+
+/** Part 3's targets: every case at 100,000 rows, and the File output's own. */
+export function bigTargets(big: BigSummary[]): Target[] {
+	const bigNode = big.filter(({ rows, label }) => rows === BIG_TARGET_ROWS && label !== BASELINE_LABEL);
+	const slow = bigNode.filter(({ timeRatio }) => timeRatio > BIG_TIME_TARGET);
+	const heavy = bigNode.filter(({ memoryRatio }) => memoryRatio > BIG_MEMORY_TARGET);
+	const list = (cases: BigSummary[]) => (cases.length ? `; over: ${cases.map(({ label }) => label).join('; ')}` : '');
+	const files = bigNode.filter(({ label }) => label.includes('(file '));
+	const filesMet = files.length > 0 && files.every(({ memoryRatio, timeRatio }) => memoryRatio <= FILE_MEMORY_TARGET && timeRatio <= BIG_TIME_TARGET);
+	return [
 		{
 			name: `${BIG_TARGET_ROWS.toLocaleString('en')} rows in ≤ ${BIG_TIME_TARGET}× the bare baseline's time (each operation × output mode)`,
 			measured: `${bigNode.length - slow.length} of ${bigNode.length} cases within${list(slow)}`,
@@ -98,6 +119,34 @@ export function checkTargets(results: BenchResults): Target[] {
 			name: `${BIG_TARGET_ROWS.toLocaleString('en')} rows in ≤ ${BIG_MEMORY_TARGET}× the payload in peak memory (each operation × output mode)`,
 			measured: `${bigNode.length - heavy.length} of ${bigNode.length} cases within${list(heavy)}`,
 			met: heavy.length === 0,
+		},
+		{
+			name: `File output, ${BIG_TARGET_ROWS.toLocaleString('en')} rows (JSON, NDJSON, CSV): peak memory growth ≤ ${FILE_MEMORY_TARGET}× the payload and time ≤ ${BIG_TIME_TARGET}× the bare baseline`,
+			measured: files.map(({ label, memoryRatio, timeRatio }) => `${label}: ${f(memoryRatio)}× / ${f(timeRatio)}×`).join('; '),
+			met: filesMet,
+		},
+	];
+}
+
+/** Part 2b's targets: the node's busy time per item against n8n's HTTP Request node and a bare download. */
+export function itemCostTargets(itemCost: ItemCostSummary[]): Target[] {
+	const judged = ITEM_TARGET_SIZES.map((items) => itemCost.find((row) => row.items === items && row.label === ITEMS_LABEL)).filter(
+		(row): row is ItemCostSummary => row !== undefined,
+	);
+	const httpMeasured = itemCost.some(({ label }) => label === HTTP_LABEL);
+	const sizes = ITEM_TARGET_SIZES.map((n) => n.toLocaleString('en')).join(' and ');
+	return [
+		{
+			name: `${sizes} items: the node's busy time ≤ ${VS_HTTP_TARGET}× n8n's HTTP Request node on the same rows`,
+			measured: httpMeasured
+				? judged.map((row) => `${row.items.toLocaleString('en')}: ${f(row.vsHttp)}×`).join('; ')
+				: "not measured: n8n-nodes-base (the real n8n install) was not found",
+			met: httpMeasured && judged.length === ITEM_TARGET_SIZES.length && judged.every(({ vsHttp }) => vsHttp <= VS_HTTP_TARGET),
+		},
+		{
+			name: `${sizes} items: the node's busy time ≤ ${VS_BARE_TARGET}× ${BARE_LABEL.replace(', N rows', '')}`,
+			measured: judged.map((row) => `${row.items.toLocaleString('en')}: ${f(row.vsBare)}×`).join('; '),
+			met: judged.length === ITEM_TARGET_SIZES.length && judged.every(({ vsBare }) => vsBare <= VS_BARE_TARGET),
 		},
 	];
 }

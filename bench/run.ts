@@ -3,9 +3,11 @@
  * Writes bench/RESULTS.md and bench/chart.svg and prints the tables. See RESULTS.md for the method.
  *
  * `npm run bench -- --only=longStrings` (comma-separated part names: schedule, manyInputs, realtime,
- * bigDatasets, longStrings) runs only those parts. The long-strings section of RESULTS.md is then
- * replaced on its own; the other parts' figures are printed as JSON, and RESULTS.md keeps its
- * sections from the last full run (they are ratios within one run, so they are not mixed).
+ * itemCost, bigDatasets, longStrings) runs only those parts. The sections of itemCost, bigDatasets and
+ * longStrings in RESULTS.md are then replaced on their own (each says when it ran, at what load, and
+ * its own targets); the other parts' figures are printed as JSON, and RESULTS.md keeps its sections
+ * from the last full run (they are ratios within one run, so they are not mixed).
+ * `--huge` adds a 400,000-row snapshot to bigDatasets.
  */
 import './env';
 
@@ -16,12 +18,14 @@ import { chartSvg } from './chart';
 import { perJobCostDescription } from './collectors';
 import { describeCode, describeMachine, loadNow } from './measure';
 import { runBigDatasetsBench } from './parts/bigDatasets';
-import { LONG_SIZES_MB, longStringsMarkdown, runLongStringsBench, withLongStringsSection } from './parts/longStrings';
+import { runItemCostBench } from './parts/itemCost';
+import { LONG_SECTION, LONG_SIZES_MB, longStringsMarkdown, runLongStringsBench } from './parts/longStrings';
 import { PER_ITEM_CONCURRENCY, runManyInputsBench } from './parts/manyInputs';
 import { runRealtimeBench } from './parts/realtime';
 import { runScheduleBench } from './parts/schedule';
-import { printedTables, resultsMarkdown } from './report';
+import { BIG_SECTION, bigSection, ITEM_COST_SECTION, itemCostSection, printedTables, resultsMarkdown } from './report';
 import type { BenchResults, BenchSettings } from './results';
+import { withSection, type PartRun } from './sections';
 
 const SETTINGS: BenchSettings = {
 	scheduleJobs: 48,
@@ -30,14 +34,18 @@ const SETTINGS: BenchSettings = {
 	manyTimeScale: 50,
 	perItemConcurrency: PER_ITEM_CONCURRENCY,
 	perJobCost: perJobCostDescription,
-	bigSizes: [10_000, 100_000],
+	// --huge adds 400,000 rows (about 410 MB): the emulator builds each answer as one string, and
+	// V8 strings stop at 512 MB, so 1,000,000 rows of 1 KB cannot be served.
+	bigSizes: process.argv.includes('--huge') ? [10_000, 100_000, 400_000] : [10_000, 100_000],
 	bigRounds: 3,
+	itemSizes: [1_000, 5_000, 10_000, 20_000, 100_000],
+	itemRounds: [3, 3, 3, 3, 1],
 	realtimeTimeScale: 20,
 	realtimeJobs: 48,
 	realtimeRange: [1, 60],
 };
 
-const PARTS = ['schedule', 'manyInputs', 'realtime', 'bigDatasets', 'longStrings'] as const;
+const PARTS = ['schedule', 'manyInputs', 'itemCost', 'realtime', 'bigDatasets', 'longStrings'] as const;
 type Part = (typeof PARTS)[number];
 
 /** The parts named by `--only=a,b`, or every part. */
@@ -68,10 +76,26 @@ async function longStrings(step: string): Promise<void> {
 		load: [loadAtStart, loadNow()],
 		rounds: LONG_ROUNDS,
 	});
-	writeFileSync(RESULTS_FILE, withLongStringsSection(readFileSync(RESULTS_FILE, 'utf8'), section));
+	writeFileSync(RESULTS_FILE, withSection(readFileSync(RESULTS_FILE, 'utf8'), LONG_SECTION, section));
 	console.log(`\n${section}\n`);
 	log('wrote the long-strings section of bench/RESULTS.md');
 }
+
+/** Runs one part alone and replaces its section of RESULTS.md, which says when it ran and at what load. */
+async function partSection<T>(part: Part, name: string, measure: () => Promise<T>, render: (result: T, run: PartRun) => string): Promise<void> {
+	const loadBefore = loadNow();
+	const code = describeCode();
+	log(`${part}: 1-minute load average ${loadBefore.toFixed(1)} at the start`);
+	const result = await measure();
+	console.log(`${part}:\n${JSON.stringify(result, null, 1)}`);
+	const run: PartRun = { code: describeCode() === code ? code : `${code}, then ${describeCode()}`, date: new Date().toISOString(), load: [loadBefore, loadNow()] };
+	const section = render(result, run);
+	writeFileSync(RESULTS_FILE, withSection(readFileSync(RESULTS_FILE, 'utf8'), name, section));
+	console.log(`\n${section}\n`);
+	log(`wrote the ${part} section of bench/RESULTS.md (load average ${run.load[1].toFixed(1)} at the end)`);
+}
+
+const itemCostOf = (s: BenchSettings) => runItemCostBench({ sizes: s.itemSizes, rounds: (items) => s.itemRounds[s.itemSizes.indexOf(items)] });
 
 /** `--only=…`: the chosen parts, each with its default settings; no full RESULTS.md rewrite. */
 async function some(parts: Part[]): Promise<void> {
@@ -82,7 +106,11 @@ async function some(parts: Part[]): Promise<void> {
 	if (parts.includes('realtime')) {
 		print('realtime', await runRealtimeBench({ timeScale: s.realtimeTimeScale, rounds: 2, perRound: s.realtimeJobs / 2, fromSeconds: s.realtimeRange[0], toSeconds: s.realtimeRange[1] }));
 	}
-	if (parts.includes('bigDatasets')) print('bigDatasets', await runBigDatasetsBench({ sizes: s.bigSizes, rounds: s.bigRounds, timeScale: 1000 }));
+	if (parts.includes('itemCost')) await partSection('itemCost', ITEM_COST_SECTION, () => itemCostOf(s), (result, run) => itemCostSection(result, s, run));
+	if (parts.includes('bigDatasets')) {
+		const measure = () => runBigDatasetsBench({ sizes: s.bigSizes, rounds: s.bigRounds, timeScale: 1000 });
+		await partSection('bigDatasets', BIG_SECTION, measure, (result, run) => bigSection(result, s, run));
+	}
 	if (parts.includes('longStrings')) await longStrings('');
 }
 
@@ -96,6 +124,8 @@ async function main(): Promise<void> {
 	console.log(JSON.stringify(schedule));
 	log(`2/5 many inputs: ${s.manyItems} items, timeScale ${s.manyTimeScale}`);
 	const many = await runManyInputsBench({ items: s.manyItems, timeScale: s.manyTimeScale });
+	log(`2b/5 cost per item: ${s.itemSizes.join(', ')} items, one child process per measurement`);
+	const itemCost = await itemCostOf(s);
 	log(`3/5 real-time: ${s.realtimeJobs} inputs per contender, timeScale ${s.realtimeTimeScale}`);
 	const realtime = await runRealtimeBench({
 		timeScale: s.realtimeTimeScale,
@@ -114,6 +144,7 @@ async function main(): Promise<void> {
 		schedule,
 		many,
 		big,
+		itemCost,
 		realtime,
 		totalSeconds: (performance.now() - started) / 1000,
 	};

@@ -10,7 +10,14 @@ export interface WorkerTarget {
 }
 
 export interface WorkerCase {
-	kind: 'baseline' | 'getDataset' | 'triggerAndWait';
+	/**
+	 * baseline: fetch + JSON.parse of a snapshot; getDataset / triggerAndWait: the node on one input;
+	 * items: Trigger and Wait on `items` incoming items (one row each); httpRequest: n8n's HTTP
+	 * Request node downloading a snapshot (loaded from the real n8n install).
+	 */
+	kind: 'baseline' | 'getDataset' | 'triggerAndWait' | 'items' | 'httpRequest';
+	/** items: how many incoming items. */
+	items?: number;
 	mode?: OutputMode;
 	fileFormat?: FileFormat;
 	baseUrl: string;
@@ -32,6 +39,8 @@ export interface WorkerResult {
 	memoryMethod: 'VmHWM' | 'sampling';
 	/** Rows the run produced (items, or the count of a whole-dataset item). */
 	rows: number;
+	/** CPU time (user + system) of the measured node's execute(), or of the whole baseline run. */
+	busyMs: number;
 	/** Size of the downloaded body (baseline only). */
 	bodyBytes?: number;
 }

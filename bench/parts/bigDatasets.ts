@@ -74,7 +74,7 @@ export function runWorker(job: WorkerCase): Promise<WorkerResult> {
 	});
 }
 
-async function readySnapshot(emulator: BenchEmulator, collector: string): Promise<string> {
+export async function readySnapshot(emulator: BenchEmulator, collector: string): Promise<string> {
 	const snapshotId = await triggerLikeStarter(emulator, collector, [{ url: 'https://bench.example/big' }]);
 	emulator.api.finish(snapshotId);
 	return snapshotId;

@@ -166,8 +166,8 @@ export function longStringsMarkdown(summaries: LongSummary[], about: { code: str
 
 One row holding a single string of 5–50 MB (a quote and a backslash every 1,000 characters), followed by a small row:
 as a JSON array and as NDJSON (the long row is one line). **JSON.parse**: a bare \`JSON.parse\` of the whole text.
-**RowStreamParser**: the node's row stream (\`nodes/shared/snapshot/rowStream.ts\`), fed the same text in 64 KB pieces as a download
-delivers it. Each runs in its own child process (bench/longStringWorker.ts: \`node --expose-gc --import tsx\`): the text is
+**RowStreamParser**: the node's row stream (\`nodes/shared/snapshot/rowStream.ts\`), fed the same body's bytes in 64 KB pieces as a
+download delivers them. Each runs in its own child process (bench/longStringWorker.ts: \`node --expose-gc --import tsx\`): the text is
 built and garbage collected before the peak-RSS mark is reset, so the figures are the reading alone; a 1 MB body is read
 first to load and compile the code. **Trigger and Wait**: the same body as the dataset answer of a job on the emulator
 (bench/worker.ts, n8n's engine, One Item per Row); its time includes the trigger and the polls, less the time waiting
@@ -197,13 +197,4 @@ ${range(TRIGGER_AND_WAIT, perMb, 0)} ms, with no growth from 5 to 50 MB beyond w
 		busy ? ` (the machine was shared, load average ${f(Math.max(...load), 0)}, so single runs vary by 2–3×; rerun on an idle machine for smooth figures)` : ''
 	}. Before the row stream kept its scanner state across chunks, it rescanned the unfinished string on every 64 KB piece:
 5/10/20/40 MB took 0.13/0.47/1.6/6.2 s and 50 MB about 20 s and 1.8 GB (issue 11), quadratic growth.`;
-}
-
-/** Replaces the section in RESULTS.md, or appends it when the file has none yet. */
-export function withLongStringsSection(markdown: string, section: string): string {
-	const start = markdown.indexOf(`<!-- ${LONG_SECTION}:start -->`);
-	const endMarker = `<!-- ${LONG_SECTION}:end -->`;
-	const end = markdown.indexOf(endMarker);
-	if (start === -1 || end === -1) return `${markdown.trimEnd()}\n\n${section}\n`;
-	return `${markdown.slice(0, start)}${section}${markdown.slice(end + endMarker.length)}`;
 }

@@ -8,7 +8,7 @@ import {
 
 import { isFailedRow, type Row } from '../shared/rows';
 import { findSnapshotId, SNAPSHOT_KEYS, SNAPSHOT_QUERY_PARAMETER } from '../shared/snapshot/id';
-import { NOTIFIED_WAIT_SECONDS, pollUntilReady } from '../shared/snapshot/polling';
+import { NOTIFIED_WAIT_SECONDS, pollUntilReady, rowReader } from '../shared/snapshot/polling';
 import { now, secondsToMs } from '../shared/timing';
 import type { TriggerEvent, WebhookOptions } from './description';
 import {
@@ -142,6 +142,7 @@ function start(items: INodeExecutionData[], alreadyAnswered: boolean): IWebhookR
 async function fetchReadyRows(ctx: IWebhookFunctions, snapshotId: string): Promise<Row[]> {
 	// The same schedule as Trigger and Wait, from a first check at once: the job should be done.
 	const result = await pollUntilReady(ctx, snapshotId, {
+		reader: rowReader,
 		deadline: now() + secondsToMs(MAX_PENDING_WAIT_SECONDS),
 		checkAtOnce: true,
 	});

@@ -15,6 +15,7 @@ import {
 	type INode,
 	type INodeExecutionData,
 	type INodeType,
+	type IVersionedNodeType,
 	type INodeTypes,
 	type INodeTypeDescription,
 	type IWorkflowBase,
@@ -118,12 +119,20 @@ class LinkCheck implements INodeType {
 	}
 }
 
-const nodeTypeInstances: Record<string, INodeType> = {
+const nodeTypeInstances: Record<string, INodeType | IVersionedNodeType> = {
 	[NODE_TYPE]: new BrightDataScraperStudio(),
 	[SOURCE_TYPE]: new ItemsSource(),
 	'n8n-nodes-base.manualTrigger': new ManualTrigger(),
 	[LINK_CHECK_TYPE]: new LinkCheck(),
 };
+
+/** Adds a node type the harness can run (the bench loads n8n's own HTTP Request node this way). */
+export function registerNodeType(type: string, node: INodeType | IVersionedNodeType): void {
+	nodeTypeInstances[type] = node;
+}
+
+/** The loaded node type of a version (the bench wraps its execute to measure its CPU time). */
+export const nodeTypeOf = (type: string, version: number): INodeType => NodeHelpers.getVersionedNodeType(nodeTypeInstances[type], version);
 
 const nodeTypes: INodeTypes = {
 	getByName: (type) => nodeTypeInstances[type],

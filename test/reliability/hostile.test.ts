@@ -56,10 +56,10 @@ async function startPeer(): Promise<Peer> {
 const json = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
 	response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 
-/** Sends the headers, then one byte every few ms for as long as the client listens. */
-function trickle(response: ServerResponse, status = 200): void {
+/** Sends the headers (and `start`), then one byte every few ms for as long as the client listens. */
+function trickle(response: ServerResponse, status = 200, start = '['): void {
 	response.writeHead(status, { 'content-type': 'application/json' });
-	response.write('[');
+	response.write(start);
 	const timer = setInterval(() => response.write(' '), 5);
 	response.on('close', () => clearInterval(timer));
 }
@@ -156,6 +156,21 @@ describe('one deadline rules every request and every wait', () => {
 		expect(api.seen.map(({ method }) => method)).toEqual(['POST', 'GET']);
 	});
 
+	test('a File output already writing rows ends at the timeout too', async () => {
+		api.handle((request, response) => {
+			if (request.method === 'POST') json(response, 200, { collection_id: 'j_slowfile' });
+			else trickle(response, 200, '[{"id":1},{"id":2},');
+		});
+
+		const result = await run(triggerAndWait('c_products01', { outputMode: 'file', fileFormat: 'ndjson', options: { timeout: 300, onTimeout: 'output' } }));
+
+		expect(result.status).toBe('success');
+		expect(result.items[0].json).toMatchObject({ snapshot_id: 'j_slowfile', timed_out: true });
+		// No file holds the rows that had arrived (a file item with count 0 and no snapshot stands for "no job ready").
+		expect(result.items.filter(({ json }) => json.snapshot_id === 'j_slowfile' && 'count' in json)).toEqual([]);
+		expect(api.seen.map(({ method }) => method)).toEqual(['POST', 'GET']);
+	});
+
 	test('Get Dataset without a timeout still ends a trickling download at the request limit', async () => {
 		const before = timing.streamTimeoutMs;
 		timing.streamTimeoutMs = 300;
@@ -163,6 +178,20 @@ describe('one deadline rules every request and every wait', () => {
 			api.handle((_request, response) => trickle(response));
 			const result = await run(getDataset('j_slow'));
 			// Cut at the limit, the download is fetched again like a torn one, then given up on.
+			expect(result.error?.message).toBe('Bright Data sent an unreadable dataset for snapshot "j_slow"');
+			expect(result.error?.description).toMatch(/^the download broke off, 3 times/);
+			expect(api.seen).toHaveLength(3);
+		} finally {
+			timing.streamTimeoutMs = before;
+		}
+	});
+
+	test('Get Dataset writing a File ends a trickling download at the request limit and fetches it again', async () => {
+		const before = timing.streamTimeoutMs;
+		timing.streamTimeoutMs = 300;
+		try {
+			api.handle((_request, response) => trickle(response, 200, '[{"id":1},'));
+			const result = await run({ ...getDataset('j_slow'), outputMode: 'file', fileFormat: 'json' });
 			expect(result.error?.message).toBe('Bright Data sent an unreadable dataset for snapshot "j_slow"');
 			expect(result.error?.description).toMatch(/^the download broke off, 3 times/);
 			expect(api.seen).toHaveLength(3);

@@ -14,6 +14,14 @@ describe('pairing rows to incoming items', () => {
 		expect(inputKey('a"b')).toBe('"a\\"b"');
 	});
 
+	test('flat inputs get the same key as the general path gives them', () => {
+		expect(inputKey({ url: 'https://a', n: 1.5, ok: false, gone: null, skip: undefined, 'b"q': 'x\ny' })).toBe('{"b\\"q":"x\\ny","n":1.5,"ok":false,"url":"https://a"}');
+		expect(inputKey({})).toBe('{}');
+		expect(inputKey({ a: null })).toBe('{}');
+		// One nested field takes the general path, with the same canonical text.
+		expect(inputKey({ b: 'x', a: { d: 1, c: null } })).toBe('{"a":{"d":1},"b":"x"}');
+	});
+
 	test('an input nested 100,000 levels deep gets a key without overflowing the stack', () => {
 		const depth = 100_000;
 		const deep = JSON.parse(`${'{"a":['.repeat(depth)}1${']}'.repeat(depth)}`) as object;

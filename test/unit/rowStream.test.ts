@@ -1,11 +1,15 @@
 import { RowStreamParser } from '../../nodes/shared/snapshot/rowStream';
 
-/** Feeds `text` in chunks of `size` characters. */
-function parse(text: string, size = text.length) {
+/** Feeds `text` as UTF-8 in chunks of `size` bytes (a cut may fall inside a character, as in a download). */
+function parse(text: string, size = Infinity) {
 	const parser = new RowStreamParser();
-	for (let at = 0; at < text.length; at += size) parser.push(text.slice(at, at + size));
+	const bytes = Buffer.from(text);
+	for (let at = 0; at < bytes.length; at += size) parser.push(bytes.subarray(at, at + size));
 	return parser.end();
 }
+
+/** Bytes of an ASCII text, for tests that cut it at character positions. */
+const ascii = (text: string) => Buffer.from(text, 'latin1');
 
 const rows = [
 	{ title: 'A "quoted" {brace} [bracket] \\ back\\slash', nested: { list: [1, { x: '}' }] }, input: { url: 'https://a' } },
@@ -14,11 +18,11 @@ const rows = [
 ];
 
 describe('reading rows while they download', () => {
-	test.each([1, 2, 3, 7, 64, 100000])('a JSON array cut every %i characters gives the same rows', (size) => {
+	test.each([1, 2, 3, 7, 64, 100000])('a JSON array cut every %i bytes gives the same rows', (size) => {
 		expect(parse(` \n${JSON.stringify(rows, null, 1)}\n`, size)).toEqual({ kind: 'rows', rows });
 	});
 
-	test.each([1, 5, 100000])('NDJSON cut every %i characters', (size) => {
+	test.each([1, 5, 100000])('NDJSON cut every %i bytes', (size) => {
 		expect(parse(`${rows.map((row) => JSON.stringify(row)).join('\n')}\n\n`, size)).toEqual({ kind: 'rows', rows });
 	});
 
@@ -52,14 +56,14 @@ describe('long strings and lines are read in one pass, whatever the chunk size',
 	const array = JSON.stringify([row, { title: 'small' }]);
 	const ndjson = `${JSON.stringify(row)}\n{"title":"small"}\n`;
 
-	test.each([1, 2, 3, 17, 1024, 65536])('a 1 MB string in a JSON array, cut every %i characters', (size) => {
+	test.each([1, 2, 3, 17, 1024, 65536])('a 1 MB string in a JSON array, cut every %i bytes', (size) => {
 		const result = parse(array, size);
 		expect(result.kind).toBe('rows');
 		expect(result.kind === 'rows' && result.rows[0].title === long).toBe(true);
 		expect(result.kind === 'rows' && result.rows.slice(1)).toEqual([{ title: 'small' }]);
 	});
 
-	test.each([1, 2, 3, 17, 1024, 65536])('a 1 MB NDJSON line, cut every %i characters', (size) => {
+	test.each([1, 2, 3, 17, 1024, 65536])('a 1 MB NDJSON line, cut every %i bytes', (size) => {
 		const result = parse(ndjson, size);
 		expect(result.kind === 'rows' && result.rows.length).toBe(2);
 		expect(result.kind === 'rows' && result.rows[0].title === long).toBe(true);
@@ -70,8 +74,8 @@ describe('long strings and lines are read in one pass, whatever the chunk size',
 		const at = text.indexOf('\\');
 		for (const cut of [at, at + 1, text.lastIndexOf('\\'), text.lastIndexOf('\\') - 1]) {
 			const parser = new RowStreamParser();
-			parser.push(text.slice(0, cut));
-			parser.push(text.slice(cut));
+			parser.push(ascii(text.slice(0, cut)));
+			parser.push(ascii(text.slice(cut)));
 			expect([cut, parser.end()]).toEqual([cut, { kind: 'rows', rows: [{ a: 'x"]}' }, { b: '\\' }] }]);
 		}
 	});
@@ -80,8 +84,8 @@ describe('long strings and lines are read in one pass, whatever the chunk size',
 		const text = '[{"a":"\\u007d\\u0022\\uD83D\\uDE00]"}]';
 		for (let cut = 1; cut < text.length; cut++) {
 			const parser = new RowStreamParser();
-			parser.push(text.slice(0, cut));
-			parser.push(text.slice(cut));
+			parser.push(ascii(text.slice(0, cut)));
+			parser.push(ascii(text.slice(cut)));
 			expect([cut, parser.end()]).toEqual([cut, { kind: 'rows', rows: [{ a: '}"😀]' }] }]);
 		}
 	});
@@ -90,7 +94,7 @@ describe('long strings and lines are read in one pass, whatever the chunk size',
 		const lines = ['{"a":"first"}', JSON.stringify({ b: 'y'.repeat(5000) }), '{"c":"\\n[not a line end]"}'];
 		const text = `${lines.join('\r\n')}\r\n`;
 		const parser = new RowStreamParser();
-		for (let at = 0, size = 1; at < text.length; at += size, size = (size * 7) % 97 || 1) parser.push(text.slice(at, at + size));
+		for (let at = 0, size = 1; at < text.length; at += size, size = (size * 7) % 97 || 1) parser.push(ascii(text.slice(at, at + size)));
 		expect(parser.end()).toEqual({ kind: 'rows', rows: lines.map((line) => JSON.parse(line)) });
 	});
 

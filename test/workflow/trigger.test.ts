@@ -80,6 +80,39 @@ describe('Trigger', () => {
 		expect(items[0].json).toMatchObject({ snapshot_id: 'j_json', inputs: 2 });
 	});
 
+	test('parameters with expressions are read per item: a collector and a job name from each item', async () => {
+		const calls: Array<{ collector: string; name: string; body: unknown }> = [];
+		nock(API)
+			.post('/dca/trigger', (body) => Boolean(body))
+			.query(true)
+			.times(2)
+			.reply(200, function (this: { req: { path: string } }, _uri, body) {
+				const query = new URL(this.req.path, API).searchParams;
+				calls.push({ collector: query.get('collector')!, name: query.get('name')!, body });
+				return { collection_id: `j_${calls.length}` };
+			});
+		const items = [
+			{ url: 'https://shop/a', collector: 'c_one', job: 'first' },
+			{ url: 'https://shop/b', collector: 'c_two', job: 'second' },
+			{ url: 'https://shop/c', collector: 'c_one', job: 'first' },
+		];
+
+		await runScraper(
+			trigger('={{ $json.collector }}', {
+				fieldsToSend: 'selected',
+				inputFields: 'url',
+				options: { jobName: '={{ $json.job }}', queueNext: false },
+			}),
+			items,
+			{ baseUrl: API },
+		);
+
+		expect(calls).toEqual([
+			{ collector: 'c_one', name: 'first', body: [{ url: 'https://shop/a' }, { url: 'https://shop/c' }] },
+			{ collector: 'c_two', name: 'second', body: [{ url: 'https://shop/b' }] },
+		]);
+	});
+
 	test('a 2xx answer without collection_id is an error, not a retry', async () => {
 		const api = nock(API).post('/dca/trigger').query(true).once().reply(200, { ok: true });
 

@@ -11,8 +11,9 @@ import {
 import { isObject } from '../../shared/rows';
 import { apiRequest, detachedFromCancellation, type ApiResponse } from '../../shared/transport';
 import { errorItems, itemsOf } from '../output/items';
+import { isConstantParameter, withConstantParameters } from '../parameters/constant';
 import { readCollector, readInputs } from '../parameters/inputs';
-import { readTriggerOptions } from '../parameters/options';
+import { readTriggerOptions, type TriggerOptions } from '../parameters/options';
 import { recordSnapshotId } from '../records/customData';
 import { logJobStarted } from '../records/log';
 import type { JobPlan, PlannedInput, TriggeredJob, TriggerQuery } from './types';
@@ -54,11 +55,17 @@ export function planJobs(requests: TriggerRequest[]): JobPlan[] {
 export async function planJobsFromItems(ctx: IExecuteFunctions): Promise<{ jobs: JobPlan[]; invalidItems: INodeExecutionData[] }> {
 	const requests: TriggerRequest[] = [];
 	const invalidItems: INodeExecutionData[] = [];
+	const params = withConstantParameters(ctx);
+	// Trigger options come from Options and Delivery only: without expressions they are the same for every item.
+	const sameOptions = isConstantParameter(ctx, 'options') && isConstantParameter(ctx, 'delivery');
+	let shared: TriggerOptions | undefined;
 	for (const itemIndex of ctx.getInputData().keys()) {
 		try {
-			const collector = readCollector(ctx, itemIndex);
-			const inputs = readInputs(ctx, itemIndex).map((input) => ({ itemIndex, input }));
-			requests.push({ collector, inputs, ...(await readTriggerOptions(ctx, itemIndex)) });
+			const collector = readCollector(params, itemIndex);
+			const inputs = readInputs(params, itemIndex).map((input) => ({ itemIndex, input }));
+			const options = shared ?? (await readTriggerOptions(params, itemIndex));
+			if (sameOptions) shared = options;
+			requests.push({ collector, inputs, ...options });
 		} catch (error) {
 			invalidItems.push(...errorItems(ctx, error as Error, [itemIndex]));
 		}
@@ -85,7 +92,7 @@ function mentionSnapshots<E extends Error>(error: E, snapshotIds: string[]): E {
  * message and gain the snapshot IDs in the description; anything else (a RangeError from a
  * pathological row) becomes a NodeOperationError whose message names them.
  */
-export function errorAfterTrigger(ctx: IExecuteFunctions | IWebhookFunctions, error: unknown, snapshotIds: string[]): Error {
+export function errorAfterTrigger(ctx: Pick<IExecuteFunctions | IWebhookFunctions, 'getNode'>, error: unknown, snapshotIds: string[]): Error {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return mentionSnapshots(error, snapshotIds);
 	const ids = snapshotIds.join(', ');
 	const reason = error instanceof Error ? error.message : String(error);

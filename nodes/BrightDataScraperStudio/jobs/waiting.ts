@@ -1,9 +1,9 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { isFailedRow } from '../../shared/rows';
-import { pollUntilReady, type PollResult } from '../../shared/snapshot/polling';
+import { pollUntilReady, type DatasetReader, type PollResult } from '../../shared/snapshot/polling';
 import { elapsedSeconds, secondsToMs } from '../../shared/timing';
 import { cancelSignal } from '../../shared/transport';
+import { countsOf, type FileOrRows } from '../output/datasetFile';
 import type { WaitOptions } from '../parameters/options';
 import { logGaveUp, logPending, logReady } from '../records/log';
 import { cancelJob } from './trigger';
@@ -22,19 +22,22 @@ function endedBy<E extends Error>(ctx: IExecuteFunctions, snapshotId: string, er
  * follows the On Timeout policy: returns the timed-out result ("output"), or fails, after
  * cancelling the job first with "cancel". `startedAt` starts the node's one timeout.
  */
-export async function waitForSnapshot(
+export async function waitForSnapshot<Ready extends FileOrRows>(
 	ctx: IExecuteFunctions,
 	snapshotId: string,
+	/** rowReader, or the File output's (datasetFile.ts). */
+	reader: DatasetReader<Ready>,
 	itemIndex: number,
 	wait: WaitOptions,
 	startedAt: number,
 	/** The trigger's start_eta, when the node started the job itself. */
 	startEta?: string,
-): Promise<PollResult> {
+): Promise<PollResult<Ready>> {
 	let checks = 0;
-	let result: PollResult;
+	let result: PollResult<Ready>;
 	try {
 		result = await pollUntilReady(ctx, snapshotId, {
+			reader,
 			version: wait.pollVersion,
 			intervalSeconds: wait.intervalSeconds,
 			deadline: startedAt + secondsToMs(wait.timeoutSeconds),
@@ -50,8 +53,7 @@ export async function waitForSnapshot(
 		throw endedBy(ctx, snapshotId, error as Error);
 	}
 	if (result.kind === 'ready') {
-		const failed = result.rows.filter(isFailedRow).length;
-		logReady(ctx, snapshotId, { rows: result.rows.length, failed, seconds: elapsedSeconds(startedAt), checks: result.polls });
+		logReady(ctx, snapshotId, { ...countsOf(result), seconds: elapsedSeconds(startedAt), checks: result.polls });
 		return result;
 	}
 

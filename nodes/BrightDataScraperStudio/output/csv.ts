@@ -6,10 +6,17 @@ function cell(value: unknown): string {
 	return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** One CSV line: the row's values in the order of `columns`, nested values as JSON text. */
+export const csvLine = (row: Row, columns: string[]): string => `${columns.map((column) => cell(row[column])).join(',')}\n`;
+
+/** The header line for `columns`. */
+export const csvHeader = (columns: string[]): string => `${columns.map(cell).join(',')}\n`;
+
+/** Every field of `rows`, in first-seen order. */
+export const columnsOf = (rows: Row[]): string[] => [...new Set(rows.flatMap((row) => Object.keys(row)))];
+
 /** Rows as CSV: a header with every field seen, in first-seen order; nested values as JSON text. */
 export function toCsv(rows: Row[]): string {
-	const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-	const lines = [columns.map(cell).join(',')];
-	for (const row of rows) lines.push(columns.map((column) => cell(row[column])).join(','));
-	return `${lines.join('\n')}\n`;
+	const columns = columnsOf(rows);
+	return csvHeader(columns) + rows.map((row) => csvLine(row, columns)).join('');
 }

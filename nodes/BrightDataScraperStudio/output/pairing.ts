@@ -7,11 +7,30 @@ import type { PlannedInput } from '../jobs/types';
 type Pending = { value: unknown } | { text: string };
 
 /**
+ * inputKey of an object whose fields are all plain values (the usual input, such as a URL):
+ * built in one loop, as it runs twice per row; undefined when a field holds an object or array.
+ */
+function flatKey(object: IDataObject): string | undefined {
+	const names = Object.keys(object);
+	if (names.length > 1) names.sort();
+	let key = '{';
+	for (const name of names) {
+		const value = object[name];
+		if (value === null || value === undefined) continue;
+		if (typeof value === 'object') return undefined;
+		key += `${key.length > 1 ? ',' : ''}${JSON.stringify(name)}:${JSON.stringify(value) ?? 'null'}`;
+	}
+	return `${key}}`;
+}
+
+/**
  * A key for an input object that ignores key order and null fields (the API echoes omitted fields
- * as null). Built with an explicit stack, not recursion: a row's echoed `input` comes from the
- * network, and one nested 100,000 levels deep must not overflow the call stack.
+ * as null). Nested values are keyed with an explicit stack, not recursion: a row's echoed `input`
+ * comes from the network, and one nested 100,000 levels deep must not overflow the call stack.
  */
 export function inputKey(input: unknown): string {
+	const flat = typeof input === 'object' && input !== null && !Array.isArray(input) ? flatKey(input as IDataObject) : undefined;
+	if (flat !== undefined) return flat;
 	const out: string[] = [];
 	const stack: Pending[] = [{ value: input }];
 	// Pushes what a value expands to, last part first, so that it pops in order.

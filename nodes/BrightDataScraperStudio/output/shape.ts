@@ -4,6 +4,7 @@ import { isFailedRow, type Row } from '../../shared/rows';
 import type { TriggeredJob } from '../jobs/types';
 import type { FailedRowsPolicy, OutputSettings } from '../parameters/options';
 import { toCsv } from './csv';
+import type { StreamedFile } from './datasetFile';
 import { itemsOf } from './items';
 import { pairRows, type PairedRow } from './pairing';
 
@@ -17,7 +18,8 @@ export interface ShapedOutput {
 	failedCount: number;
 }
 
-const FILE_TYPES = {
+/** The File output's formats: content type, and how rows in memory are written. */
+export const FILE_TYPES = {
 	json: { mimeType: 'application/json', serialize: (rows: Row[]) => JSON.stringify(rows) },
 	ndjson: {
 		mimeType: 'application/x-ndjson',
@@ -25,6 +27,10 @@ const FILE_TYPES = {
 	},
 	csv: { mimeType: 'text/csv', serialize: toCsv },
 } as const;
+
+/** The name of a dataset file: its snapshot IDs and format. */
+export const datasetFileName = (snapshotIds: string[], format: OutputSettings['fileFormat']): string =>
+	`${snapshotIds.join('_') || 'dataset'}.${format}`;
 
 /** What a whole-dataset item says about where its rows come from. */
 function summary(snapshotIds: string[], count: number): IDataObject {
@@ -57,7 +63,7 @@ export async function shapeOutput(
 		return { main, failed, failedCount: failedRows.length };
 	}
 	const { mimeType, serialize } = FILE_TYPES[settings.fileFormat];
-	const fileName = `${snapshotIds.join('_') || 'dataset'}.${settings.fileFormat}`;
+	const fileName = datasetFileName(snapshotIds, settings.fileFormat);
 	const binary = await ctx.helpers.prepareBinaryData(Buffer.from(serialize(plainRows)), fileName, mimeType);
 	const main = [
 		{
@@ -81,4 +87,32 @@ export async function shapeJobRows(
 		pairedItem: ready.flatMap(({ job }) => itemsOf(job.inputs)).map((item) => ({ item })),
 	});
 	return { ...shaped, rowCount: rows.length };
+}
+
+/**
+ * The File output when the rows were written into the file as they downloaded (datasetFile.ts):
+ * the same item as shapeOutput's, plus the failed rows, linked by the caller, on their output.
+ */
+export function shapeStreamedFile(
+	file: StreamedFile,
+	failed: PairedRow[],
+	settings: OutputSettings,
+	{ snapshotIds, pairedItem }: { snapshotIds: string[]; pairedItem: IPairedItemData[] },
+): ShapedOutput & { rowCount: number } {
+	const json: IDataObject = { ...summary(snapshotIds, file.rows), format: settings.fileFormat };
+	if (file.columnsLeftOut.length) json.columns_left_out = file.columnsLeftOut;
+	return {
+		main: [{ json, binary: { [settings.binaryPropertyName]: file.binary }, pairedItem }],
+		failed: failed.map(({ row, pairedItem: item }) => ({ json: row, pairedItem: item })),
+		failedCount: file.failedCount,
+		rowCount: file.total,
+	};
+}
+
+/** One job's streamed file, its failed rows linked to their incoming items. */
+export function shapeJobFile({ job, file }: { job: TriggeredJob; file: StreamedFile }, settings: OutputSettings): ShapedOutput & { rowCount: number } {
+	return shapeStreamedFile(file, pairRows(file.failed, job.inputs), settings, {
+		snapshotIds: [job.snapshotId],
+		pairedItem: itemsOf(job.inputs).map((item) => ({ item })),
+	});
 }

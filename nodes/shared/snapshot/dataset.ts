@@ -10,6 +10,9 @@ export type DatasetState =
 	| { kind: 'invalid'; reason: string; late?: LateAnswerError };
 
 const PENDING_KEYS = new Set(['status', 'message', 'pending']);
+
+/** A 200 body that cannot be read as rows (fetched again by the caller, like a torn one). */
+export const NOT_A_DATASET: Extract<DatasetState, { kind: 'invalid' }> = { kind: 'invalid', reason: 'the body is neither a JSON array nor NDJSON' };
 const TRY_AGAIN = /try again in\s*(\d+(?:\.\d+)?)\s*s/i;
 
 function pending(body: unknown): DatasetState {
@@ -54,7 +57,15 @@ export function parseNdjson(text: string, maxRows = Infinity): Row[] | undefined
 	return rows;
 }
 
-const isStatusObject = (value: Row): boolean => Object.keys(value).every((key) => PENDING_KEYS.has(key));
+/** A bare status object ({"status": "building", …}): Bright Data's "not ready yet", also with a 200. */
+export const isStatusObject = (value: Row): boolean => Object.keys(value).every((key) => PENDING_KEYS.has(key));
+
+/** A download that broke off: torn (fetched again by the caller), or ended by the node's Timeout. */
+export const brokenDownload = (error: unknown): Extract<DatasetState, { kind: 'invalid' }> => ({
+	kind: 'invalid',
+	reason: 'the download broke off',
+	late: error instanceof LateAnswerError ? error : undefined,
+});
 
 /**
  * Reads a streamed GET /dca/dataset answer. Pending is a 202 whatever its status word, and also a
@@ -68,13 +79,11 @@ export async function readDatasetStream(statusCode: number, stream: AsyncIterabl
 		return pending(text ? parseJson(text) : null);
 	}
 	const parser = new RowStreamParser();
-	const decoder = new TextDecoder();
 	try {
-		for await (const chunk of stream) parser.push(decoder.decode(chunk, { stream: true }));
-		parser.push(decoder.decode());
+		for await (const chunk of stream) parser.push(chunk);
 	} catch (error) {
 		// The connection broke mid-body: a torn download, read again by the caller.
-		return { kind: 'invalid', reason: 'the download broke off', late: error instanceof LateAnswerError ? error : undefined };
+		return brokenDownload(error);
 	}
 	const result = parser.end();
 	switch (result.kind) {
@@ -85,6 +94,6 @@ export async function readDatasetStream(statusCode: number, stream: AsyncIterabl
 		case 'empty':
 			return pending(null);
 		default:
-			return { kind: 'invalid', reason: 'the body is neither a JSON array nor NDJSON' };
+			return NOT_A_DATASET;
 	}
 }

@@ -1,8 +1,7 @@
 import { NodeApiError, type IDataObject, type JsonObject } from 'n8n-workflow';
 
-import type { Row } from '../rows';
 import { now, secondsToMs, sleepUnlessCancelled, timing } from '../timing';
-import { apiRequest, cancelSignal, throwIfCancelled, type RequestContext } from '../transport';
+import { apiRequest, cancelSignal, throwIfCancelled, type ApiResponse, type RequestContext } from '../transport';
 import { asNodeError, LateAnswerError } from '../transport/errors';
 import { readDatasetStream, type DatasetState } from './dataset';
 import { fetchJobLog } from './jobLog';
@@ -11,6 +10,27 @@ import { MIN_POLL_GAP_SECONDS, PollSchedule, type NextCheck } from './pollSchedu
 export { MIN_POLL_GAP_SECONDS, nextPollDelaySeconds } from './pollSchedule';
 
 export type ReadyOrPending = Exclude<DatasetState, { kind: 'invalid' }>;
+export type ReadyRows = Extract<DatasetState, { kind: 'ready' }>;
+type Pending = Extract<DatasetState, { kind: 'pending' }>;
+type NotReady = Exclude<DatasetState, { kind: 'ready' }>;
+
+/** A GET /dca/dataset answer as a reader gets it; its body still ends at the request's deadline. */
+export type DatasetAnswer = Pick<ApiResponse, 'statusCode' | 'toReadable'> & { stream: AsyncIterable<Uint8Array> };
+
+/**
+ * How a dataset answer is read: into rows (rowReader), or, for the File output, into a file while
+ * it downloads (the action node's output/datasetFile.ts), so the answer that says "ready" is the one that fills the file.
+ */
+export interface DatasetReader<Ready extends { kind: 'ready' }> {
+	read(answer: DatasetAnswer): Promise<Ready | NotReady>;
+	/** A ready answer without rows: the job log then tells "finished empty" from "not ready yet". */
+	isEmpty(ready: Ready): boolean;
+}
+
+export const rowReader: DatasetReader<ReadyRows> = {
+	read: ({ statusCode, stream }) => readDatasetStream(statusCode, stream),
+	isEmpty: ({ rows }) => !rows.length,
+};
 
 /**
  * How long a snapshot Bright Data has notified as done may still build (it notifies after
@@ -22,15 +42,16 @@ export const NOTIFIED_WAIT_SECONDS = 30;
 const INVALID_BODY_RETRIES = 2;
 
 /**
- * One GET /dca/dataset: asks for JSON, still accepts NDJSON; a torn body is fetched again.
- * With a `deadline` (epoch ms), the download ends there with a LateAnswerError.
+ * One GET /dca/dataset, read by `reader`: asks for JSON, still accepts NDJSON; a torn body is
+ * fetched again. With a `deadline` (epoch ms), the download ends there with a LateAnswerError.
  */
-export async function fetchDataset(
+export async function fetchDataset<Ready extends { kind: 'ready' }>(
 	ctx: RequestContext,
 	snapshotId: string,
+	reader: DatasetReader<Ready>,
 	itemIndex?: number,
 	deadline?: number,
-): Promise<ReadyOrPending> {
+): Promise<Ready | Pending> {
 	for (let attempt = 0; ; attempt++) {
 		const response = await apiRequest.call(ctx, {
 			method: 'GET',
@@ -41,7 +62,7 @@ export async function fetchDataset(
 			stream: true,
 			deadline,
 		});
-		const state = await readDatasetStream(response.statusCode, response.stream!);
+		const state = await reader.read({ statusCode: response.statusCode, stream: response.stream!, toReadable: response.toReadable });
 		if (state.kind !== 'invalid') return state;
 		if (state.late) throw state.late;
 		if (attempt < INVALID_BODY_RETRIES) {
@@ -56,7 +77,9 @@ export async function fetchDataset(
 	}
 }
 
-export interface PollOptions {
+export interface PollOptions<Ready extends { kind: 'ready' }> {
+	/** How a ready dataset is read: rowReader, or the File output's (the action node's output/datasetFile.ts). */
+	reader: DatasetReader<Ready>;
 	/** The node version's policy (see pollSchedule.ts); 2 unless a version-1 node asks. */
 	version?: 1 | 2;
 	/** Version 1: the Poll Interval. Version 2: a fixed check interval when nothing better is known. */
@@ -71,11 +94,11 @@ export interface PollOptions {
 	checkAtOnce?: boolean;
 	itemIndex?: number;
 	/** Called after every poll that found the snapshot not ready yet. */
-	onPending?: (state: Extract<DatasetState, { kind: 'pending' }>) => void;
+	onPending?: (state: Pending) => void;
 }
 
-export type PollResult =
-	| { kind: 'ready'; rows: Row[]; polls: number }
+export type PollResult<Ready extends { kind: 'ready' } = ReadyRows> =
+	| (Ready & { polls: number })
 	| { kind: 'timedOut'; status: string; polls: number };
 
 const FINISHED = new Set(['done', 'finished', 'ready', 'canceled']);
@@ -86,9 +109,15 @@ const FINISHED = new Set(['done', 'finished', 'ready', 'canceled']);
  * rows", "expired", or (seen live) "not ready yet", so it counts as ready only when the job log
  * says the job finished. A failed job, or an unknown or expired one (the log's 404), is an error.
  */
-export async function checkSnapshot(ctx: RequestContext, snapshotId: string, itemIndex?: number, deadline?: number): Promise<ReadyOrPending> {
-	const state = await fetchDataset(ctx, snapshotId, itemIndex, deadline);
-	if (state.kind !== 'ready' || state.rows.length) return state;
+export async function checkSnapshot<Ready extends { kind: 'ready' }>(
+	ctx: RequestContext,
+	snapshotId: string,
+	reader: DatasetReader<Ready>,
+	itemIndex?: number,
+	deadline?: number,
+): Promise<Ready | Pending> {
+	const state = await fetchDataset(ctx, snapshotId, reader, itemIndex, deadline);
+	if (state.kind !== 'ready' || !reader.isEmpty(state)) return state;
 	const log = await fetchJobLog(ctx, snapshotId, itemIndex, deadline);
 	const status = typeof log.status === 'string' ? log.status : 'unknown';
 	if (status === 'failed') {
@@ -99,7 +128,7 @@ export async function checkSnapshot(ctx: RequestContext, snapshotId: string, ite
 		});
 	}
 	// Finished: read once more, in case the job finished between the empty answer and the log.
-	return FINISHED.has(status) ? await fetchDataset(ctx, snapshotId, itemIndex, deadline) : { kind: 'pending', status };
+	return FINISHED.has(status) ? await fetchDataset(ctx, snapshotId, reader, itemIndex, deadline) : { kind: 'pending', status };
 }
 
 /**
@@ -120,7 +149,11 @@ async function readJobLogForSchedule(ctx: RequestContext, snapshotId: string, it
  * The deadline holds for every request and retry inside too: whatever the last answer was
  * (a slow download, a 429 asking for a long pause), passing it ends in `timedOut`.
  */
-export async function pollUntilReady(ctx: RequestContext, snapshotId: string, options: PollOptions): Promise<PollResult> {
+export async function pollUntilReady<Ready extends { kind: 'ready' }>(
+	ctx: RequestContext,
+	snapshotId: string,
+	options: PollOptions<Ready>,
+): Promise<PollResult<Ready>> {
 	const last = { status: 'building', polls: 0 };
 	try {
 		return await pollLoop(ctx, snapshotId, options, last);
@@ -130,12 +163,12 @@ export async function pollUntilReady(ctx: RequestContext, snapshotId: string, op
 	}
 }
 
-async function pollLoop(
+async function pollLoop<Ready extends { kind: 'ready' }>(
 	ctx: RequestContext,
 	snapshotId: string,
-	{ version = 2, intervalSeconds, deadline, startedAt = now(), startEta, checkAtOnce, itemIndex, onPending }: PollOptions,
+	{ reader, version = 2, intervalSeconds, deadline, startedAt = now(), startEta, checkAtOnce, itemIndex, onPending }: PollOptions<Ready>,
 	last: { status: string; polls: number },
-): Promise<PollResult> {
+): Promise<PollResult<Ready>> {
 	const signal = cancelSignal(ctx);
 	const schedule = new PollSchedule({
 		version,
@@ -164,9 +197,9 @@ async function pollLoop(
 			next = schedule.afterLog({ sentAt, receivedAt: now() }, log);
 			continue;
 		}
-		const state = await checkSnapshot(ctx, snapshotId, itemIndex, deadline);
+		const state = await checkSnapshot(ctx, snapshotId, reader, itemIndex, deadline);
 		const receivedAt = now();
-		if (state.kind === 'ready') return { kind: 'ready', rows: state.rows, polls };
+		if (state.kind === 'ready') return { ...state, polls };
 		last.status = state.status;
 		onPending?.(state);
 		if (now() >= lastCheckAt) return { kind: 'timedOut', status: state.status, polls };

@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { sleep, type IExecuteFunctions } from 'n8n-workflow';
 
 import { now } from '../timing';
 
@@ -59,6 +59,26 @@ function bodyText(body: unknown): string {
 	if (typeof body === 'string') return body;
 	if (body === undefined || body === null) return '';
 	return JSON.stringify(body);
+}
+
+/** A Node Readable, as n8n's binary data store takes it (named through n8n's own signature). */
+export type NodeReadable = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
+
+/** Makes a Node Readable of an async iterable. */
+export type ReadableFactory = (source: AsyncIterable<Uint8Array>) => NodeReadable;
+
+/**
+ * A Readable factory taken from an answer body's own class, because community nodes may not
+ * import node:stream: an http.IncomingMessage inherits Readable.from (a zlib stream Duplex.from,
+ * which makes a readable Duplex of an async iterable). Undefined when the host handed over
+ * something else (text, a Buffer); the caller then stores a Buffer instead.
+ */
+export function readableFactory(body: unknown): ReadableFactory | undefined {
+	if (typeof body !== 'object' || body === null) return undefined;
+	const { pipe, constructor } = body as { pipe?: unknown; constructor?: { from?: unknown } };
+	const from = constructor?.from;
+	if (typeof pipe !== 'function' || typeof from !== 'function') return undefined;
+	return (source) => (from as (iterable: AsyncIterable<Uint8Array>) => NodeReadable).call(constructor, source);
 }
 
 /** Destroys a body that will not be read, so its connection is freed at once. */

@@ -12,7 +12,7 @@ import {
 
 import { now, secondsToMs, sleepUnlessCancelled, timing } from '../timing';
 import { checkBaseUrl } from './baseUrl';
-import { discard, readText, RequestTimer, timedStream, type ReadTextResult } from './body';
+import { discard, readableFactory, readText, RequestTimer, timedStream, type ReadableFactory, type ReadTextResult } from './body';
 import {
 	apiMessage,
 	describeSubject,
@@ -83,6 +83,11 @@ export interface ApiResponse {
 	excerpt: string;
 	/** With `stream: true`, the body of a successful answer (`body` and `excerpt` are then empty). */
 	stream?: AsyncIterable<Uint8Array>;
+	/**
+	 * With `stream: true`, when the host's body is a Node stream: makes Node Readables (for n8n's
+	 * binary data store) of what is read from `stream`, which keeps its deadline.
+	 */
+	toReadable?: ReadableFactory;
 }
 
 /** The credential's base URL without a trailing slash (see checkBaseUrl for the rules). */
@@ -297,7 +302,14 @@ function streamedAnswer(ctx: RequestContext, response: RawResponse, request: Api
 			? mapLateAnswer(ctx.getNode(), request.subject)
 			: mapNetworkError(ctx.getNode(), 'ETIMEDOUT', request.subject, { attempts: 1, mayHaveBeenSent: false });
 	const { statusCode, headers } = response;
-	return { statusCode, headers, body: '', excerpt: '', stream: timedStream(response.body, timer, late) };
+	return {
+		statusCode,
+		headers,
+		body: '',
+		excerpt: '',
+		stream: timedStream(response.body, timer, late),
+		toReadable: readableFactory(response.body),
+	};
 }
 
 /** Sleeps before a retry, unless that would end after the node's deadline: then it is the deadline's error at once. */

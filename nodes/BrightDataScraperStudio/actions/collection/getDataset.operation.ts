@@ -11,8 +11,10 @@ import { optionsCollection, waitOptions } from '../../descriptions/options';
 import { outputFields, rowOptions } from '../../descriptions/output';
 import { snapshotIdField } from '../../descriptions/snapshot';
 import { timedOutItem, waitForSnapshot } from '../../jobs/waiting';
+import { countsOf, readerFor, type FileOrRows } from '../../output/datasetFile';
 import { errorItems, forEachItem } from '../../output/items';
-import { nodeOutputs, shapeOutput } from '../../output/shape';
+import { nodeOutputs, shapeOutput, shapeStreamedFile } from '../../output/shape';
+import { withConstantParameters } from '../../parameters/constant';
 import { readSnapshotId } from '../../parameters/inputs';
 import { readOutputSettings, readWaitOptions, type FailedRowsPolicy, type OutputSettings, type WaitOptions } from '../../parameters/options';
 import type { OperationOption } from '../types';
@@ -50,29 +52,31 @@ export const properties: INodeProperties[] = [
 type ItemRequest = { snapshotId: string; settings: OutputSettings } | { error: Error };
 
 function readRequests(ctx: IExecuteFunctions): ItemRequest[] {
+	const params = withConstantParameters(ctx);
 	return ctx.getInputData().map((_, itemIndex) => {
 		try {
-			return { snapshotId: readSnapshotId(ctx, itemIndex), settings: readOutputSettings(ctx, itemIndex, 'main') };
+			return { snapshotId: readSnapshotId(params, itemIndex), settings: readOutputSettings(params, itemIndex, 'main') };
 		} catch (error) {
 			return { error: error as Error };
 		}
 	});
 }
 
-/** The snapshot's rows, or the one item that stands for it when they are not ready. */
-async function rowsOrStatus(
+/** The snapshot's rows (or its file), or the one item that stands for it when they are not ready. */
+async function datasetOrStatus(
 	ctx: IExecuteFunctions,
-	snapshotId: string,
+	{ snapshotId, settings }: { snapshotId: string; settings: OutputSettings },
 	itemIndex: number,
 	wait: WaitOptions | undefined,
 	startedAt: number,
-): Promise<Row[] | INodeExecutionData> {
+): Promise<FileOrRows | INodeExecutionData> {
+	const reader = readerFor(ctx, settings, snapshotId);
 	if (wait) {
-		const result = await waitForSnapshot(ctx, snapshotId, itemIndex, wait, startedAt);
-		return result.kind === 'ready' ? result.rows : timedOutItem(snapshotId, [itemIndex], result.status, elapsedSeconds(startedAt));
+		const result = await waitForSnapshot(ctx, snapshotId, reader, itemIndex, wait, startedAt);
+		return result.kind === 'ready' ? result : timedOutItem(snapshotId, [itemIndex], result.status, elapsedSeconds(startedAt));
 	}
-	const state = await checkSnapshot(ctx, snapshotId, itemIndex);
-	if (state.kind === 'ready') return state.rows;
+	const state = await checkSnapshot(ctx, snapshotId, reader, itemIndex);
+	if (state.kind === 'ready') return state;
 	return {
 		json: { snapshot_id: snapshotId, ready: false, status: state.status, message: state.message ?? null },
 		pairedItem: { item: itemIndex },
@@ -103,12 +107,16 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const request = requests[itemIndex];
 		if ('error' in request) return invalid[itemIndex];
 		const { snapshotId, settings } = request;
-		const rows = await rowsOrStatus(this, snapshotId, itemIndex, wait, startedAt);
-		if (!Array.isArray(rows)) return [rows];
-		if (!rows.length) emptySnapshots.push(snapshotId);
+		const dataset = await datasetOrStatus(this, request, itemIndex, wait, startedAt);
+		if ('json' in dataset) return [dataset];
+		if (!countsOf(dataset).rows) emptySnapshots.push(snapshotId);
 		const pairedItem = { item: itemIndex };
-		const paired = rows.map((row) => ({ row, pairedItem, order: itemIndex }));
-		const shaped = await shapeOutput(this, paired, settings, { snapshotIds: [snapshotId], pairedItem: [pairedItem] });
+		const pair = (rows: Row[]) => rows.map((row) => ({ row, pairedItem, order: itemIndex }));
+		const about = { snapshotIds: [snapshotId], pairedItem: [pairedItem] };
+		const shaped =
+			'file' in dataset
+				? shapeStreamedFile(dataset.file, pair(dataset.file.failed), settings, about)
+				: await shapeOutput(this, pair(dataset.rows), settings, about);
 		failed.push(...shaped.failed);
 		return shaped.main;
 	});

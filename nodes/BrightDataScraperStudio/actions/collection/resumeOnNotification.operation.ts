@@ -24,7 +24,7 @@ import {
 import { isFailedRow, type Row } from '../../../shared/rows';
 import { sameSecret } from '../../../shared/secret';
 import { findSnapshotId } from '../../../shared/snapshot/id';
-import { checkSnapshot, NOTIFIED_WAIT_SECONDS, pollUntilReady, type ReadyOrPending } from '../../../shared/snapshot/polling';
+import { checkSnapshot, NOTIFIED_WAIT_SECONDS, pollUntilReady, rowReader, type ReadyOrPending } from '../../../shared/snapshot/polling';
 import { now, secondsToMs } from '../../../shared/timing';
 import { errorAfterTrigger, planJobsFromItems, startJobs } from '../../jobs/trigger';
 import type { PlannedInput, TriggeredJob } from '../../jobs/types';
@@ -119,7 +119,7 @@ function leaveTimedOutItem(ctx: IExecuteFunctions, started: TriggeredJob[]): voi
 async function rowsIfAllReady(ctx: IExecuteFunctions, jobs: TriggeredJob[]): Promise<Array<{ job: TriggeredJob; rows: Row[] }> | undefined> {
 	const ready: Array<{ job: TriggeredJob; rows: Row[] }> = [];
 	for (const job of jobs) {
-		const dataset = await checkSnapshot(ctx, job.snapshotId);
+		const dataset = await checkSnapshot(ctx, job.snapshotId, rowReader);
 		if (dataset.kind === 'pending') return undefined;
 		ready.push({ job, rows: dataset.rows });
 	}
@@ -219,7 +219,7 @@ function plannedInputs(ctx: IWebhookFunctions): PlannedInput[] {
  * briefly on the same schedule as Poll mode and the trigger node (pollUntilReady).
  */
 async function notifiedDataset(ctx: IWebhookFunctions, snapshotId: string): Promise<ReadyOrPending> {
-	const result = await pollUntilReady(ctx, snapshotId, { deadline: now() + secondsToMs(NOTIFIED_WAIT_SECONDS), checkAtOnce: true });
+	const result = await pollUntilReady(ctx, snapshotId, { reader: rowReader, deadline: now() + secondsToMs(NOTIFIED_WAIT_SECONDS), checkAtOnce: true });
 	return result.kind === 'ready' ? { kind: 'ready', rows: result.rows } : { kind: 'pending', status: result.status };
 }
 
@@ -243,7 +243,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	const rows: Row[] = [];
 	for (const snapshotId of state.snapshotIds) {
 		const notified = named === snapshotId || (!named && state.snapshotIds.length === 1);
-		const dataset = notified ? await notifiedDataset(this, snapshotId) : await checkSnapshot(this, snapshotId);
+		const dataset = notified ? await notifiedDataset(this, snapshotId) : await checkSnapshot(this, snapshotId, rowReader);
 		// Several jobs: resume only with the last notification, when every snapshot is ready.
 		if (dataset.kind === 'pending') return answerWithoutResuming(this, 202, `Waiting for snapshot ${snapshotId}`);
 		rows.push(...dataset.rows);

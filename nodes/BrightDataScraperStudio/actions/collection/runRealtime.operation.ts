@@ -3,7 +3,7 @@ import {
 	type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import type { Row } from '../../../shared/rows';
-import { pollUntilReady } from '../../../shared/snapshot/polling';
+import { pollUntilReady, rowReader } from '../../../shared/snapshot/polling';
 import { now, secondsToMs } from '../../../shared/timing';
 import { collectorLocator } from '../../descriptions/collector';
 import { inputFields } from '../../descriptions/inputs';
@@ -39,6 +39,7 @@ async function runAsBatch(ctx: IExecuteFunctions, request: InputRequest, deadlin
 	// Version 1 nodes keep their 10 s checks; version 2 follows Bright Data's estimates as Trigger and Wait does.
 	const version = ctx.getNode().typeVersion >= 2 ? 2 : 1;
 	const result = await pollUntilReady(ctx, job.snapshotId, {
+		reader: rowReader,
 		version,
 		intervalSeconds: version === 1 ? 10 : undefined,
 		deadline,

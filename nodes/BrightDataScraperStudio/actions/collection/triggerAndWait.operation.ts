@@ -5,6 +5,7 @@ import {
 } from 'n8n-workflow';
 
 import type { Row } from '../../../shared/rows';
+import { rowReader } from '../../../shared/snapshot/polling';
 import { elapsedSeconds, now } from '../../../shared/timing';
 import { cancelSignal } from '../../../shared/transport';
 import { collectorLocator } from '../../descriptions/collector';
@@ -15,8 +16,9 @@ import { outputFields, rowOptions } from '../../descriptions/output';
 import { cancelJobsAfterStop, errorAfterTrigger, mentionStartedJobs, planJobsFromItems, startJobs } from '../../jobs/trigger';
 import type { TriggeredJob } from '../../jobs/types';
 import { timedOutItem, waitForSnapshot } from '../../jobs/waiting';
+import { readerFor, type StreamedFile } from '../../output/datasetFile';
 import { errorItems, itemsOf } from '../../output/items';
-import { nodeOutputs, shapeJobRows } from '../../output/shape';
+import { nodeOutputs, shapeJobFile, shapeJobRows } from '../../output/shape';
 import { readOutputSettings, readWaitOptions, type OutputSettings, type WaitOptions } from '../../parameters/options';
 import type { OperationOption } from '../types';
 import * as resumeOnNotification from './resumeOnNotification.operation';
@@ -95,17 +97,22 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const { started, items: notStarted } = await startJobs(this, jobs);
 	const main = [...invalidItems, ...notStarted];
 
+	// One job's File output can be written while it downloads; the rows of several jobs are
+	// sorted into input order together (shapeJobRows), so they are read into memory first.
+	const reader = started.length === 1 ? readerFor(this, outputSettings, started[0].snapshotId) : rowReader;
 	const ready: Array<{ job: TriggeredJob; rows: Row[] }> = [];
+	let streamed: { job: TriggeredJob; file: StreamedFile } | undefined;
 	let polls = 0;
 	for (const [index, job] of started.entries()) {
 		try {
-			const result = await waitForSnapshot(this, job.snapshotId, job.inputs[0].itemIndex, wait, startedAt, job.startEta);
+			const result = await waitForSnapshot(this, job.snapshotId, reader, job.inputs[0].itemIndex, wait, startedAt, job.startEta);
 			polls += result.polls;
 			if (result.kind === 'timedOut') {
 				main.push(timedOutItem(job.snapshotId, itemsOf(job.inputs), result.status, elapsedSeconds(startedAt)));
 				continue;
 			}
-			ready.push({ job, rows: result.rows });
+			if ('file' in result) streamed = { job, file: result.file };
+			else ready.push({ job, rows: result.rows });
 		} catch (error) {
 			if (wait.cancelOnStop && cancelSignal(this)?.aborted) await cancelJobsAfterStop(this, started.slice(index));
 			const others = started.filter((other) => other !== job);
@@ -113,20 +120,21 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 	}
 
+	const collected = streamed ? [streamed.job] : ready.map(({ job }) => job);
 	let shaped: Awaited<ReturnType<typeof shapeJobRows>>;
 	try {
-		shaped = await shapeJobRows(this, ready, outputSettings);
+		shaped = streamed ? shapeJobFile(streamed, outputSettings) : await shapeJobRows(this, ready, outputSettings);
 	} catch (error) {
-		throw errorAfterTrigger(this, error, ready.map(({ job }) => job.snapshotId));
+		throw errorAfterTrigger(this, error, collected.map(({ snapshotId }) => snapshotId));
 	}
-	if (ready.length) {
-		const inputs = ready.reduce((count, { job }) => count + job.inputs.length, 0);
+	if (collected.length) {
+		const inputs = collected.reduce((count, job) => count + job.inputs.length, 0);
 		const failedNote = shaped.failedCount ? ` ${shaped.failedCount} of ${inputs} inputs failed.` : '';
 		const emptyNote = shaped.rowCount
 			? ''
 			: ' The job finished without rows: the collector found nothing, or its delivery settings leave rows out.';
 		this.addExecutionHints({
-			message: `Collected ${shaped.rowCount} rows from snapshot ${describeSnapshots(ready.map(({ job }) => job))} in ${elapsedSeconds(startedAt)} s with ${polls} status checks.${failedNote}${emptyNote}`,
+			message: `Collected ${shaped.rowCount} rows from snapshot ${describeSnapshots(collected)} in ${elapsedSeconds(startedAt)} s with ${polls} status checks.${failedNote}${emptyNote}`,
 			type: shaped.failedCount || !shaped.rowCount ? 'warning' : 'info',
 			location: 'outputPane',
 		});

@@ -1,0 +1,280 @@
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+
+import { isFailedRow, isObject, type Row } from '../../shared/rows';
+import { brokenDownload, isStatusObject, NOT_A_DATASET, readDatasetStream, type DatasetState } from '../../shared/snapshot/dataset';
+import { rowReader, type DatasetAnswer, type DatasetReader, type ReadyRows } from '../../shared/snapshot/polling';
+import { RowSplitter, toBuffer } from '../../shared/snapshot/rowSplitter';
+import { errorAfterTrigger } from '../jobs/trigger';
+import type { FailedRowsPolicy, OutputSettings } from '../parameters/options';
+import { columnsOf, csvHeader, csvLine } from './csv';
+import { datasetFileName, FILE_TYPES } from './shape';
+
+/** CSV columns come from this many first rows (and the fields any dataset row may carry). */
+export const CSV_HEADER_ROWS = 1000;
+const ROW_FIELDS = ['input', 'error', 'error_code', 'warning', 'warning_code'];
+
+/** A dataset written into n8n's binary data while it downloaded. */
+export interface StreamedFile {
+	binary: IBinaryData;
+	/** Rows in the file. */
+	rows: number;
+	/** Rows of the dataset, failed ones included. */
+	total: number;
+	failedCount: number;
+	/** The failed rows, parsed, when they go to the "Failed" output. */
+	failed: Row[];
+	/** CSV: fields first seen after the header was written (their values are not in the file). */
+	columnsLeftOut: string[];
+}
+
+export interface ReadyFile {
+	kind: 'ready';
+	file: StreamedFile;
+}
+
+/** What the File output's reader gives: the file, or the rows of a short answer (shaped in memory as before). */
+export type FileOrRows = ReadyFile | ReadyRows;
+
+type NotReady = Exclude<DatasetState, { kind: 'ready' }>;
+
+/** Rows of a ready dataset, and how many of them are failed inputs. */
+export const countsOf = (ready: FileOrRows): { rows: number; failed: number } =>
+	'file' in ready ? { rows: ready.file.total, failed: ready.file.failedCount } : { rows: ready.rows.length, failed: ready.rows.filter(isFailedRow).length };
+
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
+const NEWLINE = Buffer.from('\n');
+
+const parseRow = (bytes: Buffer): Row => JSON.parse(bytes.toString('utf8')) as Row;
+
+/** A row's text parsed, or undefined when it is not JSON (the splitter only balances braces). */
+function readRow(bytes: Buffer): Row | undefined {
+	try {
+		return parseRow(bytes);
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * A row may have failed only if its text mentions "error (or hides a key behind a \u escape):
+ * only those rows are parsed to check, the others go into the file as they are.
+ */
+const mayHaveFailed = (bytes: Buffer): boolean => bytes.includes('"error') || bytes.includes('\\u');
+
+function isStatusOnly(bytes: Buffer): boolean {
+	try {
+		const value: unknown = parseRow(bytes);
+		return isObject(value) && isStatusObject(value);
+	} catch {
+		return false;
+	}
+}
+
+/** Turns row texts into file bytes in one format, sorting out failed rows by the policy. */
+class FileRows {
+	rows = 0;
+	total = 0;
+	failedCount = 0;
+	/** A row that had to be parsed was not JSON: the body is no dataset. */
+	unreadable = false;
+	readonly failed: Row[] = [];
+	private readonly columnsLeftOut = new Set<string>();
+	private out: Buffer[] = [];
+	private columns: string[] | undefined;
+	private known = new Set<string>();
+	private headerRows: Row[] = [];
+
+	constructor(
+		private readonly format: OutputSettings['fileFormat'],
+		private readonly policy: FailedRowsPolicy,
+	) {}
+
+	add(bytes: Buffer): void {
+		if (this.unreadable) return;
+		this.total++;
+		let row: Row | undefined;
+		if (this.format === 'csv' || mayHaveFailed(bytes)) {
+			row = readRow(bytes);
+			if (!row) {
+				this.unreadable = true;
+				return;
+			}
+			if (isFailedRow(row)) {
+				this.failedCount++;
+				if (this.policy === 'separate') this.failed.push(row);
+				if (this.policy !== 'main') return;
+			}
+		}
+		this.rows++;
+		if (this.format === 'json') {
+			this.out.push(this.rows === 1 ? OPEN : COMMA, bytes);
+		} else if (this.format === 'ndjson') {
+			// A pretty-printed array element spans lines: written again on one line.
+			this.out.push(bytes.includes(0x0a) ? Buffer.from(JSON.stringify(row ?? parseRow(bytes))) : bytes, NEWLINE);
+		} else {
+			this.addCsv(row!);
+		}
+	}
+
+	private addCsv(row: Row): void {
+		if (!this.columns) {
+			this.headerRows.push(row);
+			if (this.headerRows.length >= CSV_HEADER_ROWS) this.writeHeader(true);
+			return;
+		}
+		for (const key of Object.keys(row)) if (!this.known.has(key)) this.columnsLeftOut.add(key);
+		this.out.push(Buffer.from(csvLine(row, this.columns)));
+	}
+
+	private writeHeader(more: boolean): void {
+		const seen = columnsOf(this.headerRows);
+		// With more rows to come, the fields any dataset row may carry get a column too.
+		const columns = more ? [...seen, ...ROW_FIELDS.filter((field) => !seen.includes(field))] : seen;
+		this.columns = columns;
+		this.known = new Set(columns);
+		this.out.push(Buffer.from(csvHeader(columns) + this.headerRows.map((row) => csvLine(row, columns)).join('')));
+		this.headerRows = [];
+	}
+
+	/** The file bytes produced since the last call; `final` closes the file. */
+	take(final = false): Buffer | undefined {
+		if (final) {
+			if (this.format === 'json') this.out.push(this.rows ? CLOSE : Buffer.concat([OPEN, CLOSE]));
+			if (this.format === 'csv' && !this.columns) this.writeHeader(false);
+		}
+		if (!this.out.length) return undefined;
+		const bytes = Buffer.concat(this.out);
+		this.out = [];
+		return bytes;
+	}
+
+	result(binary: IBinaryData): StreamedFile {
+		const { rows, total, failedCount, failed } = this;
+		return { binary, rows, total, failedCount, failed, columnsLeftOut: [...this.columnsLeftOut] };
+	}
+}
+
+/** The chunks already read, then the rest of the body. */
+async function* replay(read: Buffer[], rest: AsyncIterator<Uint8Array> | undefined): AsyncGenerator<Uint8Array> {
+	yield* read;
+	if (rest) for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+}
+
+async function collect(source: AsyncIterable<Buffer>): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of source) chunks.push(chunk);
+	return Buffer.concat(chunks);
+}
+
+/**
+ * Reads a 200 answer into a file. The ready check reads only until the first row is certainly a
+ * row (an array element, an NDJSON line that is no status object, or a second line); an answer
+ * that ends before that (pending, empty, one row) is left to the row parser, as any answer is.
+ */
+async function readIntoFile(
+	ctx: Pick<IExecuteFunctions, 'helpers' | 'getNode'>,
+	settings: Pick<OutputSettings, 'fileFormat' | 'failedRows'>,
+	snapshotId: string,
+	{ statusCode, stream, toReadable }: DatasetAnswer,
+): Promise<FileOrRows | NotReady> {
+	const rows = new FileRows(settings.fileFormat, settings.failedRows);
+	const cut: Buffer[] = [];
+	// Rows cut during the ready check wait in `cut`; after it, they go straight into the file.
+	let sink: (row: Buffer) => void = (row) => cut.push(row);
+	const splitter = new RowSplitter((row) => sink(row));
+	const isData = () => cut.length > 1 || (cut.length === 1 && (splitter.isArray || !isStatusOnly(cut[0])));
+
+	const iterator = stream[Symbol.asyncIterator]();
+	const read: Buffer[] = [];
+	let ended = false;
+	try {
+		while (!isData() && !splitter.unusual) {
+			const next = await iterator.next();
+			ended = next.done === true;
+			if (ended) break;
+			const chunk = toBuffer(next.value);
+			read.push(chunk);
+			splitter.push(chunk);
+		}
+	} catch (error) {
+		return brokenDownload(error);
+	}
+	if (!isData()) return await readDatasetStream(statusCode, replay(read, ended ? undefined : iterator));
+
+	read.length = 0;
+	for (const row of cut) rows.add(row);
+	sink = (row) => rows.add(row);
+	/** Why the file was abandoned: the download broke off (or the node's Timeout ended it), or it is no dataset. */
+	let failure: Extract<DatasetState, { kind: 'invalid' }> | undefined;
+	const next = async (): Promise<IteratorResult<Uint8Array>> => {
+		try {
+			return await iterator.next();
+		} catch (error) {
+			failure = brokenDownload(error);
+			return { done: true, value: undefined };
+		}
+	};
+	async function* fileBytes(): AsyncGenerator<Buffer> {
+		try {
+			const head = rows.take();
+			if (head) yield head;
+			for (let step = await next(); !step.done && !rows.unreadable; step = await next()) {
+				splitter.push(toBuffer(step.value));
+				const bytes = rows.take();
+				if (bytes) yield bytes;
+			}
+			splitter.end();
+			if (!failure && (rows.unreadable || !splitter.complete)) failure = NOT_A_DATASET;
+			if (failure) throw new Error('The dataset file was abandoned');
+			const tail = rows.take(true);
+			if (tail) yield tail;
+		} finally {
+			// Also when the store stops reading early: the connection is freed.
+			await iterator.return?.();
+		}
+	}
+
+	try {
+		const source = toReadable ? toReadable(fileBytes()) : await collect(fileBytes());
+		const fileName = datasetFileName([snapshotId], settings.fileFormat);
+		const binary = await ctx.helpers.prepareBinaryData(source, fileName, FILE_TYPES[settings.fileFormat].mimeType);
+		return { kind: 'ready', file: rows.result(binary) };
+	} catch (error) {
+		// A torn download is fetched again into a new file; one ended by the Timeout is not.
+		if (failure) return failure;
+		// A row CSV cannot write, a full disk: the rows are still at Bright Data, under this snapshot.
+		throw errorAfterTrigger(ctx, error, [snapshotId]);
+	}
+}
+
+/**
+ * The File output's dataset reader (for fetchDataset and the polling loop): a ready dataset
+ * flows into n8n's binary data while it downloads, rows cut without parsing (rowSplitter.ts),
+ * so the body is fetched once and never held whole. Pending answers read as always.
+ */
+export function datasetFileReader(
+	ctx: Pick<IExecuteFunctions, 'helpers' | 'getNode'>,
+	settings: Pick<OutputSettings, 'fileFormat' | 'failedRows'>,
+	snapshotId: string,
+): DatasetReader<FileOrRows> {
+	return {
+		read: async (answer) =>
+			answer.statusCode === 202 ? await readDatasetStream(answer.statusCode, answer.stream) : await readIntoFile(ctx, settings, snapshotId, answer),
+		isEmpty: (ready) => 'rows' in ready && !ready.rows.length,
+	};
+}
+
+/**
+ * How one snapshot is read for these output settings: the File output without a Row Limit is
+ * written while it downloads; anything else needs the rows (a Row Limit keeps the first rows in
+ * input order, so all of them are read first).
+ */
+export function readerFor(
+	ctx: Pick<IExecuteFunctions, 'helpers' | 'getNode'>,
+	settings: OutputSettings,
+	snapshotId: string,
+): DatasetReader<FileOrRows> {
+	return settings.mode === 'file' && !settings.rowLimit ? datasetFileReader(ctx, settings, snapshotId) : rowReader;
+}
