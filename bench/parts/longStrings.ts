@@ -191,7 +191,7 @@ function conclusion(summaries: LongSummary[], load: [number, number]): string {
 	const perBody = (summary: LongSummary) => summary.peakGrowthBytes / summary.bodyBytes;
 	const busy = Math.max(...load) > 2;
 	return `**Memory** grows linearly with the string: the row stream peaks at ${range('RowStreamParser', perBody, 1)}× the body at every
-size (the pieces of the open row, their one join, and the parsed string), JSON.parse at ${range('JSON.parse', perBody, 1)}×, Trigger and
+size (the row's text and the parsed string: the row's bytes are let go before it is parsed), JSON.parse at ${range('JSON.parse', perBody, 1)}×, Trigger and
 Wait at ${range(TRIGGER_AND_WAIT, perBody, 1)}×. **Time** per MB: row stream ${range('RowStreamParser', perMb, 0)} ms, JSON.parse ${range('JSON.parse', perMb, 0)} ms, Trigger and Wait
 ${range(TRIGGER_AND_WAIT, perMb, 0)} ms, with no growth from 5 to 50 MB beyond what JSON.parse itself shows${
 		busy ? ` (the machine was shared, load average ${f(Math.max(...load), 0)}, so single runs vary by 2–3×; rerun on an idle machine for smooth figures)` : ''
