@@ -3,9 +3,9 @@
  * child process (worker.ts) against the emulator in this process; the cases take turns, round
  * after round, so a slow moment of the machine hits all of them alike.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
+import { runInChild } from '../child';
 import { bigDatasetCollector } from '../collectors';
 import { triggerLikeStarter } from '../contenders/starter';
 import { startBenchEmulator, type BenchEmulator } from '../emulator';
@@ -13,7 +13,6 @@ import { median } from '../measure';
 import type { FileFormat, OutputMode, WorkerCase, WorkerResult, WorkerTarget } from '../workerProtocol';
 
 const WORKER = join(__dirname, '..', 'worker.ts');
-const REPO = join(__dirname, '..', '..');
 // Generous: on a shared machine under heavy load a 100,000-row case can take minutes.
 const WORKER_TIMEOUT_MS = 600_000;
 
@@ -55,24 +54,8 @@ export interface BigSummary {
 	memoryMethod: WorkerResult['memoryMethod'];
 }
 
-export function runWorker(job: WorkerCase): Promise<WorkerResult> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(
-			process.execPath,
-			['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', WORKER, JSON.stringify(job)],
-			{ cwd: REPO, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
-		);
-		let answer: WorkerResult | { error: string } | undefined;
-		const timer = setTimeout(() => child.kill('SIGKILL'), WORKER_TIMEOUT_MS);
-		child.on('message', (message) => (answer = message as typeof answer));
-		child.on('error', reject);
-		child.on('exit', (code, signal) => {
-			clearTimeout(timer);
-			if (answer && !('error' in answer)) return resolve(answer);
-			reject(new Error(`worker ${job.kind} ${job.mode ?? ''}: ${answer?.error ?? `exit ${code ?? signal}`}`));
-		});
-	});
-}
+export const runWorker = (job: WorkerCase): Promise<WorkerResult> =>
+	runInChild<WorkerResult>(WORKER, job, `worker ${job.kind} ${job.mode ?? ''}`, WORKER_TIMEOUT_MS);
 
 export async function readySnapshot(emulator: BenchEmulator, collector: string): Promise<string> {
 	const snapshotId = await triggerLikeStarter(emulator, collector, [{ url: 'https://bench.example/big' }]);

@@ -5,9 +5,9 @@
  * same bodies through Trigger and Wait on the emulator (bench/worker.ts, the real n8n engine).
  * Linear work shows as a flat "ms per MB" column.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
+import { runInChild } from '../child';
 import { bigDatasetCollector } from '../collectors';
 import { startBenchEmulator } from '../emulator';
 import { longBody, type LongCase, type LongReader, type LongResult, type LongShape } from '../longStringProtocol';
@@ -16,7 +16,6 @@ import type { WorkerCase } from '../workerProtocol';
 import { runWorker } from './bigDatasets';
 
 const WORKER = join(__dirname, '..', 'longStringWorker.ts');
-const REPO = join(__dirname, '..', '..');
 const WORKER_TIMEOUT_MS = 300_000;
 
 export const LONG_SIZES_MB = [5, 10, 20, 40, 50];
@@ -35,23 +34,8 @@ export interface LongSummary {
 	memoryMethod: 'VmHWM' | 'sampling';
 }
 
-function runLongWorker(job: LongCase): Promise<LongResult> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', WORKER, JSON.stringify(job)], {
-			cwd: REPO,
-			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-		});
-		let answer: LongResult | { error: string } | undefined;
-		const timer = setTimeout(() => child.kill('SIGKILL'), WORKER_TIMEOUT_MS);
-		child.on('message', (message) => (answer = message as typeof answer));
-		child.on('error', reject);
-		child.on('exit', (code, signal) => {
-			clearTimeout(timer);
-			if (answer && !('error' in answer)) return resolve(answer);
-			reject(new Error(`long-string worker ${job.reader} ${job.shape} ${job.megabytes} MB: ${answer?.error ?? `exit ${code ?? signal}`}`));
-		});
-	});
-}
+const runLongWorker = (job: LongCase): Promise<LongResult> =>
+	runInChild<LongResult>(WORKER, job, `long-string worker ${job.reader} ${job.shape} ${job.megabytes} MB`, WORKER_TIMEOUT_MS);
 
 const collectorOf = (shape: LongShape, megabytes: number) => `c_long${shape}${megabytes}`;
 
