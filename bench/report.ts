@@ -1,4 +1,5 @@
 /** Renders a bench run as Markdown: the tables (also printed) and RESULTS.md around them. */
+import { DEFAULT_INPUTS_PER_JOB } from '../nodes/BrightDataScraperStudio/parameters/defaults';
 import { BASELINE_LABEL, type BigSummary } from './parts/bigDatasets';
 import type { DelaySummary } from './parts/delay';
 import { httpRequestAvailable, ITEMS_LABEL, type ItemCostSummary } from './parts/itemCost';
@@ -24,6 +25,12 @@ export const BIG_SECTION = 'big-datasets';
 const bigRatio = (big: BigSummary[], label: string) => big.find((row) => row.rows === BIG_TARGET_ROWS && row.label === label)?.memoryRatio ?? NaN;
 
 const f = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+
+/** How many jobs Trigger and Wait starts for this many items with the default Inputs per Job. */
+function jobsFor(items: number): string {
+	const jobs = Math.ceil(items / DEFAULT_INPUTS_PER_JOB);
+	return `${jobs} job${jobs === 1 ? '' : 's'}`;
+}
 const mb = (bytes: number) => f(bytes / 1e6, 0);
 const verdict = (met: boolean) => (met ? 'met' : '**MISSED**');
 
@@ -292,7 +299,7 @@ progress counters are: with one unit of progress per 6 s, the window is a few se
 ## 2. Many inputs
 
 ${s.manyItems.toLocaleString('en')} incoming items, collector run time ${s.perJobCost}, timeScale ${s.manyTimeScale}. **Trigger and Wait** gets all items in one
-n8n execution (default Inputs per Job 1,000 → 10 jobs). **One job per item** is the starter's logic per item with
+n8n execution (default Inputs per Job ${DEFAULT_INPUTS_PER_JOB.toLocaleString('en')} → ${jobsFor(s.manyItems)}). **One job per item** is the starter's logic per item with
 ${s.perItemConcurrency} jobs in flight (generous: an n8n loop over HTTP Request runs items one after another, and
 ${s.perItemConcurrency} is the lower of Bright Data's documented parallel-job limits). Both run one after the other on the same emulator.
 
@@ -330,7 +337,7 @@ export function itemCostSection(itemCost: ItemCostSummary[], s: BenchSettings, r
 		`## 2b. Cost per item
 
 Trigger and Wait on ${s.itemSizes.map((n) => n.toLocaleString('en')).join(', ')} incoming items (Items Source → node, default
-options except the Timeout: one job per 1,000 items, one row of about 1 KB per item), against the same number of rows in one
+options except the Timeout: one job per ${DEFAULT_INPUTS_PER_JOB.toLocaleString('en')} items, one row of about 1 KB per item), against the same number of rows in one
 snapshot fetched by **n8n's HTTP Request node** (n8n-nodes-base 2.41.1 from the real n8n install, loaded into the same
 in-process engine as the node: Source → HTTP Request, GET the dataset URL, JSON response split into one item per row)${
 			httpRequestAvailable() ? '' : ' — **not found on this machine, so not measured**'

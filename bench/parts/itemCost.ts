@@ -1,6 +1,6 @@
 /**
  * Part 2b — cost per item: Trigger and Wait on N incoming items (one row of about 1 KB each,
- * default options: N / 1,000 jobs) against the same number of rows fetched by n8n's HTTP Request
+ * default options: one job per DEFAULT_INPUTS_PER_JOB items) against the same number of rows fetched by n8n's HTTP Request
  * node and by a bare fetch + JSON.parse. Each measurement runs in its own child process
  * (worker.ts) with the emulator in this process, so the CPU time the child spends is the client's.
  */

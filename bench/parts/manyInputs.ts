@@ -3,6 +3,7 @@
  * against triggering one job per item and polling each the starter's way, 100 jobs at a time.
  * Both run on the same emulator and collector, one after the other.
  */
+import { DEFAULT_INPUTS_PER_JOB } from '../../nodes/BrightDataScraperStudio/parameters/defaults';
 import { perJobCostCollector } from '../collectors';
 import { runNode, triggerAndWaitParams } from '../contenders/node';
 import { runStarter } from '../contenders/starter';
@@ -72,7 +73,7 @@ export async function runManyInputsBench({ items, timeScale }: { items: number; 
 	const inputs = (tag: string) =>
 		Array.from({ length: items }, (_, index) => ({ url: `https://bench.example/${tag}/${index.toString(36)}` }));
 	try {
-		const node = await measure(emulator, 'Trigger and Wait, all items in one execution (default Inputs per Job 1000)', items, async () => {
+		const node = await measure(emulator, `Trigger and Wait, all items in one execution (default Inputs per Job ${DEFAULT_INPUTS_PER_JOB})`, items, async () => {
 			const result = await runNode(emulator, triggerAndWaitParams(COLLECTOR), inputs('node'));
 			if (result.status !== 'success') throw new Error(`Trigger and Wait: ${result.error}`);
 			return result.items;

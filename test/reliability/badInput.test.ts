@@ -8,6 +8,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { BrightDataScraperStudio } from '../../nodes/BrightDataScraperStudio/BrightDataScraperStudio.node';
+import { DEFAULT_INPUTS_PER_JOB } from '../../nodes/BrightDataScraperStudio/parameters/defaults';
 import { useEmulator } from '../harness/emulator';
 import { collectorId } from '../harness/params';
 import { runScraper, SCRAPER } from '../harness/workflow';
@@ -348,14 +349,15 @@ describe('huge input sets', () => {
 	const BAD = 3333;
 	const manyItems = () => Array.from({ length: COUNT }, (_, n) => (n === BAD ? {} : { url: `${URL_A}-${n}` }));
 
-	test(`${COUNT} items, item ${BAD} empty: named before any request; with Continue the rest go in jobs of at most 1000`, async () => {
+	test(`${COUNT} items, item ${BAD} empty: named before any request; with Continue the rest go in jobs of at most 1,000 (Inputs per Job)`, async () => {
 		const spent = mark(api());
-		const stopped = await run({ operation: 'trigger', collector: collectorId('c_products01') }, manyItems());
+		const parameters = { operation: 'trigger', collector: collectorId('c_products01'), options: { inputsPerJob: 1000 } };
+		const stopped = await run(parameters, manyItems());
 		expect(stopped.error?.message).toBe(`Item ${BAD} is empty, so it gives no input`);
 		expect((stopped.error as { context?: { itemIndex?: number } })?.context?.itemIndex).toBe(BAD);
 		expect(spent().requests).toEqual([]);
 
-		const continued = await run({ operation: 'trigger', collector: collectorId('c_products01') }, manyItems(), { continueOnFail: true });
+		const continued = await run(parameters, manyItems(), { continueOnFail: true });
 		const errors = continued.items.filter(({ json }) => json.error);
 		expect(errors).toEqual([{ json: expect.objectContaining({ error: `Item ${BAD} is empty, so it gives no input` }), pairedItem: { item: BAD } }]);
 		const triggers = spent().requests.filter(({ path }) => path === '/dca/trigger');
@@ -366,15 +368,18 @@ describe('huge input sets', () => {
 		expect(new Set(sent.map(({ url }) => url)).size).toBe(COUNT - 1);
 	});
 
-	test('one item whose Inputs expression gives 20,000 inputs: 20 jobs of 1000, each input sent once', async () => {
+	test(`one item whose Inputs expression gives 20,000 inputs: jobs of the default Inputs per Job (${DEFAULT_INPUTS_PER_JOB}), each input sent once`, async () => {
 		const spent = mark(api());
 		const result = await run(
 			{ operation: 'trigger', collector: collectorId('c_products01'), inputSource: 'json', inputs: `={{ Array.from({ length: 20000 }, (_, n) => ({ url: "${URL_A}-" + n })) }}` },
 			[{}],
 		);
 		expect(result.status).toBe('success');
-		expect(result.items).toHaveLength(20);
+		const jobSizes = Array.from({ length: Math.ceil(20_000 / DEFAULT_INPUTS_PER_JOB) }, (_, job) => Math.min(DEFAULT_INPUTS_PER_JOB, 20_000 - job * DEFAULT_INPUTS_PER_JOB));
+		expect(result.items).toHaveLength(jobSizes.length);
 		const triggers = spent().requests.filter(({ path }) => path === '/dca/trigger');
-		expect(triggers.map(({ body }) => (body as unknown[]).length)).toEqual(Array(20).fill(1000));
+		expect(triggers.map(({ body }) => (body as unknown[]).length)).toEqual(jobSizes);
+		const sent = triggers.flatMap(({ body }) => body as IDataObject[]);
+		expect(new Set(sent.map(({ url }) => url)).size).toBe(20_000);
 	});
 });

@@ -32,13 +32,13 @@ describe('Trigger and Wait on the emulator', () => {
 		]);
 	});
 
-	test('10,000 inputs: 10 jobs, rows in input order, each linked to its item, polls about those of one job', async () => {
+	test('10,000 inputs in jobs of 1,000: 10 jobs, rows in input order, each linked to its item, polls about those of one job', async () => {
 		const api = emulator.current();
 		const start = api.requests.length;
 		const items = Array.from({ length: 10_000 }, (_, n) => product(`item-${n}`));
 
 		// Failed inputs (urls containing "404" or "fail") stay in place, so every input is one row in order.
-		const result = await run(triggerAndWait('c_products01', { options: { failedRows: 'main' } }), items);
+		const result = await run(triggerAndWait('c_products01', { options: { failedRows: 'main', inputsPerJob: 1000 } }), items);
 		const [rows] = result.outputOf(SCRAPER);
 		const requests = api.requests.slice(start);
 

@@ -4,10 +4,13 @@
  */
 
 /**
- * Bright Data documents no limit on inputs per trigger; the node sends at most this many in one
- * job so a request body stays a few MB, and starts several jobs above it.
+ * Bright Data documents no limit on inputs per trigger, and its own tools put every input in one
+ * job. The node sends at most this many in one job, so a request body stays a few MB (10,000 URLs
+ * of about 100 bytes: 1 MB), and starts several jobs above it. Every extra job costs a trigger
+ * and a download: at 5,000 items, five jobs of 1,000 took the node's busy time from 1.6× to 2.2×
+ * n8n's HTTP Request node on the same rows (bench/RESULTS.md, cost per item).
  */
-export const DEFAULT_INPUTS_PER_JOB = 1000;
+export const DEFAULT_INPUTS_PER_JOB = 10_000;
 /** Version 1's Poll Interval. */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 10;
 /** Version 2: the value offered when the user adds Poll Interval (Bright Data's quickstart polls every 5 s). */
