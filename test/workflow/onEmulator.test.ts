@@ -95,13 +95,17 @@ describe('Trigger and Wait on the emulator', () => {
 		}
 	});
 
-	test('a job that never finishes follows On Timeout: output the snapshot ID', async () => {
-		const result = await run(triggerAndWait('c_stuck05', { options: { timeout: 120, onTimeout: 'output' } }), [product('a')]);
+	test.each([{ outputMode: 'rows' }, { outputMode: 'allRows' }, { outputMode: 'file', fileFormat: 'csv' }])(
+		'a job that never finishes follows On Timeout: output the snapshot ID, and nothing else (%o)',
+		async (output) => {
+			const result = await run(triggerAndWait('c_stuck05', { ...output, options: { timeout: 120, onTimeout: 'output' } }), [product('a')]);
 
-		expect(result.items).toEqual([
-			{ json: expect.objectContaining({ ready: false, timed_out: true, snapshot_id: expect.stringMatching(/^j_/) }), pairedItem: [{ item: 0 }] },
-		]);
-	});
+			// No empty file or empty "all rows" item beside it: that would look like a finished job without rows.
+			expect(result.items).toEqual([
+				{ json: expect.objectContaining({ ready: false, timed_out: true, snapshot_id: expect.stringMatching(/^j_/) }), pairedItem: [{ item: 0 }] },
+			]);
+		},
+	);
 
 	test('On Timeout "cancel" cancels the job at the emulator', async () => {
 		const api = emulator.current();

@@ -75,12 +75,17 @@ export async function shapeOutput(
 	return { main, failed, failedCount: failedRows.length };
 }
 
-/** The rows of ready jobs, linked to their incoming items, in item order, shaped for the outputs. */
+/**
+ * The rows of ready jobs, linked to their incoming items, in item order, shaped for the outputs.
+ * No ready job (every one timed out or failed) gives no item: an empty file or an empty "all rows"
+ * item would look like a finished job without rows.
+ */
 export async function shapeJobRows(
 	ctx: IExecuteFunctions,
 	ready: Array<{ job: TriggeredJob; rows: Row[] }>,
 	settings: OutputSettings,
 ): Promise<ShapedOutput & { rowCount: number }> {
+	if (!ready.length) return { main: [], failed: [], failedCount: 0, rowCount: 0 };
 	const rows = ready.flatMap(({ job, rows: jobRows }) => pairRows(jobRows, job.inputs)).sort((a, b) => a.order - b.order);
 	const shaped = await shapeOutput(ctx, rows, settings, {
 		snapshotIds: ready.map(({ job }) => job.snapshotId),
