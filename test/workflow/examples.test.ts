@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { useEmulator } from '../harness/emulator';
 import { runWorkflow, type WorkflowDefinition } from '../harness/workflow';
 
-const emulator = useEmulator();
+// The examples keep the default 900 s Timeout: at timeScale 100 that is 9 real seconds (at the
+// harness's usual 1000 only 0.9 s, which a busy machine can overrun), and a 20 s job takes 0.2 s.
+const emulator = useEmulator({ timeScale: 100 });
 const example = (name: string) =>
 	JSON.parse(readFileSync(join(__dirname, '../../examples', `${name}.json`), 'utf8')) as WorkflowDefinition;
 const run = (name: string) => runWorkflow(example(name), { baseUrl: emulator.current().url, token: emulator.current().token });

@@ -38,7 +38,8 @@ describe('Trigger and Wait on the emulator', () => {
 		const items = Array.from({ length: 10_000 }, (_, n) => product(`item-${n}`));
 
 		// Failed inputs (urls containing "404" or "fail") stay in place, so every input is one row in order.
-		const result = await run(triggerAndWait('c_products01', { options: { failedRows: 'main', inputsPerJob: 1000 } }), items);
+		// The default 900 s Timeout is 0.9 real seconds here, less than 10,000 items may take on a busy machine.
+		const result = await run(triggerAndWait('c_products01', { options: { failedRows: 'main', inputsPerJob: 1000, timeout: 86_400 } }), items);
 		const [rows] = result.outputOf(SCRAPER);
 		const requests = api.requests.slice(start);
 

@@ -42,9 +42,13 @@ describe('log lines for operators', () => {
 	test('Trigger and Wait: info when the job starts and when it is ready, debug for every status check with its hint', async () => {
 		const from = logs.records.length;
 
-		// A job that runs until the test ends it, after a status check found it running.
+		// A job that runs until the test ends it, after a status check found it running. At timeScale
+		// 1000 the default 900 s Timeout is 0.9 real seconds: too short on a busy machine.
 		const jobs = api().jobs.length;
-		const running = run(triggerAndWait('c_stuck05', { delivery: sftp, options: { pollInterval: 1 } }), [product('speaker'), product('fail-lamp')]);
+		const running = run(triggerAndWait('c_stuck05', { delivery: sftp, options: { pollInterval: 1, timeout: 86_400 } }), [
+			product('speaker'),
+			product('fail-lamp'),
+		]);
 		while (!api().requests.some(({ path, query, status }) => path === '/dca/dataset' && query.id === api().jobs[jobs]?.id && status === 202)) {
 			await new Promise((resolve) => setTimeout(resolve, 5));
 		}
