@@ -210,6 +210,11 @@ export interface RunOptions {
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	/** Stops the execution this many ms after it starts, like the Stop button. */
 	cancelAfterMs?: number;
+	/**
+	 * Stops the execution as soon as this returns true (checked every 5 ms), like the Stop button
+	 * pressed at a known moment: a fixed delay may pass before a busy machine has sent the trigger.
+	 */
+	cancelWhen?: () => boolean;
 	/** Receives what nodes send to the editor (sendMessageToUI), e.g. progress. */
 	onMessage?: (node: string, messages: unknown[]) => void;
 }
@@ -266,9 +271,18 @@ function prepare(definition: WorkflowDefinition, options: RunOptions, http?: { r
 
 async function finish(execution: ReturnType<WorkflowExecute['run']>, options: RunOptions): Promise<RunResult> {
 	const timer = options.cancelAfterMs === undefined ? undefined : setTimeout(() => execution.cancel(), options.cancelAfterMs);
+	const { cancelWhen } = options;
+	const watch =
+		cancelWhen &&
+		setInterval(() => {
+			if (!cancelWhen()) return;
+			clearInterval(watch);
+			execution.cancel();
+		}, 5);
 	const run = await execution;
 	const finishedAt = Date.now();
 	if (timer) clearTimeout(timer);
+	if (watch) clearInterval(watch);
 	const runData = run.data.resultData.runData;
 	return {
 		run,

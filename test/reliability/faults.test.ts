@@ -19,7 +19,7 @@ import { mark, markdownTable, unaccounted, type Spent } from './helpers';
 
 const emulator = useEmulator();
 const api = () => emulator.current();
-const run = (parameters: INode['parameters'], items: object[], extra: { continueOnFail?: boolean; cancelAfterMs?: number; baseUrl?: string } = {}) =>
+const run = (parameters: INode['parameters'], items: object[], extra: { continueOnFail?: boolean; cancelAfterMs?: number; cancelWhen?: () => boolean; baseUrl?: string } = {}) =>
 	runScraper(parameters, items as never, { baseUrl: api().url, token: api().token, ...extra });
 
 const product = (name: string) => ({ url: `https://shop.example/product/${name}` });
@@ -270,7 +270,8 @@ describe('hung responses', () => {
 			inject({ ...DATASET, kind: 'hang', times: Infinity });
 			// c_stuck05 never finishes, so the job is still running when Stop is pressed. A Stop that did
 			// not end the hung request would hold the run past jest's timeout: no measured upper bound needed.
-			const result = await run(triggerAndWait('c_stuck05', { options: { cancelOnStop: true } }), ITEMS, { cancelAfterMs: 150 });
+			const hung = () => spent().requests.some(({ path }) => path === '/dca/dataset');
+			const result = await run(triggerAndWait('c_stuck05', { options: { cancelOnStop: true } }), ITEMS, { cancelWhen: hung });
 			return check(result, () => {
 				expect(result.status).toBe('canceled');
 				expect(spent().triggers).toBe(1);
@@ -283,7 +284,7 @@ describe('hung responses', () => {
 	test('a hung trigger: Stop ends the execution at once, and the trigger is not resent', () =>
 		matrixCase('POST /dca/trigger hangs; user presses Stop', async (spent) => {
 			inject({ ...TRIGGER, kind: 'hang' });
-			const result = await run(triggerAndWait('c_products01'), ITEMS, { cancelAfterMs: 150 });
+			const result = await run(triggerAndWait('c_products01'), ITEMS, { cancelWhen: () => spent().triggers > 0 });
 			return check(result, () => {
 				expect(result.status).toBe('canceled');
 				expect(spent().triggers).toBe(1);

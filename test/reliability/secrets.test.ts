@@ -43,7 +43,7 @@ const needles = (secret: string) =>
 		.flatMap((line) => Array.from({ length: line.length - 15 }, (_, start) => line.slice(start, start + 16)));
 
 const items = [{ url: 'https://shop.example/product/speaker' }, { url: 'https://shop.example/product/fail-me' }];
-type RunExtra = { continueOnFail?: boolean; cancelAfterMs?: number; token?: string; credentials?: Record<string, ICredentialDataDecryptedObject> };
+type RunExtra = { continueOnFail?: boolean; cancelWhen?: () => boolean; token?: string; credentials?: Record<string, ICredentialDataDecryptedObject> };
 const run = (parameters: INodeParameters, extra: RunExtra = {}) =>
 	runScraper(parameters, items, { baseUrl: api().url, token: TOKEN, ...extra });
 
@@ -170,7 +170,7 @@ describe('the token and delivery credentials never show', () => {
 		api().injectFault({ path: /\/cancel$/, kind: 'status', status: 500, body: echoToken, times: Infinity });
 		const mark2 = since();
 		const stopped = await run(triggerAndWait('c_stuck05', { options: { cancelOnStop: true }, delivery: { deliver: DELIVERIES.azure } }), {
-			cancelAfterMs: 100,
+			cancelWhen: () => mark2.requests().requests.some(({ path }) => path === '/dca/dataset'),
 		});
 		expect(stopped.status).toBe('canceled');
 		expect(logs.records.slice(mark2.logs).some(({ level, message }) => level === 'warn' && String(message).includes('Could not cancel'))).toBe(true);

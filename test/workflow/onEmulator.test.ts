@@ -120,8 +120,11 @@ describe('Trigger and Wait on the emulator', () => {
 	test('stopping with "Cancel Job When Stopped" cancels the job at the emulator', async () => {
 		const api = emulator.current();
 		const before = api.count('POST', /\/cancel$/);
+		const start = api.requests.length;
+		// Stop once a status check found the job running.
+		const polled = () => api.requests.slice(start).some(({ path, status }) => path === '/dca/dataset' && status === 202);
 
-		const result = await run(triggerAndWait('c_stuck05', { options: { cancelOnStop: true } }), [product('a')], { cancelAfterMs: 100 });
+		const result = await run(triggerAndWait('c_stuck05', { options: { cancelOnStop: true } }), [product('a')], { cancelWhen: polled });
 
 		expect(result.status).toBe('canceled');
 		expect(api.count('POST', /\/cancel$/) - before).toBe(1);

@@ -17,7 +17,7 @@ const TOKEN = 'tok_live_operator_9d8c7b6a5f4e3d2c1b0a';
 const SFTP_PASSWORD = 'sftp-Operator-Pa55word!#';
 const emulator = useEmulator({ token: TOKEN });
 const api = () => emulator.current();
-const run = (parameters: INodeParameters, items: IDataObject[], extra: { cancelAfterMs?: number } = {}) =>
+const run = (parameters: INodeParameters, items: IDataObject[], extra: { cancelWhen?: () => boolean } = {}) =>
 	runScraper(parameters, items, { baseUrl: api().url, token: TOKEN, ...extra });
 
 const product = (name: string) => ({ url: `https://shop.example/product/${name}` });
@@ -93,7 +93,9 @@ describe('log lines for operators', () => {
 
 		await run(waitFor({ timeout: 3, onTimeout: 'output' }), [{ snapshot_id: stuckId }]);
 		await run(waitFor({ timeout: 3, onTimeout: 'error' }), [{ snapshot_id: stuckId }]);
-		await run(waitFor({ timeout: 86400 }), [{ snapshot_id: stuckId }], { cancelAfterMs: 100 });
+		const checks = api().requests.length;
+		const checked = () => api().requests.slice(checks).some(({ path, query }) => path === '/dca/dataset' && query.id === stuckId);
+		await run(waitFor({ timeout: 86400 }), [{ snapshot_id: stuckId }], { cancelWhen: checked });
 		await run(waitFor({ timeout: 86400 }), [{ snapshot_id: failingId }]);
 		await run(waitFor({ timeout: 3, onTimeout: 'cancel' }), [{ snapshot_id: stuckId }]);
 
