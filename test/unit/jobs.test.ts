@@ -19,6 +19,11 @@ describe('planning jobs', () => {
 		expect(jobs[2].inputs[0].input.url).toBe('https://x/0/2000');
 	});
 
+	test('one item with 200,000 inputs is planned into jobs (no argument-count limit on the way)', () => {
+		const jobs = planJobs([{ collector: 'c_a', query: {}, inputs: inputsFor(0, 200_000), inputsPerJob: 100_000, secrets: [] }]);
+		expect(jobs.map(({ inputs }) => inputs.length)).toEqual([100_000, 100_000]);
+	});
+
 	test('different collectors or queries make different jobs', () => {
 		const jobs = planJobs([
 			{ collector: 'c_a', query: { queue_next: 1 }, inputs: inputsFor(0), inputsPerJob: 10, secrets: [] },

@@ -1,7 +1,7 @@
 import { timing } from '../../nodes/shared/timing';
 import { API, useNock } from '../harness/nock';
 import { getDataset } from '../harness/params';
-import { runScraper } from '../harness/workflow';
+import { runScraper, SCRAPER } from '../harness/workflow';
 
 const nock = useNock();
 beforeAll(() => (timing.msPerSecond = 1));
@@ -21,6 +21,23 @@ describe('Get Dataset', () => {
 			{ json: { title: 'A' }, pairedItem: { item: 0 } },
 			{ json: { title: 'B' }, pairedItem: { item: 0 } },
 		]);
+	});
+
+	test('300,000 rows, half of them failed inputs: every row comes out (no argument-count limit on the way)', async () => {
+		// `array.push(...rows)` passes every row as an argument, and V8 throws RangeError ("Maximum
+		// call stack size exceeded") above about 120,000 of them.
+		const count = 300_000;
+		const body = `[${Array.from({ length: count }, (_, n) => (n % 2 ? `{"n":${n},"error":"dead_page"}` : `{"n":${n}}`)).join(',')}]`;
+		dataset('j_big').reply(200, body);
+
+		const parameters = { ...getDataset('j_big'), options: { failedRows: 'separate' } };
+		const { status, outputOf } = await runScraper(parameters, [{}], { baseUrl: API });
+
+		expect(status).toBe('success');
+		const [rows, failed] = outputOf(SCRAPER);
+		expect([rows.length, failed.length]).toEqual([count / 2, count / 2]);
+		expect(rows.at(-1)?.json.n).toBe(count - 2);
+		expect(failed.at(-1)?.json.n).toBe(count - 1);
 	});
 
 	test('an NDJSON body is read as rows', async () => {

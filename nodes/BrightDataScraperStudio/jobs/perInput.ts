@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { append } from '../../shared/append';
 import type { Row } from '../../shared/rows';
 import { errorItems } from '../output/items';
 import { readCollector, readInputs } from '../parameters/inputs';
@@ -29,7 +30,7 @@ export async function runPerInput(
 			const collector = readCollector(ctx, itemIndex);
 			for (const input of readInputs(ctx, itemIndex)) requests.push({ itemIndex, collector, input });
 		} catch (error) {
-			output.push(...errorItems(ctx, error as Error, [itemIndex]));
+			append(output, errorItems(ctx, error as Error, [itemIndex]));
 		}
 	});
 
@@ -43,8 +44,8 @@ export async function runPerInput(
 	});
 	outcomes.forEach((outcome, index) => {
 		const item = requests[index].itemIndex;
-		if (outcome.error) output.push(...errorItems(ctx, outcome.error, [item]));
-		else output.push(...outcome.rows.map((row) => ({ json: row, pairedItem: { item } })));
+		if (outcome.error) append(output, errorItems(ctx, outcome.error, [item]));
+		else append(output, outcome.rows.map((row) => ({ json: row, pairedItem: { item } })));
 	});
 	return output;
 }

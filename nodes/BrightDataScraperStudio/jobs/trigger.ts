@@ -8,6 +8,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { append } from '../../shared/append';
 import { isObject } from '../../shared/rows';
 import { apiRequest, detachedFromCancellation, type ApiResponse } from '../../shared/transport';
 import { errorItems, itemsOf } from '../output/items';
@@ -36,7 +37,7 @@ export function planJobs(requests: TriggerRequest[]): JobPlan[] {
 	for (const { collector, query, inputs, inputsPerJob, secrets } of requests) {
 		const key = JSON.stringify([collector, query, inputsPerJob]);
 		const group = groups.get(key) ?? { collector, query, inputs: [], inputsPerJob, secrets };
-		group.inputs.push(...inputs);
+		append(group.inputs, inputs);
 		groups.set(key, group);
 	}
 	const jobs: JobPlan[] = [];
@@ -67,7 +68,7 @@ export async function planJobsFromItems(ctx: IExecuteFunctions): Promise<{ jobs:
 			if (sameOptions) shared = options;
 			requests.push({ collector, inputs, ...options });
 		} catch (error) {
-			invalidItems.push(...errorItems(ctx, error as Error, [itemIndex]));
+			append(invalidItems, errorItems(ctx, error as Error, [itemIndex]));
 		}
 	}
 	return { jobs: planJobs(requests), invalidItems };
@@ -191,7 +192,7 @@ export async function startJobs(
 		} catch (error) {
 			const named = mentionStartedJobs(error as Error, started);
 			if (stopOnError) throw named;
-			items.push(...errorItems(ctx, named, itemsOf(job.inputs)));
+			append(items, errorItems(ctx, named, itemsOf(job.inputs)));
 		}
 	}
 	return { started, items };

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { append } from '../../shared/append';
 import { cancelSignal } from '../../shared/transport';
 
 /**
@@ -31,9 +32,9 @@ export async function forEachItem(
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < ctx.getInputData().length; itemIndex++) {
 		try {
-			output.push(...(await work(itemIndex)));
+			append(output, await work(itemIndex));
 		} catch (error) {
-			output.push(...errorItems(ctx, error as Error, [itemIndex]));
+			append(output, errorItems(ctx, error as Error, [itemIndex]));
 		}
 	}
 	return output;

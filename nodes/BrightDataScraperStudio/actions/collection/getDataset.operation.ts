@@ -4,6 +4,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { append } from '../../../shared/append';
 import type { Row } from '../../../shared/rows';
 import { checkSnapshot } from '../../../shared/snapshot/polling';
 import { elapsedSeconds, now } from '../../../shared/timing';
@@ -117,7 +118,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			'file' in dataset
 				? shapeStreamedFile(dataset.file, pair(dataset.file.failed), settings, about)
 				: await shapeOutput(this, pair(dataset.rows), settings, about);
-		failed.push(...shaped.failed);
+		append(failed, shaped.failed);
 		return shaped.main;
 	});
 	if (emptySnapshots.length) {

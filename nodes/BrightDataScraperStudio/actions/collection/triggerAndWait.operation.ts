@@ -4,6 +4,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { append } from '../../../shared/append';
 import type { Row } from '../../../shared/rows';
 import { rowReader } from '../../../shared/snapshot/polling';
 import { elapsedSeconds, now } from '../../../shared/timing';
@@ -116,7 +117,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		} catch (error) {
 			if (wait.cancelOnStop && cancelSignal(this)?.aborted) await cancelJobsAfterStop(this, started.slice(index));
 			const others = started.filter((other) => other !== job);
-			main.push(...errorItems(this, mentionStartedJobs(error as Error, others), itemsOf(job.inputs)));
+			append(main, errorItems(this, mentionStartedJobs(error as Error, others), itemsOf(job.inputs)));
 		}
 	}
 

@@ -6,6 +6,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { append } from '../../../shared/append';
 import { apiRequest, parseJsonBody } from '../../../shared/transport';
 import { collectorLocator } from '../../descriptions/collector';
 import { pick, simplifyFields } from '../../descriptions/simplify';
@@ -131,7 +132,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			});
 			const page = parseJsonBody<{ data?: IDataObject[]; total?: number }>(this, response, { collector, itemIndex });
 			const data = Array.isArray(page.data) ? page.data : [];
-			jobs.push(...data);
+			append(jobs, data);
 			offset += data.length;
 			if (!data.length || (typeof page.total === 'number' && offset >= page.total)) break;
 		}
