@@ -178,13 +178,14 @@ export function bigTable(big: BigSummary[]): string {
 export function bigGrowthTable(big: BigSummary[]): string {
 	const sizes = [...new Set(big.map(({ rows }) => rows))];
 	const largest = count(Math.max(...sizes));
+	const atSizes = sizes.map(count).join(' / ');
 	const at = (label: string, figure: 'ms' | 'peakGrowthBytes') =>
 		sizes.map((rows) => f(perRow(big.find((row) => row.rows === rows && row.label === label), figure), 0)).join(' / ');
 	return table(
 		[
 			'Case',
-			`µs per row at ${sizes.map(count).join(' / ')}`,
-			'Peak growth, bytes per row',
+			`µs per row at ${atSizes}`,
+			`Peak growth, bytes per row at ${atSizes}`,
 			`Time per row, ${largest} ÷ ${count(BIG_TARGET_ROWS)}`,
 			`Memory per row, ${largest} ÷ ${count(BIG_TARGET_ROWS)}`,
 		],
