@@ -5,6 +5,7 @@ import {
 	BIG_TARGET_ROWS,
 	BIG_TIME_TARGET,
 	DELAY_TARGET_SECONDS,
+	perRowGrowth,
 	type BenchResults,
 } from './results';
 
@@ -97,6 +98,15 @@ function panels(results: BenchResults): Panel[] {
 			bars: big.map(({ label, memoryRatio }) => ({ label, value: memoryRatio, node: label !== BASELINE_LABEL })),
 			unit: '×',
 			target: BIG_MEMORY_TARGET,
+		},
+		{
+			title: `Time per row at ${Math.max(...results.settings.bigSizes).toLocaleString('en')} rows ÷ at ${BIG_TARGET_ROWS.toLocaleString('en')} (1× = linear growth)`,
+			bars: big
+				.map(({ label }) => ({ label, value: perRowGrowth(results.big, label).time, node: label !== BASELINE_LABEL }))
+				.filter(({ value }) => Number.isFinite(value)),
+			unit: '×',
+			target: 1,
+			targetLabel: 'linear',
 		},
 		{
 			title: `Real-time: median delay after ready (timeScale ${results.settings.realtimeTimeScale}, real-scale estimate)`,

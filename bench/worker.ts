@@ -71,9 +71,9 @@ async function baselineRun(job: WorkerCase): Promise<{ run: Run; bodyBytes: () =
 			headers: { Authorization: `Bearer ${job.token}` },
 		});
 		apiWait.ms += performance.now() - sent; // fetch resolves when the headers arrive
+		bodyBytes = Number(response.headers.get('content-length')); // known even when .text() fails
 		const cpu = process.cpuUsage();
 		const text = await response.text();
-		bodyBytes = Buffer.byteLength(text);
 		const rows = (JSON.parse(text) as unknown[]).length;
 		const used = process.cpuUsage(cpu);
 		busy.us += used.user + used.system;
@@ -150,18 +150,28 @@ async function main(): Promise<void> {
 	apiWait.ms = 0;
 	busy.us = 0;
 	const started = performance.now();
-	const rows = await run(job.target);
+	// A run that fails (a 1 GB body is past V8's string limit) is a measurement too: its reason is reported.
+	const outcome = await run(job.target).then(
+		(rows) => ({ rows }),
+		(error: unknown) => ({ rows: 0, failure: failureReason(error) }),
+	);
 	const ms = performance.now() - started;
 	const result: WorkerResult = {
 		ms,
 		apiWaitMs: apiWait.ms,
 		peakGrowthBytes: peak.growth(),
 		memoryMethod: peak.method,
-		rows,
 		busyMs: busy.us / 1000,
 		bodyBytes: baseline?.bodyBytes(),
+		...outcome,
 	};
 	process.send?.(result);
+}
+
+/** The first line of an error, named plainly when it is V8's string length limit. */
+function failureReason(error: unknown): string {
+	const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+	return /string longer than|ERR_STRING_TOO_LONG/i.test(message) ? `over V8's 512 MB string limit (${message})` : message;
 }
 
 main()

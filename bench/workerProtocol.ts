@@ -41,6 +41,8 @@ export interface WorkerResult {
 	rows: number;
 	/** CPU time (user + system) of the measured node's execute(), or of the whole baseline run. */
 	busyMs: number;
-	/** Size of the downloaded body (baseline only). */
+	/** Size of the downloaded body, from its Content-Length (baseline only). */
 	bodyBytes?: number;
+	/** Why the measured run failed; its figures then stop at the failure (NaN when the process died). */
+	failure?: string;
 }

@@ -3,6 +3,7 @@
  * it is answered. Faults come from `emulator.injectFault()` at run time or from a collector's
  * `faults` (copied for each of its jobs).
  */
+import { bodyText } from './http';
 import type { JsonValue, ParsedRequest, Reply } from './types';
 
 /** Which requests a fault applies to; every given field must match. */
@@ -134,7 +135,7 @@ export function hugeReply(bytes: number, asNdjson: boolean): Reply {
  */
 export function tearNdjson(reply: Reply): Reply | undefined {
 	if (reply.status !== 200) return undefined;
-	const rows = rowsOf(reply.body.toString());
+	const rows = rowsOf(bodyText(reply.body));
 	if (!rows?.length) return undefined;
 	const lines = rows.map((row) => JSON.stringify(row));
 	const last = lines.pop() ?? '';

@@ -7,7 +7,7 @@
 import type { EmulatedClock } from './clock';
 import { runMs, type CollectorSpec } from './collectors';
 import { newJobId } from './ids';
-import { errorRow, inputFails, rowsForInput } from './rows';
+import { errorRow, inputFails, rowsOfInput } from './rows';
 import type { InputObject, JsonObject, Row } from './types';
 
 export type JobStatus = 'building' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
@@ -199,12 +199,17 @@ export class JobStore {
 
 	/** Final rows of an ended job, in input order (empty while running, and for failed jobs). */
 	rows(job: BatchJob): Row[] {
+		return [...this.eachRow(job)];
+	}
+
+	/** The same rows one at a time: a bench dataset has a million of them. */
+	*eachRow(job: BatchJob): Generator<Row> {
 		const { end, collector } = job;
-		if (!end || end.status === 'failed') return [];
-		return job.inputs.flatMap((input, index) => {
-			if (index < end.completed) return rowsForInput(collector, input);
-			return collector.omitErrorRows ? [] : [unfinishedRow(input, end.reason)];
-		});
+		if (!end || end.status === 'failed') return;
+		for (const [index, input] of job.inputs.entries()) {
+			if (index < end.completed) yield* rowsOfInput(collector, input);
+			else if (!collector.omitErrorRows) yield unfinishedRow(input, end.reason);
+		}
 	}
 
 	/** The job's counters now, or as they were at emulated time `at` (while it runs). */

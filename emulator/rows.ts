@@ -59,16 +59,17 @@ export function inputFails(collector: CollectorSpec, input: InputObject): boolea
 }
 
 /** Rows one finished input contributes to a batch dataset, in order. */
-export function rowsForInput(collector: CollectorSpec, input: InputObject): Row[] {
+export const rowsForInput = (collector: CollectorSpec, input: InputObject): Row[] => [...rowsOfInput(collector, input)];
+
+/** The same rows one at a time: a bench collector gives a million rows for one input. */
+export function* rowsOfInput(collector: CollectorSpec, input: InputObject): Generator<Row> {
 	const issue = inputIssue(collector, input);
 	if (issue?.kind === 'error') {
-		return collector.omitErrorRows ? [] : [errorRow(input, issue.error, issue.error_code, issue.status_code)];
+		if (!collector.omitErrorRows) yield errorRow(input, issue.error, issue.error_code, issue.status_code);
+		return;
 	}
-	const rows = Array.from({ length: collector.rowsPerInput ?? 1 }, (_, index) => dataRow(collector, input, index));
-	if (issue?.kind === 'warning') {
-		for (const row of rows) Object.assign(row, { warning: issue.warning, warning_code: issue.warning_code });
-	}
-	return rows;
+	const warning: Row = issue?.kind === 'warning' ? { warning: issue.warning, warning_code: issue.warning_code } : {};
+	for (let index = 0; index < (collector.rowsPerInput ?? 1); index++) yield { ...dataRow(collector, input, index), ...warning };
 }
 
 /** Rows of one real-time request: like batch, except the 51-page cap applies. */

@@ -20,7 +20,7 @@ import {
 	type Fault,
 	type RequestTarget,
 } from './faults';
-import { BodyTooLargeError, errorJson, readRequest } from './http';
+import { BodyTooLargeError, bodyPieces, errorJson, readRequest } from './http';
 import { JobStore, type BatchJob, type JobStatus, type TriggerOptions } from './jobs';
 import { RealtimeStore } from './realtime';
 import { wantedFormat } from './routes/batch';
@@ -328,9 +328,11 @@ class ExchangeHandler {
 
 	private send(res: ServerResponse, record: RecordedRequest | undefined, reply: Reply): void {
 		if (res.destroyed || res.writableEnded) return; // the client left, or close() ran during a long-poll
-		const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
-		res.writeHead(reply.status, { ...reply.headers, 'Content-Length': String(body.length) });
-		res.end(body);
+		const pieces = bodyPieces(reply.body);
+		const length = pieces.reduce((sum, piece) => sum + piece.length, 0);
+		res.writeHead(reply.status, { ...reply.headers, 'Content-Length': String(length) });
+		for (const piece of pieces) res.write(piece);
+		res.end();
 		if (record) {
 			record.status = reply.status;
 			this.log(record, String(reply.status));

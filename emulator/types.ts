@@ -29,7 +29,8 @@ export interface ParsedRequest {
 export interface Reply {
 	status: number;
 	headers: Record<string, string>;
-	body: string | Buffer;
+	/** Buffer[]: a dataset in pieces, since no V8 string can hold a 1 GB dataset (strings stop at 512 MB). */
+	body: string | Buffer | Buffer[];
 }
 
 /** One request as the tests see it. Headers are never stored, so no token can leak. */

@@ -1,7 +1,8 @@
 /**
- * Part 3 — big datasets: 10,000 and 100,000 rows of about 1 KB. Each measurement runs in its own
- * child process (worker.ts) against the emulator in this process; the cases take turns, round
- * after round, so a slow moment of the machine hits all of them alike.
+ * Part 3 — big datasets: 10,000, 100,000 and 1,000,000 rows of about 1 KB. Each measurement runs in
+ * its own child process (worker.ts) against the emulator in this process; the cases take turns,
+ * round after round, so a slow moment of the machine hits all of them alike. A case that fails
+ * (the bare baseline cannot hold a 1 GB body in one string) is reported with its reason.
  */
 import { join } from 'node:path';
 
@@ -44,6 +45,8 @@ export interface BigSummary {
 	label: string;
 	payloadBytes: number;
 	runs: number;
+	/** Why a run of this case failed; the figures are then those measured up to the failure. */
+	failure?: string;
 	/** Median client-side ms: wall time minus the wait for the emulator to start answering. */
 	ms: number;
 	/** Median over rounds of (this case's ms / the baseline's ms in the same round). */
@@ -57,13 +60,34 @@ export interface BigSummary {
 export const runWorker = (job: WorkerCase): Promise<WorkerResult> =>
 	runInChild<WorkerResult>(WORKER, job, `worker ${job.kind} ${job.mode ?? ''}`, WORKER_TIMEOUT_MS);
 
+/** A worker whose process died (out of memory, timeout) is a failed run with no figures. */
+const diedRun = (error: unknown): WorkerResult => ({
+	ms: NaN,
+	apiWaitMs: 0,
+	peakGrowthBytes: NaN,
+	memoryMethod: 'VmHWM',
+	rows: 0,
+	busyMs: NaN,
+	failure: error instanceof Error ? error.message : String(error),
+});
+
+/** Median of the finite values (a failed run may have no figure); NaN when there are none. */
+const finiteMedian = (values: number[]): number => median(values.filter(Number.isFinite));
+
 export async function readySnapshot(emulator: BenchEmulator, collector: string): Promise<string> {
 	const snapshotId = await triggerLikeStarter(emulator, collector, [{ url: 'https://bench.example/big' }]);
 	emulator.api.finish(snapshotId);
 	return snapshotId;
 }
 
-export async function runBigDatasetsBench({ sizes, rounds, timeScale }: { sizes: number[]; rounds: number; timeScale: number }): Promise<BigSummary[]> {
+export interface BigSettings {
+	sizes: number[];
+	/** Rounds at each size: a 1,000,000-row round takes minutes. */
+	rounds: (rows: number) => number;
+	timeScale: number;
+}
+
+export async function runBigDatasetsBench({ sizes, rounds, timeScale }: BigSettings): Promise<BigSummary[]> {
 	const collectors = [{ id: 'c_bigwarmup', rows: 10 }, ...sizes.map((rows) => ({ id: `c_big${rows}`, rows }))];
 	const emulator = await startBenchEmulator({ timeScale, collectors: collectors.map(({ id, rows }) => bigDatasetCollector(id, rows)) });
 	try {
@@ -72,12 +96,13 @@ export async function runBigDatasetsBench({ sizes, rounds, timeScale }: { sizes:
 		for (const rows of sizes) targets.set(rows, { snapshotId: await readySnapshot(emulator, `c_big${rows}`), collector: `c_big${rows}` });
 
 		const results = new Map<string, Array<WorkerResult & { clientMs: number }>>();
-		for (let round = 0; round < rounds; round++) {
-			for (const rows of sizes) {
+		const allRounds = Math.max(...sizes.map(rounds));
+		for (let round = 0; round < allRounds; round++) {
+			for (const rows of sizes.filter((size) => round < rounds(size))) {
 				for (const spec of CASES) {
 					const job: WorkerCase = { ...spec, baseUrl: emulator.api.url, token: emulator.api.token, timeScale, warmUp, target: targets.get(rows)! };
-					const result = await runWorker(job);
-					if (result.rows !== rows) throw new Error(`${spec.label}: ${result.rows} rows instead of ${rows}`);
+					const result = await runWorker(job).catch(diedRun);
+					if (!result.failure && result.rows !== rows) throw new Error(`${spec.label}: ${result.rows} rows instead of ${rows}`);
 					const key = `${rows}|${spec.label}`;
 					results.set(key, [...(results.get(key) ?? []), { ...result, clientMs: result.ms - result.apiWaitMs }]);
 				}
@@ -85,17 +110,19 @@ export async function runBigDatasetsBench({ sizes, rounds, timeScale }: { sizes:
 		}
 		return sizes.flatMap((rows) => {
 			const baseline = results.get(`${rows}|${BASELINE_LABEL}`)!;
-			const payloadBytes = median(baseline.map((run) => run.bodyBytes ?? 0));
+			const payloadBytes = finiteMedian(baseline.map((run) => run.bodyBytes ?? NaN));
 			return CASES.map(({ label }) => {
 				const runs = results.get(`${rows}|${label}`)!;
-				const growth = median(runs.map((run) => run.peakGrowthBytes));
+				const growth = finiteMedian(runs.map((run) => run.peakGrowthBytes));
 				return {
 					rows,
 					label,
 					payloadBytes,
 					runs: runs.length,
-					ms: median(runs.map((run) => run.clientMs)),
-					timeRatio: median(runs.map((run, round) => run.clientMs / baseline[round].clientMs)),
+					failure: runs.find((run) => run.failure)?.failure,
+					ms: finiteMedian(runs.map((run) => run.clientMs)),
+					// NaN where either run failed: no ratio to a baseline that could not finish.
+					timeRatio: finiteMedian(runs.map((run, round) => (run.failure || baseline[round].failure ? NaN : run.clientMs / baseline[round].clientMs))),
 					peakGrowthBytes: growth,
 					memoryRatio: growth / payloadBytes,
 					memoryMethod: runs.some((run) => run.memoryMethod === 'sampling') ? 'sampling' : 'VmHWM',

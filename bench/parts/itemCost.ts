@@ -81,7 +81,7 @@ export async function runItemCostBench({ sizes, rounds }: { sizes: number[]; rou
 			for (let round = 0; round < rounds(size); round++) {
 				for (const { label, job } of cases) {
 					const result = await runWorker(job);
-					if (result.rows !== size) throw new Error(`${label}: ${result.rows} rows instead of ${size}`);
+					if (result.rows !== size) throw new Error(`${label}: ${result.failure ?? `${result.rows} rows instead of ${size}`}`);
 					const key = `${size}|${label}`;
 					results.set(key, [...(results.get(key) ?? []), result]);
 				}

@@ -148,6 +148,19 @@ describe('GET /dca/dataset', () => {
 		expect(parseNdjson(asNdjson.text)).toEqual(rows);
 	});
 
+	test('a dataset of 2,500 rows (sent in pieces of 1,000) is byte for byte one JSON array or NDJSON, with its Content-Length', async () => {
+		const inputs = Array.from({ length: 2500 }, (_, index) => ({ url: `https://shop.example/product/${index}` }));
+		const id = await trigger(main, 'c_products01', inputs);
+		main.advance(30);
+		const rows = main.job(id)?.rows;
+		const asJson = await dataset(main, id, 'json');
+		expect(asJson.text).toBe(JSON.stringify(rows));
+		expect(asJson.headers.get('content-length')).toBe(String(Buffer.byteLength(asJson.text)));
+		const asNdjson = await dataset(main, id);
+		expect(asNdjson.text).toBe(rows?.map((row) => JSON.stringify(row) + '\n').join(''));
+		expect(asNdjson.headers.get('content-length')).toBe(String(Buffer.byteLength(asNdjson.text)));
+	});
+
 	test('rows are deterministic for the same input', async () => {
 		const [a, b] = await Promise.all([trigger(main, 'c_products01', [{ url: PRODUCT }]), trigger(main, 'c_products01', [{ url: PRODUCT }])]);
 		main.advance(30);
