@@ -3,58 +3,13 @@
  * end, absurd Retry-After headers, endless error bodies, a token echoed in disguise. Each peer
  * is a real HTTP server on 127.0.0.1 that does exactly one bad thing.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 
 import { timing } from '../../nodes/shared/timing';
 import { collectorId, getDataset, triggerAndWait } from '../harness/params';
+import { json, startPeer, type Peer } from '../harness/peer';
 import { runScraper, TEST_TOKEN } from '../harness/workflow';
 import { recordN8nLogs } from './helpers';
-
-interface Seen {
-	method: string;
-	url: string;
-	authorization?: string;
-	body: string;
-	at: number;
-}
-
-type Handler = (request: IncomingMessage, response: ServerResponse, body: string) => void;
-
-interface Peer {
-	url: string;
-	seen: Seen[];
-	handle: (handler: Handler) => void;
-	close: () => Promise<void>;
-}
-
-async function startPeer(): Promise<Peer> {
-	const seen: Seen[] = [];
-	let handler: Handler = (_request, response) => response.writeHead(500).end();
-	const server: Server = createServer((request, response) => {
-		const chunks: Buffer[] = [];
-		request.on('data', (chunk: Buffer) => chunks.push(chunk));
-		request.on('end', () => {
-			const body = Buffer.concat(chunks).toString();
-			seen.push({ method: request.method ?? '', url: request.url ?? '', authorization: request.headers.authorization, body, at: Date.now() });
-			handler(request, response, body);
-		});
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	return {
-		url: `http://127.0.0.1:${port}`,
-		seen,
-		handle: (next) => (handler = next),
-		close: async () => {
-			server.closeAllConnections();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
-		},
-	};
-}
-
-const json = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
-	response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 
 /** Sends the headers (and `start`), then one byte every few ms for as long as the client listens. */
 function trickle(response: ServerResponse, status = 200, start = '['): void {

@@ -3,9 +3,8 @@
  * the same rows as the item modes, failed inputs on their output, and the ready check, torn
  * downloads and quirky bodies handled on the one response that fills the file.
  */
-import type { INodeExecutionData } from 'n8n-workflow';
-
 import { useEmulator } from '../harness/emulator';
+import { fileText, ndjsonRows } from '../harness/files';
 import { getDataset, triggerAndWait } from '../harness/params';
 import { runScraper, SCRAPER } from '../harness/workflow';
 
@@ -17,8 +16,6 @@ const product = (name: string) => ({ url: `https://shop.example/product/${name}`
 const ITEMS = [product('speaker'), product('fail-me'), product('lamp')];
 const DATASET = { method: 'GET', path: '/dca/dataset' } as const;
 
-const fileText = (item: INodeExecutionData, field = 'data') => Buffer.from(item.binary![field].data, 'base64').toString('utf8');
-const ndjsonRows = (text: string) => text.trim().split('\n').map((line) => JSON.parse(line) as object);
 
 describe('File output streamed from the download', () => {
 	test('the JSON file holds the same rows as One Item per Row; the failed input goes to "Failed", linked', async () => {

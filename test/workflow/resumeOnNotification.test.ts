@@ -6,6 +6,7 @@
 import type { IRun } from 'n8n-workflow';
 
 import { useEmulator } from '../harness/emulator';
+import { fileText, ndjsonRows } from '../harness/files';
 import { triggerAndWait } from '../harness/params';
 import {
 	callResumeWebhook,
@@ -207,5 +208,72 @@ describe('Resume on Notification', () => {
 			[{ item: 0 }, { item: 1 }],
 			[{ item: 0, input: 1 }],
 		]);
+	});
+});
+
+describe('Resume on Notification: File output, written while the dataset downloads as in Poll mode', () => {
+	const DATASET = { method: 'GET', path: '/dca/dataset' } as const;
+	/** A row whose echoed input is 100,000 levels deep: read fine, but JSON.stringify cannot write it (stack overflow). */
+	const deepRow = `{"title":"deep","input":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`;
+	/** Each format's row texts (CSV: with the header checked). */
+	const rowTexts = {
+		json: (text: string) => (JSON.parse(text) as object[]).map((row) => JSON.stringify(row)),
+		ndjson: (text: string) => ndjsonRows(text).map((row) => JSON.stringify(row)),
+		csv: (text: string) => {
+			const [header, ...lines] = text.trim().split('\n');
+			return header.split(',').includes('input') ? lines : [];
+		},
+	};
+	/** The incoming item each row text answers. */
+	const answered = (texts: string[]) => texts.map((text) => items.find(({ url }) => text.includes(url)));
+
+	async function resume(extra: object) {
+		const { definition, waiting, jobs, endpoint } = await startWaiting('c_products01', extra);
+		emulator.current().finish(jobs[0].id);
+		return { jobs, answer: await callResumeWebhook(definition, waiting.run, { query: queryOf(endpoint), body: { collection_id: jobs[0].id } }, options()) };
+	}
+
+	test.each(['json', 'ndjson', 'csv'] as const)('%s: the file holds the rows; the item its count and snapshot ID; the failed input goes to "Failed"', async (fileFormat) => {
+		const { jobs, answer } = await resume({ outputMode: 'file', fileFormat });
+		const [main, failed] = answer.resumed!.outputOf(SCRAPER);
+
+		expect(answer.resumed?.status).toBe('success');
+		expect(main.map(({ json }) => json)).toEqual([{ snapshot_id: jobs[0].id, count: 2, format: fileFormat }]);
+		expect(main[0].binary!.data).toMatchObject({ fileName: `${jobs[0].id}.${fileFormat}` });
+		expect(answered(rowTexts[fileFormat](fileText(main[0])))).toEqual([items[0], items[2]]);
+		expect(failed.map(({ json }) => [json.input, json.error_code])).toEqual([[items[1], expect.any(String)]]);
+	});
+
+	test('the rows are copied into the file, not parsed and written again: a row JSON.stringify cannot write arrives as sent', async () => {
+		const { definition, waiting, jobs, endpoint } = await startWaiting('c_products01', { outputMode: 'file', fileFormat: 'json' });
+		emulator.current().finish(jobs[0].id);
+		emulator.current().injectFault({ ...DATASET, kind: 'malformed', body: `[${deepRow}]` });
+
+		const answer = await callResumeWebhook(definition, waiting.run, { query: queryOf(endpoint), body: { collection_id: jobs[0].id } }, options());
+		const [file] = answer.resumed!.outputOf(SCRAPER)[0];
+
+		// Read into rows and serialised again (as before), this row failed the resume with a RangeError.
+		expect(answer.resumed?.status).toBe('success');
+		expect(file.json).toEqual({ snapshot_id: jobs[0].id, count: 1, format: 'json' });
+		expect(fileText(file) === `[${deepRow}]`).toBe(true);
+	});
+
+	test('a job already done when the execution would park: its file is written at once, the same way', async () => {
+		emulator.current().injectFault({ ...DATASET, kind: 'malformed', body: `[${deepRow}]` });
+
+		const { waiting, jobs } = await startWaiting('c_products01', { outputMode: 'file', fileFormat: 'json' });
+		const [file] = waiting.outputOf(SCRAPER)[0];
+
+		expect(waiting.status).toBe('success');
+		expect(file.json).toEqual({ snapshot_id: jobs[0].id, count: 1, format: 'json' });
+		expect(fileText(file) === `[${deepRow}]`).toBe(true);
+	});
+
+	test('a Row Limit needs the rows in input order first, so they are read into memory, as in Poll mode', async () => {
+		const { jobs, answer } = await resume({ outputMode: 'file', fileFormat: 'ndjson', options: { timeout: 86400, rowLimit: 1 } });
+		const [[file]] = answer.resumed!.outputOf(SCRAPER);
+
+		expect(file.json).toEqual({ snapshot_id: jobs[0].id, count: 1, format: 'ndjson' });
+		expect(answered(rowTexts.ndjson(fileText(file)))).toEqual([items[0]]);
 	});
 });

@@ -7,11 +7,14 @@ import { RowSplitter, toBuffer } from '../../shared/snapshot/rowSplitter';
 import { errorAfterTrigger } from '../jobs/trigger';
 import type { FailedRowsPolicy, OutputSettings } from '../parameters/options';
 import { columnsOf, csvHeader, csvLine } from './csv';
-import { datasetFileName, FILE_TYPES } from './shape';
+import { datasetFileName, FILE_TYPES, type BinaryContext } from './shape';
 
 /** CSV columns come from this many first rows (and the fields any dataset row may carry). */
 export const CSV_HEADER_ROWS = 1000;
 const ROW_FIELDS = ['input', 'error', 'error_code', 'warning', 'warning_code'];
+
+/** What writing a file needs: n8n's binary data store (an execution and a resume webhook both have it) and the node, for errors. */
+export type FileContext = BinaryContext & Pick<IExecuteFunctions, 'getNode'>;
 
 /** A dataset written into n8n's binary data while it downloaded. */
 export interface StreamedFile {
@@ -174,7 +177,7 @@ async function collect(source: AsyncIterable<Buffer>): Promise<Buffer> {
  * that ends before that (pending, empty, one row) is left to the row parser, as any answer is.
  */
 async function readIntoFile(
-	ctx: Pick<IExecuteFunctions, 'helpers' | 'getNode'>,
+	ctx: FileContext,
 	settings: Pick<OutputSettings, 'fileFormat' | 'failedRows'>,
 	snapshotId: string,
 	{ statusCode, stream, toReadable }: DatasetAnswer,
@@ -255,7 +258,7 @@ async function readIntoFile(
  * so the body is fetched once and never held whole. Pending answers read as always.
  */
 export function datasetFileReader(
-	ctx: Pick<IExecuteFunctions, 'helpers' | 'getNode'>,
+	ctx: FileContext,
 	settings: Pick<OutputSettings, 'fileFormat' | 'failedRows'>,
 	snapshotId: string,
 ): DatasetReader<FileOrRows> {
@@ -272,9 +275,17 @@ export function datasetFileReader(
  * input order, so all of them are read first).
  */
 export function readerFor(
-	ctx: Pick<IExecuteFunctions, 'helpers' | 'getNode'>,
+	ctx: FileContext,
 	settings: OutputSettings,
 	snapshotId: string,
 ): DatasetReader<FileOrRows> {
 	return settings.mode === 'file' && !settings.rowLimit ? datasetFileReader(ctx, settings, snapshotId) : rowReader;
 }
+
+/**
+ * How the snapshots of one run's jobs are read: one job's File output is written while it
+ * downloads (readerFor); the rows of several jobs are sorted into input order together
+ * (shapeJobRows), so they are read into memory first.
+ */
+export const readerForJobs = (ctx: FileContext, settings: OutputSettings, snapshotIds: string[]): DatasetReader<FileOrRows> =>
+	snapshotIds.length === 1 ? readerFor(ctx, settings, snapshotIds[0]) : rowReader;

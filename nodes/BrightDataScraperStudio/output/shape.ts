@@ -4,13 +4,16 @@ import { isFailedRow, type Row } from '../../shared/rows';
 import type { TriggeredJob } from '../jobs/types';
 import type { FailedRowsPolicy, OutputSettings } from '../parameters/options';
 import { toCsv } from './csv';
-import type { StreamedFile } from './datasetFile';
+import type { FileOrRows, StreamedFile } from './datasetFile';
 import { itemsOf } from './items';
 import { pairRows, type PairedRow } from './pairing';
 
 /** The node's outputs: Rows and Failed when failed inputs go to their own output, else one. */
 export const nodeOutputs = (failedRows: FailedRowsPolicy, main: INodeExecutionData[], failed: INodeExecutionData[]): INodeExecutionData[][] =>
 	failedRows === 'separate' ? [main, failed] : [main];
+
+/** n8n's binary data store, which the File output is written to. */
+export type BinaryContext = { helpers: Pick<IExecuteFunctions['helpers'], 'prepareBinaryData'> };
 
 export interface ShapedOutput {
 	main: INodeExecutionData[];
@@ -42,7 +45,7 @@ function summary(snapshotIds: string[], count: number): IDataObject {
  * limit, and shapes the main rows as items, one item with all rows, or a file.
  */
 export async function shapeOutput(
-	ctx: { helpers: Pick<IExecuteFunctions['helpers'], 'prepareBinaryData'> },
+	ctx: BinaryContext,
 	rows: PairedRow[],
 	settings: OutputSettings,
 	{ snapshotIds, pairedItem }: { snapshotIds: string[]; pairedItem: IPairedItemData[] },
@@ -75,21 +78,31 @@ export async function shapeOutput(
 	return { main, failed, failedCount: failedRows.length };
 }
 
+/** A job whose rows are collected: its snapshot and the planned inputs its rows answer. */
+export type CollectedJob = Pick<TriggeredJob, 'snapshotId' | 'inputs'>;
+
+/** A ready job and what its reader gave (readerForJobs): its rows, or its streamed file. */
+export interface ReadyJob {
+	job: CollectedJob;
+	dataset: FileOrRows;
+}
+
 /**
  * The rows of ready jobs, linked to their incoming items, in item order, shaped for the outputs.
  * No ready job (every one timed out or failed) gives no item: an empty file or an empty "all rows"
  * item would look like a finished job without rows.
  */
 export async function shapeJobRows(
-	ctx: IExecuteFunctions,
-	ready: Array<{ job: TriggeredJob; rows: Row[] }>,
+	ctx: BinaryContext,
+	ready: Array<{ job: CollectedJob; rows: Row[] }>,
 	settings: OutputSettings,
 ): Promise<ShapedOutput & { rowCount: number }> {
 	if (!ready.length) return { main: [], failed: [], failedCount: 0, rowCount: 0 };
 	const rows = ready.flatMap(({ job, rows: jobRows }) => pairRows(jobRows, job.inputs)).sort((a, b) => a.order - b.order);
 	const shaped = await shapeOutput(ctx, rows, settings, {
 		snapshotIds: ready.map(({ job }) => job.snapshotId),
-		pairedItem: ready.flatMap(({ job }) => itemsOf(job.inputs)).map((item) => ({ item })),
+		// Jobs may answer the same items (the resume webhook pairs every snapshot with all of them): each item once.
+		pairedItem: itemsOf(ready.flatMap(({ job }) => job.inputs)).map((item) => ({ item })),
 	});
 	return { ...shaped, rowCount: rows.length };
 }
@@ -115,9 +128,17 @@ export function shapeStreamedFile(
 }
 
 /** One job's streamed file, its failed rows linked to their incoming items. */
-export function shapeJobFile({ job, file }: { job: TriggeredJob; file: StreamedFile }, settings: OutputSettings): ShapedOutput & { rowCount: number } {
+export function shapeJobFile({ job, file }: { job: CollectedJob; file: StreamedFile }, settings: OutputSettings): ShapedOutput & { rowCount: number } {
 	return shapeStreamedFile(file, pairRows(file.failed, job.inputs), settings, {
 		snapshotIds: [job.snapshotId],
 		pairedItem: itemsOf(job.inputs).map((item) => ({ item })),
 	});
+}
+
+/** Ready jobs shaped for the outputs: one job's streamed file as it was written, else all rows together. */
+export async function shapeReadyJobs(ctx: BinaryContext, ready: ReadyJob[], settings: OutputSettings): Promise<ShapedOutput & { rowCount: number }> {
+	const files = ready.flatMap(({ job, dataset }) => ('file' in dataset ? [{ job, file: dataset.file }] : []));
+	const rows = ready.flatMap(({ job, dataset }) => ('rows' in dataset ? [{ job, rows: dataset.rows }] : []));
+	// Only a run of one job streams its file (readerForJobs), so a file never comes with other jobs' rows.
+	return files.length ? shapeJobFile(files[0], settings) : await shapeJobRows(ctx, rows, settings);
 }

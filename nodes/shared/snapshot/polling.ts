@@ -9,9 +9,8 @@ import { MIN_POLL_GAP_SECONDS, PollSchedule, type NextCheck } from './pollSchedu
 
 export { MIN_POLL_GAP_SECONDS, nextPollDelaySeconds } from './pollSchedule';
 
-export type ReadyOrPending = Exclude<DatasetState, { kind: 'invalid' }>;
 export type ReadyRows = Extract<DatasetState, { kind: 'ready' }>;
-type Pending = Extract<DatasetState, { kind: 'pending' }>;
+export type Pending = Extract<DatasetState, { kind: 'pending' }>;
 type NotReady = Exclude<DatasetState, { kind: 'ready' }>;
 
 /** A GET /dca/dataset answer as a reader gets it; its body still ends at the request's deadline. */

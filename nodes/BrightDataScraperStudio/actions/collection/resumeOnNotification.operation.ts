@@ -21,16 +21,15 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { isFailedRow, type Row } from '../../../shared/rows';
 import { sameSecret } from '../../../shared/secret';
 import { findSnapshotId } from '../../../shared/snapshot/id';
-import { checkSnapshot, NOTIFIED_WAIT_SECONDS, pollUntilReady, rowReader, type ReadyOrPending } from '../../../shared/snapshot/polling';
+import { checkSnapshot, NOTIFIED_WAIT_SECONDS, pollUntilReady, type DatasetReader, type Pending } from '../../../shared/snapshot/polling';
 import { now, secondsToMs } from '../../../shared/timing';
 import { errorAfterTrigger, planJobsFromItems, startJobs } from '../../jobs/trigger';
 import type { PlannedInput, TriggeredJob } from '../../jobs/types';
 import { itemsOf } from '../../output/items';
-import { pairRows } from '../../output/pairing';
-import { nodeOutputs, shapeJobRows, shapeOutput } from '../../output/shape';
+import { countsOf, readerForJobs, type FileOrRows } from '../../output/datasetFile';
+import { nodeOutputs, shapeReadyJobs, type ReadyJob } from '../../output/shape';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../parameters/defaults';
 import { readOutputSettings, type OutputSettings, type WaitOptions } from '../../parameters/options';
 import { logParked, logResumed } from '../../records/log';
@@ -115,13 +114,17 @@ function leaveTimedOutItem(ctx: IExecuteFunctions, started: TriggeredJob[]): voi
 	ctx.getExecuteData().data = { main: [[timedOut]] };
 }
 
-/** Every job's rows when all are ready now (checkSnapshot: the one rule for an empty snapshot), else undefined. */
-async function rowsIfAllReady(ctx: IExecuteFunctions, jobs: TriggeredJob[]): Promise<Array<{ job: TriggeredJob; rows: Row[] }> | undefined> {
-	const ready: Array<{ job: TriggeredJob; rows: Row[] }> = [];
+/**
+ * Every job's dataset when all are ready now (checkSnapshot: the one rule for an empty snapshot),
+ * else undefined. Read as Poll mode reads them: one job's File output is written while it downloads.
+ */
+async function datasetsIfAllReady(ctx: IExecuteFunctions, jobs: TriggeredJob[], settings: OutputSettings): Promise<ReadyJob[] | undefined> {
+	const reader = readerForJobs(ctx, settings, jobs.map(({ snapshotId }) => snapshotId));
+	const ready: ReadyJob[] = [];
 	for (const job of jobs) {
-		const dataset = await checkSnapshot(ctx, job.snapshotId, rowReader);
+		const dataset = await checkSnapshot(ctx, job.snapshotId, reader);
 		if (dataset.kind === 'pending') return undefined;
-		ready.push({ job, rows: dataset.rows });
+		ready.push({ job, dataset });
 	}
 	return ready;
 }
@@ -154,10 +157,10 @@ export async function execute(
 
 	// A notification that comes before the execution is saved as waiting is refused by n8n
 	// ("running already"), so jobs that are already done are collected now instead.
-	let shaped: Awaited<ReturnType<typeof shapeJobRows>> | undefined;
+	let shaped: Awaited<ReturnType<typeof shapeReadyJobs>> | undefined;
 	try {
-		const ready = await rowsIfAllReady(this, started);
-		if (ready) shaped = await shapeJobRows(this, ready, outputSettings);
+		const ready = await datasetsIfAllReady(this, started, outputSettings);
+		if (ready) shaped = await shapeReadyJobs(this, ready, outputSettings);
 	} catch (error) {
 		throw errorAfterTrigger(this, error, started.map(({ snapshotId }) => snapshotId));
 	}
@@ -218,13 +221,14 @@ function plannedInputs(ctx: IWebhookFunctions): PlannedInput[] {
  * The snapshot the notification is about should be ready; if it still builds, it is waited for
  * briefly on the same schedule as Poll mode and the trigger node (pollUntilReady).
  */
-async function notifiedDataset(ctx: IWebhookFunctions, snapshotId: string): Promise<ReadyOrPending> {
-	const result = await pollUntilReady(ctx, snapshotId, { reader: rowReader, deadline: now() + secondsToMs(NOTIFIED_WAIT_SECONDS), checkAtOnce: true });
-	return result.kind === 'ready' ? { kind: 'ready', rows: result.rows } : { kind: 'pending', status: result.status };
+async function notifiedDataset(ctx: IWebhookFunctions, snapshotId: string, reader: DatasetReader<FileOrRows>): Promise<FileOrRows | Pending> {
+	const result = await pollUntilReady(ctx, snapshotId, { reader, deadline: now() + secondsToMs(NOTIFIED_WAIT_SECONDS), checkAtOnce: true });
+	return result.kind === 'timedOut' ? { kind: 'pending', status: result.status } : result;
 }
 
 /**
- * Bright Data's notification: check it, and once every snapshot is ready, resume with the rows.
+ * Bright Data's notification: check it, and once every snapshot is ready, resume with the rows,
+ * read as Poll mode reads them (one snapshot's File output is written while it downloads).
  *
  * The rows are put in the order of the incoming items and given their item links, but n8n does
  * not keep a resumed node's links: it runs the node disabled and renumbers what the webhook
@@ -240,22 +244,24 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	const named = findSnapshotId(this.getQueryData() as IDataObject, this.getBodyData())?.snapshotId;
 	if (named && !state.snapshotIds.includes(named)) return answerWithoutResuming(this, 409, `Snapshot ${named} does not belong to this execution`);
 
-	const rows: Row[] = [];
+	const settings = readOutputSettings(this, 0, 'separate');
+	const reader = readerForJobs(this, settings, state.snapshotIds);
+	const datasets: Array<{ snapshotId: string; dataset: FileOrRows }> = [];
 	for (const snapshotId of state.snapshotIds) {
 		const notified = named === snapshotId || (!named && state.snapshotIds.length === 1);
-		const dataset = notified ? await notifiedDataset(this, snapshotId) : await checkSnapshot(this, snapshotId, rowReader);
+		const dataset = notified ? await notifiedDataset(this, snapshotId, reader) : await checkSnapshot(this, snapshotId, reader);
 		// Several jobs: resume only with the last notification, when every snapshot is ready.
 		if (dataset.kind === 'pending') return answerWithoutResuming(this, 202, `Waiting for snapshot ${snapshotId}`);
-		rows.push(...dataset.rows);
+		datasets.push({ snapshotId, dataset });
 	}
-	logResumed(this, state.snapshotIds, { rows: rows.length, failed: rows.filter(isFailedRow).length });
-	const settings = readOutputSettings(this, 0, 'separate');
+	const counts = datasets
+		.map(({ dataset }) => countsOf(dataset))
+		.reduce((total, next) => ({ rows: total.rows + next.rows, failed: total.failed + next.failed }), { rows: 0, failed: 0 });
+	logResumed(this, state.snapshotIds, counts);
 	try {
+		// Which job an input went to is not remembered over the wait, so every snapshot is paired with all of them.
 		const inputs = plannedInputs(this);
-		const shaped = await shapeOutput(this, pairRows(rows, inputs), settings, {
-			snapshotIds: state.snapshotIds,
-			pairedItem: itemsOf(inputs).map((item) => ({ item })),
-		});
+		const shaped = await shapeReadyJobs(this, datasets.map(({ snapshotId, dataset }) => ({ job: { snapshotId, inputs }, dataset })), settings);
 		return { workflowData: nodeOutputs(settings.failedRows, shaped.main, shaped.failed) };
 	} catch (error) {
 		throw errorAfterTrigger(this, error, state.snapshotIds);

@@ -5,8 +5,6 @@ import {
 } from 'n8n-workflow';
 
 import { append } from '../../../shared/append';
-import type { Row } from '../../../shared/rows';
-import { rowReader } from '../../../shared/snapshot/polling';
 import { elapsedSeconds, now } from '../../../shared/timing';
 import { cancelSignal } from '../../../shared/transport';
 import { collectorLocator } from '../../descriptions/collector';
@@ -15,11 +13,10 @@ import { inputFields } from '../../descriptions/inputs';
 import { optionsCollection, triggerOptions, waitOptions } from '../../descriptions/options';
 import { outputFields, rowOptions } from '../../descriptions/output';
 import { cancelJobsAfterStop, errorAfterTrigger, mentionStartedJobs, planJobsFromItems, startJobs } from '../../jobs/trigger';
-import type { TriggeredJob } from '../../jobs/types';
 import { timedOutItem, waitForSnapshot } from '../../jobs/waiting';
-import { readerFor, type StreamedFile } from '../../output/datasetFile';
+import { readerForJobs } from '../../output/datasetFile';
 import { errorItems, itemsOf } from '../../output/items';
-import { nodeOutputs, shapeJobFile, shapeJobRows } from '../../output/shape';
+import { nodeOutputs, shapeReadyJobs, type CollectedJob, type ReadyJob } from '../../output/shape';
 import { readOutputSettings, readWaitOptions, type OutputSettings, type WaitOptions } from '../../parameters/options';
 import type { OperationOption } from '../types';
 import * as resumeOnNotification from './resumeOnNotification.operation';
@@ -63,7 +60,7 @@ export const properties: INodeProperties[] = [
 
 
 /** "j_1" or "j_1, j_2, j_3 and 7 more". */
-function describeSnapshots(jobs: TriggeredJob[]): string {
+function describeSnapshots(jobs: CollectedJob[]): string {
 	const ids = jobs.map(({ snapshotId }) => snapshotId);
 	return ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', ');
 }
@@ -98,11 +95,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const { started, items: notStarted } = await startJobs(this, jobs);
 	const main = [...invalidItems, ...notStarted];
 
-	// One job's File output can be written while it downloads; the rows of several jobs are
-	// sorted into input order together (shapeJobRows), so they are read into memory first.
-	const reader = started.length === 1 ? readerFor(this, outputSettings, started[0].snapshotId) : rowReader;
-	const ready: Array<{ job: TriggeredJob; rows: Row[] }> = [];
-	let streamed: { job: TriggeredJob; file: StreamedFile } | undefined;
+	const reader = readerForJobs(this, outputSettings, started.map(({ snapshotId }) => snapshotId));
+	const ready: ReadyJob[] = [];
 	let polls = 0;
 	for (const [index, job] of started.entries()) {
 		try {
@@ -112,8 +106,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				main.push(timedOutItem(job.snapshotId, itemsOf(job.inputs), result.status, elapsedSeconds(startedAt)));
 				continue;
 			}
-			if ('file' in result) streamed = { job, file: result.file };
-			else ready.push({ job, rows: result.rows });
+			ready.push({ job, dataset: result });
 		} catch (error) {
 			if (wait.cancelOnStop && cancelSignal(this)?.aborted) await cancelJobsAfterStop(this, started.slice(index));
 			const others = started.filter((other) => other !== job);
@@ -121,10 +114,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 	}
 
-	const collected = streamed ? [streamed.job] : ready.map(({ job }) => job);
-	let shaped: Awaited<ReturnType<typeof shapeJobRows>>;
+	const collected = ready.map(({ job }) => job);
+	let shaped: Awaited<ReturnType<typeof shapeReadyJobs>>;
 	try {
-		shaped = streamed ? shapeJobFile(streamed, outputSettings) : await shapeJobRows(this, ready, outputSettings);
+		shaped = await shapeReadyJobs(this, ready, outputSettings);
 	} catch (error) {
 		throw errorAfterTrigger(this, error, collected.map(({ snapshotId }) => snapshotId));
 	}
