@@ -16,6 +16,7 @@ const DOC = join(root, 'docs/reliability.md');
 /** The suites in the order the document describes them. */
 const SUITES = [
 	{ part: 'Fault matrix', file: 'test/reliability/faults.test.ts', section: '§1' },
+	{ part: 'Torn File downloads', file: 'test/reliability/tornFile.test.ts', section: '§1' },
 	{ part: 'Bad-input matrix', file: 'test/reliability/badInput.test.ts', section: '§2' },
 	{ part: 'Secrets', file: 'test/reliability/secrets.test.ts', section: '§3' },
 	{ part: 'Load', file: 'test/reliability/load.test.ts', section: '§4' },
