@@ -382,7 +382,7 @@ ${itemCostTable(itemCost)}
 Node µs per item: ${itemGrowth(itemCost)}. **Where the per-item time went** (\`node --cpu-prof\` of a 20,000-item run,
 bench/profileManyInputs.ts): most of the node's own time was n8n's \`getNodeParameter\`, called five to eight times per
 item while planning the jobs (collector, input source, fields, options, delivery), each call resolving, validating and
-copying the value (about 5 µs). A parameter without an expression is now read once (\`helpers/parameters.ts\`); with an
+copying the value (about 5 µs). A parameter without an expression is now read once (\`nodes/BrightDataScraperStudio/parameters/constant.ts\`); with an
 expression it is still read per item. What remains per row is the download, \`JSON.parse\` of each row, linking it to
 its item (a key of its echoed input, one map lookup) and n8n's own item handling.${partRunNote('itemCost', run, itemCostTargets(itemCost))}`,
 	);
@@ -420,9 +420,9 @@ ${bigGrowthTable(big)}
 **Where the memory goes.** The bare baseline reads the whole body as one string and then \`JSON.parse\`s it: the text
 (1×) is still alive while the parsed rows (about 1.2–2× their JSON size on the V8 heap) are built, so it peaks above
 3× the payload (${f(bigRatio(big, BASELINE_LABEL), 1)}× here). The node reads the dataset as a stream and parses
-each row as it arrives (\`helpers/rowStream.ts\`, a JSON array or NDJSON), so the body text never sits next to the
+each row as it arrives (\`nodes/shared/snapshot/rowStream.ts\`, a JSON array or NDJSON), so the body text never sits next to the
 rows: Get Dataset (rows) peaks at ${f(bigRatio(big, 'Get Dataset (rows)'), 1)}× here, about the rows alone.
-File output (one job, no Row Limit) does not parse the dataset: \`helpers/rowSplitter.ts\` cuts the response into row
+File output (one job, no Row Limit) does not parse the dataset: \`nodes/shared/snapshot/rowSplitter.ts\` cuts the response into row
 texts as it downloads (bytes, one pass), and JSON and NDJSON rows go on into n8n's binary data as they are (converted
 between the two on the fly); only rows whose text mentions \`"error\` are parsed, to sort out failed inputs. CSV parses
 each row to write its line, with the columns taken from the first 1,000 rows. The same response answers "is it ready?"

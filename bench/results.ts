@@ -94,7 +94,7 @@ export function checkTargets(results: BenchResults): Target[] {
 		},
 		{
 			name: `${results.settings.manyItems.toLocaleString('en')} inputs in ≤ ${TRIGGER_CALLS_TARGET} trigger calls`,
-			measured: `${many.triggerCalls} trigger calls, ${many.apiCalls} API calls in all`,
+			measured: `${many.triggerCalls} trigger call${many.triggerCalls === 1 ? '' : 's'}, ${many.apiCalls} API calls in all`,
 			met: many.triggerCalls <= TRIGGER_CALLS_TARGET,
 		},
 		...itemCostTargets(results.itemCost),
