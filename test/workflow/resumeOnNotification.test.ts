@@ -13,6 +13,7 @@ import {
 	EXECUTION_ID,
 	LINK_CHECK_TYPE,
 	resumeAfterWaitTill,
+	runScraper,
 	scraperWorkflow,
 	runWorkflow,
 	SCRAPER,
@@ -109,6 +110,23 @@ describe('Resume on Notification', () => {
 
 		expect(answer).toEqual({ status, body: { error: expect.any(String) } });
 		expect(waiting.run.data.waitTill).toBeDefined();
+	});
+
+	test('with Continue On Fail, an invalid item: no job starts, every item gets an error item (the wait cannot carry them)', async () => {
+		const before = emulator.current().requests.length;
+		const withEmpty = [items[0], {}, items[2]];
+
+		const result = await runScraper(triggerAndWait('c_products01', { waitMode: 'notification' }), withEmpty, { ...options(), continueOnFail: true });
+
+		// Parking would have dropped the empty item's error item.
+		expect(result.status).toBe('success');
+		const notSent = 'Not sent to Bright Data: item 1 is invalid, and Resume on Notification starts the jobs only when every item is valid';
+		expect(result.items.map(({ json, pairedItem }) => [json.error, pairedItem])).toEqual([
+			[notSent, { item: 0 }],
+			['Item 1 is empty, so it gives no input', { item: 1 }],
+			[notSent, { item: 2 }],
+		]);
+		expect(emulator.current().requests.slice(before)).toEqual([]);
 	});
 
 	test('an early or replayed call while the snapshot still builds does not resume', async () => {

@@ -17,6 +17,7 @@ import {
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
+	type IPairedItemData,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
@@ -129,6 +130,19 @@ async function datasetsIfAllReady(ctx: IExecuteFunctions, jobs: TriggeredJob[], 
 	return ready;
 }
 
+/**
+ * Items that give no valid input become error items under Continue On Fail (planJobsFromItems),
+ * but a parked execution resumes with the webhook's output only: their error items would be lost.
+ * So no job starts, and every incoming item gets an error item: its own, or why it was not sent.
+ */
+function notStartedItems(ctx: IExecuteFunctions, invalidItems: INodeExecutionData[]): INodeExecutionData[] {
+	const invalid = new Map(invalidItems.map((item) => [(item.pairedItem as IPairedItemData).item, item]));
+	const [firstInvalid] = invalid.keys();
+	const error = `Not sent to Bright Data: item ${firstInvalid} is invalid, and Resume on Notification starts the jobs only when every item is valid`;
+	const description = 'A waiting execution cannot carry error items over the wait. Fix or filter out the invalid items, or use Wait Mode "Poll", which outputs them as error items and goes on.';
+	return ctx.getInputData().map((_, item) => invalid.get(item) ?? { json: { error, description }, pairedItem: { item } });
+}
+
 /** Starts the jobs with a notify webhook and parks the execution until Bright Data calls back. */
 export async function execute(
 	this: IExecuteFunctions,
@@ -141,6 +155,7 @@ export async function execute(
 		});
 	}
 	const { jobs, invalidItems } = await planJobsFromItems(this);
+	if (invalidItems.length) return nodeOutputs(outputSettings.failedRows, notStartedItems(this, invalidItems), []);
 	if (jobs.length > MAX_NOTIFIED_JOBS) {
 		throw new NodeOperationError(this.getNode(), `Resume on Notification waits for at most ${MAX_NOTIFIED_JOBS} jobs; this run needs ${jobs.length}`, {
 			description: 'Raise Inputs per Job, split the items into several executions, or use Wait Mode "Poll".',
