@@ -20,6 +20,7 @@ import {
 	WAITING_BASE_URL,
 	type WorkflowDefinition,
 } from '../harness/workflow';
+import { recordN8nLogs } from '../reliability/helpers';
 
 // Slow enough that no job is done before the execution parks (the node would then output its rows at once).
 const emulator = useEmulator({ timeScale: 10 });
@@ -110,6 +111,29 @@ describe('Resume on Notification', () => {
 
 		expect(answer).toEqual({ status, body: { error: expect.any(String) } });
 		expect(waiting.run.data.waitTill).toBeDefined();
+	});
+
+	test('the wait state fits one custom data value of 255 characters with 10 jobs; 11 are refused before any job starts', async () => {
+		const many = (count: number) => Array.from({ length: count }, (_, n) => product(`item-${n}`));
+		const parameters = triggerAndWait('c_stuck05', { waitMode: 'notification', options: { inputsPerJob: 1 } });
+		const logs = recordN8nLogs();
+		try {
+			const ten = await runWorkflow(scraperWorkflow(parameters, many(10)), options());
+			const state = String(ten.run.data.resultData.metadata?.brightdata_wait);
+
+			expect(ten.status).toBe('waiting');
+			expect(state.length).toBeLessThanOrEqual(255);
+			expect(state.split(' ').slice(1)).toEqual(emulator.current().jobs.slice(-10).map(({ id }) => id));
+			// n8n logs an error for a custom data value over 255 characters (and cuts it at 512).
+			expect(logs.records.filter(({ message }) => String(message).includes('Custom data'))).toEqual([]);
+		} finally {
+			logs.restore();
+		}
+
+		const before = emulator.current().requests.length;
+		const eleven = await runScraper(parameters, many(11), options());
+		expect(eleven.error?.message).toBe('Resume on Notification waits for at most 10 jobs; this run needs 11');
+		expect(emulator.current().requests.slice(before)).toEqual([]);
 	});
 
 	test('with Continue On Fail, an invalid item: no job starts, every item gets an error item (the wait cannot carry them)', async () => {

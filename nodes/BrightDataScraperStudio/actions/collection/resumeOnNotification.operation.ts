@@ -23,7 +23,7 @@ import {
 } from 'n8n-workflow';
 
 import { sameSecret } from '../../../shared/secret';
-import { findSnapshotId } from '../../../shared/snapshot/id';
+import { findSnapshotId, isSnapshotId } from '../../../shared/snapshot/id';
 import { checkSnapshot, NOTIFIED_WAIT_SECONDS, pollUntilReady, type DatasetReader, type Pending } from '../../../shared/snapshot/polling';
 import { now, secondsToMs } from '../../../shared/timing';
 import { errorAfterTrigger, planJobsFromItems, startJobs } from '../../jobs/trigger';
@@ -37,8 +37,12 @@ import { logParked, logResumed } from '../../records/log';
 
 /** Where the wait is remembered: execution custom data survives the wait in n8n's database (10 keys, 255 characters a value). */
 const STATE_KEY = 'brightdata_wait';
-/** The snapshot IDs must fit the custom data value. */
-export const MAX_NOTIFIED_JOBS = 15;
+/**
+ * The wait state (the nonce and the snapshot IDs, space-separated) must fit one custom data value
+ * of 255 characters: 32 + 10 × 21 = 242 with IDs of 20 characters (`j_` and 18). n8n 2.41 keeps
+ * up to 512 but logs an error above 255.
+ */
+export const MAX_NOTIFIED_JOBS = 10;
 /** n8n resumes the execution on its own this long after the job's deadline, if no notification came. */
 const GRACE_SECONDS = 300;
 
@@ -179,10 +183,10 @@ export async function execute(
 	} catch (error) {
 		throw errorAfterTrigger(this, error, started.map(({ snapshotId }) => snapshotId));
 	}
-	if (shaped) return nodeOutputs(outputSettings.failedRows, [...invalidItems, ...shaped.main], shaped.failed);
+	if (shaped) return nodeOutputs(outputSettings.failedRows, shaped.main, shaped.failed);
 
 	const state: WaitState = { nonce, snapshotIds: started.map(({ snapshotId }) => snapshotId) };
-	this.customData.set(STATE_KEY, JSON.stringify(state));
+	this.customData.set(STATE_KEY, [state.nonce, ...state.snapshotIds].join(' '));
 	const until = new Date(now() + secondsToMs(wait.timeoutSeconds + GRACE_SECONDS));
 	await this.putExecutionToWait(until);
 	logParked(this, state.snapshotIds, until);
@@ -191,13 +195,10 @@ export async function execute(
 	return [this.getInputData()];
 }
 
+/** The wait state "<nonce> <snapshot ID> …" (a snapshot ID has no spaces: isSnapshotId). */
 function readState(ctx: IWebhookFunctions): WaitState | undefined {
-	try {
-		const state = JSON.parse(String(ctx.customData.get(STATE_KEY) ?? '')) as WaitState;
-		return typeof state?.nonce === 'string' && Array.isArray(state.snapshotIds) ? state : undefined;
-	} catch {
-		return undefined;
-	}
+	const [nonce, ...snapshotIds] = String(ctx.customData.get(STATE_KEY) ?? '').split(' ');
+	return nonce && snapshotIds.length && snapshotIds.every(isSnapshotId) ? { nonce, snapshotIds } : undefined;
 }
 
 /** Answers a call without resuming the execution. */
