@@ -67,12 +67,8 @@ function readRow(bytes: Buffer): Row | undefined {
 const mayHaveFailed = (bytes: Buffer): boolean => bytes.includes('"error') || bytes.includes('\\u');
 
 function isStatusOnly(bytes: Buffer): boolean {
-	try {
-		const value: unknown = parseRow(bytes);
-		return isObject(value) && isStatusObject(value);
-	} catch {
-		return false;
-	}
+	const value: unknown = readRow(bytes);
+	return isObject(value) && isStatusObject(value);
 }
 
 /** Turns row texts into file bytes in one format, sorting out failed rows by the policy. */

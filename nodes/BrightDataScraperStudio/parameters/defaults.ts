@@ -4,9 +4,9 @@
  */
 
 /**
- * Bright Data documents no limit on inputs per trigger, and its own tools put every input in one
- * job. The node sends at most this many in one job, so a request body stays a few MB (10,000 URLs
- * of about 100 bytes: 1 MB), and starts several jobs above it. Every extra job costs a trigger
+ * Bright Data documents no limit on inputs per trigger, and its CLI sends all of its URLs in one
+ * (API notes §10). The node sends at most this many in one job, so a request body stays about a MB
+ * (10,000 inputs of about 100 bytes), and starts several jobs above it. Every extra job costs a trigger
  * and a download: at 5,000 items, five jobs of 1,000 took the node's busy time from 1.6× to 2.2×
  * n8n's HTTP Request node on the same rows (bench/RESULTS.md, cost per item).
  */
