@@ -16,6 +16,7 @@ import { Readable } from 'node:stream';
 import { after, test } from 'node:test';
 
 import { installDir, isInstalled, N8N_VERSION, OLDEST_N8N_VERSION } from '../../scripts/n8n/install.mjs';
+import { skipUnless } from './prerequisites.mjs';
 
 // n8n-core reads these when it loads.
 const userFolder = mkdtempSync(join(tmpdir(), 'n8n-binary-store-'));
@@ -57,12 +58,12 @@ async function storeTorn(version) {
   }
 }
 
-test(`n8n ${N8N_VERSION}: nothing is left of a broken stream`, { skip: !isInstalled(N8N_VERSION) && `n8n ${N8N_VERSION} is not installed (npm run test:e2e installs it)` }, async () => {
+test(`n8n ${N8N_VERSION}: nothing is left of a broken stream`, { skip: skipUnless(isInstalled(N8N_VERSION), `n8n ${N8N_VERSION} is not installed (npm run test:e2e installs it)`) }, async () => {
   const { left } = await storeTorn(N8N_VERSION);
   assert.deepEqual(left, []);
 });
 
-test(`n8n ${OLDEST_N8N_VERSION}: the partial file stays, without metadata, until the execution's binary data is deleted`, { skip: !isInstalled(OLDEST_N8N_VERSION) && `n8n ${OLDEST_N8N_VERSION} is not installed` }, async () => {
+test(`n8n ${OLDEST_N8N_VERSION}: the partial file stays, without metadata, until the execution's binary data is deleted`, { skip: skipUnless(isInstalled(OLDEST_N8N_VERSION), `n8n ${OLDEST_N8N_VERSION} is not installed (npm run test:e2e installs it)`) }, async () => {
   const { left, afterDeletion } = await storeTorn(OLDEST_N8N_VERSION);
   assert.equal(left.length, 1);
   assert.match(left[0].path, /^workflows\/wf\/executions\/42\/binary_data\/[0-9a-f-]+$/);

@@ -14,7 +14,7 @@
  *    POST /rest/credentials/test answers "No testing function found for this credential." (seen).
  *    test/package.test.ts checks the link n8n's package loader makes; the test functions themselves
  *    run in test/workflow/deliveryCredentials.test.ts.
- *  - In the editor (headless Chromium, skipped without it): the node shows the S3 credential field for
+ *  - In the editor (headless Chromium; skipped without it, except under CI=true): the node shows the S3 credential field for
  *    an S3 delivery and no other delivery credential; an old workflow shows its "(Old)" key fields.
  *
  * Run: node --import tsx --test test/e2e/deliveryCredentials.test.mjs (needs the n8n install: node scripts/n8n/install.mjs --check)
@@ -31,6 +31,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { startEmulator } from '../../emulator/server.ts';
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
+import { CHROMIUM, skipUnless } from './prerequisites.mjs';
 import { DEFAULT_OWNER, freePort, n8nEnv, runCli, setupOwner, startN8n } from '../../scripts/n8n/n8n.mjs';
 import { copyPackage, N8nRest, outputOf } from './server.mjs';
 
@@ -262,8 +263,8 @@ describe('delivery secrets in a real n8n', { timeout: 900_000 }, () => {
 		assert.equal(JSON.stringify(stored).includes(S3_SECRET), false);
 	});
 
-	const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-	test('the editor shows the credential of the chosen destination, and old key fields only where they hold a value', { skip: !existsSync(chromiumPath) && 'no Chromium' }, async () => {
+	const chromiumPath = CHROMIUM;
+	test('the editor shows the credential of the chosen destination, and old key fields only where they hold a value', { skip: skipUnless(existsSync(chromiumPath), `no ${chromiumPath} (apt-get install -y chromium)`) }, async () => {
 		const { chromium } = await import('playwright-core');
 		const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
 		try {

@@ -7,14 +7,14 @@
  *  3. An action added from the panel is named after it, and renamed when the operation changes.
  *  4. n8n still offers the node as an AI-agent tool (its generated "…Tool" type).
  *
- * Needs Debian's chromium: when /usr/bin/chromium (or CHROMIUM_PATH) is missing and the test runs as
- * root (CI), it installs it with apt-get; otherwise the test is skipped with the reason.
+ * Needs Debian's chromium (prerequisites.mjs installs it as root or with CI=true; otherwise the suite
+ * fails saying how to install it).
  * EDITOR_SCREENSHOTS=<folder> also saves the nodes panel pictures there (README uses docs/images).
  * Run: node --import tsx --test test/e2e/editor.test.mjs
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -22,37 +22,21 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, selectors } from 'playwright-core';
 
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
+import { CHROMIUM, ensureChromium } from './prerequisites.mjs';
 import { DEFAULT_OWNER, freePort, n8nEnv, setupOwner, startN8n } from '../../scripts/n8n/n8n.mjs';
 import { copyPackage } from './server.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const NODE = 'Bright Data Scraper Studio';
 const shots = process.env.EDITOR_SCREENSHOTS ? resolve(root, process.env.EDITOR_SCREENSHOTS) : undefined;
-
-/** Debian's chromium, installed when missing and allowed (root, as in CI); else the reason to skip. */
-function ensureChromium() {
-	if (existsSync(CHROMIUM)) return undefined;
-	if (process.getuid?.() !== 0) return `${CHROMIUM} is missing; install it with: apt-get install -y chromium`;
-	const install = () => execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'ignore', timeout: 600_000 });
-	try {
-		install();
-	} catch {
-		execFileSync('apt-get', ['update'], { stdio: 'ignore', timeout: 300_000 });
-		install();
-	}
-	return existsSync(CHROMIUM) ? undefined : `apt-get did not install ${CHROMIUM}`;
-}
 
 let scratch;
 let server;
 let browser;
 let page;
-let skip;
 
 before(async () => {
-	skip = ensureChromium();
-	if (skip) return;
+	ensureChromium();
 	await ensureN8n({ log: (line) => console.log(`[n8n install] ${line}`) });
 	execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
 	scratch = mkdtempSync(join(tmpdir(), 'bdss-editor-'));
@@ -119,8 +103,7 @@ async function openNode() {
 const ACTIONS = ['Trigger collection and wait for rows', 'Run real-time collection', 'Get rows of snapshot', 'Get many jobs', 'Cancel job'];
 
 describe('the nodes panel', () => {
-	test('"Bright Data" finds the node; it lists its actions by resource and its trigger events', async (t) => {
-		if (skip) return t.skip(skip);
+	test('"Bright Data" finds the node; it lists its actions by resource and its trigger events', async () => {
 		await search('Bright Data');
 		const found = await texts(items());
 		assert.ok(found.some((text) => text.startsWith(NODE)), `search results: ${found.join(' | ')}`);
@@ -145,9 +128,8 @@ describe('the nodes panel', () => {
 		['snapshot', 'Get rows of snapshot'],
 		['get many jobs', 'Get many jobs'],
 	]) {
-		test(`"${words}" finds the node, which lists "${action}"`, async (t) => {
-			if (skip) return t.skip(skip);
-			await search(words);
+		test(`"${words}" finds the node, which lists "${action}"`, async () => {
+				await search(words);
 			const found = await texts(items());
 			assert.ok(found.some((text) => text.startsWith(NODE)), `search results for "${words}": ${found.join(' | ')}`);
 			const { actions } = await openNode();
@@ -155,8 +137,7 @@ describe('the nodes panel', () => {
 		});
 	}
 
-	test('an added action names the node; switching the operation renames it', async (t) => {
-		if (skip) return t.skip(skip);
+	test('an added action names the node; switching the operation renames it', async () => {
 		await search('Bright Data');
 		await openNode();
 		await items().filter({ hasText: 'Get many jobs' }).first().click();
@@ -174,8 +155,7 @@ describe('the nodes panel', () => {
 		assert.ok(names.some((text) => text.startsWith('Get job')), `canvas nodes: ${names.join(' | ')}`);
 	});
 
-	test('n8n still offers the node as an AI-agent tool', async (t) => {
-		if (skip) return t.skip(skip);
+	test('n8n still offers the node as an AI-agent tool', async () => {
 		const response = await page.request.get(`${server.url}/types/nodes.json`);
 		assert.equal(response.status(), 200);
 		const types = await response.json();

@@ -27,6 +27,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { startEmulator } from '../../emulator/server.ts';
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
+import { skipUnless } from './prerequisites.mjs';
 import { freePort, login, n8nEnv, setupOwner, startN8n, startWorker } from '../../scripts/n8n/n8n.mjs';
 import { ensureRedisServer, findRedisServer, startRedis } from './redis.mjs';
 import { copyPackage, gzipJson, N8nRest, outputOf, post, runCounts, setWaitTill, waitFor, workerEvents } from './server.mjs';
@@ -505,8 +506,8 @@ describe('a real n8n server (regular mode)', { timeout: 240_000 }, () => {
 // ---------------------------------------------------------------------------------------------
 // 3: queue mode
 
-const mayInstallRedis = process.env.CI === 'true' || process.getuid?.() === 0;
-const queueSkip = findRedisServer() || mayInstallRedis ? false : 'redis-server is not installed (apt-get install redis-server; the test installs it itself with CI=true or as root)';
+const mayInstallRedis = process.getuid?.() === 0;
+const queueSkip = skipUnless(findRedisServer() || mayInstallRedis, 'redis-server is not installed (apt-get install redis-server; the test installs it itself with CI=true or as root)');
 
 describe('queue mode: n8n main + one worker (concurrency 1) + Redis', { timeout: 900_000, skip: queueSkip }, () => {
 	let redis;
