@@ -34,6 +34,15 @@ export class EmulatedClock {
 		for (const timer of this.timers) this.arm(timer);
 	}
 
+	/**
+	 * An emulated time as the API shows it: the wall-clock time at which it comes, so a client on a
+	 * real clock can use timestamps such as start_eta at any time scale. Null for "never".
+	 */
+	iso(at: number | undefined): string | null {
+		if (at === undefined || !Number.isFinite(at)) return null;
+		return new Date(Date.now() + this.toRealMs(at - this.now())).toISOString();
+	}
+
 	/** Real milliseconds that correspond to an emulated duration. */
 	toRealMs(emulatedMs: number): number {
 		return emulatedMs / this.timeScale;

@@ -97,6 +97,8 @@ export interface CollectorSpec {
 	hideOutputSchema?: boolean;
 	/** Shown as `active` in `collectors_list` (default true). */
 	active?: boolean;
+	/** Reports start_eta this many emulated seconds off the truth (a wrong or skewed clock at Bright Data). */
+	startEtaErrorSeconds?: number;
 	/** Faults applied to every job of this collector (each job gets its own counter). */
 	faults?: CollectorFault[];
 }

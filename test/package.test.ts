@@ -20,9 +20,7 @@ describe('the built package', () => {
 		expect(node?.description).toMatchObject({
 			name: 'brightDataScraperStudio',
 			displayName: 'Bright Data Scraper Studio',
-			// Version 2 times its checks from Bright Data's estimates; version 1 workflows keep their Poll Interval.
-			version: [1, 2],
-			defaultVersion: 2,
+			version: 1,
 			usableAsTool: true,
 		});
 		expect(loader.credentialTypes.brightDataScraperStudioApi?.type).toMatchObject({

@@ -1,6 +1,5 @@
 /** Batch collection: POST /dca/trigger and GET /dca/dataset (API doc §3, §4, §6). */
 import type { EmulatorContext } from '../context';
-import { iso } from '../context';
 import { datasetReply, errorJson, isObject, json } from '../http';
 import type { CollectorSpec } from '../collectors';
 import type { BatchJob, TriggerOptions } from '../jobs';
@@ -21,12 +20,13 @@ export function trigger(request: ParsedRequest, ctx: EmulatorContext): Reply {
 	if (!options.ok) return options.reply;
 
 	const job = ctx.jobs.create(collector.value, inputs.value, options.value, deadlineMs(options.value.deadline));
-	return json(200, collectionReply(job));
+	return json(200, collectionReply(job, ctx));
 }
 
 /** `{collection_id, start_eta}`, as trigger and rerun answer. */
-export function collectionReply(job: BatchJob): JsonObject {
-	return { collection_id: job.id, start_eta: iso(Number.isFinite(job.startAt) ? job.startAt : job.createdAt) };
+export function collectionReply(job: BatchJob, ctx: EmulatorContext): JsonObject {
+	const startsAt = (Number.isFinite(job.startAt) ? job.startAt : job.createdAt) + (job.collector.startEtaErrorSeconds ?? 0) * 1000;
+	return { collection_id: job.id, start_eta: ctx.clock.iso(startsAt) };
 }
 
 /** Reads the trigger's query parameters; notify / deliver / deadline must be well formed (else 400). */

@@ -1,7 +1,6 @@
 /** GET /dca/collectors_list (API doc §7): the account's collectors with their output schema. */
 import type { CollectorSpec } from '../collectors';
 import type { EmulatorContext } from '../context';
-import { iso } from '../context';
 import { intParam, json } from '../http';
 import type { JsonObject, ParsedRequest, Reply } from '../types';
 
@@ -23,7 +22,7 @@ function collectorEntry(collector: CollectorSpec, ctx: EmulatorContext): JsonObj
 		name: collector.name,
 		active: collector.active ?? true,
 		// `last_run` only once the collector has run (documented as optional).
-		...(Number.isFinite(lastRun) ? { last_run: iso(lastRun) } : {}),
+		...(Number.isFinite(lastRun) ? { last_run: ctx.clock.iso(lastRun) } : {}),
 		deliver: { type: 'api_pull' },
 		output_schema: collector.hideOutputSchema ? null : outputSchema(collector),
 	};

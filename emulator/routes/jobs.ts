@@ -4,7 +4,6 @@
  * Several of these answer text/plain, as documented.
  */
 import type { EmulatorContext } from '../context';
-import { iso } from '../context';
 import { errorJson, intParam, isObject, json, text } from '../http';
 import type { BatchJob } from '../jobs';
 import { inputIssue } from '../rows';
@@ -67,9 +66,9 @@ function fullLogBody(job: BatchJob, ctx: EmulatorContext, stale: boolean): JsonO
 		pages_left: stats.pagesLeft,
 		success: stats.success,
 		navigations: stats.navigations,
-		created: iso(job.createdAt),
-		started: iso(ctx.jobs.startedAt(job)),
-		finished: iso(job.end?.at),
+		created: ctx.clock.iso(job.createdAt),
+		started: ctx.clock.iso(ctx.jobs.startedAt(job)),
+		finished: ctx.clock.iso(job.end?.at),
 		trigger: ctx.settings.userEmail,
 		success_rate: stats.inputs ? Math.round((stats.success / stats.inputs) * 100) / 100 : 0,
 		job_time: Math.round(stale ? runTime / 2 : runTime),
@@ -98,7 +97,7 @@ export function rerun(request: ParsedRequest, ctx: EmulatorContext, [id]: string
 	const failedOnly = isObject(body) && (body.failed_only === 1 || body.failed_only === true || body.failed_only === '1');
 	const inputs = failedOnly ? ctx.jobs.failedInputs(job) : job.inputs;
 	const rerunJob = ctx.jobs.create(job.collector, inputs, job.options, deadlineMs(job.options.deadline), job.id);
-	return json(200, collectionReply(rerunJob));
+	return json(200, collectionReply(rerunJob, ctx));
 }
 
 /** GET /dca/jobs/{id}/hp_errors → `{errors:[{url, error, consumer}]}`; 400 / 404 as text. */
@@ -151,9 +150,9 @@ function jobListRow(job: BatchJob, ctx: EmulatorContext): JsonObject {
 	return {
 		id: job.id,
 		status: status === 'cancelled' ? 'canceled' : status,
-		queued: iso(job.createdAt),
-		started: iso(ctx.jobs.startedAt(job)),
-		finished: iso(job.end?.at),
+		queued: ctx.clock.iso(job.createdAt),
+		started: ctx.clock.iso(ctx.jobs.startedAt(job)),
+		finished: ctx.clock.iso(job.end?.at),
 		inputs: stats.inputs,
 		page_loads: stats.navigations,
 		total_pages: stats.pages,

@@ -46,10 +46,7 @@ export class BrightDataScraperStudio implements INodeType {
 		name: 'brightDataScraperStudio',
 		icon: { light: 'file:../../icons/brightdata.svg', dark: 'file:../../icons/brightdata.dark.svg' },
 		group: ['transform'],
-		// Version 2 times its checks from Bright Data's estimates (see helpers/pollSchedule.ts) and
-		// has the editor defaults of issue 15; workflows saved with version 1 keep their behaviour.
-		version: [1, 2],
-		defaultVersion: 2,
+		version: 1,
 		subtitle: subtitleOf(resources),
 		description: 'Run Bright Data Scraper Studio collectors and get the scraped rows',
 		defaults: { name: 'Bright Data Scraper Studio' },

@@ -100,7 +100,7 @@ async function openNode() {
 	return { categories: await texts(page.getByTestId('node-creator-category-item')), actions: await texts(items()) };
 }
 
-const ACTIONS = ['Trigger collection and wait for rows', 'Run real-time collection', 'Get rows of snapshot', 'Get many jobs', 'Cancel job'];
+const ACTIONS = ['Trigger collection and wait for rows', 'Run real-time collection', 'Get dataset of snapshot', 'Get many jobs', 'Cancel job'];
 
 describe('the nodes panel', () => {
 	test('"Bright Data" finds the node; it lists its actions by resource and its trigger events', async () => {
@@ -116,7 +116,7 @@ describe('the nodes panel', () => {
 		// Grouped by resource: each group's header comes before its actions.
 		const at = (text) => actions.findIndex((item) => item.toLowerCase().startsWith(text.toLowerCase()));
 		assert.ok(at('Collection Actions') >= 0 && at('Job Actions') > at('Collection Actions'), `items: ${actions.join(' | ')}`);
-		assert.ok(at('Get rows of snapshot') > at('Collection Actions') && at('Get rows of snapshot') < at('Job Actions'));
+		assert.ok(at('Get dataset of snapshot') > at('Collection Actions') && at('Get dataset of snapshot') < at('Job Actions'));
 		assert.ok(at('Get many jobs') > at('Job Actions'));
 		for (const action of ACTIONS) assert.ok(at(action) >= 0, `"${action}" missing from: ${actions.join(' | ')}`);
 		assert.ok(!actions.some((text) => /Custom API Call/.test(text)), 'the panel lists no Custom API Call');
@@ -125,7 +125,9 @@ describe('the nodes panel', () => {
 	// n8n 2.41.1 searches node names and the codex aliases, not action names; the aliases carry the
 	// action words, and the node found lists the action.
 	for (const [words, action] of [
-		['snapshot', 'Get rows of snapshot'],
+		['snapshot', 'Get dataset of snapshot'],
+		['dataset', 'Get dataset of snapshot'],
+		['scrape website', 'Trigger collection and wait for rows'],
 		['get many jobs', 'Get many jobs'],
 	]) {
 		test(`"${words}" finds the node, which lists "${action}"`, async () => {

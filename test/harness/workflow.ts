@@ -389,7 +389,7 @@ export function scraperWorkflow(
 				id: 'scraper',
 				name: SCRAPER,
 				type: NODE_TYPE,
-				typeVersion: 2,
+				typeVersion: 1,
 				position: [200, 0],
 				parameters,
 				credentials: scraperCredentials,
@@ -404,11 +404,10 @@ export function scraperWorkflow(
 export async function runScraper(
 	parameters: INode['parameters'],
 	items: IDataObject[],
-	options: RunOptions & { continueOnFail?: boolean; typeVersion?: number },
+	options: RunOptions & { continueOnFail?: boolean },
 ): Promise<RunResult & { items: INodeExecutionData[] }> {
 	const settings: Partial<INode> = {
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
-		...(options.typeVersion ? { typeVersion: options.typeVersion } : {}),
 	};
 	const extra = Object.keys(options.credentials ?? {});
 	if (extra.length) settings.credentials = { ...scraperCredentials, ...Object.fromEntries(extra.map((type) => [type, { id: `cred-${type}`, name: `Test ${type}` }])) };

@@ -127,8 +127,8 @@ const optionCases: Case[] = [
 	...numberCases(BATCH, 'options.inputsPerJob', 'Inputs per Job', [0, -1, 0.5, 100001, undefined]),
 	...numberCases(['triggerAndWait', 'getDataset'], 'options.rowLimit', 'Row Limit', [-1, 'ten']),
 	...numberCases(['runRealtime', 'crawl'], 'options.concurrency', 'Concurrency', [0, 51, 'x', undefined]),
-	...numberCases(['runRealtime', 'crawl'], 'options.timeout', 'Timeout', [0, -1, 3601, undefined]),
-	...numberCases(['crawl'], 'options.crawlTimeout', 'Crawl Timeout', [24, 51, undefined]),
+	...numberCases(['runRealtime', 'crawl'], 'options.timeout', 'Timeout per Input', [0, -1, 3601, undefined]),
+	...numberCases(['crawl'], 'options.crawlTimeout', 'Bright Data Hold Time', [24, 51, undefined]),
 	...numberCases(['getMany'], 'limit', 'Limit', [0, -1, 1.5, 'abc', undefined], /Limit must be a (whole )?number/),
 	...['abc', '-5m', '1.5h', '5 m', '10'].map(
 		(value): Case => ({ ops: BATCH, what: `deadline ${JSON.stringify(value)}`, override: { options: { deadline: V } }, value, message: /is not a duration/ }),
@@ -220,7 +220,7 @@ describe('a bad item among good ones: its index is named, and with Continue the 
 		const spent = mark(api());
 		const continued = await run(parameters, items, { continueOnFail: true });
 		const output = continued.outputOf(SCRAPER).flat();
-		const missing = op === 'getDataset' ? 'No snapshot ID given' : 'No job ID given';
+		const missing = 'No snapshot ID given';
 		expect(output).toEqual(expect.arrayContaining([{ json: expect.objectContaining({ error: missing }), pairedItem: { item: 1 } }]));
 		// Item 0 went on (Get Errors of a running job has no items, so look at the request).
 		expect(output.filter(({ json }) => json.error)).toHaveLength(1);

@@ -266,7 +266,7 @@ describe('dropped connections', () => {
 
 describe('hung responses', () => {
 	test('a hung dataset poll: Stop ends the execution at once, the job is cancelled when asked to', () =>
-		matrixCase('GET /dca/dataset hangs; user presses Stop (Cancel Job When Stopped)', async (spent) => {
+		matrixCase('GET /dca/dataset hangs; user presses Stop (Cancel the Job If the Execution Is Stopped)', async (spent) => {
 			inject({ ...DATASET, kind: 'hang', times: Infinity });
 			// c_stuck05 never finishes, so the job is still running when Stop is pressed. A Stop that did
 			// not end the hung request would hold the run past jest's timeout: no measured upper bound needed.

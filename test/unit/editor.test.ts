@@ -4,8 +4,11 @@
  * real description, so a change n8n would see differently fails here.
  */
 import {
+	generateZodSchema,
 	NodeHelpers,
+	traverseNodeParameters,
 	Workflow,
+	type FromAIArgument,
 	type INode,
 	type INodeParameters,
 	type INodeProperties,
@@ -27,18 +30,18 @@ const description = new BrightDataScraperStudio().description;
 /** The tool variant n8n builds from usableAsTool: same properties, name + "Tool". */
 const toolDescription: INodeTypeDescription = { ...description, name: `${description.name}Tool` };
 
-const node = (typeVersion: number, type = description.name, parameters = {}): INode => ({
+const node = (type = description.name, parameters = {}): INode => ({
 	id: 'n',
 	name: 'Bright Data Scraper Studio',
 	type,
-	typeVersion,
+	typeVersion: 1,
 	position: [0, 0],
 	parameters,
 });
 
 /** The parameters n8n stores for a node added with no changes (defaults of what is displayed). */
-function defaults(type: INodeTypeDescription, typeVersion: number, parameters = {}) {
-	return NodeHelpers.getNodeParameters(type.properties, parameters, true, false, node(typeVersion, type.name, parameters), type) ?? {};
+function defaults(type: INodeTypeDescription, parameters = {}) {
+	return NodeHelpers.getNodeParameters(type.properties, parameters, true, false, node(type.name, parameters), type) ?? {};
 }
 
 function operationsOf(resource: string): INodePropertyOptions[] {
@@ -64,10 +67,11 @@ describe('nodes panel', () => {
 		}
 	});
 
-	test('the actions a search for "snapshot" or "get many jobs" should find exist', () => {
+	test('the actions a search for "snapshot", "dataset" or "get many jobs" should find exist; the codex has the words users type', () => {
 		const actions = [...operationsOf('collection'), ...operationsOf('job')].map(({ action }) => action);
 		expect(actions).toContain('Get many jobs');
-		expect(actions.some((action) => /snapshot/i.test(action ?? ''))).toBe(true);
+		expect(actions).toContain('Get dataset of snapshot');
+		expect(codex.alias).toEqual(expect.arrayContaining(['Scrape website', 'Dataset', 'Snapshot']));
 	});
 
 	test('a node is named after its action, and renamed when the operation changes (n8n makeNodeName)', () => {
@@ -97,8 +101,8 @@ describe('the line under a waiting node (waitingNodeTooltip)', () => {
 		getKnownTypes: () => ({}),
 	} as unknown as INodeTypes;
 	/** What the editor shows: n8n's waitingNodeTooltip() evaluates it with getSimpleParameterValue over the node in the editor's Workflow. */
-	function tooltip(parameters: INodeParameters, typeVersion = 2): string {
-		const scraper = node(typeVersion, description.name, defaults(description, typeVersion, parameters));
+	function tooltip(parameters: INodeParameters): string {
+		const scraper = node(description.name, defaults(description, parameters));
 		const workflow = new Workflow({ nodes: [scraper], connections: {}, active: false, nodeTypes });
 		const $execution = { id: '1', mode: 'test' as const, resumeUrl: 'http://localhost:5678/webhook-waiting/1', resumeFormUrl: 'http://localhost:5678/form-waiting/1' };
 		return String(workflow.expression.getSimpleParameterValue(scraper, description.waitingNodeTooltip!, 'internal', { $execution }));
@@ -110,7 +114,7 @@ describe('the line under a waiting node (waitingNodeTooltip)', () => {
 			'Waiting for Bright Data to call back when the job is done; the execution waits in the database meanwhile. ' +
 				'If no call comes within the timeout (900 s) plus 5 minutes, the execution continues and this node outputs the snapshot IDs with timed_out: true.',
 		);
-		expect(tooltip({ ...notification, options: { timeout: 60 } }, 1)).toContain('within the timeout (60 s) plus 5 minutes');
+		expect(tooltip({ ...notification, options: { timeout: 60 } })).toContain('within the timeout (60 s) plus 5 minutes');
 		// $parameter does not resolve an expression inside a collection: a Timeout given as one is named, not shown.
 		expect(tooltip({ ...notification, options: { timeout: '={{ $json.seconds }}' } })).toContain('within the Timeout option plus 5 minutes');
 	});
@@ -130,10 +134,10 @@ describe('the line under a waiting node (waitingNodeTooltip)', () => {
 
 describe('defaults', () => {
 	test('a new node opens on Trigger and Wait with Incoming Items', () => {
-		expect(defaults(description, 1)).toMatchObject({ resource: 'collection', operation: 'triggerAndWait', inputSource: 'items' });
+		expect(defaults(description)).toMatchObject({ resource: 'collection', operation: 'triggerAndWait', inputSource: 'items' });
 	});
 
-	test('"Cancel Running Job" is off when the option is added', () => {
+	test('"Replace a Running Job of This Collector" is off when the option is added', () => {
 		const options = description.properties.find((p) => p.name === 'options' && p.displayOptions?.show?.operation?.includes('trigger'));
 		const cancel = (options?.options as INodeProperties[]).find(({ name }) => name === 'confirmCancel');
 		expect(cancel?.default).toBe(false);
@@ -149,34 +153,60 @@ describe('defaults', () => {
 });
 
 describe('as an AI-agent tool', () => {
-	test('from node version 2 a tool opens on Run Real-Time; version 1 tools keep Trigger and Wait', () => {
-		expect(defaults(toolDescription, 2)).toMatchObject({ operation: 'runRealtime' });
-		expect(defaults(toolDescription, 1)).toMatchObject({ operation: 'triggerAndWait' });
-		// The plain node keeps its default in every version.
-		expect(defaults(description, 2)).toMatchObject({ operation: 'triggerAndWait' });
+	test('a tool opens on Run Real-Time; the node on Trigger and Wait', () => {
+		expect(defaults(toolDescription)).toMatchObject({ operation: 'runRealtime' });
+		expect(defaults(description)).toMatchObject({ operation: 'triggerAndWait' });
+	});
+
+	/** What n8n's createNodeAsTool builds for the agent: a schema from the $fromAI calls of the node's parameters. */
+	function toolArguments(parameters: INodeParameters): FromAIArgument[] {
+		const found: FromAIArgument[] = [];
+		traverseNodeParameters(defaults(toolDescription, parameters), found);
+		return found;
+	}
+
+	test.each(['runRealtime', 'triggerAndWait', 'trigger'])('%s as a tool runs on its defaults: the model fills Inputs, as text', (operation) => {
+		expect(defaults(toolDescription, { operation })).toMatchObject({ inputSource: 'json' });
+		const [inputs, ...others] = toolArguments({ operation });
+		expect(others).toEqual([]);
+		expect(inputs).toMatchObject({ key: 'inputs', type: 'string' });
+		// n8n's tool test dialog hands a JSON value over as text: a json-typed $fromAI refuses it.
+		expect(generateZodSchema(inputs).safeParse('[{"url": "https://example.com/product/1"}]').success).toBe(true);
+		expect(generateZodSchema({ ...inputs, type: 'json' }).safeParse('[{"url": "https://example.com/product/1"}]').success).toBe(false);
+		// The plain node keeps Incoming Items and asks the model for nothing.
+		expect(defaults(description, { operation })).toMatchObject({ inputSource: 'items' });
+	});
+
+	test('a tool is offered no File output, no Delivery and no Wait Mode', () => {
+		const shown = (type: INodeTypeDescription) => {
+			const values = defaults(type, { operation: 'triggerAndWait' });
+			return type.properties.filter((p) => NodeHelpers.displayParameter(values, p, node(type.name, values), type)).map((p) => p.name);
+		};
+		expect(shown(description)).toEqual(expect.arrayContaining(['outputMode', 'delivery', 'waitMode']));
+		for (const name of ['outputMode', 'fileFormat', 'binaryPropertyName', 'delivery', 'waitMode']) expect(shown(toolDescription)).not.toContain(name);
 	});
 
 	test('Resume on Notification is not offered to a tool, and a tool polls even if it was set', () => {
-		expect(defaults(description, 1)).toHaveProperty('waitMode', 'poll');
-		expect(defaults(toolDescription, 1)).not.toHaveProperty('waitMode');
-		const ctx = (type: string, typeVersion: number) =>
+		expect(defaults(description)).toHaveProperty('waitMode', 'poll');
+		expect(defaults(toolDescription, { operation: 'triggerAndWait' })).not.toHaveProperty('waitMode');
+		const ctx = (type: string) =>
 			({
 				getInputData: () => [{ json: {} }],
-				getNode: () => node(typeVersion, type),
+				getNode: () => node(type),
 				getNodeParameter: (name: string, _item: number, fallback: unknown) =>
 					name === 'waitMode' ? 'notification' : name === 'options' ? {} : fallback,
 			}) as unknown as Parameters<typeof readWaitOptions>[0];
-		expect(readWaitOptions(ctx(description.name, 1), 0)).toMatchObject({ mode: 'notification', timeoutSeconds: 900 });
-		expect(readWaitOptions(ctx(toolDescription.name, 1), 0)).toMatchObject({ mode: 'poll', timeoutSeconds: 900 });
-		expect(readWaitOptions(ctx(toolDescription.name, 2), 0)).toMatchObject({ mode: 'poll', timeoutSeconds: 300 });
+		expect(readWaitOptions(ctx(description.name), 0)).toMatchObject({ mode: 'notification', timeoutSeconds: 900 });
+		expect(readWaitOptions(ctx(toolDescription.name), 0)).toMatchObject({ mode: 'poll', timeoutSeconds: 300 });
 	});
 });
 
 describe('words', () => {
-	test('Job operations call their ID "Job ID"; the parameter keeps its saved name', () => {
+	test('the ID is "Snapshot ID" everywhere, as in Bright Data\'s snapshot_id', () => {
 		const jobIds = description.properties.filter((p) => p.name === 'snapshotId' && p.displayOptions?.show?.resource?.includes('job'));
 		expect(jobIds.length).toBeGreaterThan(0);
-		for (const field of jobIds) expect(field.displayName).toBe('Job ID');
+		for (const field of jobIds) expect(field.displayName).toBe('Snapshot ID');
+		expect(JSON.stringify(description.properties)).not.toMatch(/Job ID|collection_id/);
 		const datasetId = description.properties.find((p) => p.name === 'snapshotId' && p.displayOptions?.show?.operation?.includes('getDataset'));
 		expect(datasetId?.displayName).toBe('Snapshot ID');
 	});
@@ -186,9 +216,15 @@ describe('words', () => {
 		expect(text).not.toMatch(/real time|Real time|realtime job|Real-time [A-Z]/);
 	});
 
-	test('Job → Get has Simplify: on from version 2, keeping 10 fields', () => {
-		expect(defaults(description, 2, { resource: 'job', operation: 'get' })).toMatchObject({ simplify: true });
-		expect(defaults(description, 1, { resource: 'job', operation: 'get' })).toMatchObject({ simplify: false });
+	test('every options list names each option once (Get Dataset → Wait Until Ready had two Poll Intervals)', () => {
+		for (const property of description.properties.filter(({ type }) => type === 'collection')) {
+			const names = (property.options as INodeProperties[]).map(({ name }) => name);
+			expect([property.displayOptions?.show?.operation, names]).toEqual([property.displayOptions?.show?.operation, [...new Set(names)]]);
+		}
+	});
+
+	test('Job → Get has Simplify, on by default, keeping 10 fields', () => {
+		expect(defaults(description, { resource: 'job', operation: 'get' })).toMatchObject({ simplify: true });
 		expect(SIMPLE_JOB_FIELDS).toHaveLength(10);
 		expect(Object.keys(simplifyJob({ id: 'j_1', status: 'done', template: 't', dup_inputs: 0 }))).toEqual([...SIMPLE_JOB_FIELDS]);
 	});
@@ -200,7 +236,7 @@ describe('words', () => {
 	});
 
 	test('a 401 with no subject (the collector picker) carries the fix in its message', () => {
-		const error = mapApiError(node(1), { statusCode: 401, body: 'Unauthorized' }, {});
+		const error = mapApiError(node(), { statusCode: 401, body: 'Unauthorized' }, {});
 		expect(error.message).toMatch(/rejected the API token \(401\): copy it again into the "Bright Data Scraper Studio API" credential/);
 	});
 });

@@ -1,5 +1,4 @@
 import { planJobs } from '../../nodes/BrightDataScraperStudio/jobs/trigger';
-import { nextPollDelaySeconds } from '../../nodes/shared/snapshot/polling';
 
 const inputsFor = (itemIndex: number, count = 1) =>
 	Array.from({ length: count }, (_, n) => ({ itemIndex, input: { url: `https://x/${itemIndex}/${n}` } }));
@@ -36,15 +35,5 @@ describe('planning jobs', () => {
 			['c_b', [1]],
 			['c_a', [2]],
 		]);
-	});
-});
-
-describe('poll delay', () => {
-	test('follows the hint, bounded by one second and the interval', () => {
-		expect(nextPollDelaySeconds(4, 10)).toBe(4);
-		expect(nextPollDelaySeconds(30, 10)).toBe(10);
-		expect(nextPollDelaySeconds(0, 10)).toBe(1);
-		expect(nextPollDelaySeconds(undefined, 10)).toBe(10);
-		expect(nextPollDelaySeconds(undefined, 0.2)).toBe(1);
 	});
 });

@@ -5,15 +5,15 @@
 import {
 	believedHint,
 	FALLBACK_FIRST_CHECK_SECONDS,
-	nextPollDelaySeconds,
 	PollSchedule,
 	progressOf,
 	type NextCheck,
 	type ScheduleSettings,
 } from '../../nodes/shared/snapshot/pollSchedule';
 
+/** The default Timeout, 900 s, after `startedAt`. */
 const schedule = (settings: Partial<ScheduleSettings> = {}) =>
-	new PollSchedule({ version: 2, msPerSecond: 1000, startedAt: 0, useJobLog: true, ...settings });
+	new PollSchedule({ msPerSecond: 1000, startedAt: 0, deadline: (settings.startedAt ?? 0) + 900_000, useJobLog: true, ...settings });
 
 /** Sends the planned check at its time; the answer comes back `rtt` ms later. */
 function exchange(policy: PollSchedule, check: NextCheck, rtt = 2) {
@@ -145,14 +145,38 @@ describe('without a hint', () => {
 		expect(afterLogs.every(({ at }) => at > finish - 10_000)).toBe(true);
 	});
 
-	test('a start_eta in the future moves the first check (real clock only)', () => {
+	describe('start_eta', () => {
 		const startedAt = Date.parse('2026-01-01T00:00:00Z');
-		const policy = schedule({ startedAt, startEta: '2026-01-01T00:01:00Z' });
-		expect(policy.first().at).toBe(startedAt + 65_000);
-		const absurd = schedule({ startedAt, startEta: '2027-01-01T00:00:00Z' });
-		expect(absurd.first().at).toBe(startedAt + 5_000);
-		const scaled = schedule({ startedAt, startEta: '2026-01-01T00:01:00Z', msPerSecond: 1 });
-		expect(scaled.first().at).toBe(startedAt + 5);
+		const pendingAt = (policy: PollSchedule, check: NextCheck) => policy.afterPending(exchange(policy, check, 0), undefined);
+
+		test('a near one moves the first check', () => {
+			expect(schedule({ startedAt, startEta: '2026-01-01T00:00:20Z' }).first().at).toBe(startedAt + 25_000);
+		});
+
+		test('a far one is checked at 5 s first, then the checks wait for it', () => {
+			const policy = schedule({ startedAt, startEta: '2026-01-01T00:01:00Z' });
+			const first = policy.first();
+			expect(first.at).toBe(startedAt + 5_000);
+			expect(pendingAt(policy, first).at).toBe(startedAt + 65_000);
+		});
+
+		test('a wrong one (a year ahead) delays the checks by at most a tenth of the Timeout', () => {
+			const policy = schedule({ startedAt, startEta: '2027-01-01T00:00:00Z' });
+			const first = policy.first();
+			expect(first.at).toBe(startedAt + 5_000);
+			expect(pendingAt(policy, first).at).toBe(startedAt + 90_000 + 5_000);
+		});
+
+		test('a hint after the early check wins over the ETA', () => {
+			const policy = schedule({ startedAt, startEta: '2027-01-01T00:00:00Z' });
+			const first = policy.first();
+			expect(policy.afterPending(exchange(policy, first, 0), 3.5).at).toBe(first.at + 3_500);
+		});
+
+		test('a past or unreadable one changes nothing', () => {
+			expect(schedule({ startedAt, startEta: '2025-12-31T23:00:00Z' }).first().at).toBe(startedAt + 5_000);
+			expect(schedule({ startedAt, startEta: 'soon' }).first().at).toBe(startedAt + 5_000);
+		});
 	});
 
 	test('a finished log asks for the dataset at once; a log whose counters go back is not trusted', () => {
@@ -178,24 +202,6 @@ describe('progress from the job log', () => {
 		[{ job_time: '30000', pages: 10, pages_left: 4 }, undefined],
 	])('%p → %p', (log, expected) => {
 		expect(progressOf(log)).toEqual(expected);
-	});
-});
-
-describe('version 1 (workflows saved before)', () => {
-	test('checks at once, then the hint capped by the interval, else the interval', () => {
-		const policy = schedule({ version: 1, intervalSeconds: 10 });
-		const first = policy.first();
-		expect(first.at).toBe(0);
-		expect(policy.afterPending(exchange(policy, first, 0), 30).at).toBe(10_000);
-		expect(policy.afterPending({ sentAt: 10_000, receivedAt: 10_000 }, 4).at).toBe(14_000);
-		expect(policy.afterPending({ sentAt: 14_000, receivedAt: 14_000 }, undefined).at).toBe(24_000);
-	});
-
-	test('nextPollDelaySeconds: the hint, bounded by one second and the interval', () => {
-		expect(nextPollDelaySeconds(4, 10)).toBe(4);
-		expect(nextPollDelaySeconds(30, 10)).toBe(10);
-		expect(nextPollDelaySeconds(0, 10)).toBe(1);
-		expect(nextPollDelaySeconds(undefined, 10)).toBe(10);
 	});
 });
 

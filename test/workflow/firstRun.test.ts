@@ -74,13 +74,6 @@ describe('Job → Get', () => {
 		expect(items[0].json).toMatchObject({ id: 'j_1', lines: 5, fails: 1 });
 	});
 
-	test('a version 1 node without Simplify keeps every field, as before', async () => {
-		nock(API).get('/dca/log/j_1').reply(200, log);
-
-		const { items } = await runScraper({ resource: 'job', operation: 'get', snapshotId: 'j_1' }, [{}], { baseUrl: API, typeVersion: 1 });
-
-		expect(items[0].json).toMatchObject({ template: 't_1', dup_inputs: 0, pages: 9 });
-	});
 });
 
 describe('Job → Get Many', () => {
@@ -102,10 +95,10 @@ describe('Job → Get Many', () => {
 		});
 	});
 
-	test('without Simplify (version 1) every field stays', async () => {
+	test('without Simplify every field stays', async () => {
 		nock(API).get('/dca/collector/jobs').query(true).reply(200, { total: 1, data: [listed] });
 
-		const { items } = await runScraper(getMany(), [{}], { baseUrl: API, typeVersion: 1 });
+		const { items } = await runScraper(getMany({ simplify: false }), [{}], { baseUrl: API });
 
 		expect(items[0].json).toEqual({ collector: 'c_a', ...listed });
 	});

@@ -117,7 +117,7 @@ describe('Trigger and Wait on the emulator', () => {
 		expect(api.job(snapshotId)?.status).toMatch(/cancel/);
 	});
 
-	test('stopping with "Cancel Job When Stopped" cancels the job at the emulator', async () => {
+	test('stopping with "Cancel the Job If the Execution Is Stopped" cancels the job at the emulator', async () => {
 		const api = emulator.current();
 		const before = api.count('POST', /\/cancel$/);
 		const start = api.requests.length;

@@ -150,7 +150,7 @@ describe('timeout policies', () => {
 		expect(error?.message).toBe('Snapshot "j_slow" was not ready after 5 s (status: building); the job was cancelled');
 	});
 
-	test('"Cancel Job When Stopped" cancels the remote job when the execution is stopped', async () => {
+	test('"Cancel the Job If the Execution Is Stopped" cancels the remote job when the execution is stopped', async () => {
 		timing.msPerSecond = 1000;
 		slowJob('j_stop');
 		const cancel = nock(API).post('/dca/jobs/j_stop/cancel').reply(200, 'OK');

@@ -143,8 +143,9 @@ describe('Job operations', () => {
 		const { items } = await runScraper(job('cancel'), [{ id: 'j_1' }, { id: 'j_2' }], { baseUrl: API, continueOnFail: true });
 
 		expect(items[0].json).toEqual({ snapshot_id: 'j_1', canceled: true });
-		expect(items[1].json.error).toBe('Bright Data refused snapshot "j_2" (400)');
+		expect(items[1].json.error).toBe('Job "j_2" cannot be cancelled: it has already ended');
 		expect(items[1].json.description).toContain('Job is already finished');
+		expect(items[1].json.description).not.toMatch(/Check the parameters/);
 	});
 
 	test('Rerun sends failed_only and returns the new snapshot ID', async () => {
@@ -153,7 +154,7 @@ describe('Job operations', () => {
 		const { items } = await runScraper(job('rerun', { failedOnly: true }), [{ id: 'j_1' }], { baseUrl: API });
 
 		expect(rerun.isDone()).toBe(true);
-		expect(items[0].json).toEqual({ snapshot_id: 'j_new', collection_id: 'j_new', rerun_of: 'j_1', failed_only: true, start_eta: 'soon' });
+		expect(items[0].json).toEqual({ snapshot_id: 'j_new', rerun_of: 'j_1', failed_only: true, start_eta: 'soon' });
 	});
 
 	test('Get Errors gives one item per error; plain-text 404 becomes a clear error', async () => {
@@ -169,13 +170,13 @@ describe('Job operations', () => {
 	test('an ID that could change the request path is refused before any request', async () => {
 		const { error } = await runScraper(job('get'), [{ id: 'j_1/../dataset?id=x' }], { baseUrl: API });
 
-		expect(error?.message).toBe('"j_1/../dataset?id=x" is not a job ID');
+		expect(error?.message).toBe('"j_1/../dataset?id=x" is not a snapshot ID');
 		expect(nock.pendingMocks()).toEqual([]);
 	});
 
-	test('a collector ID in the Job ID field is named as such', async () => {
+	test('a collector ID in the Snapshot ID field is named as such', async () => {
 		const { error } = await runScraper(job('cancel'), [{ id: 'c_products01' }], { baseUrl: API });
 
-		expect(error?.message).toBe('"c_products01" is a collector ID, not a job ID');
+		expect(error?.message).toBe('"c_products01" is a collector ID, not a snapshot ID');
 	});
 });

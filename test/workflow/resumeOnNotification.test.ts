@@ -68,6 +68,18 @@ async function startWaiting(collector = 'c_products01', extra = {}, links = fals
 const queryOf = (url: URL) => Object.fromEntries(url.searchParams.entries());
 
 describe('Resume on Notification', () => {
+	test('a Notify When Done of the user\'s own is refused before any job starts, not silently replaced', async () => {
+		const before = emulator.current().count('POST', '/dca/trigger');
+		const delivery = { notify: { type: 'webhook', endpoint: 'https://n8n.example.com/webhook/done' } };
+
+		const { status, error } = await runWorkflow(scraperWorkflow(triggerAndWait('c_products01', { waitMode: 'notification', delivery }), items), options());
+
+		expect(status).toBe('error');
+		expect(error?.message).toMatch(/Notify When Done/);
+		expect(error?.description).toMatch(/Wait Mode to "Poll"/);
+		expect(emulator.current().count('POST', '/dca/trigger')).toBe(before);
+	});
+
 	test('the execution waits; the job carries a notify URL to this execution and the timeout as its deadline', async () => {
 		const { waiting, jobs, endpoint } = await startWaiting('c_products01', { options: { timeout: 900 } });
 

@@ -24,7 +24,6 @@ describe('Trigger', () => {
 			{
 				json: {
 					snapshot_id: 'j_abc',
-					collection_id: 'j_abc',
 					collector: 'c_products',
 					inputs: 3,
 					start_eta: '2026-11-28T10:00:00Z',

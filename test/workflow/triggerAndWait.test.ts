@@ -34,23 +34,8 @@ describe('Trigger and Wait', () => {
 		]);
 	});
 
-	test('version 1: the "try again in N s" hint sets the next poll, bounded by the interval', async () => {
-		// 500 s uncapped would be 50 s here, past jest's timeout: no upper bound on a measured time is needed.
-		timing.msPerSecond = 100;
-		const polledAt: number[] = [];
-		triggerOnce();
-		dataset().reply(202, () => (polledAt.push(Date.now()), { status: 'building', message: 'try again in 3s' }));
-		dataset().reply(202, () => (polledAt.push(Date.now()), { status: 'building', message: 'try again in 500s' }));
-		dataset().reply(200, () => (polledAt.push(Date.now()), [rowFor(urls[0])]));
 
-		await runScraper(triggerAndWait('c_products', { options: { pollInterval: 8 } }), items.slice(0, 1), { baseUrl: API, typeVersion: 1 });
-
-		const gaps = polledAt.slice(1).map((at, n) => at - polledAt[n]);
-		expect(gaps[0]).toBeGreaterThanOrEqual(300); // 3 s hint
-		expect(gaps[1]).toBeGreaterThanOrEqual(800); // capped at the 8 s interval, not 500 s
-	});
-
-	test('version 2: the hint is waited in full, not capped by the Poll Interval', async () => {
+	test('the hint is waited in full, not capped by the Poll Interval', async () => {
 		// 1 s = 50 ms. An answer slower than 0.6 s (30 ms here: a busy machine) widens the hinted
 		// window, and the node then adds one split check a second before its middle: about 29.5 s
 		// after the request, less half the answer's lateness when measured from the answer. Either
@@ -122,7 +107,7 @@ describe('Trigger and Wait', () => {
 		expect(error?.description).toContain('Get Dataset');
 	});
 
-	test.each([1, 2])('version %p: stopping the execution stops polling at once (not at the next check)', async (typeVersion) => {
+	test('stopping the execution stops polling at once (not at the next check)', async () => {
 		timing.msPerSecond = 1000;
 		triggerOnce('j_long');
 		let polls = 0;
@@ -133,13 +118,11 @@ describe('Trigger and Wait', () => {
 		const result = await runScraper(triggerAndWait('c_products', { options: { pollInterval: 3600 } }), items.slice(0, 1), {
 			baseUrl: API,
 			cancelAfterMs: 300,
-			typeVersion,
 		});
 
 		expect(result.status).toBe('canceled');
-		// Version 1 checks at once (if the busy machine got that far in 300 ms), version 2 first after
-		// 5 s: either way no check after the stop.
-		expect(polls).toBeLessThanOrEqual(typeVersion === 1 ? 1 : 0);
+		// The first check comes 5 s after the trigger: none before the stop, none after it.
+		expect(polls).toBe(0);
 	});
 
 	test('with Continue On Fail a failed job becomes error items, one per incoming item', async () => {

@@ -21,6 +21,6 @@ export interface Resource {
 	option: INodePropertyOptions & { value: string };
 	operations: Operation[];
 	defaultOperation: string;
-	/** For an AI agent's tool, from node version 2: the operation the tool opens on. */
+	/** For an AI agent's tool: the operation the tool opens on. */
 	toolDefaultOperation?: string;
 }

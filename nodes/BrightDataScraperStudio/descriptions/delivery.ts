@@ -145,8 +145,10 @@ export const deliveryField: INodeProperties = {
 	type: 'fixedCollection',
 	placeholder: 'Add delivery',
 	default: {},
+	// An agent's tool answers with the rows; a delivery elsewhere is a workflow's job.
+	displayOptions: { hide: { '@tool': [true] } },
 	description:
-		'Override where Bright Data delivers this job\'s rows, and get a notification when it is done. Not needed to get the rows in this workflow.',
+		'Override where Bright Data delivers this job\'s rows, and get a notification when it is done. Not needed to get the rows in this workflow. A destination\'s credential is picked at the top of this panel, under the API credential.',
 	options: [
 		{
 			displayName: 'Notify When Done',

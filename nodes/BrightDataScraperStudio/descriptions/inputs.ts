@@ -1,6 +1,25 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** Where the collector's input objects come from. */
+const EXAMPLE_INPUTS = '[{"url": "https://example.com/product/1"}]';
+
+const inputSourceOptions = [
+	{
+		name: 'Incoming Items',
+		value: 'items',
+		description: 'Each incoming item is one input object, e.g. an item with a URL field',
+	},
+	{
+		name: 'JSON',
+		value: 'json',
+		description: 'A JSON array of input objects, evaluated for each incoming item',
+	},
+];
+
+/**
+ * Where the collector's input objects come from. An AI agent's tool has no incoming items to
+ * send, so its copies default to Inputs as text that the model fills ($fromAI): n8n's tool test
+ * dialog and most models give a JSON value as a string.
+ */
 export const inputFields: INodeProperties[] = [
 	{
 		displayName: 'Input Source',
@@ -8,24 +27,25 @@ export const inputFields: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		default: 'items',
-		options: [
-			{
-				name: 'Incoming Items',
-				value: 'items',
-				description: 'Each incoming item is one input object, e.g. an item with a URL field',
-			},
-			{
-				name: 'JSON',
-				value: 'json',
-				description: 'A JSON array of input objects, evaluated for each incoming item',
-			},
-		],
+		hint: 'Each input is one page or query for the collector, e.g. {"url": "https://example.com/product/1"}',
+		displayOptions: { show: { '@tool': [false] } },
+		options: inputSourceOptions,
+	},
+	{
+		displayName: 'Input Source',
+		name: 'inputSource',
+		type: 'options',
+		noDataExpression: true,
+		default: 'json',
+		displayOptions: { show: { '@tool': [true] } },
+		options: inputSourceOptions,
 	},
 	{
 		displayName: 'Fields to Send',
 		name: 'fieldsToSend',
 		type: 'options',
 		default: 'all',
+		hint: 'Bright Data refuses fields the collector does not define (422): pick Selected Fields when items carry others',
 		displayOptions: { show: { inputSource: ['items'] } },
 		options: [
 			{
@@ -60,6 +80,15 @@ export const inputFields: INodeProperties[] = [
 		description:
 			'A JSON array of input objects that match the collector\'s input schema. Evaluated for each incoming item; with one incoming item it is sent once.',
 		hint: 'The default input schema is a single "url" field',
-		displayOptions: { show: { inputSource: ['json'] } },
+		displayOptions: { show: { inputSource: ['json'], '@tool': [false] } },
+	},
+	{
+		displayName: 'Inputs',
+		name: 'inputs',
+		type: 'string',
+		default: `={{ $fromAI('inputs', 'The pages to scrape, as a JSON array of input objects, e.g. ${EXAMPLE_INPUTS}', 'string') }}`,
+		required: true,
+		description: `A JSON array of input objects, e.g. ${EXAMPLE_INPUTS}. By default the model fills it.`,
+		displayOptions: { show: { inputSource: ['json'], '@tool': [true] } },
 	},
 ];

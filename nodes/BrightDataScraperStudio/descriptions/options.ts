@@ -2,7 +2,6 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	DEFAULT_INPUTS_PER_JOB,
-	DEFAULT_POLL_INTERVAL_SECONDS,
 	DEFAULT_TIMEOUT_SECONDS,
 	DEFAULT_TOOL_TIMEOUT_SECONDS,
 	FIXED_POLL_INTERVAL_SECONDS,
@@ -21,7 +20,7 @@ export const useDevVersion: INodeProperties = {
 /** Options of the trigger request itself (query parameters of POST /dca/trigger). */
 export const triggerOptions: INodeProperties[] = [
 	{
-		displayName: 'Cancel Running Job',
+		displayName: 'Replace a Running Job of This Collector',
 		name: 'confirmCancel',
 		type: 'boolean',
 		default: false,
@@ -83,7 +82,7 @@ export const triggerOptions: INodeProperties[] = [
 /** Options of the wait in Trigger and Wait. */
 export const waitOptions: INodeProperties[] = [
 	{
-		displayName: 'Cancel Job When Stopped',
+		displayName: 'Cancel the Job If the Execution Is Stopped',
 		name: 'cancelOnStop',
 		type: 'boolean',
 		default: false,
@@ -119,20 +118,10 @@ export const waitOptions: INodeProperties[] = [
 		displayName: 'Poll Interval (Seconds)',
 		name: 'pollInterval',
 		type: 'number',
-		default: DEFAULT_POLL_INTERVAL_SECONDS,
-		typeOptions: { minValue: 1, maxValue: 3600 },
-		description: `The longest gap between two status checks. When Bright Data says "try again in N s", the node checks sooner, but never more than once a second. Default ${DEFAULT_POLL_INTERVAL_SECONDS}.`,
-		displayOptions: { show: { '@version': [1] } },
-	},
-	{
-		displayName: 'Poll Interval (Seconds)',
-		name: 'pollInterval',
-		type: 'number',
 		default: FIXED_POLL_INTERVAL_SECONDS,
 		typeOptions: { minValue: 1, maxValue: 3600 },
 		description:
 			'Without this option the node checks when Bright Data says the rows will be ready ("try again in N s"), and otherwise times its checks from the job\'s progress, checking rarely while the end is far and every second close to it. Add it to check at this fixed interval whenever Bright Data gives no estimate. Never more than one check a second.',
-		displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
 	},
 	{
 		displayName: 'Timeout (Seconds)',
@@ -140,7 +129,7 @@ export const waitOptions: INodeProperties[] = [
 		type: 'number',
 		default: DEFAULT_TIMEOUT_SECONDS,
 		typeOptions: { minValue: 1, maxValue: 86400 },
-		description: `The longest the node waits for the snapshot, e.g. 900 for 15 minutes. Default ${DEFAULT_TIMEOUT_SECONDS} (${DEFAULT_TOOL_TIMEOUT_SECONDS} for an AI-agent tool from node version 2 on). What happens then is set by On Timeout.`,
+		description: `The longest the node waits for the snapshot, e.g. 900 for 15 minutes. Default ${DEFAULT_TIMEOUT_SECONDS} (${DEFAULT_TOOL_TIMEOUT_SECONDS} for an AI-agent tool). What happens then is set by On Timeout.`,
 	},
 ];
 

@@ -1,12 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** How rows leave the node: the top-level choice and its file settings. */
+/** How rows leave the node: the top-level choice and its file settings. An agent's tool gets items. */
 export const outputFields: INodeProperties[] = [
 	{
 		displayName: 'Output',
 		name: 'outputMode',
 		type: 'options',
 		default: 'rows',
+		hint: 'Pick File for datasets of many thousands of rows: items that large slow the workflow down',
+		displayOptions: { hide: { '@tool': [true] } },
 		options: [
 			{
 				name: 'One Item per Row',
@@ -30,7 +32,7 @@ export const outputFields: INodeProperties[] = [
 		name: 'fileFormat',
 		type: 'options',
 		default: 'json',
-		displayOptions: { show: { outputMode: ['file'] } },
+		displayOptions: { show: { outputMode: ['file'] }, hide: { '@tool': [true] } },
 		options: [
 			{ name: 'CSV', value: 'csv', description: 'One line per row; nested values as JSON text' },
 			{ name: 'JSON', value: 'json', description: 'A JSON array of rows' },
@@ -43,7 +45,7 @@ export const outputFields: INodeProperties[] = [
 		type: 'string',
 		default: 'data',
 		required: true,
-		displayOptions: { show: { outputMode: ['file'] } },
+		displayOptions: { show: { outputMode: ['file'] }, hide: { '@tool': [true] } },
 		description: 'The binary field of the output item that holds the file',
 	},
 ];

@@ -20,7 +20,7 @@ const concurrency: INodeProperties = {
 };
 
 const timeout: INodeProperties = {
-	displayName: 'Timeout (Seconds)',
+	displayName: 'Timeout per Input (Seconds)',
 	name: 'timeout',
 	type: 'number',
 	default: DEFAULT_REALTIME_TIMEOUT_SECONDS,
@@ -56,13 +56,13 @@ export const realtimeOptions: INodeProperties[] = [
 export const crawlOptions: INodeProperties[] = [
 	concurrency,
 	{
-		displayName: 'Crawl Timeout (Seconds)',
+		displayName: 'Bright Data Hold Time (Seconds)',
 		name: 'crawlTimeout',
 		type: 'number',
 		default: DEFAULT_CRAWL_TIMEOUT_SECONDS,
 		typeOptions: { minValue: CRAWL_TIMEOUT_SECONDS.min, maxValue: CRAWL_TIMEOUT_SECONDS.max },
 		description:
-			'How long Bright Data holds the crawl request, from 25 to 50 seconds. A longer crawl goes on in the background and the node fetches its result.',
+			'How long Bright Data keeps the crawl request open before it answers "still running", from 25 to 50 seconds. The crawl goes on in the background and the node fetches its result, up to Timeout per Input.',
 	},
 	timeout,
 	useDevVersion,

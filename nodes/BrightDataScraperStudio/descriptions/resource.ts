@@ -16,19 +16,16 @@ function operationField(resource: Resource, defaultOperation: string, show: NonN
 }
 
 /**
- * A resource's Operation list. With a tool default, three copies of it, so an AI agent's tool can
- * open on another operation: a default that differs by node type needs its own parameter (n8n's
- * "@tool" display option). Saved workflows omit a value that equals the default, so the tool
- * default changes only from node version 2 on; version 1 tools keep the usual default. The nodes
- * panel lists the first copy.
+ * A resource's Operation list; twice when an AI agent's tool opens on another operation, since a
+ * default that differs by node type needs its own parameter (n8n's "@tool" display option).
+ * The nodes panel lists the first copy.
  */
 function operationFields(resource: Resource): INodeProperties[] {
 	const { defaultOperation, toolDefaultOperation } = resource;
 	if (!toolDefaultOperation) return [operationField(resource, defaultOperation, {})];
 	return [
 		operationField(resource, defaultOperation, { '@tool': [false] }),
-		operationField(resource, defaultOperation, { '@tool': [true], '@version': [{ _cnd: { lt: 2 } }] }),
-		operationField(resource, toolDefaultOperation, { '@tool': [true], '@version': [{ _cnd: { gte: 2 } }] }),
+		operationField(resource, toolDefaultOperation, { '@tool': [true] }),
 	];
 }
 

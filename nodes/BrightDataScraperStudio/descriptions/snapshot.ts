@@ -13,14 +13,10 @@ export const snapshotIdField: INodeProperties = {
 	hint: 'After a Trigger node, use the expression {{ $json.snapshot_id }}',
 };
 
-/**
- * The job the Job operations work on. Bright Data uses one ID for a job and its snapshot, so the
- * parameter keeps its name `snapshotId` (saved workflows keep working); only its label differs.
- */
+/** The job the Job operations work on: Bright Data gives a job and its snapshot one ID. */
 export const jobIdField: INodeProperties = {
 	...snapshotIdField,
-	displayName: 'Job ID',
 	description:
-		'The ID of the job, as Trigger output it (snapshot_id) or as Get Many Jobs lists it (id). It starts with j_, e.g. j_m9im5n7v82p2y35la.',
+		'The snapshot ID of the job, as Trigger output it (snapshot_id) or as Get Many Jobs lists it (id). It starts with j_, e.g. j_m9im5n7v82p2y35la.',
 	hint: 'After a Trigger node, use the expression {{ $json.snapshot_id }}',
 };

@@ -1,6 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { pollUntilReady, type DatasetReader, type PollResult } from '../../shared/snapshot/polling';
+import { plural } from '../../shared/plural';
 import { elapsedSeconds, secondsToMs } from '../../shared/timing';
 import { cancelSignal } from '../../shared/transport';
 import { countsOf, type FileOrRows } from '../output/datasetFile';
@@ -38,7 +39,6 @@ export async function waitForSnapshot<Ready extends FileOrRows>(
 	try {
 		result = await pollUntilReady(ctx, snapshotId, {
 			reader,
-			version: wait.pollVersion,
 			intervalSeconds: wait.intervalSeconds,
 			deadline: startedAt + secondsToMs(wait.timeoutSeconds),
 			startedAt,
@@ -57,7 +57,7 @@ export async function waitForSnapshot<Ready extends FileOrRows>(
 		return result;
 	}
 
-	const detail = `status ${result.status} after ${wait.timeoutSeconds} s and ${result.polls} status checks`;
+	const detail = `status ${result.status} after ${wait.timeoutSeconds} s and ${plural(result.polls, 'status check')}`;
 	if (wait.onTimeout === 'output') {
 		logGaveUp(ctx, snapshotId, 'timeout', `${detail}; its snapshot ID is output, the job goes on at Bright Data`);
 		return result;

@@ -11,16 +11,11 @@
  * n8n's HTTP Request node on the same rows (bench/RESULTS.md, cost per item).
  */
 export const DEFAULT_INPUTS_PER_JOB = 10_000;
-/** Version 1's Poll Interval. */
-export const DEFAULT_POLL_INTERVAL_SECONDS = 10;
-/** Version 2: the value offered when the user adds Poll Interval (Bright Data's quickstart polls every 5 s). */
+/** The value offered when the user adds Poll Interval (Bright Data's quickstart polls every 5 s). */
 export const FIXED_POLL_INTERVAL_SECONDS = 5;
 export const DEFAULT_TIMEOUT_SECONDS = 900;
 
-/**
- * An AI agent waits for its tool before it answers, so as a tool (node version 2 on) Trigger and
- * Wait gives up sooner unless the Timeout option says otherwise.
- */
+/** An AI agent waits for its tool before it answers, so as a tool Trigger and Wait gives up sooner. */
 export const DEFAULT_TOOL_TIMEOUT_SECONDS = 300;
 
 /** Run Real-Time and Crawl: how many inputs run at once, and the bounds the editor and the node both hold. */

@@ -144,7 +144,7 @@ export const DESTINATION_CREDENTIALS: Record<SecretDestination, DestinationCrede
 	webhook: {
 		type: 'brightDataScraperStudioWebhookApi',
 		title: title('Webhook'),
-		field: 'Webhook Delivery Credential',
+		field: 'Webhook Delivery Credential (Optional)',
 		secretFields: ['authorizationToken'],
 		problems: (data) => [
 			...missing(data, [['authorizationToken', 'Authorization Header']]),

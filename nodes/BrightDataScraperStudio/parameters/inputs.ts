@@ -101,8 +101,9 @@ export function readInputs(ctx: IExecuteFunctions, itemIndex: number): IDataObje
 	return inputs as IDataObject[];
 }
 
-/** A snapshot or job ID parameter (one ID to Bright Data), trimmed, required and checked by the one rule (isSnapshotId). */
-function readId(ctx: IExecuteFunctions, itemIndex: number, name: string, label: 'snapshot ID' | 'job ID', fix: string): string {
+/** A snapshot ID parameter, trimmed, required and checked by the one rule (isSnapshotId). */
+function readId(ctx: IExecuteFunctions, itemIndex: number, name: string, fix: string): string {
+	const label = 'snapshot ID';
 	const raw = ctx.getNodeParameter(name, itemIndex, '');
 	const id = typeof raw === 'string' ? raw.trim() : '';
 	const fail = (message: string) => new NodeOperationError(ctx.getNode(), message, { itemIndex, description: fix });
@@ -114,16 +115,15 @@ function readId(ctx: IExecuteFunctions, itemIndex: number, name: string, label: 
 
 /** The Snapshot ID parameter of Get Dataset. */
 export function readSnapshotId(ctx: IExecuteFunctions, itemIndex: number, name = 'snapshotId'): string {
-	return readId(ctx, itemIndex, name, 'snapshot ID', 'Use the snapshot_id that the Trigger operation output, e.g. {{ $json.snapshot_id }}.');
+	return readId(ctx, itemIndex, name, 'Use the snapshot_id that the Trigger operation output, e.g. {{ $json.snapshot_id }}.');
 }
 
-/** The Job ID parameter of the Job operations (stored as `snapshotId`, its name before it was labelled Job ID). */
+/** The Snapshot ID of the Job operations: the job's ID. */
 export function readJobId(ctx: IExecuteFunctions, itemIndex: number): string {
 	return readId(
 		ctx,
 		itemIndex,
 		'snapshotId',
-		'job ID',
 		'Use the snapshot_id that the Trigger operation output, e.g. {{ $json.snapshot_id }}, or the id of a job from Get Many Jobs.',
 	);
 }

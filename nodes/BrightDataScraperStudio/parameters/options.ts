@@ -4,9 +4,9 @@ import type { TriggerQuery } from '../jobs/types';
 import {
 	CRAWL_TIMEOUT_SECONDS,
 	DEFAULT_INPUTS_PER_JOB,
-	DEFAULT_POLL_INTERVAL_SECONDS,
 	DEFAULT_TIMEOUT_SECONDS,
 	DEFAULT_TOOL_TIMEOUT_SECONDS,
+	FIXED_POLL_INTERVAL_SECONDS,
 	REALTIME_CONCURRENCY,
 	REALTIME_TIMEOUT_SECONDS,
 } from './defaults';
@@ -88,9 +88,7 @@ export async function readTriggerOptions(ctx: IExecuteFunctions, itemIndex: numb
 export type TimeoutPolicy = 'error' | 'output' | 'cancel';
 
 export interface WaitOptions {
-	/** The node version's polling policy (see pollSchedule.ts). */
-	pollVersion: 1 | 2;
-	/** Version 1: the Poll Interval (default 10). Version 2: only when the user added the option. */
+	/** Only when the user added Poll Interval: otherwise the checks follow Bright Data's estimates. */
 	intervalSeconds?: number;
 	timeoutSeconds: number;
 	onTimeout: TimeoutPolicy;
@@ -101,16 +99,13 @@ export interface WaitOptions {
 
 export function readWaitOptions(ctx: ParameterContext, itemIndex: number): WaitOptions {
 	const options = readOptions(ctx, itemIndex);
-	// Version 2 follows Bright Data's estimates; the interval applies only when the user set one.
-	const pollVersion = ctx.getNode().typeVersion >= 2 ? 2 : 1;
-	const interval = { name: 'pollInterval', label: 'Poll Interval', fallback: DEFAULT_POLL_INTERVAL_SECONDS, min: 1, max: 3600 };
+	const interval = { name: 'pollInterval', label: 'Poll Interval', fallback: FIXED_POLL_INTERVAL_SECONDS, min: 1, max: 3600 };
 	return {
-		pollVersion,
-		intervalSeconds: pollVersion === 1 || 'pollInterval' in options ? numberOption(ctx, itemIndex, options, interval) : undefined,
+		intervalSeconds: 'pollInterval' in options ? numberOption(ctx, itemIndex, options, interval) : undefined,
 		timeoutSeconds: numberOption(ctx, itemIndex, options, {
 			name: 'timeout',
 			label: 'Timeout',
-			fallback: isTool(ctx) && ctx.getNode().typeVersion >= 2 ? DEFAULT_TOOL_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS,
+			fallback: isTool(ctx) ? DEFAULT_TOOL_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS,
 			min: 1,
 			max: 86400,
 		}),
@@ -133,12 +128,15 @@ export interface OutputSettings {
 
 export function readOutputSettings(ctx: ParameterContext, itemIndex: number, failedRowsDefault: FailedRowsPolicy): OutputSettings {
 	const options = readOptions(ctx, itemIndex);
-	const mode = parameter(ctx, 'outputMode', itemIndex, 'rows') as OutputSettings['mode'];
+	// An agent reads only a tool's first output, as items.
+	const tool = isTool(ctx);
+	const mode = tool ? 'rows' : (parameter(ctx, 'outputMode', itemIndex, 'rows') as OutputSettings['mode']);
+	const failedRows = (options.failedRows as FailedRowsPolicy | undefined) ?? failedRowsDefault;
 	return {
 		mode,
 		fileFormat: mode === 'file' ? (parameter(ctx, 'fileFormat', itemIndex, 'json') as OutputSettings['fileFormat']) : 'json',
 		binaryPropertyName: mode === 'file' ? String(parameter(ctx, 'binaryPropertyName', itemIndex, 'data')).trim() || 'data' : 'data',
-		failedRows: (options.failedRows as FailedRowsPolicy | undefined) ?? failedRowsDefault,
+		failedRows: tool && failedRows === 'separate' ? 'main' : failedRows,
 		rowLimit: Math.floor(
 			numberOption(ctx, itemIndex, options, { name: 'rowLimit', label: 'Row Limit', fallback: 0, min: 0, max: Number.MAX_SAFE_INTEGER }),
 		),
@@ -160,9 +158,9 @@ export function readRealtimeOptions(ctx: IExecuteFunctions): RealtimeOptions {
 	const options = readOptions(ctx, 0);
 	return {
 		concurrency: Math.floor(numberOption(ctx, 0, options, { name: 'concurrency', label: 'Concurrency', ...limits(REALTIME_CONCURRENCY) })),
-		timeoutSeconds: numberOption(ctx, 0, options, { name: 'timeout', label: 'Timeout', ...limits(REALTIME_TIMEOUT_SECONDS) }),
+		timeoutSeconds: numberOption(ctx, 0, options, { name: 'timeout', label: 'Timeout per Input', ...limits(REALTIME_TIMEOUT_SECONDS) }),
 		crawlTimeoutSeconds: Math.floor(
-			numberOption(ctx, 0, options, { name: 'crawlTimeout', label: 'Crawl Timeout', ...limits(CRAWL_TIMEOUT_SECONDS) }),
+			numberOption(ctx, 0, options, { name: 'crawlTimeout', label: 'Bright Data Hold Time', ...limits(CRAWL_TIMEOUT_SECONDS) }),
 		),
 		query: options.useDevVersion === true ? { version: 'dev' } : {},
 		onPageLimit: options.onPageLimit === 'batch' ? 'batch' : 'output',

@@ -1,5 +1,7 @@
 import type { IExecuteFunctions, LogMetadata } from 'n8n-workflow';
 
+import { plural } from '../../shared/plural';
+
 /**
  * Log lines for operators, through n8n's logger (the worker's output in queue mode). n8n's
  * default text format prints only the message, so every message names the snapshot, the node
@@ -37,7 +39,7 @@ export function logJobStarted(ctx: LogContext, job: { snapshotId: string; collec
 	write(
 		ctx,
 		'info',
-		(at) => `job started, snapshot ${job.snapshotId} (collector ${job.collector}, ${job.inputs.length} inputs; ${at})`,
+		(at) => `job started, snapshot ${job.snapshotId} (collector ${job.collector}, ${plural(job.inputs.length, 'input')}; ${at})`,
 		{ snapshotId: job.snapshotId, collector: job.collector, inputs: job.inputs.length },
 	);
 }
@@ -76,7 +78,7 @@ export function logReady(
 	write(
 		ctx,
 		'info',
-		(at) => `snapshot ${snapshotId} ready: ${rows} rows (${failed} failed inputs) after ${seconds} s and ${checks} status checks (${at})`,
+		(at) => `snapshot ${snapshotId} ready: ${plural(rows, 'row')} (${plural(failed, 'failed input')}) after ${seconds} s and ${plural(checks, 'status check')} (${at})`,
 		{ snapshotId, rows, failed, seconds, checks },
 	);
 }
@@ -93,7 +95,7 @@ export function logParked(ctx: LogContext, snapshotIds: string[], until: Date): 
 
 /** info: Bright Data's notification resumed the execution with the rows of its snapshots. */
 export function logResumed(ctx: LogContext, snapshotIds: string[], { rows, failed }: { rows: number; failed: number }): void {
-	write(ctx, 'info', (at) => `snapshot ${snapshotIds.join(', ')} ready: ${rows} rows (${failed} failed inputs), resumed by Bright Data's notification (${at})`, {
+	write(ctx, 'info', (at) => `snapshot ${snapshotIds.join(', ')} ready: ${plural(rows, 'row')} (${plural(failed, 'failed input')}), resumed by Bright Data's notification (${at})`, {
 		snapshotIds,
 		rows,
 		failed,

@@ -3,7 +3,7 @@
  * pollUntilReady asks after every answer. Times are the node's epoch ms; API durations (hints,
  * job_time) are converted with `msPerSecond`, so a scaled clock in tests and benchmarks works.
  *
- * Version 2 (the default), in order of trust:
+ * In order of trust:
  * 1. Bright Data's hint ("try again in N s"): wait N s. Whole-second hints say the finish lies in
  *    (N−1, N] s; one extra check placed at the middle of that second minus one second tells which
  *    half (its own hint is 1 or 2), so the last check lands at most half a second after the finish.
@@ -13,9 +13,9 @@
  * 3. With neither, a fallback that starts 5 s after the job's start and stretches the gap to 15 %
  *    of the time waited (2–15 s): dense while most jobs finish, sparse for the long ones, so the
  *    median delay is below Bright Data's fixed 5 s loop at fewer requests (bench/RESULTS.md).
+ * The trigger's start_eta moves the start of that fallback, but a wrong one costs a bounded delay:
+ * it counts for at most a tenth of the Timeout, and an ETA further than 30 s is checked at 5 s first.
  * Never two requests less than a second apart, never a check planned past the deadline.
- *
- * Version 1 (workflows saved before): the hint capped by the Poll Interval, else the interval.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -33,8 +33,10 @@ export const FALLBACK_MAX_GAP_SECONDS = 15;
 export const LOG_FIRST_READ_SECONDS = 10;
 /** A progress window narrower than this is covered by a dataset check every second. */
 export const DENSE_WINDOW_SECONDS = 6;
-/** A start_eta further than this from the trigger is not believed (clock skew, another time zone). */
-const MAX_BELIEVED_START_ETA_SECONDS = 6 * 3600;
+/** The start_eta moves the first check by at most this share of the time to the deadline. */
+export const START_ETA_MAX_SHARE = 0.1;
+/** A start_eta further than this is checked at the usual first check too (it may be wrong). */
+export const START_ETA_TRUSTED_SECONDS = 30;
 
 export type CheckKind = 'dataset' | 'log';
 
@@ -45,13 +47,13 @@ export interface NextCheck {
 }
 
 export interface ScheduleSettings {
-	/** Node version's policy: 1 keeps the behaviour of workflows saved with version 1. */
-	version: 1 | 2;
 	/** Node ms per API second (1000 outside tests). */
 	msPerSecond: number;
 	/** When the wait started (the trigger answered), node ms. */
 	startedAt: number;
-	/** Version 1: the Poll Interval; version 2: a fixed gap when nothing better is known (the user set one). */
+	/** When the wait ends, node ms: bounds how far a start_eta can push the checks. */
+	deadline: number;
+	/** The Poll Interval option: a fixed gap when nothing better is known. */
 	intervalSeconds?: number;
 	/** The trigger's start_eta, when it sent one. */
 	startEta?: string;
@@ -78,11 +80,6 @@ const isNumber = (value: unknown): value is number => typeof value === 'number' 
 export function believedHint(hint: number | undefined): number | undefined {
 	if (!isNumber(hint) || hint < 0 || hint > MAX_BELIEVED_HINT_SECONDS) return undefined;
 	return hint;
-}
-
-/** Version 1's rule: the hint when there is one, capped by the interval, never under a second. */
-export function nextPollDelaySeconds(hintSeconds: number | undefined, intervalSeconds: number): number {
-	return Math.max(MIN_POLL_GAP_SECONDS, Math.min(hintSeconds ?? intervalSeconds, intervalSeconds));
 }
 
 /**
@@ -130,10 +127,11 @@ export class PollSchedule {
 
 	/** The first check. */
 	first(): NextCheck {
-		const { version, startedAt, checkAtOnce } = this.settings;
-		if (version === 1 || checkAtOnce) return { kind: 'dataset', at: startedAt };
+		const { startedAt, checkAtOnce } = this.settings;
+		if (checkAtOnce) return { kind: 'dataset', at: startedAt };
 		// The first answer also tells whether hints come; nothing is ready before a few seconds.
-		return { kind: 'dataset', at: this.origin + this.ms(FALLBACK_FIRST_CHECK_SECONDS) };
+		const trusted = this.origin - startedAt <= this.ms(START_ETA_TRUSTED_SECONDS);
+		return { kind: 'dataset', at: (trusted ? this.origin : startedAt) + this.ms(FALLBACK_FIRST_CHECK_SECONDS) };
 	}
 
 	/** A request is about to go out. */
@@ -144,10 +142,6 @@ export class PollSchedule {
 	/** The dataset is still pending; `hintSeconds` from its message, if any. */
 	afterPending({ sentAt, receivedAt }: Exchange, hintSeconds?: number): NextCheck {
 		const hint = believedHint(hintSeconds);
-		if (this.settings.version === 1) {
-			const interval = this.settings.intervalSeconds ?? 10;
-			return this.dataset(receivedAt + this.ms(nextPollDelaySeconds(hint, interval)));
-		}
 		if (hint !== undefined) return this.followHint(sentAt, receivedAt, hint);
 		return this.withoutHint(receivedAt);
 	}
@@ -200,13 +194,12 @@ export class PollSchedule {
 		return { kind: 'log', at: Math.max(at, this.lastSentAt + this.ms(MIN_POLL_GAP_SECONDS)) };
 	}
 
-	/** An ISO start_eta as ms after the trigger (0 when absent, in the past or not believable). */
+	/** An ISO start_eta as ms after the trigger: 0 when absent or past, at most a tenth of the wait. */
 	private startEtaOffsetMs(): number {
-		const { startEta, msPerSecond, startedAt } = this.settings;
-		// API timestamps follow the API's clock; only at real speed is it comparable with ours.
-		if (!startEta || msPerSecond !== 1000) return 0;
-		const offset = Date.parse(startEta) - startedAt;
-		return Number.isFinite(offset) && offset > 0 && offset <= MAX_BELIEVED_START_ETA_SECONDS * 1000 ? offset : 0;
+		const { startEta, startedAt, deadline } = this.settings;
+		const offset = startEta ? Date.parse(startEta) - startedAt : NaN;
+		if (!Number.isFinite(offset) || offset <= 0) return 0;
+		return Math.min(offset, (deadline - startedAt) * START_ETA_MAX_SHARE);
 	}
 
 	private intersect(previous: Window | undefined, next: Window): Window {
@@ -240,6 +233,8 @@ export class PollSchedule {
 	private withoutHint(receivedAt: number): NextCheck {
 		this.hinted = undefined;
 		if (this.estimated) return this.followEstimate(receivedAt);
+		// Checked before a far start_eta and not ready: the next check waits for the ETA.
+		if (receivedAt < this.origin) return this.dataset(this.origin + this.ms(FALLBACK_FIRST_CHECK_SECONDS));
 		// The log is read instead of a dataset check, once the job has run long enough for progress to show.
 		const at = this.fallbackAt(receivedAt);
 		if (this.logUseful && at - this.origin >= this.ms(LOG_FIRST_READ_SECONDS)) return this.log(at);

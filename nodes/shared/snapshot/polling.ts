@@ -7,7 +7,7 @@ import { readDatasetStream, type DatasetState } from './dataset';
 import { fetchJobLog } from './jobLog';
 import { MIN_POLL_GAP_SECONDS, PollSchedule, type NextCheck } from './pollSchedule';
 
-export { MIN_POLL_GAP_SECONDS, nextPollDelaySeconds } from './pollSchedule';
+export { MIN_POLL_GAP_SECONDS } from './pollSchedule';
 
 export type ReadyRows = Extract<DatasetState, { kind: 'ready' }>;
 export type Pending = Extract<DatasetState, { kind: 'pending' }>;
@@ -79,9 +79,7 @@ export async function fetchDataset<Ready extends { kind: 'ready' }>(
 export interface PollOptions<Ready extends { kind: 'ready' }> {
 	/** How a ready dataset is read: rowReader, or the File output's (the action node's output/datasetFile.ts). */
 	reader: DatasetReader<Ready>;
-	/** The node version's policy (see pollSchedule.ts); 2 unless a version-1 node asks. */
-	version?: 1 | 2;
-	/** Version 1: the Poll Interval. Version 2: a fixed check interval when nothing better is known. */
+	/** The Poll Interval option: a fixed check interval when Bright Data gives no estimate. */
 	intervalSeconds?: number;
 	/** Epoch ms after which the node stops waiting. */
 	deadline: number;
@@ -165,17 +163,17 @@ export async function pollUntilReady<Ready extends { kind: 'ready' }>(
 async function pollLoop<Ready extends { kind: 'ready' }>(
 	ctx: RequestContext,
 	snapshotId: string,
-	{ reader, version = 2, intervalSeconds, deadline, startedAt = now(), startEta, checkAtOnce, itemIndex, onPending }: PollOptions<Ready>,
+	{ reader, intervalSeconds, deadline, startedAt = now(), startEta, checkAtOnce, itemIndex, onPending }: PollOptions<Ready>,
 	last: { status: string; polls: number },
 ): Promise<PollResult<Ready>> {
 	const signal = cancelSignal(ctx);
 	const schedule = new PollSchedule({
-		version,
 		msPerSecond: timing.msPerSecond,
 		startedAt,
+		deadline,
 		intervalSeconds,
 		startEta,
-		useJobLog: version === 2,
+		useJobLog: true,
 		checkAtOnce,
 	});
 	let next: NextCheck = schedule.first();

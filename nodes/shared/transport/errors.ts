@@ -102,7 +102,7 @@ function explain(statusCode: number, subject: RequestSubject, attempts: number):
 			return {
 				message: `The inputs do not match the input schema of ${about} (422)`,
 				description:
-					'Each input object must have exactly the fields defined on the collector\'s Inputs tab. If the incoming items carry other fields, set "Fields to Send" to "Selected Fields".',
+					'Each input object must have exactly the fields defined on the collector\'s Inputs tab. With Input Source "Incoming Items", set "Fields to Send" to "Selected Fields" when the items carry other fields; with "JSON", check the objects in Inputs.',
 			};
 		case 429:
 			return {

@@ -26,7 +26,7 @@ const waitUntilReadyField: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		'Whether to keep checking until the snapshot\'s rows are ready, as Trigger and Wait does (holds a worker while it waits). Off: a snapshot that is still being built gives one item with its status.',
+		'Whether to keep checking until the snapshot\'s rows are ready, as Trigger and Wait does. Off: a snapshot that is still being built gives one item with its status.',
 };
 
 /** The wait options of Trigger and Wait, shown once Wait Until Ready is on. This node started no job, so stopping it cancels none. */
@@ -38,7 +38,7 @@ export const option: OperationOption = {
 	name: 'Get Dataset',
 	value: 'getDataset',
 	description: 'Get the scraped rows of a snapshot, or its status while it is still being collected',
-	action: 'Get rows of snapshot',
+	action: 'Get dataset of snapshot',
 };
 
 export const properties: INodeProperties[] = [

@@ -160,6 +160,12 @@ export async function execute(
 	}
 	const { jobs, invalidItems } = await planJobsFromItems(this);
 	if (invalidItems.length) return nodeOutputs(outputSettings.failedRows, notStartedItems(this, invalidItems), []);
+	if (jobs.some(({ query }) => query.notify)) {
+		throw new NodeOperationError(this.getNode(), 'Resume on Notification and Delivery → Notify When Done both want Bright Data\'s notification', {
+			description:
+				'Bright Data notifies one URL per job, and Resume on Notification needs it to resume this execution. Remove Notify When Done from Delivery, or set Wait Mode to "Poll" to keep your own notification.',
+		});
+	}
 	if (jobs.length > MAX_NOTIFIED_JOBS) {
 		throw new NodeOperationError(this.getNode(), `Resume on Notification waits for at most ${MAX_NOTIFIED_JOBS} jobs; this run needs ${jobs.length}`, {
 			description: 'Raise Inputs per Job, split the items into several executions, or use Wait Mode "Poll".',

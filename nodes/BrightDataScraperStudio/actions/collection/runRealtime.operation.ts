@@ -36,12 +36,8 @@ async function runAsBatch(ctx: IExecuteFunctions, request: InputRequest, deadlin
 		{ collector: request.collector, query: { queue_next: 1 }, inputs: [request], inputsPerJob: 1, secrets: [] },
 	]);
 	const job = await triggerJob(ctx, plan);
-	// Version 1 nodes keep their 10 s checks; version 2 follows Bright Data's estimates as Trigger and Wait does.
-	const version = ctx.getNode().typeVersion >= 2 ? 2 : 1;
 	const result = await pollUntilReady(ctx, job.snapshotId, {
 		reader: rowReader,
-		version,
-		intervalSeconds: version === 1 ? 10 : undefined,
 		deadline,
 		startEta: job.startEta,
 		itemIndex: request.itemIndex,

@@ -32,7 +32,6 @@ export function jobItem(job: TriggeredJob): INodeExecutionData {
 	return {
 		json: {
 			snapshot_id: job.snapshotId,
-			collection_id: job.snapshotId,
 			collector: job.collector,
 			inputs: job.inputs.length,
 			...(job.startEta ? { start_eta: job.startEta } : {}),

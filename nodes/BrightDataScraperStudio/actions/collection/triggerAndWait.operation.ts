@@ -5,6 +5,7 @@ import {
 } from 'n8n-workflow';
 
 import { append } from '../../../shared/append';
+import { plural } from '../../../shared/plural';
 import { elapsedSeconds, now } from '../../../shared/timing';
 import { cancelSignal } from '../../../shared/transport';
 import { collectorLocator } from '../../descriptions/collector';
@@ -42,13 +43,13 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Poll',
 				value: 'poll',
-				description: 'Check the snapshot from inside the execution until it is ready (holds a worker while it waits)',
+				description: 'Check the snapshot until it is ready; the execution keeps running meanwhile',
 			},
 			{
 				name: 'Resume on Notification',
 				value: 'notification',
 				description:
-					'Ask Bright Data to call this execution back when the job is done; the execution waits in the database and frees the worker',
+					'Ask Bright Data to call this execution back when the job is done; meanwhile the execution is paused and uses no resources',
 			},
 		],
 	},
@@ -123,12 +124,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	}
 	if (collected.length) {
 		const inputs = collected.reduce((count, job) => count + job.inputs.length, 0);
-		const failedNote = shaped.failedCount ? ` ${shaped.failedCount} of ${inputs} inputs failed.` : '';
+		const failedNote = shaped.failedCount ? ` ${shaped.failedCount} of ${plural(inputs, 'input')} failed.` : '';
 		const emptyNote = shaped.rowCount
 			? ''
 			: ' The job finished without rows: the collector found nothing, or its delivery settings leave rows out.';
 		this.addExecutionHints({
-			message: `Collected ${shaped.rowCount} rows from snapshot ${describeSnapshots(collected)} in ${elapsedSeconds(startedAt)} s with ${polls} status checks.${failedNote}${emptyNote}`,
+			message: `Collected ${plural(shaped.rowCount, 'row')} from snapshot ${describeSnapshots(collected)} in ${elapsedSeconds(startedAt)} s with ${plural(polls, 'status check')}.${failedNote}${emptyNote}`,
 			type: shaped.failedCount || !shaped.rowCount ? 'warning' : 'info',
 			location: 'outputPane',
 		});

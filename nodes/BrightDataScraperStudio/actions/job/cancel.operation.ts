@@ -1,4 +1,4 @@
-import { type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { jobIdField } from '../../descriptions/snapshot';
 import { cancelJob } from '../../jobs/trigger';
@@ -10,11 +10,18 @@ export const option: OperationOption = { name: 'Cancel', value: 'cancel', descri
 
 export const properties = [jobIdField];
 
-/** POST /dca/jobs/{id}/cancel. Bright Data refuses to cancel a finished job. */
+/** POST /dca/jobs/{id}/cancel. Bright Data refuses (400) to cancel a job that has ended. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const output = await forEachItem(this, async (itemIndex) => {
 		const snapshotId = readJobId(this, itemIndex);
-		await cancelJob(this, snapshotId, itemIndex);
+		await cancelJob(this, snapshotId, itemIndex).catch((error: unknown) => {
+			if (!(error instanceof NodeApiError) || error.httpCode !== '400') throw error;
+			error.message = `Job "${snapshotId}" cannot be cancelled: it has already ended`;
+			// Keep Bright Data's own words; drop the generic "check the parameters" advice.
+			const said = String(error.description ?? '').split('\n').filter((line) => line.startsWith('Bright Data said'));
+			error.description = ['Bright Data cancels only jobs that are still queued or running; Job → Get shows its status, Get Dataset its rows.', ...said].join('\n');
+			throw error;
+		});
 		return [{ json: { snapshot_id: snapshotId, canceled: true }, pairedItem: { item: itemIndex } }];
 	});
 	return [output];

@@ -45,7 +45,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const startEta = answer.start_eta;
 		logRerunStarted(this, { snapshotId: newId, rerunOf: snapshotId, failedOnly });
 		recordSnapshotId(this, newId);
-		const json = { snapshot_id: newId, collection_id: newId, rerun_of: snapshotId, failed_only: failedOnly };
+		const json = { snapshot_id: newId, rerun_of: snapshotId, failed_only: failedOnly };
 		return [{ json: typeof startEta === 'string' ? { ...json, start_eta: startEta } : json, pairedItem: { item: itemIndex } }];
 	});
 	return [output];
