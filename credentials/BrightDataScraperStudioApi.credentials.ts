@@ -36,7 +36,7 @@ export class BrightDataScraperStudioApi implements ICredentialType {
 			type: 'string',
 			default: 'https://api.brightdata.com',
 			description:
-				'Leave as is for Bright Data. Change it only to reach the API through a proxy, or to use the local Scraper Studio emulator (http is accepted for 127.0.0.1 and localhost only).',
+				'Leave as is. Change it only to reach the API through a proxy of yours (https; http only for 127.0.0.1 and localhost).',
 		},
 	];
 

@@ -13,37 +13,30 @@
  * Run: node --import tsx --test test/e2e/editor.test.mjs
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { chromium, selectors } from 'playwright-core';
 
-import { ensureN8n } from '../../scripts/n8n/install.mjs';
 import { CHROMIUM, ensureChromium } from './prerequisites.mjs';
-import { DEFAULT_OWNER, freePort, n8nEnv, setupOwner, startN8n } from '../../scripts/n8n/n8n.mjs';
-import { copyPackage } from './server.mjs';
+import { startDevEnvironment } from '../../scripts/dev.mjs';
+import { DEFAULT_OWNER, freePort, login } from '../../scripts/n8n/n8n.mjs';
+import { N8nRest, waitFor } from './server.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 const NODE = 'Bright Data Scraper Studio';
 const shots = process.env.EDITOR_SCREENSHOTS ? resolve(root, process.env.EDITOR_SCREENSHOTS) : undefined;
 
-let scratch;
-let server;
+let server; // npm run dev: n8n with the package, the emulator at 10× and its credential
+let rest;
 let browser;
 let page;
 
 before(async () => {
 	ensureChromium();
-	await ensureN8n({ log: (line) => console.log(`[n8n install] ${line}`) });
-	execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
-	scratch = mkdtempSync(join(tmpdir(), 'bdss-editor-'));
-	const extension = copyPackage(join(scratch, 'n8n-nodes-brightdata-scraper-studio'));
-	const env = n8nEnv({ userFolder: join(scratch, 'n8n'), customExtensions: extension, port: await freePort(), brokerPort: await freePort() });
-	server = await startN8n(env, { timeoutMs: 240_000 }); // slow on a busy 2-core machine
-	await setupOwner(server.url);
+	server = await startDevEnvironment({ port: await freePort(), log: (line) => console.log(`[dev] ${line}`) });
+	rest = new N8nRest(server.url, await login(server.url));
 
 	selectors.setTestIdAttribute('data-test-id'); // n8n's attribute; Playwright's default is data-testid
 	browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
@@ -62,7 +55,6 @@ before(async () => {
 after(async () => {
 	await browser?.close();
 	await server?.stop();
-	if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
 const items = () => page.getByTestId('item-iterator-item');
@@ -168,3 +160,43 @@ describe('the nodes panel', () => {
 		assert.equal(node.codex?.subcategories?.AI, undefined);
 	});
 });
+
+describe('the first run on defaults', () => {
+	test('a Trigger and Wait added from the panel returns its rows within seconds of the job being ready, after an hour of emulator uptime', async () => {
+		// An hour of emulated uptime: an emulator that reported start_eta on its own clock would now say an
+		// hour ahead, which the node used to believe (up to 6 h) and sleep through to its Timeout.
+		server.emulator.advance(3600);
+		await search('Bright Data');
+		await openNode();
+		await items().filter({ hasText: 'Trigger collection and wait for rows' }).first().click();
+		await page.getByTestId('ndv').waitFor();
+		await page.keyboard.press('Escape');
+		await page.keyboard.press('Control+s');
+		await page.waitForURL((url) => /\/workflow\/[^/]+$/.test(url.pathname) && !url.pathname.endsWith('/new'));
+		const workflowId = new URL(page.url()).pathname.split('/').pop();
+
+		// What a new user sets: the collector (ready 20 emulated s = 2 s after the trigger) and one URL.
+		const scraperOf = (workflow) => workflow.nodes.find(({ type }) => type.endsWith('brightDataScraperStudio'));
+		// The editor saves in the background: wait until the saved workflow has the node.
+		const workflow = await waitFor('the saved workflow to hold the node', async () => {
+			const saved = await rest.call(`/rest/workflows/${workflowId}`);
+			return scraperOf(saved) ? saved : undefined;
+		});
+		const scraper = scraperOf(workflow);
+		scraper.parameters = { ...scraper.parameters, collector: { __rl: true, mode: 'id', value: 'c_products01' }, inputSource: 'json' };
+		await rest.call(`/rest/workflows/${workflowId}`, { method: 'PATCH', body: { nodes: workflow.nodes, connections: workflow.connections, versionId: workflow.versionId } });
+
+		await page.reload();
+		const before = server.emulator.count('POST', '/dca/trigger');
+		await page.getByTestId('execute-workflow-button').first().click();
+		const [execution] = await rest.waitForExecutions(workflowId, { predicate: ({ status }) => status !== 'running' && status !== 'new', timeoutMs: 120_000 });
+		assert.equal(execution.status, 'success');
+		assert.equal(server.emulator.count('POST', '/dca/trigger') - before, 1);
+		const seconds = (Date.parse(execution.stoppedAt) - Date.parse(execution.startedAt)) / 1000;
+		// Ready 2 s after the trigger; the first check comes 5 s after it. Before the fix: the 900 s Timeout.
+		console.log(`first run on defaults: ${seconds} s from start to rows`);
+		assert.ok(seconds < 20, `the run took ${seconds} s`);
+		await shoot('first-run.png');
+	});
+});
+
