@@ -200,3 +200,37 @@ describe('the first run on defaults', () => {
 	});
 });
 
+describe('as an AI-agent tool', () => {
+	test('on its defaults the tool runs in n8n\'s tool test dialog: the model\'s Inputs, as text, give rows', async () => {
+		const [credential] = (await rest.call('/rest/credentials')).filter(({ type }) => type === 'brightDataScraperStudioApi');
+		const tool = {
+			id: 'tool',
+			name: 'Scraper Tool',
+			type: 'CUSTOM.brightDataScraperStudioTool',
+			typeVersion: 1,
+			position: [0, 0],
+			// Only what a user picks: the collector (a real-time one; the tool opens on Run Real-Time).
+			parameters: { collector: { __rl: true, mode: 'id', value: 'c_realtime03' } },
+			credentials: { brightDataScraperStudioApi: { id: credential.id, name: credential.name } },
+		};
+		const agent = { id: 'agent', name: 'AI Agent', type: '@n8n/n8n-nodes-langchain.agent', typeVersion: 2, position: [0, -200], parameters: {} };
+		const { id } = await rest.call('/rest/workflows', {
+			method: 'POST',
+			body: { name: 'Tool on defaults', settings: { executionOrder: 'v1' }, nodes: [agent, tool], connections: { 'Scraper Tool': { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] } } },
+		});
+		await page.goto(`${server.url}/workflow/${id}`);
+		await page.getByTestId('canvas-node').filter({ hasText: 'Scraper Tool' }).first().dblclick();
+		await page.getByTestId('ndv').waitFor();
+		await page.getByTestId('node-execute-button').first().click();
+		// n8n asks for the values the model would give: the node's default $fromAI('inputs', …, 'string').
+		const field = page.getByTestId('from-ai-parameters-modal-inputs').locator('input, textarea').first();
+		await field.fill('[{"url": "https://shop.example/product/lamp"}]');
+		await shoot('tool-test-dialog.png');
+		await page.getByRole('dialog').getByRole('button', { name: /Execute step/ }).last().click();
+		await page.getByTestId('ndv').getByText('Lamp', { exact: true }).first().waitFor();
+		const output = await page.getByTestId('ndv').innerText();
+		assert.match(output, /title/);
+		assert.doesNotMatch(output, /non-empty object|Set node/);
+	});
+});
+

@@ -86,7 +86,7 @@ export const inputFields: INodeProperties[] = [
 		displayName: 'Inputs',
 		name: 'inputs',
 		type: 'string',
-		default: `={{ $fromAI('inputs', 'The pages to scrape, as a JSON array of input objects, e.g. ${EXAMPLE_INPUTS}', 'string') }}`,
+		default: `={{ /*n8n-auto-generated-fromAI-override*/ $fromAI('inputs', 'The pages to scrape, as a JSON array of input objects, e.g. ${EXAMPLE_INPUTS}', 'string') }}`,
 		required: true,
 		description: `A JSON array of input objects, e.g. ${EXAMPLE_INPUTS}. By default the model fills it.`,
 		displayOptions: { show: { inputSource: ['json'], '@tool': [true] } },
