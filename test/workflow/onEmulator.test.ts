@@ -117,6 +117,25 @@ describe('Trigger and Wait on the emulator', () => {
 		expect(api.job(snapshotId)?.status).toMatch(/cancel/);
 	});
 
+	test('On Timeout "cancel" with several jobs cancels every unfinished job and names them all', async () => {
+		const api = emulator.current();
+		const start = api.jobs.length;
+		const result = await run(triggerAndWait('c_stuck05', { options: { timeout: 60, onTimeout: 'cancel', inputsPerJob: 1 } }), [
+			product('a'),
+			product('b'),
+			product('c'),
+		]);
+		const ids = api.jobs.slice(start).map(({ id }) => id);
+
+		expect(ids).toHaveLength(3);
+		expect(ids.map((id) => api.job(id)?.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+		expect(result.error?.message).toBe(
+			`Snapshot "${ids[0]}" was not ready after 60 s (status: ${/status: (\w+)/.exec(result.error?.message ?? '')?.[1]}); the jobs of snapshots ${ids.join(', ')} were cancelled`,
+		);
+		expect(result.error?.description).toContain(`Cancelled at Bright Data: ${ids.join(', ')}.`);
+		expect(result.error?.description).not.toMatch(/Snapshots already started/);
+	});
+
 	test('stopping with "Cancel Job When Stopped" cancels the job at the emulator', async () => {
 		const api = emulator.current();
 		const before = api.count('POST', /\/cancel$/);

@@ -1,4 +1,5 @@
 import {
+	NodeOperationError,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
@@ -29,10 +30,17 @@ const waitUntilReadyField: INodeProperties = {
 		'Whether to keep checking until the snapshot\'s rows are ready, as Trigger and Wait does (holds a worker while it waits). Off: a snapshot that is still being built gives one item with its status.',
 };
 
-/** The wait options of Trigger and Wait, shown once Wait Until Ready is on. This node started no job, so stopping it cancels none. */
+/**
+ * The wait options of Trigger and Wait, shown once Wait Until Ready is on. This node started no
+ * job (it may be another workflow's), so neither stopping nor a timeout cancels one.
+ */
 const untilReadyOptions: INodeProperties[] = waitOptions
 	.filter(({ name }) => name !== 'cancelOnStop')
-	.map((option) => ({ ...option, displayOptions: { show: { '/waitUntilReady': [true] } } }));
+	.map((option) => ({
+		...option,
+		...(option.name === 'onTimeout' ? { options: option.options?.filter((choice) => 'value' in choice && choice.value !== 'cancel') } : {}),
+		displayOptions: { show: { '/waitUntilReady': [true] } },
+	}));
 
 export const option: OperationOption = {
 	name: 'Get Dataset',
@@ -94,6 +102,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	try {
 		// One wait covers all items, so its options are read once, before any request.
 		wait = waitUntilReady ? readWaitOptions(this, 0) : undefined;
+		if (wait?.onTimeout === 'cancel') {
+			throw new NodeOperationError(this.getNode(), 'On Timeout "Cancel the Job and Fail" is not available in Get Dataset', {
+				itemIndex: 0,
+				description: 'Get Dataset did not start the job, which may belong to another workflow, so it never cancels it. Pick "Fail" or "Output the Snapshot ID".',
+			});
+		}
 	} catch (error) {
 		return [errorItems(this, error as Error, this.getInputData().map((_, item) => item))];
 	}
