@@ -177,6 +177,34 @@ describe('Get Dataset → Wait Until Ready', () => {
 		});
 	});
 
+	test('Failed Inputs per item: the outputs follow item 0; an item that picks the "Failed" output without one keeps its failed rows in main', async () => {
+		const id = await startJob('c_products01', [product('desk'), product('fail-lamp')]);
+		api().finish(id);
+		const policyPerItem = (policies: string[]) =>
+			run({ ...getDataset('={{ $json.snapshot_id }}'), options: { failedRows: '={{ $json.policy }}' } }, policies.map((policy) => ({ snapshot_id: id, policy })));
+		const rowsOf = (items: Array<{ json: IDataObject; pairedItem?: unknown }>) => items.map(({ json, pairedItem }) => [json.input, pairedItem]);
+
+		const oneOutput = await policyPerItem(['drop', 'separate']);
+		const twoOutputs = await policyPerItem(['separate', 'main']);
+
+		expect(oneOutput.outputOf(SCRAPER)).toHaveLength(1);
+		expect(rowsOf(oneOutput.items)).toEqual([
+			[product('desk'), { item: 0 }],
+			[product('desk'), { item: 1 }],
+			[product('fail-lamp'), { item: 1 }],
+		]);
+		expect(oneOutput.run.data.resultData.runData[SCRAPER][0].hints?.map(({ message }) => message)).toContainEqual(
+			expect.stringContaining('"Send to Failed Output" for item 1, but the node\'s outputs follow the first item'),
+		);
+		const [rows, failed] = twoOutputs.outputOf(SCRAPER);
+		expect(rowsOf(rows)).toEqual([
+			[product('desk'), { item: 0 }],
+			[product('desk'), { item: 1 }],
+			[product('fail-lamp'), { item: 1 }],
+		]);
+		expect(rowsOf(failed)).toEqual([[product('fail-lamp'), { item: 0 }]]);
+	});
+
 	test('bad parameters stop the node before any request', async () => {
 		const requests = api().requests.length;
 
