@@ -136,6 +136,22 @@ describe('Trigger and Wait on the emulator', () => {
 		expect(result.error?.description).not.toMatch(/Snapshots already started/);
 	});
 
+	test('On Timeout "cancel" with several jobs and Continue On Fail: every cancelled job\'s items get the error, once', async () => {
+		const api = emulator.current();
+		const start = api.jobs.length;
+		const result = await run(
+			triggerAndWait('c_stuck05', { options: { timeout: 60, onTimeout: 'cancel', inputsPerJob: 2 } }),
+			[product('a'), product('b'), product('c')],
+			{ continueOnFail: true },
+		);
+		const ids = api.jobs.slice(start).map(({ id }) => id);
+
+		expect(ids.map((id) => api.job(id)?.status)).toEqual(['cancelled', 'cancelled']);
+		expect(result.items.map(({ json, pairedItem }) => [json.error, pairedItem])).toEqual(
+			[0, 1, 2].map((item) => [expect.stringContaining(`the jobs of snapshots ${ids.join(', ')} were cancelled`), { item }]),
+		);
+	});
+
 	test('stopping with "Cancel Job When Stopped" cancels the job at the emulator', async () => {
 		const api = emulator.current();
 		const before = api.count('POST', /\/cancel$/);

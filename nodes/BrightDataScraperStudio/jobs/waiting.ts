@@ -100,7 +100,7 @@ async function cancelOnTimeout(
 		} catch (error) {
 			const reason = (error as Error).message;
 			logGaveUp(ctx, id, 'timeout', `${detail}; cancelling the job failed: ${reason}`);
-			failures.push(`Could not cancel the job of snapshot ${id} (${reason}): it may still be running; cancel it in the Bright Data control panel.`);
+			failures.push(`Could not cancel the job of snapshot ${id} (${reason}): if it still runs, cancel it in the Bright Data control panel; if it finished, Get Dataset collects its rows.`);
 		}
 	}
 	const which = snapshotIds.length === 1 ? 'the job was' : `the jobs of snapshots ${cancelled.join(', ')} were`;
