@@ -49,9 +49,10 @@ interface WaitState {
 /** JSON, so a value cut short (n8n 2.41 keeps up to 512 characters, logging an error above 255) fails to parse. */
 const serializeState = ({ nonceHash, snapshotIds }: WaitState): string => JSON.stringify({ nonce_sha256: nonceHash, snapshot_ids: snapshotIds });
 
-/** How many jobs' state fits one custom data value, however long (up to MAX_SNAPSHOT_ID_LENGTH) their IDs turn out. */
+/** The length of the longest state of `jobs` jobs: every ID as long as an ID may be. */
 const longestState = (jobs: number): number =>
 	serializeState({ nonceHash: secretHash(''), snapshotIds: Array<string>(jobs).fill('j'.repeat(MAX_SNAPSHOT_ID_LENGTH)) }).length;
+/** How many jobs' state fits one custom data value, known before any job starts (their IDs are not): 1. */
 export const MAX_NOTIFIED_JOBS = Array.from({ length: 10 }, (_, n) => n + 1).filter((jobs) => longestState(jobs) <= MAX_VALUE_LENGTH).length;
 /** n8n resumes the execution on its own this long after the job's deadline, if no notification came. */
 const GRACE_SECONDS = 300;
