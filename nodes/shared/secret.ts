@@ -14,3 +14,13 @@ export function sameSecret(provided: unknown, expected: string): boolean {
 	const match = timingSafeEqual(digest(text), digest(expected));
 	return typeof provided === 'string' && expected !== '' && match;
 }
+
+/** What is stored in place of a secret others can read (e.g. execution custom data): its SHA-256, base64url. */
+export const secretHash = (secret: string): string => digest(secret).toString('base64url');
+
+/** Whether a token someone sent hashes to `expectedHash` (secretHash), in constant time; anything but a string never matches. */
+export function matchesSecretHash(provided: unknown, expectedHash: string): boolean {
+	const expected = Buffer.from(expectedHash, 'base64url');
+	const match = expected.length === 32 && timingSafeEqual(digest(typeof provided === 'string' ? provided : ''), expected);
+	return typeof provided === 'string' && match;
+}

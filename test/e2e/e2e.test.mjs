@@ -174,6 +174,25 @@ describe(`several items, failed inputs and errors in a real n8n ${version}`, () 
 		assert.match(item.snapshot_id, /^j_/);
 	});
 
+	test('On Timeout "Cancel the Job and Fail" with one job per input cancels every job and names them all', async () => {
+		const jobsBefore = emulator.jobs.length;
+		const three = ['https://shop.example/product/a', 'https://shop.example/product/b', 'https://shop.example/product/c'];
+		const parameters = {
+			operation: 'triggerAndWait',
+			collector: { __rl: true, mode: 'id', value: 'c_stuck05' },
+			fieldsToSend: 'selected',
+			inputFields: 'url',
+			options: { timeout: 3, pollInterval: 1, onTimeout: 'cancel', inputsPerJob: 1 },
+		};
+		const result = await run(scraperAfterItems({ name: 'e2e timeout cancel', urls: three, linkBack: false, parameters }));
+		const jobs = emulator.jobs.slice(jobsBefore);
+
+		assert.equal(result.ok, false);
+		assert.equal(jobs.length, 3);
+		assert.deepEqual(jobs.map(({ status }) => status), ['cancelled', 'cancelled', 'cancelled']);
+		assert.match(result.error.message, new RegExp(`; the jobs of snapshots ${jobs.map(({ id }) => id).join(', ')} were cancelled$`));
+	});
+
 	test(
 		'Resume on Notification on an n8n that gives nodes no execution custom data: refused before any job starts',
 		{ skip: version === OLDEST_N8N_VERSION ? false : `n8n ${version} gives nodes custom data (server.test.mjs runs Resume on Notification there)` },

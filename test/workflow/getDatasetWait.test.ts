@@ -3,11 +3,11 @@
  * item names is waited for with Trigger and Wait's loop, its rows linked to that item, and
  * On Timeout applies as in Trigger and Wait. Get Dataset never starts a job.
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, INodeProperties } from 'n8n-workflow';
 
 import { useEmulator } from '../harness/emulator';
 import { getDataset, trigger } from '../harness/params';
-import { runScraper, SCRAPER } from '../harness/workflow';
+import { NODE_TYPE, nodeTypeOf, runScraper, SCRAPER } from '../harness/workflow';
 
 const emulator = useEmulator();
 const api = () => emulator.current();
@@ -151,16 +151,58 @@ describe('Get Dataset → Wait Until Ready', () => {
 			]);
 		});
 
-		test('Cancel the Job and Fail: the job is cancelled at Bright Data, then the node fails', async () => {
+		test('Cancel the Job and Fail is refused before any request: Get Dataset did not start the job', async () => {
 			const stuck = await startJob('c_stuck05', [product('stuck')]);
+			const requests = api().requests.length;
 
 			const result = await run(waitingGetDataset({ timeout: 5, pollInterval: 1, onTimeout: 'cancel' }), [{ snapshot_id: stuck }]);
 
 			expect(result.status).toBe('error');
-			expect(result.error?.message).toMatch(/was not ready after 5 s .*; the job was cancelled$/);
-			expect(cancels(stuck)).toBe(1);
-			expect(api().job(stuck)?.status).toBe('cancelled');
+			expect(result.error?.message).toBe('On Timeout "Cancel the Job and Fail" is not available in Get Dataset');
+			expect(api().requests.length).toBe(requests);
+			expect(cancels(stuck)).toBe(0);
+			expect(api().job(stuck)?.status).not.toBe('cancelled');
 		});
+
+		test('the editor offers no "Cancel the Job and Fail" for Get Dataset', () => {
+			const { properties } = nodeTypeOf(NODE_TYPE, 2).description;
+			const onTimeout = (operation: string) =>
+				properties
+					.filter(({ name, displayOptions }) => name === 'options' && displayOptions?.show?.operation?.includes(operation))
+					.flatMap(({ options }) => (options ?? []) as INodeProperties[])
+					.find(({ name }) => name === 'onTimeout');
+
+			expect(onTimeout('getDataset')?.options?.map((choice) => (choice as { value: string }).value)).toEqual(['error', 'output']);
+			expect(onTimeout('triggerAndWait')?.options?.map((choice) => (choice as { value: string }).value)).toContain('cancel');
+		});
+	});
+
+	test('Failed Inputs per item: the outputs follow item 0; an item that picks the "Failed" output without one keeps its failed rows in main', async () => {
+		const id = await startJob('c_products01', [product('desk'), product('fail-lamp')]);
+		api().finish(id);
+		const policyPerItem = (policies: string[]) =>
+			run({ ...getDataset('={{ $json.snapshot_id }}'), options: { failedRows: '={{ $json.policy }}' } }, policies.map((policy) => ({ snapshot_id: id, policy })));
+		const rowsOf = (items: Array<{ json: IDataObject; pairedItem?: unknown }>) => items.map(({ json, pairedItem }) => [json.input, pairedItem]);
+
+		const oneOutput = await policyPerItem(['drop', 'separate']);
+		const twoOutputs = await policyPerItem(['separate', 'main']);
+
+		expect(oneOutput.outputOf(SCRAPER)).toHaveLength(1);
+		expect(rowsOf(oneOutput.items)).toEqual([
+			[product('desk'), { item: 0 }],
+			[product('desk'), { item: 1 }],
+			[product('fail-lamp'), { item: 1 }],
+		]);
+		expect(oneOutput.run.data.resultData.runData[SCRAPER][0].hints?.map(({ message }) => message)).toContainEqual(
+			expect.stringContaining('"Send to Failed Output" for item 1, but the node\'s outputs follow the first item'),
+		);
+		const [rows, failed] = twoOutputs.outputOf(SCRAPER);
+		expect(rowsOf(rows)).toEqual([
+			[product('desk'), { item: 0 }],
+			[product('desk'), { item: 1 }],
+			[product('fail-lamp'), { item: 1 }],
+		]);
+		expect(rowsOf(failed)).toEqual([[product('fail-lamp'), { item: 0 }]]);
 	});
 
 	test('bad parameters stop the node before any request', async () => {

@@ -117,6 +117,41 @@ describe('Trigger and Wait on the emulator', () => {
 		expect(api.job(snapshotId)?.status).toMatch(/cancel/);
 	});
 
+	test('On Timeout "cancel" with several jobs cancels every unfinished job and names them all', async () => {
+		const api = emulator.current();
+		const start = api.jobs.length;
+		const result = await run(triggerAndWait('c_stuck05', { options: { timeout: 60, onTimeout: 'cancel', inputsPerJob: 1 } }), [
+			product('a'),
+			product('b'),
+			product('c'),
+		]);
+		const ids = api.jobs.slice(start).map(({ id }) => id);
+
+		expect(ids).toHaveLength(3);
+		expect(ids.map((id) => api.job(id)?.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+		expect(result.error?.message).toBe(
+			`Snapshot "${ids[0]}" was not ready after 60 s (status: ${/status: (\w+)/.exec(result.error?.message ?? '')?.[1]}); the jobs of snapshots ${ids.join(', ')} were cancelled`,
+		);
+		expect(result.error?.description).toContain(`Cancelled at Bright Data: ${ids.join(', ')}.`);
+		expect(result.error?.description).not.toMatch(/Snapshots already started/);
+	});
+
+	test('On Timeout "cancel" with several jobs and Continue On Fail: every cancelled job\'s items get the error, once', async () => {
+		const api = emulator.current();
+		const start = api.jobs.length;
+		const result = await run(
+			triggerAndWait('c_stuck05', { options: { timeout: 60, onTimeout: 'cancel', inputsPerJob: 2 } }),
+			[product('a'), product('b'), product('c')],
+			{ continueOnFail: true },
+		);
+		const ids = api.jobs.slice(start).map(({ id }) => id);
+
+		expect(ids.map((id) => api.job(id)?.status)).toEqual(['cancelled', 'cancelled']);
+		expect(result.items.map(({ json, pairedItem }) => [json.error, pairedItem])).toEqual(
+			[0, 1, 2].map((item) => [expect.stringContaining(`the jobs of snapshots ${ids.join(', ')} were cancelled`), { item }]),
+		);
+	});
+
 	test('stopping with "Cancel the Job If the Execution Is Stopped" cancels the job at the emulator', async () => {
 		const api = emulator.current();
 		const before = api.count('POST', /\/cancel$/);
@@ -175,6 +210,49 @@ describe('real-time and job operations on the emulator', () => {
 
 		expect(result.status).toBe('success');
 		expect(result.items).toHaveLength(1);
+	});
+
+	test('Run Real-Time and Crawl read their options per item, as Trigger does', async () => {
+		const api = emulator.current();
+		const start = api.requests.length;
+		const perItem = [
+			{ ...product('a'), dev: false, crawlTimeout: 25 },
+			{ ...product('b'), dev: true, crawlTimeout: 40 },
+		];
+		const options = { timeout: 3600, useDevVersion: '={{ $json.dev }}', crawlTimeout: '={{ $json.crawlTimeout }}' };
+
+		const realtime = await run({ resource: 'collection', operation: 'runRealtime', collector: collectorId('c_realtime03'), fieldsToSend: 'selected', inputFields: 'url', options }, perItem);
+		const crawled = await run({ resource: 'collection', operation: 'crawl', collector: collectorId('c_realtime03'), fieldsToSend: 'selected', inputFields: 'url', options }, perItem);
+		const sent = (path: string) => api.requests.slice(start).filter((request) => request.path === path).map(({ query }) => [query.version ?? null, query.timeout ?? null]);
+
+		expect([realtime.status, crawled.status]).toEqual(['success', 'success']);
+		expect(sent('/dca/trigger_immediate')).toEqual([[null, null], ['dev', null]]);
+		expect(sent('/dca/crawl')).toEqual([[null, '25s'], ['dev', '40s']]);
+	});
+
+	test.each([
+		['a pending object', { kind: 'status' as const, status: 200, body: { pending: true } }],
+		['an empty body', { kind: 'malformed' as const, body: '' }],
+	])('a 200 crawl answer with %s and nothing to follow fails, saying so', async (_name, fault) => {
+		const api = emulator.current();
+		api.injectFault({ path: '/dca/crawl', ...fault });
+
+		const result = await run({ resource: 'collection', operation: 'crawl', collector: collectorId('c_realtime03'), options: { timeout: 3600 } }, [product('a')]);
+
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toBe('Bright Data accepted the crawl (its 200 answer held no rows) but sent no response_id');
+	});
+
+	test('a 200 crawl answer with an empty list: no rows, and a notice that says so', async () => {
+		emulator.current().injectFault({ path: '/dca/crawl', kind: 'status', status: 200, body: [] });
+
+		const result = await run({ resource: 'collection', operation: 'crawl', collector: collectorId('c_realtime03'), options: { timeout: 3600 } }, [product('a')]);
+
+		expect(result.status).toBe('success');
+		expect(result.items).toEqual([]);
+		expect(result.run.data.resultData.runData[SCRAPER][0].hints?.map(({ message }) => message)).toEqual([
+			'The crawl of 1 input(s) finished without rows: Bright Data answered an empty list (the collector found nothing).',
+		]);
 	});
 
 	test('Get, Get Errors, Rerun and Get Many on jobs the emulator ran', async () => {

@@ -97,7 +97,9 @@ describe('log lines for operators', () => {
 		const checked = () => api().requests.slice(checks).some(({ path, query }) => path === '/dca/dataset' && query.id === stuckId);
 		await run(waitFor({ timeout: 86400 }), [{ snapshot_id: stuckId }], { cancelWhen: checked });
 		await run(waitFor({ timeout: 86400 }), [{ snapshot_id: failingId }]);
-		await run(waitFor({ timeout: 3, onTimeout: 'cancel' }), [{ snapshot_id: stuckId }]);
+		// Only Trigger and Wait cancels on timeout: the job must be one the node started.
+		const cancelled = await run(triggerAndWait('c_stuck05', { options: { timeout: 3, pollInterval: 1, onTimeout: 'cancel' } }), [product('stuck')]);
+		const cancelledId = /Snapshot "(j_\w+)"/.exec(cancelled.error?.message ?? '')?.[1] ?? '';
 
 		const gaveUp = nodeLines(from).filter(({ message }) => message.includes('stopped waiting'));
 		expect(gaveUp.map(({ level, message }) => [level, message])).toEqual([
@@ -105,7 +107,7 @@ describe('log lines for operators', () => {
 			['info', expect.stringMatching(new RegExp(`^Bright Data: stopped waiting for snapshot ${stuckId}: not ready within the timeout \\(.*; the job goes on at Bright Data;`))],
 			['info', expect.stringMatching(new RegExp(`^Bright Data: stopped waiting for snapshot ${stuckId}: the execution was stopped \\(`))],
 			['info', expect.stringMatching(new RegExp(`^Bright Data: stopped waiting for snapshot ${failingId}: the wait failed \\(Job "${failingId}" failed at Bright Data`))],
-			['info', expect.stringMatching(new RegExp(`^Bright Data: stopped waiting for snapshot ${stuckId}: not ready within the timeout; the job was cancelled at Bright Data \\(`))],
+			['info', expect.stringMatching(new RegExp(`^Bright Data: stopped waiting for snapshot ${cancelledId}: not ready within the timeout; the job was cancelled at Bright Data \\(`))],
 		]);
 		expect(gaveUp.map(({ meta }) => meta.reason)).toEqual(['timeout', 'timeout', 'stopped', 'error', 'cancelled']);
 	});

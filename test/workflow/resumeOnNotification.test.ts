@@ -3,6 +3,8 @@
  * waiting executions do, and is resumed through the node's webhook() in a real WebhookContext,
  * or by the wait tracker when no call comes. (The end-to-end tests do the same in a real n8n.)
  */
+import { createHash } from 'node:crypto';
+
 import type { IRun } from 'n8n-workflow';
 
 import { useEmulator } from '../harness/emulator';
@@ -125,17 +127,18 @@ describe('Resume on Notification', () => {
 		expect(waiting.run.data.waitTill).toBeDefined();
 	});
 
-	test('the wait state fits one custom data value of 255 characters with 10 jobs; 11 are refused before any job starts', async () => {
+	test('the wait state fits one custom data value of 255 characters by length, with IDs of up to 128 characters: 2 jobs are refused before any job starts', async () => {
 		const many = (count: number) => Array.from({ length: count }, (_, n) => product(`item-${n}`));
 		const parameters = triggerAndWait('c_stuck05', { waitMode: 'notification', options: { inputsPerJob: 1 } });
 		const logs = recordN8nLogs();
 		try {
-			const ten = await runWorkflow(scraperWorkflow(parameters, many(10)), options());
-			const state = String(ten.run.data.resultData.metadata?.brightdata_wait);
+			const one = await runWorkflow(scraperWorkflow(parameters, many(1)), options());
+			const state = String(one.run.data.resultData.metadata?.brightdata_wait);
 
-			expect(ten.status).toBe('waiting');
-			expect(state.length).toBeLessThanOrEqual(255);
-			expect(state.split(' ').slice(1)).toEqual(emulator.current().jobs.slice(-10).map(({ id }) => id));
+			expect(one.status).toBe('waiting');
+			expect(JSON.parse(state)).toEqual({ nonce_sha256: expect.stringMatching(/^[\w-]{43}$/), snapshot_ids: [emulator.current().jobs.at(-1)!.id] });
+			// The longest state: one snapshot ID of 128 characters.
+			expect(state.length - emulator.current().jobs.at(-1)!.id.length + 128).toBeLessThanOrEqual(255);
 			// n8n logs an error for a custom data value over 255 characters (and cuts it at 512).
 			expect(logs.records.filter(({ message }) => String(message).includes('Custom data'))).toEqual([]);
 		} finally {
@@ -143,8 +146,43 @@ describe('Resume on Notification', () => {
 		}
 
 		const before = emulator.current().requests.length;
-		const eleven = await runScraper(parameters, many(11), options());
-		expect(eleven.error?.message).toBe('Resume on Notification waits for at most 10 jobs; this run needs 11');
+		const two = await runScraper(parameters, many(3), options());
+		expect(two.error?.message).toBe('Resume on Notification waits for at most 1 job; this run needs 3');
+		expect(two.error?.description).toContain('Set Inputs per Job to 3 or more for these 3 inputs');
+		expect((two.error as { context?: { itemIndex?: number } }).context?.itemIndex).toBe(1);
+		expect(emulator.current().requests.slice(before)).toEqual([]);
+	});
+
+	test('only a hash of the nonce is stored where the execution shows it; the nonce itself still resumes', async () => {
+		const { definition, waiting, jobs, endpoint } = await startWaiting();
+		const nonce = endpoint.searchParams.get('brightdata')!;
+		const stored = JSON.stringify(waiting.run.data.resultData.metadata);
+
+		expect(stored).not.toContain(nonce);
+		expect(stored).toContain(createHash('sha256').update(nonce).digest('base64url'));
+		// The stored hash is no token: presented as one, it is refused.
+		const hash = JSON.parse(String(waiting.run.data.resultData.metadata?.brightdata_wait)).nonce_sha256;
+		const forged = await callResumeWebhook(definition, waiting.run, { query: { brightdata: hash } }, options());
+		expect(forged.status).toBe(401);
+		emulator.current().finish(jobs[0].id);
+		const answer = await callResumeWebhook(definition, waiting.run, { query: queryOf(endpoint) }, options());
+		expect(answer.resumed?.status).toBe('success');
+	});
+
+	test.each([
+		['cut short (as n8n cuts a value over its limit)', (state: string) => state.slice(0, -3)],
+		['cut inside the snapshot ID', (state: string) => state.slice(0, state.lastIndexOf('"') - 4)],
+		['not the node\'s format', () => 'abc j_short'],
+	])('a wait state %s is no state: the right token is refused, no request names a wrong ID', async (_name, spoil) => {
+		const { definition, waiting, jobs, endpoint } = await startWaiting();
+		emulator.current().finish(jobs[0].id);
+		const metadata = waiting.run.data.resultData.metadata!;
+		metadata.brightdata_wait = spoil(String(metadata.brightdata_wait));
+		const before = emulator.current().requests.length;
+
+		const answer = await callResumeWebhook(definition, waiting.run, { query: queryOf(endpoint) }, options());
+
+		expect(answer).toEqual({ status: 401, body: { error: 'Invalid token' } });
 		expect(emulator.current().requests.slice(before)).toEqual([]);
 	});
 
@@ -184,31 +222,6 @@ describe('Resume on Notification', () => {
 			{ snapshot_ids: [jobs[0].id], ready: false, timed_out: true, status: 'no notification from Bright Data' },
 		]);
 	});
-	test('several jobs: the last notification resumes with every row, in the order of the incoming items (not of the jobs)', async () => {
-		// Items 0 and 2 go to one collector, item 1 to another: two jobs, the first holding items 0 and 2.
-		const mixed = [
-			{ url: product('speaker').url, collector: 'c_slow04' },
-			{ url: product('desk').url, collector: 'c_products01' },
-			{ url: product('lamp').url, collector: 'c_slow04' },
-		];
-		const parameters = triggerAndWait('={{ $json.collector }}', { waitMode: 'notification', fieldsToSend: 'selected', inputFields: 'url' });
-		const definition = scraperWorkflow(parameters, mixed);
-		const before = emulator.current().jobs.length;
-		const waiting = await runWorkflow(definition, options());
-		const jobs = emulator.current().jobs.slice(before);
-		expect(jobs.map(({ collector }) => collector)).toEqual(['c_slow04', 'c_products01']);
-		const endpoint = new URL((jobs[0].options.notify as { endpoint: string }).endpoint);
-
-		emulator.current().finish(jobs[0].id);
-		const first = await callResumeWebhook(definition, waiting.run, { query: queryOf(endpoint), body: { collection_id: jobs[0].id } }, options());
-		expect(first).toEqual({ status: 202, body: { error: `Waiting for snapshot ${jobs[1].id}` } });
-		emulator.current().finish(jobs[1].id);
-		const last = await callResumeWebhook(definition, waiting.run, { query: queryOf(endpoint), body: { collection_id: jobs[1].id } }, options());
-
-		expect(last.resumed?.status).toBe('success');
-		expect(last.resumed!.outputOf(SCRAPER)[0].map(({ json }) => json.input)).toEqual(mixed.map(({ url }) => ({ url })));
-	});
-
 	test("n8n's input stays as it is: the waiting node's input items are untouched; the stack entry it resumes from carries the timed-out item", async () => {
 		const { waiting, jobs } = await startWaiting('c_stuck05');
 		const { runData } = waiting.run.data.resultData;

@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import { timing } from '../../nodes/shared/timing';
 import { API, useNock } from '../harness/nock';
 import { trigger } from '../harness/params';
@@ -63,6 +65,22 @@ describe('Trigger', () => {
 		);
 
 		expect(api.isDone()).toBe(true);
+	});
+
+	test('Selected Fields sends a field named __proto__ as a field, not dropped', async () => {
+		let sent = '';
+		const api = nock(API)
+			.post('/dca/trigger', (body: unknown) => ((sent = JSON.stringify(body)), true))
+			.query(true)
+			.reply(200, { collection_id: 'j_proto' });
+		// An item as n8n gets it from JSON (JSON.parse makes "__proto__" an own field).
+		const item = JSON.parse('{"url": "https://shop/a", "__proto__": "kept", "other": 1}') as IDataObject;
+
+		const { status } = await runScraper(trigger('c_products', { fieldsToSend: 'selected', inputFields: 'url, __proto__' }), [item], { baseUrl: API });
+
+		expect(status).toBe('success');
+		expect(api.isDone()).toBe(true);
+		expect(sent).toBe('[{"url":"https://shop/a","__proto__":"kept"}]');
 	});
 
 	test('JSON input source sends the array given', async () => {

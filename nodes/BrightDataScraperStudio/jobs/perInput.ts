@@ -3,37 +3,44 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { append } from '../../shared/append';
 import type { Row } from '../../shared/rows';
 import { errorItems } from '../output/items';
+import { withConstantParameters } from '../parameters/constant';
 import { readCollector, readInputs } from '../parameters/inputs';
+import { readRealtimeOptions, type RealtimeOptions } from '../parameters/options';
 import { mapWithConcurrency } from './pool';
 
 export interface InputRequest {
 	itemIndex: number;
 	collector: string;
 	input: IDataObject;
+	/** Its item's options. */
+	options: RealtimeOptions;
 }
 
 /**
- * For operations that run one job per input (real-time, crawl): reads every item first, then
- * runs the inputs with bounded concurrency. Rows link to their incoming item. With "Continue
+ * For operations that run one job per input (real-time, crawl): reads every item (collector,
+ * inputs, options) first, then runs the inputs with bounded concurrency, the first valid item's
+ * Concurrency (one pool serves the whole run). Rows link to their incoming item. With "Continue
  * On Fail" a failed input becomes an error item; otherwise the first failure is thrown once all
  * running inputs have finished, so no paid result is dropped mid-flight.
  */
 export async function runPerInput(
 	ctx: IExecuteFunctions,
-	concurrency: number,
 	run: (request: InputRequest) => Promise<Row[]>,
 ): Promise<INodeExecutionData[]> {
 	const requests: InputRequest[] = [];
 	const output: INodeExecutionData[] = [];
+	const params = withConstantParameters(ctx);
 	ctx.getInputData().forEach((_, itemIndex) => {
 		try {
-			const collector = readCollector(ctx, itemIndex);
-			for (const input of readInputs(ctx, itemIndex)) requests.push({ itemIndex, collector, input });
+			const collector = readCollector(params, itemIndex);
+			const options = readRealtimeOptions(params, itemIndex);
+			for (const input of readInputs(params, itemIndex)) requests.push({ itemIndex, collector, input, options });
 		} catch (error) {
 			append(output, errorItems(ctx, error as Error, [itemIndex]));
 		}
 	});
 
+	const concurrency = requests[0]?.options.concurrency ?? 1;
 	type Outcome = { rows: Row[]; error?: undefined } | { rows?: undefined; error: Error };
 	const outcomes = await mapWithConcurrency(requests.length, concurrency, async (index): Promise<Outcome> => {
 		try {

@@ -53,7 +53,11 @@ export async function triggerRealtime(
 
 export type CrawlAnswer = { kind: 'rows'; rows: Row[] } | { kind: 'continue'; responseId: string };
 
-/** POST /dca/crawl: rows at once, or a response ID to follow when the crawl outlasts its timeout (202). */
+/**
+ * POST /dca/crawl: rows at once (200, "the collected data"), or a response ID to follow when the
+ * crawl outlasts its timeout (202). A 200 that holds no data (empty, null, {"pending": true}) is
+ * followed by its response_id too, or, without one, fails: the crawl may still run, billed.
+ */
 export async function crawl(
 	ctx: IExecuteFunctions,
 	collector: string,
@@ -70,8 +74,10 @@ export async function crawl(
 		subject: { collector, itemIndex, action: 'crawl request' },
 		timeoutMs: secondsToMs(timeoutSeconds) + timing.requestTimeoutMs,
 	});
-	if (response.statusCode === 202) return { kind: 'continue', responseId: startedJobId(ctx, response, { field: 'response_id', what: 'crawl', itemIndex }).id };
-	return { kind: 'rows', rows: readRealtimeResult(response) ?? [] };
+	const rows = readRealtimeResult(response);
+	if (rows) return { kind: 'rows', rows };
+	const what = response.statusCode === 202 ? 'crawl' : `crawl (its ${response.statusCode} answer held no rows)`;
+	return { kind: 'continue', responseId: startedJobId(ctx, response, { field: 'response_id', what, itemIndex }).id };
 }
 
 /** Long-polls GET /dca/get_result until the rows are there or the deadline passes. */

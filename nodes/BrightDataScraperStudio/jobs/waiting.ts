@@ -10,9 +10,8 @@ import { logGaveUp, logPending, logReady } from '../records/log';
 import { cancelJob } from './trigger';
 
 /** Logs why the wait for a snapshot ended with `error`, and hands the error back to be thrown. */
-function endedBy<E extends Error>(ctx: IExecuteFunctions, snapshotId: string, error: E, timedOut?: string): E {
-	if (timedOut) logGaveUp(ctx, snapshotId, 'timeout', `${timedOut}: ${error.message}`);
-	else if (cancelSignal(ctx)?.aborted) logGaveUp(ctx, snapshotId, 'stopped', error.message);
+function endedBy<E extends Error>(ctx: IExecuteFunctions, snapshotId: string, error: E): E {
+	if (cancelSignal(ctx)?.aborted) logGaveUp(ctx, snapshotId, 'stopped', error.message);
 	else logGaveUp(ctx, snapshotId, 'error', error.message);
 	return error;
 }
@@ -21,7 +20,7 @@ function endedBy<E extends Error>(ctx: IExecuteFunctions, snapshotId: string, er
  * Waits for one snapshot with the polling loop (Trigger and Wait, Get Dataset → Wait Until
  * Ready): shows progress in the editor, logs each status check and the outcome, and on timeout
  * follows the On Timeout policy: returns the timed-out result ("output"), or fails, after
- * cancelling the job first with "cancel". `startedAt` starts the node's one timeout.
+ * cancelling the `unfinished` jobs first with "cancel". `startedAt` starts the node's one timeout.
  */
 export async function waitForSnapshot<Ready extends FileOrRows>(
 	ctx: IExecuteFunctions,
@@ -33,6 +32,8 @@ export async function waitForSnapshot<Ready extends FileOrRows>(
 	startedAt: number,
 	/** The trigger's start_eta, when the node started the job itself. */
 	startEta?: string,
+	/** On Timeout "cancel": the unfinished jobs this node started, this one first. */
+	unfinished?: string[],
 ): Promise<PollResult<Ready>> {
 	let checks = 0;
 	let result: PollResult<Ready>;
@@ -62,27 +63,53 @@ export async function waitForSnapshot<Ready extends FileOrRows>(
 		logGaveUp(ctx, snapshotId, 'timeout', `${detail}; its snapshot ID is output, the job goes on at Bright Data`);
 		return result;
 	}
-	if (wait.onTimeout === 'cancel') {
-		try {
-			await cancelJob(ctx, snapshotId, itemIndex);
-		} catch (error) {
-			throw endedBy(ctx, snapshotId, error as Error, `${detail}; cancelling the job failed`);
-		}
-		logGaveUp(ctx, snapshotId, 'cancelled', detail);
-	} else {
-		logGaveUp(ctx, snapshotId, 'timeout', `${detail}; the job goes on at Bright Data`);
-	}
-	const cancelled = wait.onTimeout === 'cancel';
+	if (wait.onTimeout === 'cancel') throw await cancelOnTimeout(ctx, unfinished ?? [snapshotId], detail, result.status, itemIndex, wait);
+	logGaveUp(ctx, snapshotId, 'timeout', `${detail}; the job goes on at Bright Data`);
 	throw new NodeOperationError(
 		ctx.getNode(),
-		`Snapshot "${snapshotId}" was not ready after ${wait.timeoutSeconds} s (status: ${result.status})${cancelled ? '; the job was cancelled' : ''}`,
+		`Snapshot "${snapshotId}" was not ready after ${wait.timeoutSeconds} s (status: ${result.status})`,
 		{
 			itemIndex,
-			description: cancelled
-				? 'The job was cancelled at Bright Data. Rows it had already collected may still be in the snapshot (Get Dataset).'
-				: `Bright Data keeps working on the job. Collect its rows later with Get Dataset (Wait Until Ready on) and snapshot ID ${snapshotId}, or raise the Timeout option.`,
+			description: `Bright Data keeps working on the job. Collect its rows later with Get Dataset (Wait Until Ready on) and snapshot ID ${snapshotId}, or raise the Timeout option.`,
 		},
 	);
+}
+
+/** On Timeout "Cancel the Job and Fail" ended the wait, after cancelling every unfinished job. */
+export class JobsCancelledError extends NodeOperationError {}
+
+/**
+ * Cancels every unfinished job (the timed-out one first): one timeout covers them all, so the
+ * others are past it too and would only go on billing. A cancel that fails is named, not thrown.
+ */
+async function cancelOnTimeout(
+	ctx: IExecuteFunctions,
+	snapshotIds: string[],
+	detail: string,
+	status: string,
+	itemIndex: number,
+	wait: WaitOptions,
+): Promise<Error> {
+	const cancelled: string[] = [];
+	const failures: string[] = [];
+	for (const id of snapshotIds) {
+		try {
+			await cancelJob(ctx, id, itemIndex);
+			cancelled.push(id);
+			logGaveUp(ctx, id, 'cancelled', detail);
+		} catch (error) {
+			const reason = (error as Error).message;
+			logGaveUp(ctx, id, 'timeout', `${detail}; cancelling the job failed: ${reason}`);
+			failures.push(`Could not cancel the job of snapshot ${id} (${reason}): if it still runs, cancel it in the Bright Data control panel; if it finished, Get Dataset collects its rows.`);
+		}
+	}
+	const which = snapshotIds.length === 1 ? 'the job was' : `the jobs of snapshots ${cancelled.join(', ')} were`;
+	const outcome = cancelled.length ? `${which} cancelled` : 'cancelling the job failed';
+	const done = cancelled.length ? [`Cancelled at Bright Data: ${cancelled.join(', ')}. Rows they had already collected may still be in their snapshots (Get Dataset).`] : [];
+	return new JobsCancelledError(ctx.getNode(), `Snapshot "${snapshotIds[0]}" was not ready after ${wait.timeoutSeconds} s (status: ${status}); ${outcome}`, {
+		itemIndex,
+		description: [...done, ...failures].join('\n'),
+	});
 }
 
 /** The item a timed-out snapshot leaves with the "Output the Snapshot ID" policy. */

@@ -49,9 +49,11 @@ function pickFields(ctx: IExecuteFunctions, itemIndex: number, json: IDataObject
 			description: 'List the fields of the collector\'s input schema, separated by commas, for example: url, keyword',
 		});
 	}
-	const picked: IDataObject = {};
-	// Own fields only: "toString" or "constructor" must not be read from Object.prototype.
-	for (const name of names) if (Object.hasOwn(json, name) && json[name] !== undefined) picked[name] = json[name];
+	// Own fields only: "toString" or "constructor" must not be read from Object.prototype. fromEntries
+	// defines each field, so "__proto__" stays a field (an assignment would set the prototype instead).
+	const picked: IDataObject = Object.fromEntries(
+		names.filter((name) => Object.hasOwn(json, name) && json[name] !== undefined).map((name) => [name, json[name]]),
+	);
 	if (!Object.keys(picked).length) {
 		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex} has none of the fields ${names.join(', ')}`, {
 			itemIndex,

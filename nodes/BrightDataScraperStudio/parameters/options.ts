@@ -153,14 +153,14 @@ export interface RealtimeOptions {
 
 const limits = ({ default: fallback, min, max }: { default: number; min: number; max: number }) => ({ fallback, min, max });
 
-/** Options of Run Real-Time and Crawl, read once: they apply to all inputs together. */
-export function readRealtimeOptions(ctx: IExecuteFunctions): RealtimeOptions {
-	const options = readOptions(ctx, 0);
+/** Options of Run Real-Time and Crawl for item `itemIndex` (Concurrency: the first item's holds for the run). */
+export function readRealtimeOptions(ctx: IExecuteFunctions, itemIndex: number): RealtimeOptions {
+	const options = readOptions(ctx, itemIndex);
 	return {
-		concurrency: Math.floor(numberOption(ctx, 0, options, { name: 'concurrency', label: 'Concurrency', ...limits(REALTIME_CONCURRENCY) })),
-		timeoutSeconds: numberOption(ctx, 0, options, { name: 'timeout', label: 'Timeout per Input', ...limits(REALTIME_TIMEOUT_SECONDS) }),
+		concurrency: Math.floor(numberOption(ctx, itemIndex, options, { name: 'concurrency', label: 'Concurrency', ...limits(REALTIME_CONCURRENCY) })),
+		timeoutSeconds: numberOption(ctx, itemIndex, options, { name: 'timeout', label: 'Timeout per Input', ...limits(REALTIME_TIMEOUT_SECONDS) }),
 		crawlTimeoutSeconds: Math.floor(
-			numberOption(ctx, 0, options, { name: 'crawlTimeout', label: 'Bright Data Hold Time', ...limits(CRAWL_TIMEOUT_SECONDS) }),
+			numberOption(ctx, itemIndex, options, { name: 'crawlTimeout', label: 'Bright Data Hold Time', ...limits(CRAWL_TIMEOUT_SECONDS) }),
 		),
 		query: options.useDevVersion === true ? { version: 'dev' } : {},
 		onPageLimit: options.onPageLimit === 'batch' ? 'batch' : 'output',

@@ -16,7 +16,8 @@ export const SNAPSHOT_QUERY_PARAMETER = 'snapshot_id';
  * Real IDs are letters, digits and underscores (`j_m9k2…`, `vj_…`); no dot, so no ID can be
  * "." or ".." and change a request path such as /dca/jobs/{id}/cancel.
  */
-const SNAPSHOT_ID = /^[A-Za-z0-9_-]{1,128}$/;
+export const MAX_SNAPSHOT_ID_LENGTH = 128;
+const SNAPSHOT_ID = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_SNAPSHOT_ID_LENGTH}}$`);
 
 export const isSnapshotId = (text: string): boolean => SNAPSHOT_ID.test(text);
 

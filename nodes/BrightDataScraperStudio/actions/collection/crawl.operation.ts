@@ -7,8 +7,6 @@ import { optionsCollection } from '../../descriptions/options';
 import { crawlOptions } from '../../descriptions/realtime';
 import { runPerInput } from '../../jobs/perInput';
 import { crawl, waitForRealtimeResult } from '../../jobs/realtime';
-import { errorItems } from '../../output/items';
-import { readRealtimeOptions, type RealtimeOptions } from '../../parameters/options';
 import type { OperationOption } from '../types';
 
 export const option: OperationOption = {
@@ -27,17 +25,23 @@ export const properties: INodeProperties[] = [
 
 /** A synchronous crawl per input; one that outlasts its timeout is followed through get_result. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	let options: RealtimeOptions;
-	try {
-		options = readRealtimeOptions(this);
-	} catch (error) {
-		return [errorItems(this, error as Error, this.getInputData().map((_, item) => item))];
-	}
-	const output = await runPerInput(this, options.concurrency, async ({ collector, input, itemIndex }) => {
+	let empty = 0;
+	const output = await runPerInput(this, async ({ collector, input, itemIndex, options }) => {
 		const deadline = now() + secondsToMs(options.timeoutSeconds);
 		const answer = await crawl(this, collector, input, { timeoutSeconds: options.crawlTimeoutSeconds, query: options.query }, itemIndex);
-		if (answer.kind === 'rows') return answer.rows;
-		return await waitForRealtimeResult(this, answer.responseId, { deadline, timeoutSeconds: options.timeoutSeconds, itemIndex });
+		const rows =
+			answer.kind === 'rows'
+				? answer.rows
+				: await waitForRealtimeResult(this, answer.responseId, { deadline, timeoutSeconds: options.timeoutSeconds, itemIndex });
+		if (!rows.length) empty++;
+		return rows;
 	});
+	if (empty) {
+		this.addExecutionHints({
+			message: `The crawl of ${empty} input(s) finished without rows: Bright Data answered an empty list (the collector found nothing).`,
+			type: 'warning',
+			location: 'outputPane',
+		});
+	}
 	return [output];
 }

@@ -1,4 +1,5 @@
 import {
+	NodeOperationError,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
@@ -29,10 +30,17 @@ const waitUntilReadyField: INodeProperties = {
 		'Whether to keep checking until the snapshot\'s rows are ready, as Trigger and Wait does. Off: a snapshot that is still being built gives one item with its status.',
 };
 
-/** The wait options of Trigger and Wait, shown once Wait Until Ready is on. This node started no job, so stopping it cancels none. */
+/**
+ * The wait options of Trigger and Wait, shown once Wait Until Ready is on. This node started no
+ * job (it may be another workflow's), so neither stopping nor a timeout cancels one.
+ */
 const untilReadyOptions: INodeProperties[] = waitOptions
 	.filter(({ name }) => name !== 'cancelOnStop')
-	.map((option) => ({ ...option, displayOptions: { show: { '/waitUntilReady': [true] } } }));
+	.map((option) => ({
+		...option,
+		...(option.name === 'onTimeout' ? { options: option.options?.filter((choice) => 'value' in choice && choice.value !== 'cancel') } : {}),
+		displayOptions: { show: { '/waitUntilReady': [true] } },
+	}));
 
 export const option: OperationOption = {
 	name: 'Get Dataset',
@@ -94,6 +102,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	try {
 		// One wait covers all items, so its options are read once, before any request.
 		wait = waitUntilReady ? readWaitOptions(this, 0) : undefined;
+		if (wait?.onTimeout === 'cancel') {
+			throw new NodeOperationError(this.getNode(), 'On Timeout "Cancel the Job and Fail" is not available in Get Dataset', {
+				itemIndex: 0,
+				description: 'Get Dataset did not start the job, which may belong to another workflow, so it never cancels it. Pick "Fail" or "Output the Snapshot ID".',
+			});
+		}
 	} catch (error) {
 		return [errorItems(this, error as Error, this.getInputData().map((_, item) => item))];
 	}
@@ -101,14 +115,22 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	// An item with bad parameters fails now (or becomes error items with Continue On Fail), before any request.
 	const invalid = requests.map((request, itemIndex) => ('error' in request ? errorItems(this, request.error, [itemIndex]) : []));
 
+	// The outputs follow item 0's Failed Inputs, as the editor shows them.
+	const first = requests[0];
+	const failedRows: FailedRowsPolicy = first && 'settings' in first ? first.settings.failedRows : 'main';
 	const startedAt = now();
 	const failed: INodeExecutionData[] = [];
 	const emptySnapshots: string[] = [];
+	const keptInMain: number[] = [];
 	const main = await forEachItem(this, async (itemIndex) => {
 		const request = requests[itemIndex];
 		if ('error' in request) return invalid[itemIndex];
-		const { snapshotId, settings } = request;
-		const dataset = await datasetOrStatus(this, request, itemIndex, wait, startedAt);
+		const { snapshotId } = request;
+		// No Failed output for this item's failed rows: they stay in the main output rather than vanish.
+		const noFailedOutput = request.settings.failedRows === 'separate' && failedRows !== 'separate';
+		if (noFailedOutput) keptInMain.push(itemIndex);
+		const settings: OutputSettings = noFailedOutput ? { ...request.settings, failedRows: 'main' } : request.settings;
+		const dataset = await datasetOrStatus(this, { snapshotId, settings }, itemIndex, wait, startedAt);
 		if ('json' in dataset) return [dataset];
 		if (!countsOf(dataset).rows) emptySnapshots.push(snapshotId);
 		const pairedItem = { item: itemIndex };
@@ -128,5 +150,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			location: 'outputPane',
 		});
 	}
-	return nodeOutputs(this.getNodeParameter('options.failedRows', 0, 'main') as FailedRowsPolicy, main, failed);
+	if (keptInMain.length) {
+		this.addExecutionHints({
+			message: `Failed Inputs is "Send to Failed Output" for item ${keptInMain.join(', ')}, but the node's outputs follow the first item, which has no "Failed" output: those items' failed rows are in the main output.`,
+			type: 'warning',
+			location: 'outputPane',
+		});
+	}
+	return nodeOutputs(failedRows, main, failed);
 }

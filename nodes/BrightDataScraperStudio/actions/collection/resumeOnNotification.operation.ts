@@ -22,8 +22,9 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { sameSecret } from '../../../shared/secret';
-import { findSnapshotId, isSnapshotId } from '../../../shared/snapshot/id';
+import { isObject } from '../../../shared/rows';
+import { matchesSecretHash, secretHash } from '../../../shared/secret';
+import { findSnapshotId, isSnapshotId, MAX_SNAPSHOT_ID_LENGTH } from '../../../shared/snapshot/id';
 import { checkSnapshot, NOTIFIED_WAIT_SECONDS, pollUntilReady, type DatasetReader, type Pending } from '../../../shared/snapshot/polling';
 import { now, secondsToMs } from '../../../shared/timing';
 import { errorAfterTrigger, planJobsFromItems, startJobs } from '../../jobs/trigger';
@@ -33,16 +34,26 @@ import { countsOf, readerForJobs, type FileOrRows } from '../../output/datasetFi
 import { nodeOutputs, shapeReadyJobs, type ReadyJob } from '../../output/shape';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../parameters/defaults';
 import { readOutputSettings, type OutputSettings, type WaitOptions } from '../../parameters/options';
+import { MAX_VALUE_LENGTH } from '../../records/customData';
 import { logParked, logResumed } from '../../records/log';
 
 /** Where the wait is remembered: execution custom data survives the wait in n8n's database (10 keys, 255 characters a value). */
 const STATE_KEY = 'brightdata_wait';
-/**
- * The wait state (the nonce and the snapshot IDs, space-separated) must fit one custom data value
- * of 255 characters: 32 + 10 × 21 = 242 with IDs of 20 characters (`j_` and 18). n8n 2.41 keeps
- * up to 512 but logs an error above 255.
- */
-export const MAX_NOTIFIED_JOBS = 10;
+
+interface WaitState {
+	/** The SHA-256 of the nonce the notify URL carries (secretHash): custom data is shown with the execution. */
+	nonceHash: string;
+	snapshotIds: string[];
+}
+
+/** JSON, so a value cut short (n8n 2.41 keeps up to 512 characters, logging an error above 255) fails to parse. */
+const serializeState = ({ nonceHash, snapshotIds }: WaitState): string => JSON.stringify({ nonce_sha256: nonceHash, snapshot_ids: snapshotIds });
+
+/** The length of the longest state of `jobs` jobs: every ID as long as an ID may be. */
+const longestState = (jobs: number): number =>
+	serializeState({ nonceHash: secretHash(''), snapshotIds: Array<string>(jobs).fill('j'.repeat(MAX_SNAPSHOT_ID_LENGTH)) }).length;
+/** How many jobs' state fits one custom data value, known before any job starts (their IDs are not): 1. */
+export const MAX_NOTIFIED_JOBS = Array.from({ length: 10 }, (_, n) => n + 1).filter((jobs) => longestState(jobs) <= MAX_VALUE_LENGTH).length;
 /** n8n resumes the execution on its own this long after the job's deadline, if no notification came. */
 const GRACE_SECONDS = 300;
 
@@ -83,12 +94,6 @@ function waitingTooltip(
 }
 
 export const waitingNodeTooltip = `={{ (${waitingTooltip})($parameter, ${DEFAULT_TIMEOUT_SECONDS}, ${GRACE_SECONDS / 60}) }}`;
-
-interface WaitState {
-	/** The nonce the notify URL carries. */
-	nonce: string;
-	snapshotIds: string[];
-}
 
 function notifyEndpoint(resumeUrl: string, nodeId: string, nonce: string): string {
 	const url = new URL(resumeUrl);
@@ -167,9 +172,15 @@ export async function execute(
 		});
 	}
 	if (jobs.length > MAX_NOTIFIED_JOBS) {
-		throw new NodeOperationError(this.getNode(), `Resume on Notification waits for at most ${MAX_NOTIFIED_JOBS} jobs; this run needs ${jobs.length}`, {
-			description: 'Raise Inputs per Job, split the items into several executions, or use Wait Mode "Poll".',
-		});
+		const inputs = jobs.reduce((count, job) => count + job.inputs.length, 0);
+		throw new NodeOperationError(
+			this.getNode(),
+			`Resume on Notification waits for at most ${MAX_NOTIFIED_JOBS} job${MAX_NOTIFIED_JOBS === 1 ? '' : 's'}; this run needs ${jobs.length}`,
+			{
+				itemIndex: jobs[MAX_NOTIFIED_JOBS].inputs[0].itemIndex,
+				description: `The wait is remembered in one execution custom data value of ${MAX_VALUE_LENGTH} characters, which holds ${MAX_NOTIFIED_JOBS} snapshot ID${MAX_NOTIFIED_JOBS === 1 ? '' : 's'} of up to ${MAX_SNAPSHOT_ID_LENGTH} characters. Set Inputs per Job to ${Math.ceil(inputs / MAX_NOTIFIED_JOBS)} or more for these ${inputs} inputs (items whose collector or options differ start jobs of their own), split the items into several executions, or use Wait Mode "Poll".`,
+			},
+		);
 	}
 	const resumeUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', 0));
 	const nonce = randomBytes(16).toString('hex');
@@ -191,8 +202,8 @@ export async function execute(
 	}
 	if (shaped) return nodeOutputs(outputSettings.failedRows, shaped.main, shaped.failed);
 
-	const state: WaitState = { nonce, snapshotIds: started.map(({ snapshotId }) => snapshotId) };
-	this.customData.set(STATE_KEY, [state.nonce, ...state.snapshotIds].join(' '));
+	const state: WaitState = { nonceHash: secretHash(nonce), snapshotIds: started.map(({ snapshotId }) => snapshotId) };
+	this.customData.set(STATE_KEY, serializeState(state));
 	const until = new Date(now() + secondsToMs(wait.timeoutSeconds + GRACE_SECONDS));
 	await this.putExecutionToWait(until);
 	logParked(this, state.snapshotIds, until);
@@ -201,10 +212,23 @@ export async function execute(
 	return [this.getInputData()];
 }
 
-/** The wait state "<nonce> <snapshot ID> …" (a snapshot ID has no spaces: isSnapshotId). */
+/** The wait state as serializeState wrote it; anything else (cut, edited, missing) is no state. */
 function readState(ctx: IWebhookFunctions): WaitState | undefined {
-	const [nonce, ...snapshotIds] = String(ctx.customData.get(STATE_KEY) ?? '').split(' ');
-	return nonce && snapshotIds.length && snapshotIds.every(isSnapshotId) ? { nonce, snapshotIds } : undefined;
+	let state: unknown;
+	try {
+		state = JSON.parse(String(ctx.customData.get(STATE_KEY) ?? ''));
+	} catch {
+		return undefined;
+	}
+	if (!isObject(state)) return undefined;
+	const { nonce_sha256: nonceHash, snapshot_ids: snapshotIds } = state;
+	const valid =
+		typeof nonceHash === 'string' &&
+		nonceHash.length === secretHash('').length &&
+		Array.isArray(snapshotIds) &&
+		snapshotIds.length > 0 &&
+		snapshotIds.every((id) => typeof id === 'string' && isSnapshotId(id));
+	return valid ? { nonceHash, snapshotIds: snapshotIds as string[] } : undefined;
 }
 
 /** Answers a call without resuming the execution. */
@@ -259,9 +283,9 @@ async function notifiedDataset(ctx: IWebhookFunctions, snapshotId: string, reade
  */
 export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const state = readState(this);
-	// Any token (missing, repeated, non-ASCII, huge) is compared on hashes and answers 401 when wrong.
+	// Any token (missing, repeated, non-ASCII, huge) is hashed and compared with the stored hash; 401 when wrong.
 	const nonce = (this.getQueryData() as IDataObject).brightdata;
-	if (!state || !sameSecret(nonce, state.nonce)) return answerWithoutResuming(this, 401, 'Invalid token');
+	if (!state || !matchesSecretHash(nonce, state.nonceHash)) return answerWithoutResuming(this, 401, 'Invalid token');
 	// The same rule and keys as the trigger node: ?snapshot_id=, then collection_id, snapshot_id, id, job_id.
 	const named = findSnapshotId(this.getQueryData() as IDataObject, this.getBodyData())?.snapshotId;
 	if (named && !state.snapshotIds.includes(named)) return answerWithoutResuming(this, 409, `Snapshot ${named} does not belong to this execution`);

@@ -12,8 +12,6 @@ import { realtimeOptions } from '../../descriptions/realtime';
 import { runPerInput, type InputRequest } from '../../jobs/perInput';
 import { PAGE_LIMIT_ERROR, triggerRealtime, waitForRealtimeResult } from '../../jobs/realtime';
 import { planJobs, triggerJob } from '../../jobs/trigger';
-import { errorItems } from '../../output/items';
-import { readRealtimeOptions, type RealtimeOptions } from '../../parameters/options';
 import type { OperationOption } from '../types';
 
 export const option: OperationOption = {
@@ -49,7 +47,8 @@ async function runAsBatch(ctx: IExecuteFunctions, request: InputRequest, deadlin
 	});
 }
 
-async function runOne(ctx: IExecuteFunctions, request: InputRequest, options: RealtimeOptions): Promise<Row[]> {
+async function runOne(ctx: IExecuteFunctions, request: InputRequest): Promise<Row[]> {
+	const { options } = request;
 	const deadline = now() + secondsToMs(options.timeoutSeconds);
 	const responseId = await triggerRealtime(ctx, request.collector, request.input, options.query, request.itemIndex);
 	const rows = await waitForRealtimeResult(ctx, responseId, {
@@ -63,13 +62,7 @@ async function runOne(ctx: IExecuteFunctions, request: InputRequest, options: Re
 
 /** One real-time job per input, several at a time; one item per result row. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	let options: RealtimeOptions;
-	try {
-		options = readRealtimeOptions(this);
-	} catch (error) {
-		return [errorItems(this, error as Error, this.getInputData().map((_, item) => item))];
-	}
-	const output = await runPerInput(this, options.concurrency, async (request) => await runOne(this, request, options));
+	const output = await runPerInput(this, async (request) => await runOne(this, request));
 	const overLimit = output.filter(({ json }) => PAGE_LIMIT_ERROR.test(String(json.error ?? ''))).length;
 	if (overLimit) {
 		this.addExecutionHints({

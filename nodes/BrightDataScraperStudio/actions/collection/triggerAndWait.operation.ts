@@ -14,7 +14,7 @@ import { inputFields } from '../../descriptions/inputs';
 import { optionsCollection, triggerOptions, waitOptions } from '../../descriptions/options';
 import { outputFields, rowOptions } from '../../descriptions/output';
 import { cancelJobsAfterStop, errorAfterTrigger, mentionStartedJobs, planJobsFromItems, startJobs } from '../../jobs/trigger';
-import { timedOutItem, waitForSnapshot } from '../../jobs/waiting';
+import { JobsCancelledError, timedOutItem, waitForSnapshot } from '../../jobs/waiting';
 import { readerForJobs } from '../../output/datasetFile';
 import { errorItems, itemsOf } from '../../output/items';
 import { nodeOutputs, shapeReadyJobs, type CollectedJob, type ReadyJob } from '../../output/shape';
@@ -100,8 +100,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const ready: ReadyJob[] = [];
 	let polls = 0;
 	for (const [index, job] of started.entries()) {
+		const unfinished = started.slice(index);
 		try {
-			const result = await waitForSnapshot(this, job.snapshotId, reader, job.inputs[0].itemIndex, wait, startedAt, job.startEta);
+			const ids = unfinished.map(({ snapshotId }) => snapshotId);
+			const result = await waitForSnapshot(this, job.snapshotId, reader, job.inputs[0].itemIndex, wait, startedAt, job.startEta, ids);
 			polls += result.polls;
 			if (result.kind === 'timedOut') {
 				main.push(timedOutItem(job.snapshotId, itemsOf(job.inputs), result.status, elapsedSeconds(startedAt)));
@@ -109,7 +111,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			}
 			ready.push({ job, dataset: result });
 		} catch (error) {
-			if (wait.cancelOnStop && cancelSignal(this)?.aborted) await cancelJobsAfterStop(this, started.slice(index));
+			if (error instanceof JobsCancelledError) {
+				// All unfinished jobs were cancelled: only the rows of those already collected can be fetched later.
+				const cancelledItems = itemsOf(unfinished.flatMap(({ inputs }) => inputs));
+				append(main, errorItems(this, mentionStartedJobs(error, started.slice(0, index)), cancelledItems));
+				break;
+			}
+			if (wait.cancelOnStop && cancelSignal(this)?.aborted) await cancelJobsAfterStop(this, unfinished);
 			const others = started.filter((other) => other !== job);
 			append(main, errorItems(this, mentionStartedJobs(error as Error, others), itemsOf(job.inputs)));
 		}
