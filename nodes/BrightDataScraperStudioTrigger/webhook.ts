@@ -10,7 +10,7 @@ import { isFailedRow, type Row } from '../shared/rows';
 import { findSnapshotId, SNAPSHOT_KEYS, SNAPSHOT_QUERY_PARAMETER } from '../shared/snapshot/id';
 import { NOTIFIED_WAIT_SECONDS, pollUntilReady, rowReader } from '../shared/snapshot/polling';
 import { now, secondsToMs } from '../shared/timing';
-import type { TriggerEvent, WebhookOptions } from './description';
+import type { TriggerAuthentication, TriggerEvent, WebhookOptions } from './description';
 import {
 	DEFAULT_LIMITS,
 	MEGABYTE,
@@ -22,7 +22,7 @@ import {
 	type BodyLimits,
 	type Refusal,
 } from './request/body';
-import { requestHasSecret } from './request/secret';
+import { requestHasSecret, SECRET_CREDENTIAL_TYPE, sharedSecretOf } from './request/secret';
 
 /** How long a fetch waits for a snapshot that is still building when the notification arrives. */
 export const MAX_PENDING_WAIT_SECONDS = NOTIFIED_WAIT_SECONDS;
@@ -210,11 +210,19 @@ function rowsDelivered(ctx: IWebhookFunctions, body: BodyContent, context: Conte
 	return start(rowItems(ctx, result.rows, { ...context, snapshotId }), false);
 }
 
+/** Whether the request may start the workflow: with Header Auth, it carries the credential's secret. */
+async function isAuthorized(ctx: IWebhookFunctions): Promise<boolean> {
+	if ((ctx.getNodeParameter('authentication', 'none') as TriggerAuthentication) !== 'headerAuth') return true;
+	const { secret, headerName, problems } = sharedSecretOf(await ctx.getCredentials(SECRET_CREDENTIAL_TYPE));
+	// A credential that cannot match fails the webhook (n8n answers 500) rather than letting everyone in.
+	if (problems.length) throw new NodeOperationError(ctx.getNode(), `The trigger's secret credential is not usable: ${problems.join('; ')}`);
+	return requestHasSecret(ctx.getHeaderData(), secret, headerName);
+}
+
 /** The trigger's `webhook()`: check the secret, read the body, output rows or the notification. */
 export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const secret = String(ctx.getNodeParameter('sharedSecret', '') ?? '').trim();
 	const options = ctx.getNodeParameter('options', {}) as WebhookOptions;
-	if (secret && !requestHasSecret(ctx.getHeaderData(), secret, options.headerName)) {
+	if (!(await isAuthorized(ctx))) {
 		// Answered here and no workflowData: n8n starts no execution (as its Webhook node does for failed auth).
 		sendJson(ctx.getResponseObject(), 401, { error: 'Unauthorized', message: 'Missing or wrong webhook secret' }, {
 			'WWW-Authenticate': 'Bearer realm="Webhook"',
