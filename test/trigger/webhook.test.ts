@@ -81,6 +81,15 @@ describe('Rows Delivered', () => {
 		expect((await runWebhook({ raw: gzipSync(ndjson), headers })).rows).toEqual(rows);
 	});
 
+	test('a leading UTF-8 byte-order mark: raw JSON and NDJSON, gzipped, and text n8n parsed', async () => {
+		const headers = { 'content-type': 'application/octet-stream' };
+		for (const text of [JSON.stringify(rows), ndjson]) {
+			expect((await runWebhook({ raw: Buffer.from(`\uFEFF${text}`), headers })).rows).toEqual(rows);
+			expect((await runWebhook({ raw: gzipSync(`\uFEFF${text}`), headers })).rows).toEqual(rows);
+			expect((await runWebhook({ body: `\uFEFF${text}`, headers: { 'content-type': 'text/plain' } })).rows).toEqual(rows);
+		}
+	});
+
 	test('reads the raw body itself when n8n has not (req.readRawBody)', async () => {
 		const run = await runWebhook({ lateRaw: gzipSync(ndjson), headers: { 'content-type': 'application/gzip' } });
 		expect(run.readRawBodyCalls()).toBe(1);
