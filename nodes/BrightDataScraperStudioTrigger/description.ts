@@ -148,7 +148,7 @@ export const properties: INodeProperties[] = [
 				typeOptions: { minValue: 1 },
 				default: DEFAULT_MAX_BODY_MB,
 				description:
-					'The largest request body the node reads, as received and once decompressed. A larger one is answered with 413 and starts nothing. The default matches n8n\'s own request limit (N8N_PAYLOAD_SIZE_MAX, 16 MB); raise both together.',
+					'The largest request body the node reads, as received and once decompressed, and the largest dataset Fetch Rows downloads. A larger request is answered with 413 and starts nothing; a larger dataset fails the fetch, with no rows. The default matches n8n\'s own request limit (N8N_PAYLOAD_SIZE_MAX, 16 MB); raise both together.',
 			},
 			{
 				displayName: 'Max Rows',
@@ -156,9 +156,9 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: DEFAULT_MAX_ROWS,
-				displayOptions: { show: { '/event': ['rowsDelivered'] } },
+				displayOptions: { hide: { '/fetchRows': [false] } },
 				description:
-					'The most rows one delivery may carry. A delivery with more is answered with 413 and starts nothing: deliver in smaller batches, or raise this if your n8n has the memory.',
+					'The most rows one delivery may carry, or one fetched dataset. A delivery with more is answered with 413 and starts nothing; a fetched dataset with more fails the fetch, with no rows. Deliver in smaller batches, or raise this if your n8n has the memory.',
 			},
 		],
 	},
