@@ -4,7 +4,8 @@
  * /usr/bin/time, minus the same run for a 1 KB dataset; per tested n8n version and per
  * N8N_DEFAULT_BINARY_DATA_MODE (unset = n8n's default, `default` = in memory, `filesystem`).
  * A few minutes: each run starts n8n.
- * Run: node --import tsx bench/realN8nFile.mjs [--mb=20] [--versions=2.8.4,2.41.1] [--modes=unset,default,filesystem]
+ * `--row-bytes=4000` makes rows of about 4 KB (default 1 KB). `--operation=triggerAndWait` runs Trigger and Wait (one job, Poll) instead of Get Dataset.
+ * Run: node --import tsx bench/realN8nFile.mjs [--mb=20] [--versions=2.8.4,2.41.1] [--modes=unset,default,filesystem] [--operation=getDataset]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,23 +22,33 @@ const flag = (name, fallback) => process.argv.find((arg) => arg.startsWith(`--${
 const mb = Number(flag('mb', '20'));
 const versions = flag('versions', TESTED_N8N_VERSIONS.join(',')).split(',');
 const modes = flag('modes', 'unset,default,filesystem').split(',');
+const operation = flag('operation', 'getDataset');
+const rowBytes = Number(flag('row-bytes', '1000'));
 const CREDENTIAL_ID = 'brightdata-bench';
 
 const workflow = (snapshotId) => ({
 	name: `File output ${snapshotId}`,
 	nodes: [
 		{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{ id: 'url', name: 'URL', type: 'n8n-nodes-base.code', typeVersion: 2, position: [110, 0], parameters: { jsCode: "return [{ json: { url: 'https://shop.example/product/a' } }];" } },
 		{
 			id: 'scraper',
 			name: 'Scraper',
 			type: 'CUSTOM.brightDataScraperStudio',
 			typeVersion: 1,
 			position: [220, 0],
-			parameters: { resource: 'collection', operation: 'getDataset', snapshotId, outputMode: 'file', fileFormat: 'json' },
+			parameters: {
+				resource: 'collection',
+				outputMode: 'file',
+				fileFormat: 'json',
+				...(operation === 'getDataset'
+					? { operation, snapshotId }
+					: { operation, collector: { __rl: true, mode: 'id', value: 'c_products01' }, fieldsToSend: 'selected', inputFields: 'url' }),
+			},
 			credentials: { brightDataScraperStudioApi: { id: CREDENTIAL_ID, name: CREDENTIAL_ID } },
 		},
 	],
-	connections: { Start: { main: [[{ node: 'Scraper', type: 'main', index: 0 }]] } },
+	connections: { Start: { main: [[{ node: 'URL', type: 'main', index: 0 }]] }, URL: { main: [[{ node: 'Scraper', type: 'main', index: 0 }]] } },
 });
 
 /** `n8n execute` under /usr/bin/time: peak RSS in MB and the Scraper node's item. */
@@ -73,15 +84,19 @@ async function measure(version, mode, emulator, extension) {
 		const result = {};
 		for (const [label, bytes] of [['small', 1024], ['big', mb * 1024 * 1024]]) {
 			const snapshotId = `j_bench${label}`;
-			emulator.injectFault({ method: 'GET', path: '/dca/dataset', jobId: snapshotId, kind: 'huge', bytes, times: Infinity });
+			// Trigger and Wait's job gets its ID from the emulator: the fault then answers every dataset request of this run.
+			emulator.clearFaults();
+			emulator.injectFault({ method: 'GET', path: '/dca/dataset', ...(operation === 'getDataset' ? { jobId: snapshotId } : {}), kind: 'huge', bytes, rowBytes, times: Infinity });
 			const id = await importWorkflow(workflow(snapshotId), env);
 			result[label] = await execute(id, env, version);
 		}
 		const { small, big } = result;
 		return {
+			operation,
 			version,
 			mode,
 			datasetMB: mb,
+			rowBytes,
 			peakSmallMB: Math.round(small.rss),
 			peakBigMB: Math.round(big.rss),
 			growthMB: Math.round(big.rss - small.rss),
