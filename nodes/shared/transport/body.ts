@@ -44,8 +44,9 @@ export class RequestTimer {
 	}
 
 	/**
-	 * A read of the body that rejects when the timer fires, even while no byte arrives: destroying
-	 * a body that wraps a web stream (n8n's fetch-based request helper) does not end a pending read.
+	 * A read of the body that rejects when the timer fires, even while no byte arrives: axios 1.18+
+	 * (n8n 2.41) hands over Readable.from(an async generator over the socket), and destroying that
+	 * does not end a read the generator is waiting on.
 	 */
 	async race<T>(read: Promise<T>): Promise<T> {
 		if (this.late) {
