@@ -31,7 +31,7 @@ export class BrightDataScraperStudioWebhookApi implements ICredentialType {
 			default: '',
 			placeholder: 'e.g. Bearer 7f3a…',
 			description:
-				'The whole value of the Authorization header Bright Data sends with the rows. For a Bright Data Scraper Studio Trigger node with a Shared Secret, enter Bearer followed by a space and the secret.',
+				'The whole value of the Authorization header Bright Data sends with the rows. For a Bright Data Scraper Studio Trigger node with Header Auth, enter Bearer followed by a space and the secret of its Trigger Secret credential.',
 		},
 	];
 }

@@ -35,7 +35,7 @@ export type FaultKind =
 	/** 200 with `{"status":"building"}` whatever the real state. */
 	| { kind: 'statusObject'; status?: string }
 	/** 200 with a JSON array (or NDJSON) of filler rows of at least `bytes` bytes. */
-	| { kind: 'huge'; bytes: number };
+	| { kind: 'huge'; bytes: number; rowBytes?: number };
 
 export type Fault = FaultMatch & FaultKind;
 
@@ -115,12 +115,12 @@ export function statusObjectReply(fault: Extract<FaultKind, { kind: 'statusObjec
 	return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ status: fault.status ?? 'building' }) };
 }
 
-/** Filler rows until the body reaches `bytes`; shaped like a real dataset (rows echo an input). */
-export function hugeReply(bytes: number, asNdjson: boolean): Reply {
+/** Filler rows (of about `rowBytes`) until the body reaches `bytes`; shaped like a real dataset (rows echo an input). */
+export function hugeReply(bytes: number, asNdjson: boolean, rowBytes = 1000): Reply {
 	const lines: string[] = [];
 	let size = 2;
 	for (let index = 0; size < bytes; index++) {
-		const line = JSON.stringify({ title: 'x'.repeat(1000), input: { url: `https://huge.example/${index}` } });
+		const line = JSON.stringify({ title: 'x'.repeat(rowBytes), input: { url: `https://huge.example/${index}` } });
 		lines.push(line);
 		size += line.length + 1;
 	}

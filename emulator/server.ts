@@ -298,7 +298,7 @@ class ExchangeHandler {
 				return this.send(res, record, statusObjectReply(fault));
 			case 'huge':
 				use();
-				return this.send(res, record, hugeReply(fault.bytes, wantedFormat(request, this.ctx) === 'ndjson'));
+				return this.send(res, record, hugeReply(fault.bytes, wantedFormat(request, this.ctx) === 'ndjson', fault.rowBytes));
 			case 'delay':
 				use();
 				await new Promise((resolve) => setTimeout(resolve, fault.ms).unref()); // unref: never delays process exit

@@ -53,6 +53,19 @@ describe('the built package', () => {
 		}
 	});
 
+	test('the trigger\'s secret credential loads, linked to the trigger node whose credentialTest checks it', async () => {
+		const loader = new PackageDirectoryLoader(root);
+		await loader.loadAll();
+		const name = 'brightDataScraperStudioTriggerSecretApi';
+		const node = loader.nodeTypes.brightDataScraperStudioTrigger.type as { methods?: { credentialTest?: Record<string, unknown> } } & {
+			description: { credentials?: Array<{ name: string; testedBy?: unknown }> };
+		};
+		expect(loader.credentialTypes[name]?.type).toMatchObject({ name, displayName: 'Bright Data Scraper Studio: Trigger Secret API' });
+		expect(loader.known.credentials[name]?.supportedNodes).toEqual(['brightDataScraperStudioTrigger']);
+		const testedBy = node.description.credentials?.find((entry) => entry.name === name)?.testedBy;
+		expect(typeof node.methods?.credentialTest?.[String(testedBy)]).toBe('function');
+	});
+
 	test('the icons and the codex file sit where the compiled files point', () => {
 		const nodeDir = join(root, 'dist/nodes/BrightDataScraperStudio');
 		expect(existsSync(join(nodeDir, 'BrightDataScraperStudio.node.json'))).toBe(true);

@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { properties } from './description';
+import { testSecretCredential } from './request/secret';
 import { handleWebhook } from './webhook';
 
 export class BrightDataScraperStudioTrigger implements INodeType {
@@ -24,12 +25,18 @@ export class BrightDataScraperStudioTrigger implements INodeType {
 		activationMessage: 'Bright Data can now call the Production URL.',
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		// Only fetching a finished job's rows calls the API.
 		credentials: [
+			// Only fetching a finished job's rows calls the API.
 			{
 				name: 'brightDataScraperStudioApi',
 				required: true,
 				displayOptions: { show: { event: ['jobFinished'], fetchRows: [true] } },
+			},
+			{
+				name: 'brightDataScraperStudioTriggerSecretApi',
+				required: true,
+				testedBy: 'brightDataScraperStudioTriggerSecretTest',
+				displayOptions: { show: { authentication: ['headerAuth'] } },
 			},
 		],
 		webhooks: [
@@ -42,6 +49,9 @@ export class BrightDataScraperStudioTrigger implements INodeType {
 		],
 		properties,
 	};
+
+	// The name matches `testedBy` above (n8n's lint reads it there as a literal).
+	methods = { credentialTest: { brightDataScraperStudioTriggerSecretTest: testSecretCredential } };
 
 	/**
 	 * Bright Data has no API to register a webhook: the user pastes the URL into the collector's

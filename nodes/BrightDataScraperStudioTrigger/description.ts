@@ -1,12 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_MAX_BODY_MB, DEFAULT_MAX_ROWS } from './request/body';
-import { DEFAULT_SECRET_HEADER } from './request/secret';
 
 export type TriggerEvent = 'rowsDelivered' | 'jobFinished';
 
+export type TriggerAuthentication = 'none' | 'headerAuth';
+
 export interface WebhookOptions {
-	headerName?: string;
 	failedRows?: 'main' | 'drop';
 	addMetadata?: boolean;
 	respond?: 'beforeFetch' | 'afterFetch';
@@ -56,13 +56,24 @@ export const properties: INodeProperties[] = [
 		hint: 'The node finds the job in the notification (its snapshot ID in the URL or the body). Turn this off to see what Bright Data sends.',
 	},
 	{
-		displayName: 'Shared Secret',
-		name: 'sharedSecret',
-		type: 'string',
-		typeOptions: { password: true },
-		default: '',
-		description:
-			'Optional, and empty by default. Without it, anyone who knows this node\'s URL can post rows and start the workflow. When set, requests must carry it in the secret header (default X-Webhook-Secret) or as a Bearer token in the Authorization header; others get 401 and start nothing. Leave it empty only where the sender cannot add a header.',
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		noDataExpression: true,
+		default: 'none',
+		options: [
+			{
+				name: 'Header Auth',
+				value: 'headerAuth',
+				description: 'Requests must carry the credential\'s secret in its header or as a Bearer token; others get 401 and start nothing',
+			},
+			{
+				name: 'None',
+				value: 'none',
+				description: 'Anyone who knows this node\'s URL can post rows and start the workflow. Only where the sender cannot add a header.',
+			},
+		],
+		description: 'How the node checks that a request comes from your Bright Data account',
 	},
 	// Keep a collection named "options": for a version-1 webhook node n8n evaluates
 	// $parameter["options"]["binaryData"] before calling webhook() (and pre-parses the body unless it is true).
@@ -137,7 +148,7 @@ export const properties: INodeProperties[] = [
 				typeOptions: { minValue: 1 },
 				default: DEFAULT_MAX_BODY_MB,
 				description:
-					'The largest request body the node reads, as received and once decompressed. A larger one is answered with 413 and starts nothing. The default matches n8n\'s own request limit (N8N_PAYLOAD_SIZE_MAX, 16 MB); raise both together.',
+					'The largest request body the node reads, as received and once decompressed, and the largest dataset Fetch Rows downloads. A larger request is answered with 413 and starts nothing; a larger dataset fails the fetch, with no rows. The default matches n8n\'s own request limit (N8N_PAYLOAD_SIZE_MAX, 16 MB); raise both together.',
 			},
 			{
 				displayName: 'Max Rows',
@@ -145,16 +156,9 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: DEFAULT_MAX_ROWS,
-				displayOptions: { show: { '/event': ['rowsDelivered'] } },
+				displayOptions: { hide: { '/fetchRows': [false] } },
 				description:
-					'The most rows one delivery may carry. A delivery with more is answered with 413 and starts nothing: deliver in smaller batches, or raise this if your n8n has the memory.',
-			},
-			{
-				displayName: 'Secret Header Name',
-				name: 'headerName',
-				type: 'string',
-				default: DEFAULT_SECRET_HEADER,
-				description: 'The request header that carries the shared secret (any letter case). A Bearer token in the Authorization header is always accepted too.',
+					'The most rows one delivery may carry, or one fetched dataset. A delivery with more is answered with 413 and starts nothing; a fetched dataset with more fails the fetch, with no rows. Deliver in smaller batches, or raise this if your n8n has the memory.',
 			},
 		],
 	},

@@ -8,9 +8,9 @@ import {
 
 import { isFailedRow, type Row } from '../shared/rows';
 import { findSnapshotId, SNAPSHOT_KEYS, SNAPSHOT_QUERY_PARAMETER } from '../shared/snapshot/id';
-import { NOTIFIED_WAIT_SECONDS, pollUntilReady, rowReader } from '../shared/snapshot/polling';
+import { NOTIFIED_WAIT_SECONDS, pollUntilReady, rowReaderWithin } from '../shared/snapshot/polling';
 import { now, secondsToMs } from '../shared/timing';
-import type { TriggerEvent, WebhookOptions } from './description';
+import type { TriggerAuthentication, TriggerEvent, WebhookOptions } from './description';
 import {
 	DEFAULT_LIMITS,
 	MEGABYTE,
@@ -18,11 +18,12 @@ import {
 	readRequestBody,
 	refusalOf,
 	rowsFromBody,
+	size,
 	type BodyContent,
 	type BodyLimits,
 	type Refusal,
 } from './request/body';
-import { requestHasSecret } from './request/secret';
+import { requestHasSecret, SECRET_CREDENTIAL_TYPE, sharedSecretOf } from './request/secret';
 
 /** How long a fetch waits for a snapshot that is still building when the notification arrives. */
 export const MAX_PENDING_WAIT_SECONDS = NOTIFIED_WAIT_SECONDS;
@@ -138,11 +139,23 @@ function start(items: INodeExecutionData[], alreadyAnswered: boolean): IWebhookR
 	return items.length ? { workflowData: [items] } : { webhookResponse: { received: true, rows: 0 } };
 }
 
-/** Waits briefly for a snapshot that is still building, then gives up with an error naming it. */
-async function fetchReadyRows(ctx: IWebhookFunctions, snapshotId: string): Promise<Row[]> {
+/** The error for a fetched dataset past Max Body Size or Max Rows: the node stopped downloading there. */
+function tooLargeToFetch(ctx: IWebhookFunctions, snapshotId: string, limit: 'maxBytes' | 'maxRows', limits: BodyLimits): NodeOperationError {
+	const what =
+		limit === 'maxBytes'
+			? `is larger than ${size(limits.maxBytes)}, the limit set in the trigger node's "Max Body Size (MB)" option`
+			: `holds more than ${limits.maxRows.toLocaleString('en-US')} rows, the limit set in the trigger node's "Max Rows" option`;
+	return new NodeOperationError(ctx.getNode(), `Snapshot "${snapshotId}" ${what}`, {
+		description:
+			'The node stopped downloading it and output no rows. Raise the option if your n8n has the memory, or get the rows with the Bright Data Scraper Studio node\'s Get Dataset operation and Output: File.',
+	});
+}
+
+/** Waits briefly for a snapshot that is still building, then gives up with an error naming it; never reads past `limits`. */
+async function fetchReadyRows(ctx: IWebhookFunctions, snapshotId: string, limits: BodyLimits): Promise<Row[]> {
 	// The same schedule as Trigger and Wait, from a first check at once: the job should be done.
 	const result = await pollUntilReady(ctx, snapshotId, {
-		reader: rowReader,
+		reader: rowReaderWithin({ ...limits, tooLarge: (limit) => tooLargeToFetch(ctx, snapshotId, limit, limits) }),
 		deadline: now() + secondsToMs(MAX_PENDING_WAIT_SECONDS),
 		checkAtOnce: true,
 	});
@@ -160,7 +173,7 @@ function errorDetails(error: unknown): IDataObject {
 	};
 }
 
-async function jobFinished(ctx: IWebhookFunctions, body: BodyContent, context: Context): Promise<IWebhookResponseData> {
+async function jobFinished(ctx: IWebhookFunctions, body: BodyContent, context: Context, limits: BodyLimits): Promise<IWebhookResponseData> {
 	const notification = notificationFromBody(body);
 	const found = findSnapshotId(ctx.getQueryData() as IDataObject, notification);
 	const fetchRows = ctx.getNodeParameter('fetchRows', true) as boolean;
@@ -182,13 +195,13 @@ async function jobFinished(ctx: IWebhookFunctions, body: BodyContent, context: C
 	const fetched = { ...context, snapshotId, notification };
 	if (context.options.respond === 'afterFetch') {
 		// A failed fetch fails the webhook: n8n answers 500 and records the failed execution.
-		return start(rowItems(ctx, await fetchReadyRows(ctx, snapshotId), fetched), false);
+		return start(rowItems(ctx, await fetchReadyRows(ctx, snapshotId, limits), fetched), false);
 	}
 
 	sendJson(ctx.getResponseObject(), 200, { received: true, snapshot_id: snapshotId });
 	let rows: Row[];
 	try {
-		rows = await fetchReadyRows(ctx, snapshotId);
+		rows = await fetchReadyRows(ctx, snapshotId, limits);
 	} catch (error) {
 		// The answer is already sent, so the webhook must not fail any more (n8n would try to
 		// answer a second time): the failure becomes the execution's item instead.
@@ -210,11 +223,19 @@ function rowsDelivered(ctx: IWebhookFunctions, body: BodyContent, context: Conte
 	return start(rowItems(ctx, result.rows, { ...context, snapshotId }), false);
 }
 
+/** Whether the request may start the workflow: with Header Auth, it carries the credential's secret. */
+async function isAuthorized(ctx: IWebhookFunctions): Promise<boolean> {
+	if ((ctx.getNodeParameter('authentication', 'none') as TriggerAuthentication) !== 'headerAuth') return true;
+	const { secret, headerName, problems } = sharedSecretOf(await ctx.getCredentials(SECRET_CREDENTIAL_TYPE));
+	// A credential that cannot match fails the webhook (n8n answers 500) rather than letting everyone in.
+	if (problems.length) throw new NodeOperationError(ctx.getNode(), `The trigger's secret credential is not usable: ${problems.join('; ')}`);
+	return requestHasSecret(ctx.getHeaderData(), secret, headerName);
+}
+
 /** The trigger's `webhook()`: check the secret, read the body, output rows or the notification. */
 export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const secret = String(ctx.getNodeParameter('sharedSecret', '') ?? '').trim();
 	const options = ctx.getNodeParameter('options', {}) as WebhookOptions;
-	if (secret && !requestHasSecret(ctx.getHeaderData(), secret, options.headerName)) {
+	if (!(await isAuthorized(ctx))) {
 		// Answered here and no workflowData: n8n starts no execution (as its Webhook node does for failed auth).
 		sendJson(ctx.getResponseObject(), 401, { error: 'Unauthorized', message: 'Missing or wrong webhook secret' }, {
 			'WWW-Authenticate': 'Bearer realm="Webhook"',
@@ -228,5 +249,5 @@ export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookRes
 	const body = await readBody(ctx, limits);
 	const refusal = refusalOf(body);
 	if (refusal) return refuse(ctx, refusal);
-	return event === 'jobFinished' ? await jobFinished(ctx, body, context) : rowsDelivered(ctx, body, context, limits);
+	return event === 'jobFinished' ? await jobFinished(ctx, body, context, limits) : rowsDelivered(ctx, body, context, limits);
 }

@@ -7,7 +7,7 @@
  *     /webhook-waiting/ route; forged, foreign, early and replayed calls are refused; with no call,
  *     n8n's wait tracker resumes it with the timeout marker (after a restart of n8n).
  *  2. The Bright Data Scraper Studio Trigger node: rows delivered by the emulator (gzip JSON) start
- *     an execution with one item per row; a shared secret refuses other calls; a job-finished
+ *     an execution with one item per row; Header Auth (the secret credential) refuses other calls; a job-finished
  *     notification makes it fetch the rows with the credential.
  *  3. Queue mode (main + one worker with concurrency 1, Redis from Debian): two notification waits
  *     whose jobs overlap both complete on the single slot; two polls run one after the other.
@@ -115,14 +115,14 @@ const notificationWait = (collectorId, options = {}) => ({
 });
 
 /** Bright Data Scraper Studio Trigger → NoOp. Its production URL is /webhook/<webhookId>/webhook. */
-function triggerWorkflow({ name, parameters, credential }) {
+function triggerWorkflow({ name, parameters, credentials }) {
 	const webhookId = randomUUID();
 	return {
 		webhookId,
 		workflow: {
 			name,
 			nodes: [
-				{ id: 'bd-trigger', name: 'Bright Data', type: 'CUSTOM.brightDataScraperStudioTrigger', typeVersion: 1, position: [0, 0], webhookId, parameters, ...(credential ? { credentials: credentialRef(credential) } : {}) },
+				{ id: 'bd-trigger', name: 'Bright Data', type: 'CUSTOM.brightDataScraperStudioTrigger', typeVersion: 1, position: [0, 0], webhookId, parameters, ...(credentials ? { credentials } : {}) },
 				noOp('Got rows', 220),
 			],
 			connections: { 'Bright Data': { main: [[link('Got rows')]] } },
@@ -176,13 +176,14 @@ describe('a real n8n server (regular mode)', { timeout: 240_000 }, () => {
 		ids.race = await rest.createActiveWorkflow(
 			scraperWorkflow({ name: 'Duplicate notifications', path: 'bd-race', credential, parameters: notificationWait('c_products01'), outputs: ['Rows', 'Failed'] }),
 		);
-		// Trigger node workflows: rows delivered (open, and with a shared secret), job finished + fetch rows.
-		for (const [key, name, parameters, withCredential] of [
-			['delivered', 'Rows delivered', { event: 'rowsDelivered', options: {} }, false],
-			['secret', 'Rows delivered with a secret', { event: 'rowsDelivered', sharedSecret: 'e2e-shared-secret', options: {} }, false],
-			['finished', 'Job finished, fetch rows', { event: 'jobFinished', fetchRows: true, options: { addMetadata: true } }, true],
+		// Trigger node workflows: rows delivered (open, and with Header Auth), job finished + fetch rows.
+		const secret = await rest.createCredential({ name: 'Trigger secret', type: 'brightDataScraperStudioTriggerSecretApi', data: { headerName: 'X-E2E-Secret', secret: 'e2e-shared-secret' } });
+		for (const [key, name, parameters, credentials] of [
+			['delivered', 'Rows delivered', { event: 'rowsDelivered', options: {} }, undefined],
+			['secret', 'Rows delivered with a secret', { event: 'rowsDelivered', authentication: 'headerAuth', options: {} }, { brightDataScraperStudioTriggerSecretApi: secret }],
+			['finished', 'Job finished, fetch rows', { event: 'jobFinished', fetchRows: true, options: { addMetadata: true } }, credentialRef(credential)],
 		]) {
-			const { webhookId, workflow } = triggerWorkflow({ name, parameters, credential: withCredential ? credential : undefined });
+			const { webhookId, workflow } = triggerWorkflow({ name, parameters, credentials });
 			trigger[key] = { id: await rest.createActiveWorkflow(workflow), url: `${server.url}/webhook/${webhookId}/webhook` };
 		}
 		// Starts a job with the main node's Trigger operation, delivering rows and notifying the trigger workflows.
@@ -435,7 +436,7 @@ describe('a real n8n server (regular mode)', { timeout: 240_000 }, () => {
 			assert.equal(fetches.at(-1).status, 200);
 		});
 
-		test('Shared Secret: the right secret starts an execution; a wrong or missing one gets 401 and starts nothing', async () => {
+		test('Header Auth: the credential\'s secret starts an execution; a wrong or missing one gets 401 and starts nothing; the workflow holds no secret', async () => {
 			const rows = [
 				{ title: 'One', url: product('one'), input: { url: product('one') } },
 				{ title: 'Two', url: product('two'), input: { url: product('two') } },
@@ -443,7 +444,12 @@ describe('a real n8n server (regular mode)', { timeout: 240_000 }, () => {
 			const gzip = { 'content-type': 'application/json', 'content-encoding': 'gzip' };
 			const { url, id } = trigger.secret;
 
-			assert.equal((await post(url, gzipJson(rows), { ...gzip, 'x-webhook-secret': 'wrong' })).status, 401);
+			// The secret is in the credential only: not in the stored workflow (what exports and version history keep).
+			const stored = JSON.stringify(await rest.call(`/rest/workflows/${id}`));
+			assert.ok(stored.includes('brightDataScraperStudioTriggerSecretApi') && !stored.includes('e2e-shared-secret'));
+
+			assert.equal((await post(url, gzipJson(rows), { ...gzip, 'x-e2e-secret': 'wrong' })).status, 401);
+			assert.equal((await post(url, gzipJson(rows), { ...gzip, 'x-webhook-secret': 'e2e-shared-secret' })).status, 401);
 			assert.equal((await post(url, gzipJson(rows), { ...gzip, authorization: 'Bearer wrong' })).status, 401);
 			assert.equal((await post(url, gzipJson(rows), gzip)).status, 401);
 			// Bright Data's own delivery without the secret (straight to the emulator's API, deliver = this URL).
@@ -459,7 +465,7 @@ describe('a real n8n server (regular mode)', { timeout: 240_000 }, () => {
 			await sleep(1000);
 			assert.deepEqual(await rest.executions(id), []);
 
-			assert.equal((await post(url, gzipJson(rows), { ...gzip, 'x-webhook-secret': 'e2e-shared-secret' })).status, 200);
+			assert.equal((await post(url, gzipJson(rows), { ...gzip, 'x-e2e-secret': 'e2e-shared-secret' })).status, 200);
 			const [execution] = await rest.waitForExecutions(id, { predicate: (e) => e.status === 'success' });
 			assert.deepEqual(outputOf(await rest.execution(execution.id), 'Bright Data'), rows);
 			await sleep(500);

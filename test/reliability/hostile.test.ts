@@ -141,6 +141,48 @@ describe('one deadline rules every request and every wait', () => {
 		}
 	});
 
+	test.each([
+		['items', {}],
+		['a File', { outputMode: 'file', fileFormat: 'json' }],
+	])('Get Dataset into %s ends a body that goes silent after its headers at the request limit, not when the peer closes', async (_name, output) => {
+		const before = timing.streamTimeoutMs;
+		timing.streamTimeoutMs = 300;
+		try {
+			// Headers and the first rows, then nothing: the peer holds the connection open for as long as the client does.
+			api.handle((_request, response) => {
+				response.writeHead(200, { 'content-type': 'application/json' });
+				response.write('[{"id":1},');
+			});
+			const started = Date.now();
+			const result = await run({ ...getDataset('j_silent'), ...output });
+			expect(result.error?.message).toBe('Bright Data sent an unreadable dataset for snapshot "j_silent"');
+			expect(result.error?.description).toMatch(/^the download broke off, 3 times/);
+			expect(api.seen).toHaveLength(3);
+			// Three tries of 300 ms and their backoff, far less than a peer's keep-alive or the test's timeout.
+			expect(Date.now() - started).toBeLessThan(4000);
+		} finally {
+			timing.streamTimeoutMs = before;
+		}
+	});
+
+	test('a trigger answer that goes silent after its headers ends at the request limit, and is not resent', async () => {
+		const before = timing.requestTimeoutMs;
+		timing.requestTimeoutMs = 300;
+		try {
+			api.handle((_request, response) => {
+				response.writeHead(200, { 'content-type': 'application/json' });
+				response.write('{"collection_id":');
+			});
+			const started = Date.now();
+			const result = await run({ operation: 'trigger', collector: collectorId('c_products01') });
+			expect(result.error?.message).toMatch(/trigger request for collector "c_products01" failed after it may have reached Bright Data \(ETIMEDOUT\)/);
+			expect(api.seen).toHaveLength(1);
+			expect(Date.now() - started).toBeLessThan(3000);
+		} finally {
+			timing.requestTimeoutMs = before;
+		}
+	});
+
 	test('Get Dataset writing a File ends a trickling download at the request limit and fetches it again', async () => {
 		const before = timing.streamTimeoutMs;
 		timing.streamTimeoutMs = 300;

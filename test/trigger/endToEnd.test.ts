@@ -87,8 +87,8 @@ describe('requests n8n hands to the node', () => {
 		expect([itemsOf(0), itemsOf(1)]).toEqual([[{ a: 1 }, { a: 2 }], [{ a: 1 }, { a: 2 }]]);
 	});
 
-	test('Shared Secret: 401 without it (nothing runs), 200 with it', async () => {
-		host = await startN8nHost({ event: 'rowsDelivered', sharedSecret: 'let-me-in' });
+	test('Header Auth: 401 without the credential\'s secret (nothing runs), 200 with it', async () => {
+		host = await startN8nHost({ event: 'rowsDelivered', authentication: 'headerAuth' }, undefined, { secret: 'let-me-in' });
 		const rejected = await post('[{"a":1}]', { 'Content-Type': 'application/json' });
 		expect(rejected).toEqual({ status: 401, text: '{"error":"Unauthorized","message":"Missing or wrong webhook secret"}' });
 		const accepted = await post('[{"a":1}]', { 'Content-Type': 'application/json', Authorization: 'Bearer let-me-in' });

@@ -143,3 +143,36 @@ describe('answering after fetching', () => {
 		await expect(runWebhook(request({ collection_id: id }, after))).rejects.toThrow(NodeOperationError);
 	});
 });
+
+describe('Max Rows and Max Body Size bound the fetched dataset too', () => {
+	const threeInputs = [...inputs, { url: 'https://example.com/product/3' }];
+	const fetches = (id: string) => emulated.current().requests.filter(({ path, query }) => path === '/dca/dataset' && query.id === id);
+
+	test('up to Max Rows the rows come out; one more fails the fetch once, naming the option, with no rows', async () => {
+		const id = await finishedJob('c_products01', threeInputs);
+		expect((await runWebhook(request({ collection_id: id }, { options: { maxRows: 3 } }))).rows).toHaveLength(3);
+
+		const refused = runWebhook(request({ collection_id: id }, { options: { respond: 'afterFetch', maxRows: 2 } }));
+		await expect(refused).rejects.toThrow(NodeOperationError);
+		await expect(refused).rejects.toMatchObject({
+			message: `Snapshot "${id}" holds more than 2 rows, the limit set in the trigger node's "Max Rows" option`,
+			description: expect.stringContaining('Get Dataset operation and Output: File'),
+		});
+		expect(fetches(id)).toHaveLength(2);
+	});
+
+	test('a dataset larger than Max Body Size: reading stops there; answered first, the error is the item', async () => {
+		const emulator = emulated.current();
+		const id = await finishedJob();
+		emulator.injectFault({ method: 'GET', path: '/dca/dataset', kind: 'huge', bytes: 3 * 1024 * 1024 });
+		const run = await runWebhook(request({ collection_id: id }, { options: { maxBodyMb: 1 } }));
+		expect(run.events).toEqual(['respond 200', 'GET /dca/dataset']);
+		expect(run.rows).toEqual([
+			expect.objectContaining({
+				error: `Snapshot "${id}" is larger than 1 MB, the limit set in the trigger node's "Max Body Size (MB)" option`,
+				snapshot_id: id,
+			}),
+		]);
+		expect(fetches(id)).toHaveLength(1);
+	});
+});

@@ -36,6 +36,7 @@ import {
 } from 'n8n-workflow';
 
 import { BrightDataScraperStudioTrigger } from '../../nodes/BrightDataScraperStudioTrigger/BrightDataScraperStudioTrigger.node';
+import { SECRET_CREDENTIAL_TYPE } from '../../nodes/BrightDataScraperStudioTrigger/request/secret';
 import { API_CREDENTIAL_TYPE, TestCredentialsHelper } from '../harness/workflow';
 
 export const TRIGGER_TYPE = 'n8n-nodes-brightdata-scraper-studio.brightDataScraperStudioTrigger';
@@ -50,6 +51,12 @@ const nodeTypes: INodeTypes = {
 export interface ApiCredential {
 	apiToken: string;
 	baseUrl: string;
+}
+
+/** The trigger's secret credential (Authentication = Header Auth), decrypted. */
+export interface SecretCredential {
+	secret: string;
+	headerName?: string;
 }
 
 /** The request object as n8n's body reader leaves it (the parts the node reads). */
@@ -71,7 +78,12 @@ async function callWebhook(
 	request: N8nRequest,
 	response: object,
 	onRequest?: (request: string) => void,
+	secret?: SecretCredential,
 ): Promise<IWebhookResponseData> {
+	const decrypted: Record<string, IDataObject> = {
+		...(credentials ? { [API_CREDENTIAL_TYPE]: { ...credentials } } : {}),
+		...(secret ? { [SECRET_CREDENTIAL_TYPE]: { ...secret } } : {}),
+	};
 	const node: INode = {
 		id: 'trigger',
 		name: 'Bright Data Trigger',
@@ -80,11 +92,11 @@ async function callWebhook(
 		position: [0, 0],
 		webhookId: '6f0c1b7e-2f7a-4d5e-9a38-1c1d2f3e4a5b',
 		parameters,
-		...(credentials ? { credentials: { [API_CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Bright Data' } } } : {}),
+		credentials: Object.fromEntries(Object.keys(decrypted).map((type) => [type, { id: `cred-${type}`, name: type }])),
 	};
 	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: true, nodeTypes, staticData: {}, settings: { executionOrder: 'v1' } });
 	const additionalData = {
-		credentialsHelper: new TestCredentialsHelper(credentials ? { [API_CREDENTIAL_TYPE]: { ...credentials } } : {}, onRequest),
+		credentialsHelper: new TestCredentialsHelper(decrypted as never, onRequest),
 		httpRequest: request,
 		httpResponse: response,
 		webhookBaseUrl: 'http://127.0.0.1/webhook',
@@ -151,6 +163,8 @@ export interface FakeRequestOptions {
 	query?: IDataObject;
 	/** For the fetch path: the credential. */
 	credentials?: ApiCredential;
+	/** For Authentication = Header Auth: the secret credential. */
+	secret?: SecretCredential;
 }
 
 /**
@@ -175,7 +189,7 @@ export async function runWebhook(options: FakeRequestOptions = {}) {
 			request.rawBody = options.lateRaw;
 		},
 	};
-	const result = await callWebhook(options.parameters ?? {}, options.credentials, request, response, (sent) => events.push(sent));
+	const result = await callWebhook(options.parameters ?? {}, options.credentials, request, response, (sent) => events.push(sent), options.secret);
 	const items = result.workflowData?.[0] ?? [];
 	return { result, items, rows: items.map(({ json }) => json), response, events, readRawBodyCalls: () => readRawBodyCalls };
 }
@@ -199,7 +213,7 @@ export interface N8nHost {
 
 type ServerRequest = IncomingMessage & N8nRequest & { rawBody: Buffer };
 
-export async function startN8nHost(parameters: INode['parameters'], credentials?: ApiCredential): Promise<N8nHost> {
+export async function startN8nHost(parameters: INode['parameters'], credentials?: ApiCredential, secret?: SecretCredential): Promise<N8nHost> {
 	const handled: Handled[] = [];
 	const pending = new Set<Promise<void>>();
 
@@ -233,7 +247,7 @@ export async function startN8nHost(parameters: INode['parameters'], credentials?
 
 		let result: IWebhookResponseData;
 		try {
-			result = await callWebhook(parameters, credentials, req, res);
+			result = await callWebhook(parameters, credentials, req, res, undefined, secret);
 		} catch (error) {
 			if (!res.headersSent) answer(500, { code: 0, message: 'Workflow Webhook Error: Workflow could not be started!' });
 			handled.push({ outcome: 'failed', status: 500, error: error as Error });

@@ -1,7 +1,7 @@
 /** The trigger's webhook() on a fake IWebhookFunctions: body reading, secret, notification without fetching. */
 import { gzipSync } from 'node:zlib';
 
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, type ICredentialTestFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { BrightDataScraperStudioTrigger } from '../../nodes/BrightDataScraperStudioTrigger/BrightDataScraperStudioTrigger.node';
 import { runWebhook, type FakeRequestOptions } from './n8nHost';
@@ -28,10 +28,25 @@ describe('description', () => {
 		});
 	});
 
-	test('needs the credential only to fetch rows', () => {
+	test('needs the API credential only to fetch rows, and the secret credential only with Header Auth', () => {
 		expect(description.credentials).toEqual([
 			{ name: 'brightDataScraperStudioApi', required: true, displayOptions: { show: { event: ['jobFinished'], fetchRows: [true] } } },
+			{
+				name: 'brightDataScraperStudioTriggerSecretApi',
+				required: true,
+				testedBy: 'brightDataScraperStudioTriggerSecretTest',
+				displayOptions: { show: { authentication: ['headerAuth'] } },
+			},
 		]);
+	});
+
+	test('no parameter holds a secret: no password field, nothing named like a secret', () => {
+		const names = (properties: INodeProperties[]): INodeProperties[] =>
+			properties.flatMap((property) => [property, ...names((property.options ?? []).filter((option): option is INodeProperties => 'type' in option))]);
+		for (const property of names(description.properties)) {
+			expect(property.typeOptions?.password).toBeUndefined();
+			expect(property.name).not.toMatch(/secret|token|password|header/i);
+		}
 	});
 
 	test('has nothing to register at Bright Data', async () => {
@@ -64,6 +79,15 @@ describe('Rows Delivered', () => {
 		const headers = { 'content-type': 'application/octet-stream' };
 		expect((await runWebhook({ raw: gzipSync(JSON.stringify(rows)), headers })).rows).toEqual(rows);
 		expect((await runWebhook({ raw: gzipSync(ndjson), headers })).rows).toEqual(rows);
+	});
+
+	test('a leading UTF-8 byte-order mark: raw JSON and NDJSON, gzipped, and text n8n parsed', async () => {
+		const headers = { 'content-type': 'application/octet-stream' };
+		for (const text of [JSON.stringify(rows), ndjson]) {
+			expect((await runWebhook({ raw: Buffer.from(`\uFEFF${text}`), headers })).rows).toEqual(rows);
+			expect((await runWebhook({ raw: gzipSync(`\uFEFF${text}`), headers })).rows).toEqual(rows);
+			expect((await runWebhook({ body: `\uFEFF${text}`, headers: { 'content-type': 'text/plain' } })).rows).toEqual(rows);
+		}
 	});
 
 	test('reads the raw body itself when n8n has not (req.readRawBody)', async () => {
@@ -110,13 +134,14 @@ describe('Rows Delivered', () => {
 	});
 });
 
-describe('Shared Secret', () => {
-	const parameters = { sharedSecret: 'top-secret' };
+describe('Header Auth (the secret credential)', () => {
+	const parameters = { authentication: 'headerAuth' };
+	const secret = { secret: 'top-secret' };
 
 	test('missing or wrong: 401 with a short JSON error, and no execution', async () => {
 		const attempts: Array<Record<string, string>> = [{}, { 'x-webhook-secret': 'nope' }, { authorization: 'Bearer nope' }];
 		for (const headers of attempts) {
-			const { result, response } = await runWebhook({ body: rows, headers, parameters });
+			const { result, response } = await runWebhook({ body: rows, headers, parameters, secret });
 			expect(result).toEqual({ noWebhookResponse: true });
 			expect(response.statusCode).toBe(401);
 			expect(response.headers).toMatchObject({ 'Content-Type': 'application/json; charset=utf-8', 'WWW-Authenticate': 'Bearer realm="Webhook"' });
@@ -125,27 +150,50 @@ describe('Shared Secret', () => {
 	});
 
 	test('checked before the body is read', async () => {
-		const { result, readRawBodyCalls } = await runWebhook({ lateRaw: Buffer.from(ndjson), parameters });
+		const { result, readRawBodyCalls } = await runWebhook({ lateRaw: Buffer.from(ndjson), parameters, secret });
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(readRawBodyCalls()).toBe(0);
 	});
 
-	test('in X-Webhook-Secret, in a configured header, or as a Bearer token: the workflow starts', async () => {
+	test('in X-Webhook-Secret, in the credential\'s header, or as a Bearer token: the workflow starts', async () => {
 		const accepted: FakeRequestOptions[] = [
-			{ headers: { 'X-Webhook-Secret': 'top-secret' }, parameters },
-			{ headers: { Authorization: 'Bearer top-secret' }, parameters },
-			{ headers: { 'X-BD-Key': 'top-secret' }, parameters: { ...parameters, options: { headerName: 'x-bd-key' } } },
+			{ headers: { 'X-Webhook-Secret': 'top-secret' }, secret },
+			{ headers: { Authorization: 'Bearer top-secret' }, secret },
+			{ headers: { 'X-BD-Key': 'top-secret' }, secret: { ...secret, headerName: 'x-bd-key' } },
 		];
 		for (const request of accepted) {
-			const { rows: output, response } = await runWebhook({ body: rows, ...request });
+			const { rows: output, response } = await runWebhook({ body: rows, parameters, ...request });
 			expect(output).toEqual(rows);
 			expect(response.statusCode).toBeUndefined();
 		}
 	});
 
-	test('whitespace around the configured secret does not count', async () => {
-		const { rows: output } = await runWebhook({ body: rows, headers: { 'x-webhook-secret': 'top-secret' }, parameters: { sharedSecret: ' top-secret ' } });
+	test('whitespace around the secret in the credential does not count', async () => {
+		const { rows: output } = await runWebhook({ body: rows, headers: { 'x-webhook-secret': 'top-secret' }, parameters, secret: { secret: ' top-secret ' } });
 		expect(output).toEqual(rows);
+	});
+
+	test('a credential that cannot match (empty secret, bad header name) fails the webhook instead of letting anyone in', async () => {
+		for (const bad of [{ secret: ' ' }, { secret: 'top-secret', headerName: 'bad header' }]) {
+			const run = runWebhook({ body: rows, headers: { 'x-webhook-secret': 'top-secret' }, parameters, secret: bad });
+			await expect(run).rejects.toThrow(/secret credential is not usable/);
+		}
+	});
+
+	test('None (the default) lets every request in', async () => {
+		const { rows: output } = await runWebhook({ body: rows, secret });
+		expect(output).toEqual(rows);
+	});
+
+	test('the credential\'s Test button checks the fields offline', async () => {
+		const testCredential = new BrightDataScraperStudioTrigger().methods.credentialTest.brightDataScraperStudioTriggerSecretTest;
+		const run = async (data: Record<string, string>) =>
+			await testCredential.call({} as ICredentialTestFunctions, { id: '1', name: 'secret', type: 'brightDataScraperStudioTriggerSecretApi', data });
+		expect(await run({ secret: 'top-secret', headerName: 'X-Webhook-Secret' })).toMatchObject({ status: 'OK' });
+		expect(await run({ secret: '', headerName: 'x y' })).toEqual({
+			status: 'Error',
+			message: 'Secret is empty; Header Name is not a valid HTTP header name',
+		});
 	});
 });
 

@@ -26,6 +26,16 @@ describe('reading rows while they download', () => {
 		expect(parse(`${rows.map((row) => JSON.stringify(row)).join('\n')}\n\n`, size)).toEqual({ kind: 'rows', rows });
 	});
 
+	test.each([1, 2, 100000])('a leading UTF-8 byte-order mark cut every %i bytes is skipped, JSON and NDJSON; a torn one is not', (size) => {
+		expect(parse(`\uFEFF${JSON.stringify(rows)}`, size)).toEqual({ kind: 'rows', rows });
+		expect(parse(`\uFEFF${rows.map((row) => JSON.stringify(row)).join('\n')}\n`, size)).toEqual({ kind: 'rows', rows });
+		expect(parse('\uFEFF')).toEqual({ kind: 'empty' });
+		const torn = Buffer.concat([Buffer.from([0xef, 0xbb]), Buffer.from(JSON.stringify(rows))]);
+		const parser = new RowStreamParser();
+		parser.push(torn);
+		expect(parser.end()).toEqual({ kind: 'invalid' });
+	});
+
 	test('empty, null and [] bodies', () => {
 		expect(parse('')).toEqual({ kind: 'empty' });
 		expect(parse('  null ')).toEqual({ kind: 'empty' });

@@ -204,7 +204,7 @@ export async function readRequestBody(source: RequestBodySource, limits: BodyLim
 	return { kind: 'empty' };
 }
 
-const size = (bytes: number): string =>
+export const size = (bytes: number): string =>
 	bytes >= MEGABYTE ? `${Math.round((bytes / MEGABYTE) * 100) / 100} MB` : `${Math.round((bytes / 1024) * 100) / 100} KB`;
 
 /** A body the node will not read, whatever the event: too large. */

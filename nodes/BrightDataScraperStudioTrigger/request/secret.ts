@@ -1,6 +1,41 @@
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+
 import { sameSecret } from '../../shared/secret';
 
 export const DEFAULT_SECRET_HEADER = 'X-Webhook-Secret';
+
+/** The credential type that holds the trigger's shared secret. */
+export const SECRET_CREDENTIAL_TYPE = 'brightDataScraperStudioTriggerSecretApi';
+
+export interface SharedSecret {
+	secret: string;
+	headerName: string;
+}
+
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** The secret and header name of the credential, trimmed, with what is wrong with them. */
+export function sharedSecretOf(data: ICredentialDataDecryptedObject): SharedSecret & { problems: string[] } {
+	const secret = typeof data.secret === 'string' ? data.secret.trim() : '';
+	const headerName = (typeof data.headerName === 'string' ? data.headerName.trim() : '') || DEFAULT_SECRET_HEADER;
+	const problems = [
+		...(secret ? [] : ['Secret is empty']),
+		...(HEADER_NAME.test(headerName) ? [] : ['Header Name is not a valid HTTP header name']),
+	];
+	return { secret, headerName, problems };
+}
+
+/** The credential's Test button: an offline check of the fields, nothing is sent. */
+export async function testSecretCredential(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const { problems } = sharedSecretOf(credential.data ?? {});
+	return problems.length
+		? { status: 'Error', message: problems.join('; ') }
+		: { status: 'OK', message: 'The fields are complete. Requests without this secret get 401 and start nothing.' };
+}
 
 type HeaderValue = string | string[] | undefined;
 

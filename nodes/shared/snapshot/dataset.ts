@@ -68,23 +68,49 @@ export const brokenDownload = (error: unknown): Extract<DatasetState, { kind: 'i
 });
 
 /**
+ * The most a dataset body may hold for a reader that keeps it in memory (the trigger node's Max
+ * Body Size and Max Rows), and the error for one past them: fetching it again would not help.
+ */
+export interface DatasetLimits {
+	maxBytes: number;
+	maxRows: number;
+	tooLarge: (limit: 'maxBytes' | 'maxRows') => Error;
+}
+
+/**
  * Reads a streamed GET /dca/dataset answer. Pending is a 202 whatever its status word, and also a
  * 200 whose body is empty, null or a bare status object (Bright Data's own CLI treats these as
  * pending). A 200 is read row by row as it downloads (see RowStreamParser): a JSON array or NDJSON
  * (a one-line NDJSON body parses as a single object).
  */
-export async function readDatasetStream(statusCode: number, stream: AsyncIterable<Uint8Array>): Promise<DatasetState> {
+export async function readDatasetStream(
+	statusCode: number,
+	stream: AsyncIterable<Uint8Array>,
+	limits?: DatasetLimits,
+): Promise<DatasetState> {
 	if (statusCode === 202) {
 		const text = (await streamText(stream)).trim();
 		return pending(text ? parseJson(text) : null);
 	}
 	const parser = new RowStreamParser();
+	const { maxBytes = Infinity, maxRows = Infinity } = limits ?? {};
+	let over: 'maxBytes' | 'maxRows' | undefined;
+	let size = 0;
 	try {
-		for await (const chunk of stream) parser.push(chunk);
+		for await (const chunk of stream) {
+			size += chunk.byteLength;
+			over = size > maxBytes ? 'maxBytes' : undefined;
+			if (over) break;
+			parser.push(chunk);
+			over = parser.count > maxRows ? 'maxRows' : undefined;
+			if (over) break;
+		}
 	} catch (error) {
 		// The connection broke mid-body: a torn download, read again by the caller.
 		return brokenDownload(error);
 	}
+	// Leaving the loop early stopped the download; thrown, not returned, so that it is not fetched again.
+	if (over) throw limits!.tooLarge(over);
 	const result = parser.end();
 	switch (result.kind) {
 		case 'rows':

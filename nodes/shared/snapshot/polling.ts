@@ -3,7 +3,7 @@ import { NodeApiError, type IDataObject, type JsonObject } from 'n8n-workflow';
 import { now, secondsToMs, sleepUnlessCancelled, timing } from '../timing';
 import { apiRequest, cancelSignal, throwIfCancelled, type ApiResponse, type RequestContext } from '../transport';
 import { asNodeError, LateAnswerError } from '../transport/errors';
-import { readDatasetStream, type DatasetState } from './dataset';
+import { readDatasetStream, type DatasetLimits, type DatasetState } from './dataset';
 import { fetchJobLog } from './jobLog';
 import { MIN_POLL_GAP_SECONDS, PollSchedule, type NextCheck } from './pollSchedule';
 
@@ -26,10 +26,13 @@ export interface DatasetReader<Ready extends { kind: 'ready' }> {
 	isEmpty(ready: Ready): boolean;
 }
 
-export const rowReader: DatasetReader<ReadyRows> = {
-	read: ({ statusCode, stream }) => readDatasetStream(statusCode, stream),
+/** Rows in memory; a dataset past `limits` throws DatasetTooLargeError (the trigger node's Fetch Rows). */
+export const rowReaderWithin = (limits?: DatasetLimits): DatasetReader<ReadyRows> => ({
+	read: ({ statusCode, stream }) => readDatasetStream(statusCode, stream, limits),
 	isEmpty: ({ rows }) => !rows.length,
-};
+});
+
+export const rowReader = rowReaderWithin();
 
 /**
  * How long a snapshot Bright Data has notified as done may still build (it notifies after

@@ -5,6 +5,8 @@ const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const NEWLINE = 0x0a;
+/** A UTF-8 byte-order mark, which some exports put before the first byte of JSON or NDJSON. */
+const BOM = [0xef, 0xbb, 0xbf];
 
 const isSpace = (byte: number): boolean => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 
@@ -28,6 +30,8 @@ export class RowSplitter {
 	private escaped = false;
 	private inRow = false;
 	private parts: Buffer[] = [];
+	/** How many bytes of a leading byte-order mark were skipped (the mark may be split across chunks). */
+	private bom = 0;
 
 	constructor(private readonly onRow: (row: Buffer) => void) {}
 
@@ -76,6 +80,18 @@ export class RowSplitter {
 
 	private detect(chunk: Buffer): number {
 		let at = 0;
+		// Only at the very start of the body: skip a UTF-8 byte-order mark, as TextDecoder does.
+		while (this.bom < BOM.length && at < chunk.length && chunk[at] === BOM[this.bom]) {
+			this.bom++;
+			at++;
+		}
+		if (at < chunk.length && this.bom < BOM.length) {
+			if (this.bom > 0) {
+				this.mode = 'other';
+				return at;
+			}
+			this.bom = BOM.length;
+		}
 		while (at < chunk.length && isSpace(chunk[at])) at++;
 		if (at === chunk.length) return at;
 		if (chunk[at] === OPEN_BRACKET) {

@@ -34,6 +34,11 @@ export class RowStreamParser {
 	private head: Buffer[] = [];
 	private size = 0;
 
+	/** The rows parsed so far. */
+	get count(): number {
+		return this.rows.length;
+	}
+
 	push(chunk: Uint8Array): void {
 		const bytes = toBuffer(chunk);
 		if (this.size < HEAD_BYTES) this.head.push(bytes.subarray(0, HEAD_BYTES - this.size));

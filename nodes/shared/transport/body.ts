@@ -11,6 +11,8 @@ export class RequestTimer {
 	private late = false;
 	private settled = false;
 	private body?: { destroy?: (error?: Error) => void };
+	/** Rejects the read in progress (see `race`). */
+	private abortRead?: (error: Error) => void;
 	private readonly controller = new AbortController();
 	/** Settles with true at the deadline, never if the timer is cancelled first. */
 	readonly expired: Promise<true>;
@@ -23,6 +25,7 @@ export class RequestTimer {
 					if (this.settled) return;
 					this.late = true;
 					this.body?.destroy?.(new Error('deadline passed'));
+					this.abortRead?.(new Error('deadline passed'));
 					resolve(true);
 				},
 				() => undefined,
@@ -38,6 +41,26 @@ export class RequestTimer {
 	watch(body: unknown): void {
 		if (typeof body === 'object' && body !== null) this.body = body as { destroy?: (error?: Error) => void };
 		if (this.late) this.body?.destroy?.(new Error('deadline passed'));
+	}
+
+	/**
+	 * A read of the body that rejects when the timer fires, even while no byte arrives: axios 1.18+
+	 * (n8n 2.41) hands over Readable.from(an async generator over the socket), and destroying that
+	 * does not end a read the generator is waiting on.
+	 */
+	async race<T>(read: Promise<T>): Promise<T> {
+		if (this.late) {
+			read.catch(() => undefined);
+			throw new Error('deadline passed');
+		}
+		try {
+			return await new Promise<T>((resolve, reject) => {
+				this.abortRead = reject;
+				read.then(resolve, reject);
+			});
+		} finally {
+			this.abortRead = undefined;
+		}
 	}
 
 	cancel(): void {
@@ -118,21 +141,30 @@ export async function readText(body: unknown, maxBytes: number): Promise<ReadTex
 	return { text: parts.join(''), truncated };
 }
 
-/** A streamed body that ends with `onLate()`'s error when the timer fires, and stops the timer when done. */
+/**
+ * A body that ends with `onLate()`'s error when the timer fires, whether it trickles or is silent,
+ * and stops the timer when done.
+ */
 export async function* timedStream(
 	body: unknown,
 	timer: RequestTimer,
 	onLate: () => Error,
 ): AsyncGenerator<Uint8Array> {
 	timer.watch(body);
+	const chunks = byteStream(body)[Symbol.asyncIterator]();
+	let handedOver = false;
 	try {
-		for await (const chunk of byteStream(body)) {
+		for (let step = await timer.race(chunks.next()); !step.done; step = await timer.race(chunks.next())) {
 			if (timer.passed) throw onLate();
-			yield chunk;
+			handedOver = true;
+			yield step.value;
+			handedOver = false;
 		}
 	} catch (error) {
 		throw timer.passed ? onLate() : error;
 	} finally {
 		timer.cancel();
+		// The reader stopped early: read no more, which frees the connection.
+		if (handedOver) await chunks.return?.();
 	}
 }

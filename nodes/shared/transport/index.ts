@@ -227,9 +227,9 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 			if (streamed || REDIRECT_STATUSES.has(response.statusCode)) {
 				answer = { response };
 			} else {
-				timer.watch(response.body);
 				const ok = response.statusCode >= 200 && response.statusCode < 300;
-				answer = { response, text: await readText(response.body, ok ? MAX_JSON_BODY_BYTES : ERROR_BODY_BYTES) };
+				const body = timedStream(response.body, timer, () => Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' }));
+				answer = { response, text: await readText(body, ok ? MAX_JSON_BODY_BYTES : ERROR_BODY_BYTES) };
 			}
 		} catch (error) {
 			answer = { failure: timer.passed && !(error as { code?: unknown }).code ? Object.assign(error as object, { code: 'ETIMEDOUT' }) : error };

@@ -1,0 +1,49 @@
+import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_SECRET_HEADER } from '../nodes/BrightDataScraperStudioTrigger/request/secret';
+
+/**
+ * The shared secret the Bright Data Scraper Studio Trigger node asks of every request, header-auth
+ * style like n8n's Webhook node (httpHeaderAuth): kept in an n8n credential, encrypted at rest, so
+ * it is never saved in the workflow's parameters, exports or version history.
+ *
+ * No `test` request: the node receives this secret, it sends it nowhere. The trigger node tests it
+ * instead (`testedBy` in its credentials list, as n8n's lint rule credential-test-required allows):
+ * an offline check that the fields are usable.
+ */
+export class BrightDataScraperStudioTriggerSecretApi implements ICredentialType {
+	name = 'brightDataScraperStudioTriggerSecretApi';
+
+	displayName = 'Bright Data Scraper Studio: Trigger Secret API';
+
+	documentationUrl = 'https://docs.brightdata.com/datasets/scraper-studio/initiate-collection-and-delivery-options';
+
+	icon: Icon = { light: 'file:../icons/brightdata.svg', dark: 'file:../icons/brightdata.dark.svg' };
+
+	properties: INodeProperties[] = [
+		{
+			displayName:
+				'For the Bright Data Scraper Studio Trigger node: requests must carry this secret in the header below or as a Bearer token in the Authorization header; others get 401 and start nothing.',
+			name: 'notice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'Header Name',
+			name: 'headerName',
+			type: 'string',
+			default: DEFAULT_SECRET_HEADER,
+			description: 'The request header that carries the secret (any letter case). A Bearer token in the Authorization header is always accepted too.',
+		},
+		{
+			displayName: 'Secret',
+			name: 'secret',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description:
+				'The value Bright Data must send. In a Webhook delivery credential (Deliver Rows To → Webhook) enter Bearer, a space and this secret as the Authorization Header.',
+		},
+	];
+}
