@@ -163,6 +163,16 @@ describe('Create with AI', () => {
 		expect([count('POST', '/dca/collector') - before.create, count('POST', START) - before.start]).toEqual([1, 1]);
 	});
 
+	test('a lost answer to the collector\'s creation is never resent: the error says how to go on with a collector it may have made', async () => {
+		api().injectFault({ method: 'POST', path: '/dca/collector', kind: 'drop', after: true });
+		const before = { create: count('POST', '/dca/collector'), start: count('POST', START) };
+		const result = await run(createWithAi({ name: 'Lost answer' }));
+
+		expect(errorOf(result)?.message).toMatch(/^The request to create a collector for the request failed after it may have reached Bright Data/);
+		expect(errorOf(result)?.description).toContain('If a collector named "Lost answer" now shows in Scraper Studio, go on with it');
+		expect([count('POST', '/dca/collector') - before.create, count('POST', START) - before.start]).toEqual([1, 0]);
+	});
+
 	test('an AI job that fails ends with its status and step', async () => {
 		const result = await run(createWithAi({ description: 'names (fail)' }));
 		expect(errorOf(result)?.message).toBe(`The AI job of collector "${lastId()}" ended with status failed (step code_generator)`);

@@ -27,13 +27,20 @@ export const goOnWith = (collectorId: string): string =>
 
 /** POST /dca/collector: the collector entity, without code. Never resent: a second would be a second collector. */
 export async function createCollector(ctx: IExecuteFunctions, name: string, itemIndex: number): Promise<string> {
-	const response = await apiRequest.call(ctx, {
-		method: 'POST',
-		path: '/dca/collector',
-		body: { name, deliver: { type: 'api_pull' } },
-		retry: 'neverResend',
-		subject: { itemIndex, action: 'create collector request' },
-	});
+	const response = await apiRequest
+		.call(ctx, {
+			method: 'POST',
+			path: '/dca/collector',
+			body: { name, deliver: { type: 'api_pull' } },
+			retry: 'neverResend',
+			subject: { itemIndex, action: 'request to create a collector' },
+		})
+		.catch((error: unknown) => {
+			const failure = asNodeError(ctx.getNode(), error);
+			// A lost answer may still have made the collector: going on with it beats making a second.
+			if (!cancelSignal(ctx)?.aborted) failure.description = [failure.description, `If a collector named "${name}" now shows in Scraper Studio, go on with it: run again with the option "Existing Collector ID" set to its ID.`].filter(Boolean).join('\n');
+			throw failure;
+		});
 	const answer = parseJsonBody<unknown>(ctx, response, { itemIndex });
 	const id = isObject(answer) ? answer.id : undefined;
 	if (typeof id === 'string' && id) return id;
