@@ -96,6 +96,8 @@ describe('Create with AI', () => {
 		['a description over 500 characters', { description: 'x'.repeat(501) }, 'The description is 501 characters long, more than Bright Data accepts (500)'],
 		['two URLs', { url: `${PAGE} https://shop.example/b` }, 'URL must be one web address'],
 		['not a URL', { url: 'shop.example' }, 'URL must be one web address'],
+		['two URLs with a comma', { url: `${PAGE},https://shop.example/b` }, 'URL must be one web address'],
+		['not a web address', { url: 'ftp://shop.example/a' }, 'URL must be one web address'],
 		['no URL (an expression that gives nothing)', { url: '={{ "" }}' }, 'No URL given'],
 	])('%s: a clear error with its item index, before any request', async (_label, parameters, message) => {
 		const requests = api().requests.length;

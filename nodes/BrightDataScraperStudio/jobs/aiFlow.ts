@@ -19,6 +19,9 @@ export type AiDone = { kind: 'ready'; progress: IDataObject; aiJobId?: string };
 /** Statuses that end a create job without a collector (notes §3; the CLI fails on pending_answer too). */
 const FAILED = new Set(['failed', 'error', 'cancelled', 'canceled', 'pending_answer']);
 
+/** The status while the account's 3 AI job slots are taken (the start answered 429). */
+const SLOT_WAIT = 'waiting for a free AI job slot';
+
 const aiPath = (collectorId: string, tail: string) => `/dca/collectors/${encodeURIComponent(collectorId)}/${tail}`;
 
 /** How to go on with a collector whose AI job did not start, instead of creating another. */
@@ -74,7 +77,7 @@ async function startAiJob(ctx: IExecuteFunctions, collectorId: string, request: 
 		return isObject(answer) && typeof answer.id === 'string' ? answer.id : '';
 	} catch (error) {
 		if (error instanceof LateAnswerError || cancelSignal(ctx)?.aborted) throw asNodeError(ctx.getNode(), error);
-		if (error instanceof NodeApiError && error.httpCode === '429') return { kind: 'pending', status: 'waiting for a free AI job slot' };
+		if (error instanceof NodeApiError && error.httpCode === '429') return { kind: 'pending', status: SLOT_WAIT };
 		const failure = asNodeError(ctx.getNode(), error);
 		failure.description = [failure.description, goOnWith(collectorId)].filter(Boolean).join('\n');
 		throw failure;
@@ -93,7 +96,7 @@ function aiJobProbe(ctx: IExecuteFunctions, collectorId: string, request: AiRequ
 				const started = await startAiJob(ctx, collectorId, request, itemIndex, deadline);
 				if (typeof started !== 'string') return started;
 				Object.assign(state, { started: true, aiJobId: started || undefined });
-				logCollector(ctx, collectorId, `AI job ${started || ''} started`);
+				logCollector(ctx, collectorId, `AI job${started ? ` ${started}` : ''} started`);
 				if (!returnAtOnce) return { kind: 'pending', status: 'started' };
 			}
 			const progress = await readAiProgress(ctx, collectorId, itemIndex, deadline);
@@ -141,7 +144,7 @@ export async function runAiJob(
 	}
 	logCollector(ctx, collectorId, `not done within the timeout (status ${result.status}, ${result.polls} checks)`);
 	if (!state.started) {
-		throw new NodeOperationError(ctx.getNode(), `Collector "${collectorId}" was created, but its AI job did not start within ${timeoutSeconds} s (${result.status})`, {
+		throw new NodeOperationError(ctx.getNode(), `Collector "${collectorId}" was created, but its AI job did not start within ${timeoutSeconds} s${result.status === SLOT_WAIT ? ` (${SLOT_WAIT})` : ''}`, {
 			itemIndex,
 			description: `Bright Data runs at most 3 AI jobs per account at once. ${goOnWith(collectorId)}`,
 		});

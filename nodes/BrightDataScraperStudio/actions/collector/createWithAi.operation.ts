@@ -79,7 +79,8 @@ export const properties: INodeProperties[] = [
 function readAiRequest(ctx: IExecuteFunctions, itemIndex: number): AiRequest {
 	const fail = (message: string, description: string) => new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 	const url = String(ctx.getNodeParameter('url', itemIndex, '')).trim();
-	const parsed = /\s/.test(url) || !URL.canParse(url) ? undefined : new URL(url);
+	// Whitespace or a second scheme: a list of URLs, which Bright Data refuses (it takes exactly one).
+	const parsed = /\s/.test(url) || (url.match(/:\/\//g) ?? []).length > 1 || !URL.canParse(url) ? undefined : new URL(url);
 	if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) {
 		throw fail(url ? 'URL must be one web address' : 'No URL given', 'Give one page of the target site, starting with https://, e.g. https://shop.example/product/123.');
 	}
