@@ -10,9 +10,6 @@ import { recordCollectorId } from '../../records/customData';
 import { logCollector } from '../../records/log';
 import type { OperationOption } from '../types';
 
-/** Bright Data refuses longer descriptions (400 Invalid description). */
-const MAX_DESCRIPTION_LENGTH = 500;
-
 export const option: OperationOption = {
 	name: 'Create with AI',
 	value: 'createWithAi',
@@ -20,6 +17,9 @@ export const option: OperationOption = {
 	action: 'Create a collector with AI',
 	subtitle: 'Create Collector with AI',
 };
+
+/** Bright Data refuses longer descriptions (400 Invalid description). */
+const MAX_DESCRIPTION_LENGTH = 500;
 
 export const properties: INodeProperties[] = [
 	{
