@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { isObject } from '../../shared/rows';
-import { pollUntil, type Pending, type Probe } from '../../shared/snapshot/polling';
+import { pollUntil, type Pending, type PollResult, type Probe } from '../../shared/snapshot/polling';
 import { elapsedSeconds, secondsToMs } from '../../shared/timing';
 import { apiRequest, cancelSignal, parseJsonBody } from '../../shared/transport';
 import { asNodeError, LateAnswerError } from '../../shared/transport/errors';
@@ -124,7 +124,7 @@ export async function runAiJob(
 	startedAt: number,
 ): Promise<AiDone> {
 	const { probe, state } = aiJobProbe(ctx, collectorId, request, itemIndex, returnAtOnce);
-	let result;
+	let result: PollResult<AiDone>;
 	try {
 		result = await pollUntil(ctx, probe, {
 			deadline: startedAt + secondsToMs(timeoutSeconds),
