@@ -99,6 +99,8 @@ export interface CollectorSpec {
 	active?: boolean;
 	/** Reports start_eta this many emulated seconds off the truth (a wrong or skewed clock at Bright Data). */
 	startEtaErrorSeconds?: number;
+	/** False for a collector made by POST /dca/collector until its AI job is done: /dca/trigger answers 403. */
+	hasTemplate?: boolean;
 	/** Faults applied to every job of this collector (each job gets its own counter). */
 	faults?: CollectorFault[];
 }

@@ -1,4 +1,5 @@
 /** What every route handler gets: the emulator's state and settings. */
+import type { AiFlowStore } from './aiFlow';
 import type { EmulatedClock } from './clock';
 import type { CollectorSpec, LogProgress } from './collectors';
 import type { JobStore } from './jobs';
@@ -28,6 +29,7 @@ export interface EmulatorContext {
 	clock: EmulatedClock;
 	collectors: Map<string, CollectorSpec>;
 	jobs: JobStore;
+	ai: AiFlowStore;
 	realtime: RealtimeStore;
 	settings: Settings;
 	/** Aborted on close, so long-polls stop waiting. */

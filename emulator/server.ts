@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { AiFlowStore } from './aiFlow';
 import { EmulatedClock } from './clock';
 import { COLLECTORS, type CollectorSpec } from './collectors';
 import { iso, type EmulatorContext, type Settings } from './context';
@@ -139,6 +140,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		clock,
 		collectors: new Map((options.collectors ?? COLLECTORS).map((collector) => [collector.id, collector])),
 		jobs,
+		ai: new AiFlowStore(clock),
 		realtime: new RealtimeStore(clock),
 		settings: {
 			expiredResponse: options.expiredResponse ?? '404',
@@ -263,6 +265,7 @@ class ExchangeHandler {
 		};
 		this.requests.push(record);
 		this.ctx.jobs.settle();
+		this.ctx.ai.settle();
 
 		try {
 			await this.answer(request, record, req, res);
@@ -323,7 +326,7 @@ class ExchangeHandler {
 		const { query, path } = request;
 		const jobId = query.id ?? query.response_id ?? path.match(/^\/dca\/(?:log|jobs)\/([^/]+)/)?.[1];
 		const about = jobId === undefined ? undefined : (this.ctx.jobs.get(jobId) ?? this.ctx.realtime.get(jobId));
-		return { jobId, collectorId: query.collector ?? about?.collector.id };
+		return { jobId, collectorId: query.collector ?? about?.collector.id ?? path.match(/^\/dca\/collectors\/([^/]+)/)?.[1] };
 	}
 
 	private send(res: ServerResponse, record: RecordedRequest | undefined, reply: Reply): void {

@@ -9,10 +9,14 @@ import { batchInputs, findCollector, type Checked } from './common';
 /** The documented error for a Real-time-configured collector (status undocumented; 400 chosen). */
 export const REALTIME_TRIGGER_ERROR = 'Cannot trigger a batch job with a real-time scraper. Use /trigger_immediate endpoint instead';
 
+/** A collector made by the AI Flow API whose AI job is not done yet (notes §4). */
+export const NO_TEMPLATE_ERROR = 'Collector does not have a template';
+
 export function trigger(request: ParsedRequest, ctx: EmulatorContext): Reply {
 	const collector = findCollector(request, ctx);
 	if (!collector.ok) return collector.reply;
 	if (collector.value.mode === 'realtime') return errorJson(400, REALTIME_TRIGGER_ERROR);
+	if (collector.value.hasTemplate === false) return errorJson(403, NO_TEMPLATE_ERROR);
 
 	const inputs = batchInputs(request, collector.value);
 	if (!inputs.ok) return inputs.reply;

@@ -1,5 +1,6 @@
 /** Every emulated endpoint, in one table. Unlisted method/path pairs answer 404. */
 import type { Route } from '../context';
+import { automateProgress, automateTemplate, createCollector } from './aiFlow';
 import { dataset, trigger } from './batch';
 import { collectorsList } from './collectorsList';
 import { collectorJobs, hpErrors, jobAction, log, rerun } from './jobs';
@@ -20,6 +21,9 @@ export const ROUTES: Route[] = [
 	{ method: 'GET', path: new RegExp(`^/dca/jobs/${ID}/hp_errors$`), handler: hpErrors },
 	{ method: 'GET', path: /^\/dca\/collectors_list$/, handler: collectorsList },
 	{ method: 'GET', path: /^\/dca\/collector\/jobs$/, handler: collectorJobs },
+	{ method: 'POST', path: /^\/dca\/collector$/, handler: createCollector },
+	{ method: 'POST', path: new RegExp(`^/dca/collectors/${ID}/automate_template$`), handler: automateTemplate },
+	{ method: 'GET', path: new RegExp(`^/dca/collectors/${ID}/automate_template/progress$`), handler: automateProgress },
 ];
 
 /** The route for a request and its path parameters (URL-decoded). */

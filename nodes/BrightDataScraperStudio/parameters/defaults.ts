@@ -27,3 +27,6 @@ export const REALTIME_TIMEOUT_SECONDS = { default: DEFAULT_REALTIME_TIMEOUT_SECO
 /** Crawl: how long Bright Data holds the request (its documented 25–50 s). */
 export const DEFAULT_CRAWL_TIMEOUT_SECONDS = 50;
 export const CRAWL_TIMEOUT_SECONDS = { default: DEFAULT_CRAWL_TIMEOUT_SECONDS, min: 25, max: 50 };
+
+/** Create with AI: Bright Data documents 5 to 15 minutes, up to 25 on complex targets; 30 leaves room. */
+export const DEFAULT_AI_TIMEOUT_SECONDS = 1800;

@@ -6,9 +6,9 @@ import { shorten } from '../../shared/transport/errors';
 
 const COLLECTOR_ID = /^c_[A-Za-z0-9]+$/;
 
-/** The collector ID of item `itemIndex`, validated before any request. */
-export function readCollector(ctx: IExecuteFunctions, itemIndex: number): string {
-	const raw = ctx.getNodeParameter('collector', itemIndex, '', { extractValue: true });
+/** The collector ID of item `itemIndex` (in parameter `name`), validated before any request. */
+export function readCollector(ctx: IExecuteFunctions, itemIndex: number, name = 'collector'): string {
+	const raw = ctx.getNodeParameter(name, itemIndex, '', { extractValue: true });
 	const collector = typeof raw === 'string' ? raw.trim() : '';
 	if (!collector) {
 		throw new NodeOperationError(ctx.getNode(), 'No collector ID given', {

@@ -3,6 +3,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type IWeb
 import type { TriggerQuery } from '../jobs/types';
 import {
 	CRAWL_TIMEOUT_SECONDS,
+	DEFAULT_AI_TIMEOUT_SECONDS,
 	DEFAULT_INPUTS_PER_JOB,
 	DEFAULT_TIMEOUT_SECONDS,
 	DEFAULT_TOOL_TIMEOUT_SECONDS,
@@ -11,6 +12,7 @@ import {
 	REALTIME_TIMEOUT_SECONDS,
 } from './defaults';
 import { readDelivery } from './delivery';
+import { readCollector } from './inputs';
 
 /** Where parameters are read: an execution, or the webhook that resumes a waiting one (item 0 only). */
 type ParameterContext = IExecuteFunctions | IWebhookFunctions;
@@ -164,5 +166,23 @@ export function readRealtimeOptions(ctx: IExecuteFunctions, itemIndex: number): 
 		),
 		query: options.useDevVersion === true ? { version: 'dev' } : {},
 		onPageLimit: options.onPageLimit === 'batch' ? 'batch' : 'output',
+	};
+}
+
+export interface AiOptions {
+	timeoutSeconds: number;
+	returnAtOnce: boolean;
+	/** A collector an earlier Create with AI made: its AI job starts there instead of on a new one. */
+	existingCollector?: string;
+}
+
+/** Options of Collector → Create with AI. */
+export function readAiOptions(ctx: IExecuteFunctions, itemIndex: number): AiOptions {
+	const options = readOptions(ctx, itemIndex);
+	const timeout = { name: 'timeout', label: 'Timeout', fallback: DEFAULT_AI_TIMEOUT_SECONDS, min: 1, max: 86400 };
+	return {
+		timeoutSeconds: numberOption(ctx, itemIndex, options, timeout),
+		returnAtOnce: options.returnAtOnce === true,
+		existingCollector: 'existingCollector' in options ? readCollector(ctx, itemIndex, 'options.existingCollector') : undefined,
 	};
 }

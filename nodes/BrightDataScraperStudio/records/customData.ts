@@ -6,7 +6,7 @@ import type { LogContext } from './log';
  * The execution's custom data names the jobs it started, so an operator can find in n8n's
  * executions list (and filter it) which execution started which job. n8n allows 10 keys per
  * execution, keys of letters, digits and underscores, and values of 255 characters (longer
- * ones are cut and logged as errors). So two keys only:
+ * ones are cut and logged as errors). So few keys:
  */
 /** How many jobs this execution started, all nodes together. */
 export const JOBS_KEY = 'brightdata_jobs';
@@ -16,18 +16,37 @@ export const MAX_VALUE_LENGTH = 255;
 
 type CustomDataContext = Pick<IExecuteFunctions, 'customData'> & LogContext;
 
-/** Adds a started job to the execution's custom data; never fails the node (the log line names the job anyway). */
-export function recordSnapshotId(ctx: CustomDataContext, snapshotId: string): void {
+/** The collectors the AI built or is building, comma-separated like the snapshot IDs. */
+export const COLLECTOR_IDS_KEY = 'brightdata_collector_ids';
+
+/** Adds `id` to the comma-separated list under `key` while it fits in one value. */
+function appendId(ctx: CustomDataContext, key: string, id: string): void {
+	const listed = String(ctx.customData.get(key) ?? '');
+	const next = listed ? `${listed},${id}` : id;
+	if (next.length <= MAX_VALUE_LENGTH) ctx.customData.set(key, next);
+}
+
+/** Runs `record`, which never fails the node (the log line names the ID anyway). */
+function safely(ctx: CustomDataContext, id: string, record: () => void): void {
 	try {
-		const { customData } = ctx;
-		// The IDs first: when the workflow's own keys leave room for one more, the IDs matter more.
-		const listed = String(customData.get(SNAPSHOT_IDS_KEY) ?? '');
-		const next = listed ? `${listed},${snapshotId}` : snapshotId;
-		if (next.length <= MAX_VALUE_LENGTH) customData.set(SNAPSHOT_IDS_KEY, next);
-		const jobs = Number(customData.get(JOBS_KEY) ?? 0) || 0;
-		customData.set(JOBS_KEY, String(jobs + 1));
+		record();
 	} catch (error) {
 		// A host without custom data (or with its 10 keys used up by the workflow) still runs the job.
-		ctx.logger.debug(`Bright Data: could not record snapshot ${snapshotId} in the execution's custom data: ${(error as Error).message}`);
+		ctx.logger.debug(`Bright Data: could not record ${id} in the execution's custom data: ${(error as Error).message}`);
 	}
+}
+
+/** Adds a started job to the execution's custom data. */
+export function recordSnapshotId(ctx: CustomDataContext, snapshotId: string): void {
+	safely(ctx, `snapshot ${snapshotId}`, () => {
+		// The IDs first: when the workflow's own keys leave room for one more, the IDs matter more.
+		appendId(ctx, SNAPSHOT_IDS_KEY, snapshotId);
+		const jobs = Number(ctx.customData.get(JOBS_KEY) ?? 0) || 0;
+		ctx.customData.set(JOBS_KEY, String(jobs + 1));
+	});
+}
+
+/** Adds a collector the node created to the execution's custom data. */
+export function recordCollectorId(ctx: CustomDataContext, collectorId: string): void {
+	safely(ctx, `collector ${collectorId}`, () => appendId(ctx, COLLECTOR_IDS_KEY, collectorId));
 }

@@ -118,3 +118,8 @@ export function logGaveUp(ctx: LogContext, snapshotId: string, reason: GiveUpRea
 		reason,
 	});
 }
+
+/** info: what happened to a collector the AI builds (created, AI job started, done, or why the wait ended). */
+export function logCollector(ctx: LogContext, collectorId: string, what: string): void {
+	write(ctx, 'info', (at) => `collector ${collectorId}: ${what} (${at})`, { collectorId });
+}

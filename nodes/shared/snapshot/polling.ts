@@ -79,9 +79,8 @@ export async function fetchDataset<Ready extends { kind: 'ready' }>(
 	}
 }
 
-export interface PollOptions<Ready extends { kind: 'ready' }> {
-	/** How a ready dataset is read: rowReader, or the File output's (the action node's output/datasetFile.ts). */
-	reader: DatasetReader<Ready>;
+/** How long and how a wait goes, whatever it waits for. */
+export interface WaitSettings {
 	/** The Poll Interval option: a fixed check interval when Bright Data gives no estimate. */
 	intervalSeconds?: number;
 	/** Epoch ms after which the node stops waiting. */
@@ -92,9 +91,20 @@ export interface PollOptions<Ready extends { kind: 'ready' }> {
 	startEta?: string;
 	/** Check at once: Bright Data said the job is done (its notification). */
 	checkAtOnce?: boolean;
-	itemIndex?: number;
 	/** Called after every poll that found the snapshot not ready yet. */
 	onPending?: (state: Pending) => void;
+}
+
+export interface PollOptions<Ready extends { kind: 'ready' }> extends WaitSettings {
+	/** How a ready dataset is read: rowReader, or the File output's (the action node's output/datasetFile.ts). */
+	reader: DatasetReader<Ready>;
+	itemIndex?: number;
+}
+
+/** What the loop waits for: one look at it, and (snapshots only) the job log that times the looks. */
+export interface Probe<Ready extends { kind: 'ready' }> {
+	check(deadline: number): Promise<Ready | Pending>;
+	readLog?(deadline: number): Promise<IDataObject>;
 }
 
 export type PollResult<Ready extends { kind: 'ready' } = ReadyRows> =
@@ -144,19 +154,31 @@ async function readJobLogForSchedule(ctx: RequestContext, snapshotId: string, it
 	}
 }
 
-/**
- * Polls one snapshot until it is ready, the deadline passes, or the execution is cancelled.
- * The deadline holds for every request and retry inside too: whatever the last answer was
- * (a slow download, a 429 asking for a long pause), passing it ends in `timedOut`.
- */
+/** Polls one snapshot until it is ready, the deadline passes, or the execution is cancelled. */
 export async function pollUntilReady<Ready extends { kind: 'ready' }>(
 	ctx: RequestContext,
 	snapshotId: string,
-	options: PollOptions<Ready>,
+	{ reader, itemIndex, ...settings }: PollOptions<Ready>,
+): Promise<PollResult<Ready>> {
+	return await pollUntil(ctx, {
+		check: (deadline) => checkSnapshot(ctx, snapshotId, reader, itemIndex, deadline),
+		readLog: (deadline) => readJobLogForSchedule(ctx, snapshotId, itemIndex, deadline),
+	}, settings);
+}
+
+/**
+ * The one wait loop: checks `probe` until it is ready, the deadline passes, or the execution is
+ * cancelled. The deadline holds for every request and retry inside too: whatever the last answer
+ * was (a slow download, a 429 asking for a long pause), passing it ends in `timedOut`.
+ */
+export async function pollUntil<Ready extends { kind: 'ready' }>(
+	ctx: RequestContext,
+	probe: Probe<Ready>,
+	settings: WaitSettings,
 ): Promise<PollResult<Ready>> {
 	const last = { status: 'building', polls: 0 };
 	try {
-		return await pollLoop(ctx, snapshotId, options, last);
+		return await pollLoop(ctx, probe, settings, last);
 	} catch (error) {
 		if (error instanceof LateAnswerError) return { kind: 'timedOut', status: last.status, polls: last.polls };
 		throw asNodeError(ctx.getNode(), error);
@@ -165,8 +187,8 @@ export async function pollUntilReady<Ready extends { kind: 'ready' }>(
 
 async function pollLoop<Ready extends { kind: 'ready' }>(
 	ctx: RequestContext,
-	snapshotId: string,
-	{ reader, intervalSeconds, deadline, startedAt = now(), startEta, checkAtOnce, itemIndex, onPending }: PollOptions<Ready>,
+	probe: Probe<Ready>,
+	{ intervalSeconds, deadline, startedAt = now(), startEta, checkAtOnce, onPending }: WaitSettings,
 	last: { status: string; polls: number },
 ): Promise<PollResult<Ready>> {
 	const signal = cancelSignal(ctx);
@@ -176,7 +198,7 @@ async function pollLoop<Ready extends { kind: 'ready' }>(
 		deadline,
 		intervalSeconds,
 		startEta,
-		useJobLog: true,
+		useJobLog: probe.readLog !== undefined,
 		checkAtOnce,
 	});
 	let next: NextCheck = schedule.first();
@@ -192,12 +214,12 @@ async function pollLoop<Ready extends { kind: 'ready' }>(
 		throwIfCancelled(ctx);
 		const sentAt = now();
 		schedule.sent(sentAt);
-		if (next.kind === 'log') {
-			const log = await readJobLogForSchedule(ctx, snapshotId, itemIndex, deadline);
+		if (next.kind === 'log' && probe.readLog) {
+			const log = await probe.readLog(deadline);
 			next = schedule.afterLog({ sentAt, receivedAt: now() }, log);
 			continue;
 		}
-		const state = await checkSnapshot(ctx, snapshotId, reader, itemIndex, deadline);
+		const state = await probe.check(deadline);
 		const receivedAt = now();
 		if (state.kind === 'ready') return { ...state, polls };
 		last.status = state.status;
