@@ -27,10 +27,11 @@ const emulator = useEmulator({
 async function run(collector: string) {
 	const api = emulator.current();
 	const start = api.requests.length;
-	const startedAt = Date.now();
 	const result = await runScraper(triggerAndWait(collector, { options: { timeout: 900 } }), [{ url: 'https://shop.example/product/lamp' }], { baseUrl: api.url, token: api.token });
-	const seconds = (Date.now() - startedAt) / timing.msPerSecond;
-	const checks = api.requests.slice(start).filter(({ path }) => path !== '/dca/trigger').length;
+	const requests = api.requests.slice(start);
+	// From the trigger to the answer with the rows, as the emulator saw them: the workflow's own start-up is not the node's wait.
+	const seconds = (Date.parse(requests[requests.length - 1].time) - Date.parse(requests[0].time)) / timing.msPerSecond;
+	const checks = requests.filter(({ path }) => path !== '/dca/trigger').length;
 	return { result, seconds, checks };
 }
 
