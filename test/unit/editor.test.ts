@@ -58,10 +58,11 @@ describe('nodes panel', () => {
 		expect(description.usableAsTool).toBeTruthy();
 	});
 
-	test.each(['collection', 'job'])('every %s operation has an action in sentence case, without articles', (resource) => {
+	test.each(['collection', 'collector', 'job'])('every %s operation has an action in sentence case, without articles', (resource) => {
 		for (const { action, name } of operationsOf(resource)) {
 			expect(action).toBeDefined();
-			expect(action).toMatch(/^[A-Z][a-z-]*( [a-z-]+)*$/);
+			// Sentence case; "AI" keeps its capitals.
+			expect(action).toMatch(/^[A-Z][a-z-]*( [a-z-]+| AI)*$/);
 			expect(action).not.toMatch(/\b(a|an|the|its)\b/);
 			expect(`${name}`).toMatch(/^[A-Z]/);
 		}

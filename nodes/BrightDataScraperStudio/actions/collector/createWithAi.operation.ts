@@ -14,7 +14,7 @@ export const option: OperationOption = {
 	name: 'Create with AI',
 	value: 'createWithAi',
 	description: 'Have Bright Data\'s AI write a new collector from one page of a site and a description of what to extract',
-	action: 'Create a collector with AI',
+	action: 'Create collector with AI',
 	subtitle: 'Create Collector with AI',
 };
 

@@ -10,7 +10,7 @@ export const option: OperationOption = {
 	name: 'Get AI Status',
 	value: 'getAiStatus',
 	description: 'Read once how far Bright Data\'s AI is with a collector: status, current step, steps done',
-	action: 'Get AI status of a collector',
+	action: 'Get AI status of collector',
 	subtitle: 'Get AI Status',
 };
 
