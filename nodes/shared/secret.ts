@@ -10,9 +10,7 @@ const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8
  * and an empty secret matches nothing.
  */
 export function sameSecret(provided: unknown, expected: string): boolean {
-	const text = typeof provided === 'string' ? provided : '';
-	const match = timingSafeEqual(digest(text), digest(expected));
-	return typeof provided === 'string' && expected !== '' && match;
+	return matchesSecretHash(provided, secretHash(expected)) && expected !== '';
 }
 
 /** What is stored in place of a secret others can read (e.g. execution custom data): its SHA-256, base64url. */

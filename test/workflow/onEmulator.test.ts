@@ -251,7 +251,7 @@ describe('real-time and job operations on the emulator', () => {
 		expect(result.status).toBe('success');
 		expect(result.items).toEqual([]);
 		expect(result.run.data.resultData.runData[SCRAPER][0].hints?.map(({ message }) => message)).toEqual([
-			'The crawl of 1 input(s) finished without rows: Bright Data answered an empty list (the collector found nothing).',
+			'The crawl of 1 input finished without rows: Bright Data answered an empty list (the collector found nothing).',
 		]);
 	});
 

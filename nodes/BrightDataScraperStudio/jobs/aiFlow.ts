@@ -1,5 +1,6 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
+import { plural } from '../../shared/plural';
 import { isObject } from '../../shared/rows';
 import { pollUntil, type Pending, type PollResult, type Probe } from '../../shared/snapshot/polling';
 import { elapsedSeconds, secondsToMs } from '../../shared/timing';
@@ -105,7 +106,7 @@ function aiJobProbe(ctx: IExecuteFunctions, collectorId: string, request: AiRequ
 			if (FAILED.has(status)) {
 				throw new NodeOperationError(ctx.getNode(), `The AI job of collector "${collectorId}" ended with status ${status} (step ${String(progress.step)})`, {
 					itemIndex,
-					description: `Bright Data's AI could not build the collector. Check that the URL is one page of the site and that the description says plainly which fields to extract. To try again on the same collector, run Create with AI with the option "Existing Collector ID" set to ${collectorId}.`,
+					description: `Bright Data's AI could not build the collector. Check that the URL is one page of the site and that the description says plainly which fields to extract. ${goOnWith(collectorId)}`,
 				});
 			}
 			return { kind: 'pending', status, message: typeof progress.step === 'string' ? progress.step : undefined };
@@ -142,7 +143,7 @@ export async function runAiJob(
 		logCollector(ctx, collectorId, returnAtOnce ? `AI job ${String(result.progress.status)}, not waited for` : `AI job done after ${elapsedSeconds(startedAt)} s`);
 		return result;
 	}
-	logCollector(ctx, collectorId, `not done within the timeout (status ${result.status}, ${result.polls} checks)`);
+	logCollector(ctx, collectorId, `not done within the timeout (status ${result.status}, ${plural(result.polls, 'check')})`);
 	if (!state.started) {
 		throw new NodeOperationError(ctx.getNode(), `Collector "${collectorId}" was created, but its AI job did not start within ${timeoutSeconds} s${result.status === SLOT_WAIT ? ` (${SLOT_WAIT})` : ''}`, {
 			itemIndex,

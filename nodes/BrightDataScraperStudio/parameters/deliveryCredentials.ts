@@ -8,13 +8,9 @@
  * object the credential provides.
  */
 import { createPrivateKey } from 'node:crypto';
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialsDecrypted,
-	ICredentialTestFunctions,
-	IDataObject,
-	INodeCredentialTestResult,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+
+import { offlineCredentialTest } from '../../shared/offlineCredentialTest';
 
 export type SecretDestination = 's3' | 'gcs' | 'azure' | 'sftp' | 'webhook';
 
@@ -180,17 +176,8 @@ export function credentialSecrets(destination: DestinationCredential, data: ICre
  * the one that connects to the destination, when a job ends, so a wrong but well-formed key only
  * shows in the job's delivery status at Bright Data.
  */
-function credentialTest(destination: DestinationCredential) {
-	return async function (this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-		const problems = destination.problems(credential.data ?? {});
-		return problems.length
-			? { status: 'Error', message: problems.join('; ') }
-			: {
-					status: 'OK',
-					message: 'The fields are complete and well-formed. Bright Data connects to the destination itself when a job ends.',
-				};
-	};
-}
+const credentialTest = (destination: DestinationCredential) =>
+	offlineCredentialTest(destination.problems, 'The fields are complete and well-formed. Bright Data connects to the destination itself when a job ends.');
 
 /** `methods.credentialTest` of the node: the names match `testedBy` in its credentials list. */
 export const deliveryCredentialTests = {

@@ -1,5 +1,6 @@
-import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
+import { offlineCredentialTest } from '../../shared/offlineCredentialTest';
 import { sameSecret } from '../../shared/secret';
 
 export const DEFAULT_SECRET_HEADER = 'X-Webhook-Secret';
@@ -27,15 +28,10 @@ export function sharedSecretOf(data: ICredentialDataDecryptedObject): SharedSecr
 }
 
 /** The credential's Test button: an offline check of the fields, nothing is sent. */
-export async function testSecretCredential(
-	this: ICredentialTestFunctions,
-	credential: ICredentialsDecrypted,
-): Promise<INodeCredentialTestResult> {
-	const { problems } = sharedSecretOf(credential.data ?? {});
-	return problems.length
-		? { status: 'Error', message: problems.join('; ') }
-		: { status: 'OK', message: 'The fields are complete. Requests without this secret get 401 and start nothing.' };
-}
+export const testSecretCredential = offlineCredentialTest(
+	(data) => sharedSecretOf(data).problems,
+	'The fields are complete. Requests without this secret get 401 and start nothing.',
+);
 
 type HeaderValue = string | string[] | undefined;
 

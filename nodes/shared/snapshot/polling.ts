@@ -26,7 +26,7 @@ export interface DatasetReader<Ready extends { kind: 'ready' }> {
 	isEmpty(ready: Ready): boolean;
 }
 
-/** Rows in memory; a dataset past `limits` throws DatasetTooLargeError (the trigger node's Fetch Rows). */
+/** Rows in memory; a dataset past `limits` throws its `tooLarge` error (the trigger node's Fetch Rows). */
 export const rowReaderWithin = (limits?: DatasetLimits): DatasetReader<ReadyRows> => ({
 	read: ({ statusCode, stream }) => readDatasetStream(statusCode, stream, limits),
 	isEmpty: ({ rows }) => !rows.length,

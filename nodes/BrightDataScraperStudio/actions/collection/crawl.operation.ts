@@ -1,5 +1,6 @@
 import { type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
+import { plural } from '../../../shared/plural';
 import { now, secondsToMs } from '../../../shared/timing';
 import { collectorLocator } from '../../descriptions/collector';
 import { inputFields } from '../../descriptions/inputs';
@@ -38,7 +39,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	});
 	if (empty) {
 		this.addExecutionHints({
-			message: `The crawl of ${empty} input(s) finished without rows: Bright Data answered an empty list (the collector found nothing).`,
+			message: `The crawl of ${plural(empty, 'input')} finished without rows: Bright Data answered an empty list (the collector found nothing).`,
 			type: 'warning',
 			location: 'outputPane',
 		});

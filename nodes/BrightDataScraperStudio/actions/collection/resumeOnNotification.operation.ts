@@ -22,6 +22,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { plural } from '../../../shared/plural';
 import { isObject } from '../../../shared/rows';
 import { matchesSecretHash, secretHash } from '../../../shared/secret';
 import { findSnapshotId, isSnapshotId, MAX_SNAPSHOT_ID_LENGTH } from '../../../shared/snapshot/id';
@@ -53,7 +54,12 @@ const serializeState = ({ nonceHash, snapshotIds }: WaitState): string => JSON.s
 const longestState = (jobs: number): number =>
 	serializeState({ nonceHash: secretHash(''), snapshotIds: Array<string>(jobs).fill('j'.repeat(MAX_SNAPSHOT_ID_LENGTH)) }).length;
 /** How many jobs' state fits one custom data value, known before any job starts (their IDs are not): 1. */
-export const MAX_NOTIFIED_JOBS = Array.from({ length: 10 }, (_, n) => n + 1).filter((jobs) => longestState(jobs) <= MAX_VALUE_LENGTH).length;
+function jobsThatFit(): number {
+	let jobs = 0;
+	while (longestState(jobs + 1) <= MAX_VALUE_LENGTH) jobs++;
+	return jobs;
+}
+export const MAX_NOTIFIED_JOBS = jobsThatFit();
 /** n8n resumes the execution on its own this long after the job's deadline, if no notification came. */
 const GRACE_SECONDS = 300;
 
@@ -175,10 +181,10 @@ export async function execute(
 		const inputs = jobs.reduce((count, job) => count + job.inputs.length, 0);
 		throw new NodeOperationError(
 			this.getNode(),
-			`Resume on Notification waits for at most ${MAX_NOTIFIED_JOBS} job${MAX_NOTIFIED_JOBS === 1 ? '' : 's'}; this run needs ${jobs.length}`,
+			`Resume on Notification waits for at most ${plural(MAX_NOTIFIED_JOBS, 'job')}; this run needs ${jobs.length}`,
 			{
 				itemIndex: jobs[MAX_NOTIFIED_JOBS].inputs[0].itemIndex,
-				description: `The wait is remembered in one execution custom data value of ${MAX_VALUE_LENGTH} characters, which holds ${MAX_NOTIFIED_JOBS} snapshot ID${MAX_NOTIFIED_JOBS === 1 ? '' : 's'} of up to ${MAX_SNAPSHOT_ID_LENGTH} characters. Set Inputs per Job to ${Math.ceil(inputs / MAX_NOTIFIED_JOBS)} or more for these ${inputs} inputs (items whose collector or options differ start jobs of their own), split the items into several executions, or use Wait Mode "Poll".`,
+				description: `The wait is remembered in one execution custom data value of ${MAX_VALUE_LENGTH} characters, which holds ${plural(MAX_NOTIFIED_JOBS, 'snapshot ID')} of up to ${MAX_SNAPSHOT_ID_LENGTH} characters. Set Inputs per Job to ${Math.ceil(inputs / MAX_NOTIFIED_JOBS)} or more for these ${inputs} inputs (items whose collector or options differ start jobs of their own), split the items into several executions, or use Wait Mode "Poll".`,
 			},
 		);
 	}
