@@ -129,6 +129,11 @@ describe('without a hint', () => {
 		const startedAt = Date.parse('2026-01-01T00:00:00Z');
 		const pendingAt = (policy: PollSchedule, check: number) => policy.afterPending(exchange(policy, check, 0), undefined);
 
+		test('the checks keep the trigger\'s grid: an ETA 1 s ahead skips nothing, one 7 s ahead skips the check at 5 s', () => {
+			expect(schedule({ startedAt, startEta: '2026-01-01T00:00:01Z' }).first()).toBe(startedAt + 5_000);
+			expect(schedule({ startedAt, startEta: '2026-01-01T00:00:07Z' }).first()).toBe(startedAt + 10_000);
+		});
+
 		test('a near one moves the first check', () => {
 			expect(schedule({ startedAt, startEta: '2026-01-01T00:00:20Z' }).first()).toBe(startedAt + 25_000);
 		});

@@ -2,10 +2,11 @@
  * When to check next: a pure policy (no I/O, no clock of its own) that the wait loop asks after
  * every pending answer. Times are the node's epoch ms; API seconds are converted with `msPerSecond`.
  * 1. Bright Data's hint ("try again in N s"): check then, plus one split check (followHint).
- * 2. Without a hint, every Poll Interval (5 s) from the job's expected start: the quickstart's loop,
- *    so never later and never more requests than it (bench/RESULTS.md, part 1).
- * A start_eta moves that start by at most a tenth of the wait; one further than 30 s is checked at
- * the usual first check too (it may be wrong). Never two requests less than a second apart.
+ * 2. Without a hint, every Poll Interval (5 s) from the trigger: the quickstart's loop, so never
+ *    later and never more requests than it (bench/RESULTS.md, part 1).
+ * The checks before a start_eta are skipped (a job cannot be done before it starts), up to a tenth
+ * of the wait; one further than 30 s is checked at 5 s too (it may be wrong). Never two requests
+ * less than a second apart.
  */
 
 /** The gap between checks when Bright Data gives no hint: the quickstart's loop. */
@@ -59,11 +60,11 @@ export class PollSchedule {
 	private hintsAgree = true;
 	private probed = false;
 	/** Node ms the job is expected to start running (start_eta, or the trigger). */
-	private readonly origin: number;
+	private readonly eta: number;
 	private readonly step: number;
 
 	constructor(private readonly settings: ScheduleSettings) {
-		this.origin = settings.startedAt + this.startEtaOffsetMs();
+		this.eta = settings.startedAt + this.startEtaOffsetMs();
 		this.step = this.ms(Math.max(MIN_POLL_GAP_SECONDS, settings.intervalSeconds));
 	}
 
@@ -71,8 +72,8 @@ export class PollSchedule {
 	first(): number {
 		const { startedAt, checkAtOnce } = this.settings;
 		if (checkAtOnce) return startedAt;
-		const trusted = this.origin - startedAt <= this.ms(START_ETA_TRUSTED_SECONDS);
-		return (trusted ? this.origin : startedAt) + this.step;
+		const trusted = this.eta - startedAt <= this.ms(START_ETA_TRUSTED_SECONDS);
+		return this.gridAfter(trusted ? this.eta : startedAt);
 	}
 
 	/** A request is about to go out. */
@@ -85,9 +86,13 @@ export class PollSchedule {
 		const hint = believedHint(hintSeconds);
 		if (hint !== undefined) return this.followHint(sentAt, receivedAt, hint);
 		this.hinted = undefined;
-		// The next point of the grid origin + k·step after this answer (k ≥ 1): no drift from slow answers.
-		const k = Math.max(1, Math.floor((receivedAt - this.origin) / this.step) + 1);
-		return this.notBefore(this.origin + k * this.step);
+		return this.notBefore(this.gridAfter(Math.max(receivedAt, this.eta)));
+	}
+
+	/** The first check of the grid startedAt + k·step (k ≥ 1) after `at`: slow answers do not shift it. */
+	private gridAfter(at: number): number {
+		const { startedAt } = this.settings;
+		return startedAt + Math.max(1, Math.floor((at - startedAt) / this.step) + 1) * this.step;
 	}
 
 	private ms(seconds: number): number {
