@@ -2,7 +2,7 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, ty
 
 import { now } from '../../../shared/timing';
 import { optionsCollection } from '../../descriptions/options';
-import { createCollector, runAiJob, type AiRequest } from '../../jobs/aiFlow';
+import { createCollector, createJob, runAiJob, type AiRequest } from '../../jobs/aiFlow';
 import { forEachItem } from '../../output/items';
 import { DEFAULT_AI_TIMEOUT_SECONDS } from '../../parameters/defaults';
 import { readAiOptions } from '../../parameters/options';
@@ -105,7 +105,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			logCollector(this, collectorId, `created ("${name}")`);
 			recordCollectorId(this, collectorId);
 		}
-		const { progress, aiJobId } = await runAiJob(this, collectorId, request, options, itemIndex, startedAt);
+		const { progress, aiJobId } = await runAiJob(this, collectorId, createJob(collectorId, request, options), options.timeoutSeconds, itemIndex, startedAt);
 		return [{ json: { collector_id: collectorId, ...(aiJobId ? { ai_job_id: aiJobId } : {}), ...progress }, pairedItem: { item: itemIndex } }];
 	});
 	return [output];
