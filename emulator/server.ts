@@ -11,6 +11,7 @@ import { EmulatedClock } from './clock';
 import { COLLECTORS, type CollectorSpec } from './collectors';
 import { iso, type EmulatorContext, type Settings } from './context';
 import { Deliveries, type DeliveryRecord } from './delivery';
+import { HealStore } from './heal';
 import {
 	FaultBook,
 	hugeReply,
@@ -110,6 +111,11 @@ export interface Emulator {
 	expire(snapshotId: string): void;
 	/** The job completes now, with all its inputs. */
 	finish(snapshotId: string): void;
+	/**
+	 * The target site changed: rows of `collectorId` give these fields as null from now on (jobs
+	 * already finished keep their rows), until a self-heal saved to production repairs them.
+	 */
+	siteChanged(collectorId: string, fields: string[]): void;
 	/** Moves emulated time forward (due jobs finish, webhooks fire). */
 	advance(emulatedSeconds: number): void;
 	/** Emulated epoch ms. */
@@ -136,11 +142,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		ended: (job) =>
 			deliveries.jobEnded({ id: job.id, status: jobs.status(job), notify: job.options.notify, deliver: job.options.deliver, rows: jobs.rows(job) }),
 	});
+	const userEmail = 'emulator@example.com';
+	const collectors = new Map((options.collectors ?? COLLECTORS).map((collector) => [collector.id, collector]));
 	const ctx: EmulatorContext = {
 		clock,
-		collectors: new Map((options.collectors ?? COLLECTORS).map((collector) => [collector.id, collector])),
+		collectors,
 		jobs,
 		ai: new AiFlowStore(clock),
+		heals: new HealStore(clock, collectors, userEmail),
 		realtime: new RealtimeStore(clock),
 		settings: {
 			expiredResponse: options.expiredResponse ?? '404',
@@ -150,7 +159,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			logKeys: options.logKeys ?? 'lowercase',
 			pendingHint: options.pendingHint ?? true,
 			logProgress: options.logProgress ?? 'moving',
-			userEmail: 'emulator@example.com',
+			userEmail: userEmail,
 		},
 		closing: closing.signal,
 	};
@@ -201,6 +210,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		injectFault: (fault) => faults.add(fault),
 		clearFaults: () => faults.clear(),
 		expire: (id) => jobs.expire(jobOrThrow(id)),
+		siteChanged: (id, fields) => {
+			const collector = collectors.get(id);
+			if (!collector) throw new Error(`No collector ${id}`);
+			collectors.set(id, { ...collector, brokenFields: fields });
+		},
 		finish: (id) => jobs.forceFinish(jobOrThrow(id)),
 		advance: (seconds) => {
 			clock.advance(seconds);
@@ -266,6 +280,7 @@ class ExchangeHandler {
 		this.requests.push(record);
 		this.ctx.jobs.settle();
 		this.ctx.ai.settle();
+		this.ctx.heals.settle();
 
 		try {
 			await this.answer(request, record, req, res);

@@ -7,6 +7,16 @@ import {
 } from '../parameters/defaults';
 import { DEFAULT_POLL_INTERVAL_SECONDS } from '../../shared/snapshot/pollSchedule';
 
+/** The Timeout option of the AI Flow operations; `takes` says how long Bright Data takes, for the person choosing it. */
+export const aiTimeoutOption = (defaultSeconds: number, what: string, takes: string): INodeProperties => ({
+	displayName: 'Timeout (Seconds)',
+	name: 'timeout',
+	type: 'number',
+	default: defaultSeconds,
+	typeOptions: { minValue: 1, maxValue: 86400 },
+	description: `The longest the node waits for ${what}, start included. ${takes} Default ${defaultSeconds}.`,
+});
+
 /** Batch, real-time and crawl runs alike. */
 export const useDevVersion: INodeProperties = {
 	displayName: 'Use Development Version',

@@ -28,3 +28,6 @@ export const CRAWL_TIMEOUT_SECONDS = { default: DEFAULT_CRAWL_TIMEOUT_SECONDS, m
 
 /** Create with AI: Bright Data documents 5 to 15 minutes, up to 25 on complex targets; 30 leaves room. */
 export const DEFAULT_AI_TIMEOUT_SECONDS = 1800;
+
+/** Self-Heal and Approve or Reject Heal: Bright Data documents "up to 15 minutes" to the proposal; 20 leaves room. */
+export const DEFAULT_HEAL_TIMEOUT_SECONDS = 1200;

@@ -180,10 +180,10 @@ export interface AiOptions {
 	existingCollector?: string;
 }
 
-/** Options of Collector → Create with AI. */
-export function readAiOptions(ctx: IExecuteFunctions, itemIndex: number): AiOptions {
+/** Options of the Collector operations (Create with AI; the heal operations with their own default Timeout). */
+export function readAiOptions(ctx: IExecuteFunctions, itemIndex: number, defaultTimeout = DEFAULT_AI_TIMEOUT_SECONDS): AiOptions {
 	const options = readOptions(ctx, itemIndex);
-	const timeout = { name: 'timeout', label: 'Timeout', fallback: DEFAULT_AI_TIMEOUT_SECONDS, min: 1, max: 86400 };
+	const timeout = { name: 'timeout', label: 'Timeout', fallback: defaultTimeout, min: 1, max: 86400 };
 	return {
 		timeoutSeconds: numberOption(ctx, itemIndex, options, timeout),
 		returnAtOnce: options.returnAtOnce === true,
