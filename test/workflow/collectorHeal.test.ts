@@ -6,7 +6,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { AI_JOB_SECONDS, COMPLEX_AI_JOB_SECONDS } from '../../emulator/aiFlow';
-import { APPLY_SECONDS, GATE_STEP, HEAL_SECONDS } from '../../emulator/heal';
+import { GATE_STEP, HEAL_SECONDS } from '../../emulator/heal';
 import { COLLECTOR_IDS_KEY } from '../../nodes/BrightDataScraperStudio/records/customData';
 import { call } from '../emulator/client';
 import { useEmulator } from '../harness/emulator';
@@ -132,10 +132,10 @@ describe('Self-Heal', () => {
 		const id = await brokenCollector();
 		await takeAllSlots();
 		const started = Date.now();
-		const result = await run(heal(id, { options: { timeout: 120 } }));
-		// 120 emulated seconds are 120 ms here.
-		expect(Date.now() - started).toBeLessThan(120 + 1000);
-		expect(errorOf(result)?.message).toBe(`The self-heal of collector "${id}" did not start within 120 s (waiting for a free AI job slot)`);
+		const result = await run(heal(id, { options: { timeout: 600 } }));
+		// 600 emulated seconds are 600 ms here: room for the start's own retries on a busy machine.
+		expect(Date.now() - started).toBeLessThan(600 + 1000);
+		expect(errorOf(result)?.message).toBe(`The self-heal of collector "${id}" did not start within 600 s (waiting for a free AI job slot)`);
 		expect(api().requests.filter(({ path }) => START.test(path)).every(({ status }) => status === 429)).toBe(false);
 	});
 
@@ -157,8 +157,10 @@ describe('Self-Heal', () => {
 
 	test('Timeout: no proposal yet; the error says the job goes on and where to look', async () => {
 		const id = await brokenCollector();
-		const result = await run(heal(id, { options: { timeout: 60 } }));
-		expect(errorOf(result)?.message).toMatch(new RegExp(`^The self-heal of collector "${id}" proposed no change within 60 s \\(status: (running|started)\\)$`));
+		// Progress reads outlast the Timeout (300 real ms), so none can bring the proposal first, however fast the machine.
+		api().injectFault({ method: 'GET', path: PROGRESS, kind: 'delay', ms: 1000, times: 3 });
+		const result = await run(heal(id, { options: { timeout: 300 } }));
+		expect(errorOf(result)?.message).toMatch(new RegExp(`^The self-heal of collector "${id}" proposed no change within 300 s \\(status: (running|started)\\)$`));
 		expect(errorOf(result)?.description).toContain(`Get AI Status with collector ${id} and AI Job "Self-Heal"`);
 	});
 
@@ -228,15 +230,18 @@ describe('Approve or Reject Heal', () => {
 
 	test('Timeout after the answer: the error says Bright Data took it and not to answer again', async () => {
 		const id = await atGate();
-		expect(APPLY_SECONDS).toBeGreaterThan(10);
-		const result = await run(resolve(id, { options: { timeout: 10 } }));
-		expect(errorOf(result)?.message).toBe(`The self-heal of collector "${id}" was not done 10 s after the answer (status: started)`);
+		// Progress reads outlast the Timeout (500 real ms, time enough for the answer itself), so none can say "done" first.
+		api().injectFault({ method: 'GET', path: PROGRESS, kind: 'delay', ms: 1000, times: 3 });
+		const result = await run(resolve(id, { options: { timeout: 500 } }));
+		expect(errorOf(result)?.message).toBe(`The self-heal of collector "${id}" was not done 500 s after the answer (status: started)`);
 		expect(errorOf(result)?.description).toContain('do not answer again');
 	});
 
 	test('Stop ends the wait after the answer', async () => {
 		const id = await atGate();
 		const before = count('GET', PROGRESS);
+		// Progress reads answer after half a real second: the Stop comes while the first one is out, however busy the machine.
+		api().injectFault({ method: 'GET', path: PROGRESS, kind: 'delay', ms: 500, times: 20 });
 		const result = await run(resolve(id), { cancelWhen: () => count('GET', PROGRESS) - before >= 1 });
 		expect(result.status).toBe('canceled');
 		const reads = count('GET', PROGRESS);

@@ -89,6 +89,7 @@ async function sendStart(ctx: IExecuteFunctions, collectorId: string, start: AiS
 			retry: 'neverResend',
 			subject: { collector: collectorId, itemIndex, action: start.action },
 			deadline,
+			retryRateLimit: false,
 		});
 		const answer = response.body.trim() ? parseJsonBody<unknown>(ctx, response, { collector: collectorId, itemIndex }) : undefined;
 		return isObject(answer) && typeof answer.id === 'string' ? answer.id : '';

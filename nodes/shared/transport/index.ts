@@ -67,6 +67,8 @@ export interface ApiRequest {
 	secrets?: string[];
 	/** Hand a successful answer's body over as a stream instead of text (large datasets). */
 	stream?: boolean;
+	/** False: a 429 is the caller's to wait out (its wait loop shows it and holds the Timeout). */
+	retryRateLimit?: boolean;
 }
 
 /** Any 2xx answer; the body stays text because datasets may arrive as NDJSON. */
@@ -192,7 +194,8 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 
 		const retryAfterSeconds = parseRetryAfter(headers['retry-after']);
 		const waitsTooLong = retryAfterSeconds !== undefined && retryAfterSeconds > MAX_RETRY_AFTER_SECONDS;
-		if (shouldRetryStatus(statusCode, request.retry) && (waitsTooLong || attempt < MAX_ATTEMPTS)) {
+		const retries = shouldRetryStatus(statusCode, request.retry) && !(statusCode === 429 && request.retryRateLimit === false);
+		if (retries && (waitsTooLong || attempt < MAX_ATTEMPTS)) {
 			// Bright Data asks for a pause past the node's deadline: On Timeout decides, not this answer.
 			if (now() + secondsToMs(retryAfterSeconds ?? 0) >= nodeDeadline) throw pastNodeDeadline();
 			if (!waitsTooLong) {
