@@ -187,10 +187,11 @@ async function pollLoop<Ready extends { kind: 'ready' }>(
 		const sentAt = now();
 		schedule.sent(sentAt);
 		const state = await probe.check(deadline);
+		const receivedAt = now();
 		if (state.kind === 'ready') return { ...state, polls };
 		last.status = state.status;
 		onPending?.(state);
 		if (now() >= lastCheckAt) return { kind: 'timedOut', status: state.status, polls };
-		next = schedule.afterPending({ sentAt, receivedAt: now() }, state.retryInSeconds);
+		next = schedule.afterPending({ sentAt, receivedAt }, state.retryInSeconds);
 	}
 }

@@ -103,7 +103,7 @@ function notStartedItems(ctx: IExecuteFunctions, invalidItems: INodeExecutionDat
 	return ctx.getInputData().map((_, item) => invalid.get(item) ?? { json: { error, description }, pairedItem: { item } });
 }
 
-/** Starts the jobs with a notify webhook and parks the execution until Bright Data calls back. */
+/** Starts the job with a notify webhook and parks the execution until Bright Data calls back. */
 export async function execute(
 	this: IExecuteFunctions,
 	{ wait, output: outputSettings }: { wait: WaitOptions; output: OutputSettings },
@@ -116,6 +116,7 @@ export async function execute(
 	}
 	const { jobs, invalidItems } = await planJobsFromItems(this);
 	if (invalidItems.length) return nodeOutputs(outputSettings.failedRows, notStartedItems(this, invalidItems), []);
+	if (!jobs.length) return nodeOutputs(outputSettings.failedRows, [], []);
 	if (jobs.some(({ query }) => query.notify)) {
 		throw new NodeOperationError(this.getNode(), 'Resume on Notification and Delivery → Notify When Done both want Bright Data\'s notification', {
 			description:
