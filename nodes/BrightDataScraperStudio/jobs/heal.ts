@@ -3,7 +3,7 @@ import { NodeApiError, type IDataObject, type IExecuteFunctions, type JsonObject
 import { plural } from '../../shared/plural';
 import { isObject } from '../../shared/rows';
 import { apiRequest } from '../../shared/transport';
-import { aiPath, FAILED_STATUSES, SLOT_WAIT, type AiJobSpec } from './aiFlow';
+import { aiPath, SLOT_WAIT, type AiJobSpec } from './aiFlow';
 
 /** The status of a heal that waits at the approval gate with its proposal (notes §3). */
 export const AWAITING_APPROVAL = 'pending_answer';
@@ -38,7 +38,6 @@ export function healJob(ctx: IExecuteFunctions, collectorId: string, request: He
 				}),
 		},
 		ready: (status) => status === AWAITING_APPROVAL || status === 'done',
-		failedStatuses: FAILED_STATUSES,
 		failed: (status, step) => ({
 			message: `${heal} ended with status ${status} (step ${step})`,
 			description:
@@ -73,7 +72,6 @@ export function resolveJob(collectorId: string, approve: boolean, saveToProducti
 			if (status !== AWAITING_APPROVAL) movedOn = true;
 			return status === 'done' || (status === AWAITING_APPROVAL && movedOn);
 		},
-		failedStatuses: FAILED_STATUSES,
 		failed: (status, step) => ({
 			message: `${heal} ended with status ${status} after the answer (step ${step})`,
 			description: `The collector's production code is unchanged unless Scraper Studio shows otherwise. Run Self-Heal again to get a new proposal.`,
