@@ -113,7 +113,7 @@ describe('self-healing-collection, with stand-ins for the n8n-nodes-base nodes i
 		const [proposal] = result.outputOf('Self-Heal')[0];
 		expect(proposal.json).toEqual(expect.objectContaining({ awaiting_approval: true, steps_changed: ['extract_price'] }));
 		expect(emulator.current().requests.find(({ path }) => path.endsWith('/refactor_template'))?.body).toEqual({
-			prompt: 'The fields price come back empty on the product pages since the site changed. Fix how they are extracted.',
+			prompt: 'These fields come back empty on the product pages since the site changed: price. Fix how they are extracted.',
 			custom_input: [],
 		});
 		expect(result.outputOf('Ask for approval')[0][0].json.answerUrl).toMatch(new RegExp(`^${WAITING_BASE_URL}/${EXECUTION_ID}(\\?|$)`));

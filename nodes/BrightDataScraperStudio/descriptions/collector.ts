@@ -37,5 +37,5 @@ export const collectorLocator: INodeProperties = {
 export const aiCollectorLocator: INodeProperties = {
 	...collectorLocator,
 	description: 'The collector whose AI job to start, read, answer or stop: one picked from the list, or one Create with AI made',
-	hint: 'After a Create with AI or Self-Heal step, use the expression {{ $json.collector_id }}',
+	hint: 'For the collector of an earlier Create with AI or Self-Heal step, use the expression {{ $json.collector_id }}',
 };

@@ -123,10 +123,12 @@ export function describeProposal(progress: IDataObject): { summary: string; chan
 	const fields = [...new Set(rows.flatMap((row) => Object.keys(row).filter((field) => field !== 'input')))];
 	const empty = fields.filter((field) => rows.every((row) => row[field] === null || row[field] === undefined || row[field] === ''));
 	const list = (names: string[]) => (names.length ? ` (${names.join(', ')})` : '');
-	const title = typeof diff.title === 'string' && diff.title ? ` "${diff.title}"` : '';
+	// The title last: it may be long (it can repeat the prompt), and the counts are what a reader looks for.
+	const title = typeof diff.title === 'string' && diff.title ? `Bright Data's title: "${diff.title}".` : '';
 	const summary = [
-		`Proposed change${title}: ${changed.length} of ${plural(before.size, 'step')} changed${list(changed)}, ${added.length} added${list(added)}, ${removed.length} removed${list(removed)}.`,
+		`Proposed change: ${changed.length} of ${plural(before.size, 'step')} changed${list(changed)}, ${added.length} added${list(added)}, ${removed.length} removed${list(removed)}.`,
 		`The preview produced ${plural(rows.length, 'row')}${fields.length ? ` with ${fields.join(', ')}` : ''}${empty.length ? `; still empty: ${empty.join(', ')}` : ''}.`,
-	].join(' ');
+		title,
+	].filter(Boolean).join(' ');
 	return { summary, changes: { steps_changed: changed, steps_added: added, steps_removed: removed, preview_fields: fields, preview_empty_fields: empty } };
 }
