@@ -174,7 +174,7 @@ export class HealStore {
 		const current = this.collectors.get(job.collectorId) ?? job.healed;
 		const broken = new Set(current.brokenFields ?? []);
 		return {
-			title: `Self-heal: ${job.prompt.slice(0, 80)}`,
+			title: `Self-heal: ${job.prompt.length > 80 ? `${job.prompt.slice(0, 79)}…` : job.prompt}`,
 			user: this.userEmail,
 			template_a: template(current, (field) => `.product-${field}`),
 			template_b: template(job.healed, (field) => (broken.has(field) || !(field in current.outputFields) ? `[itemprop="${field}"]` : `.product-${field}`)),

@@ -88,7 +88,7 @@ describe('Create with AI', () => {
 		expect(first.items[0].json).toEqual(expect.objectContaining({ collector_id: id, status: 'running', done: false }));
 		api().advance(AI_JOB_SECONDS);
 		const last = await run(getAiStatus(String(id)));
-		expect(last.items[0].json).toEqual({ collector_id: id, status: 'done', step: 'collector_mainatiner', completed_steps: CREATE_STEPS, done: true });
+		expect(last.items[0].json).toEqual({ collector_id: id, status: 'done', step: 'collector_mainatiner', completed_steps: CREATE_STEPS, done: true, failed: false });
 	});
 
 	test.each([

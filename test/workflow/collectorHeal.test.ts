@@ -71,7 +71,7 @@ describe('Self-Heal', () => {
 		expect(json.steps_changed).toEqual(['extract_price']);
 		expect(json.steps_added).toEqual(['extract_rating']);
 		expect(json.summary).toBe(
-			`Proposed change "Self-heal: ${PROMPT}": 1 of 3 steps changed (extract_price), 1 added (extract_rating), 0 removed. The preview produced 1 row with title, price, url, rating.`,
+			`Proposed change: 1 of 3 steps changed (extract_price), 1 added (extract_rating), 0 removed. The preview produced 1 row with title, price, url, rating. Bright Data's title: "Self-heal: ${PROMPT}".`,
 		);
 		const diff = json.diff as { template_a: { steps: unknown[] }; template_b: { steps: unknown[] } };
 		expect([diff.template_a.steps.length, diff.template_b.steps.length]).toEqual([3, 4]);

@@ -18,7 +18,7 @@ export interface AiRequest {
 export type AiDone = { kind: 'ready'; progress: IDataObject; aiJobId?: string };
 
 /** Statuses that end an AI job without its result (notes §3). */
-export const FAILED_STATUSES = ['failed', 'error', 'cancelled', 'canceled'];
+const FAILED_STATUSES = ['failed', 'error', 'cancelled', 'canceled'];
 
 /** The status while the account's 3 AI job slots are taken (the start answered 429). */
 export const SLOT_WAIT = 'waiting for a free AI job slot';
@@ -26,6 +26,12 @@ export const SLOT_WAIT = 'waiting for a free AI job slot';
 /** Create and heal jobs: each has its own progress endpoint under the collector. */
 export type AiJobKind = 'create' | 'heal';
 const PROGRESS_TAIL: Record<AiJobKind, string> = { create: 'automate_template/progress', heal: 'refactor_template/progress' };
+
+/** A create that stops at an approval gate has failed too, as the CLI says; a heal's gate is its proposal. */
+const CREATE_FAILED_STATUSES = [...FAILED_STATUSES, 'pending_answer'];
+
+/** Whether `status` ended an AI job of `kind` without its result: the wait loop and Get AI Status agree. */
+export const aiJobFailed = (kind: AiJobKind, status: string): boolean => (kind === 'create' ? CREATE_FAILED_STATUSES : FAILED_STATUSES).includes(status);
 
 export const aiPath = (collectorId: string, tail: string) => `/dca/collectors/${encodeURIComponent(collectorId)}/${tail}`;
 
@@ -114,8 +120,6 @@ export interface AiJobSpec {
 	start: AiStart;
 	/** Statuses that end the wait with the progress as the result. */
 	ready: (status: string) => boolean;
-	/** Statuses that end the job without its result. */
-	failedStatuses: string[];
 	returnAtOnce?: boolean;
 	failed: (status: string, step: string) => Explained;
 	notStarted: (slotWait: boolean) => Explained;
@@ -137,7 +141,7 @@ function aiJobProbe(ctx: IExecuteFunctions, collectorId: string, spec: AiJobSpec
 			const progress = await readAiProgress(ctx, collectorId, itemIndex, deadline, spec.kind);
 			const status = typeof progress.status === 'string' ? progress.status : 'unknown';
 			if (spec.ready(status) || spec.returnAtOnce) return { kind: 'ready', progress, aiJobId: state.aiJobId };
-			if (spec.failedStatuses.includes(status)) {
+			if (aiJobFailed(spec.kind, status)) {
 				const { message, description } = spec.failed(status, String(progress.step));
 				throw new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 			}
@@ -182,8 +186,6 @@ export function createJob(collectorId: string, request: AiRequest, { timeoutSeco
 		label: 'AI job',
 		start: { path: aiPath(collectorId, 'automate_template'), body: { description: request.description, urls: [request.url] }, action: 'AI start request', advice: goOnWith(collectorId) },
 		ready: (status) => status === 'done',
-		// The CLI calls a create that stops at an approval gate a failure too.
-		failedStatuses: [...FAILED_STATUSES, 'pending_answer'],
 		returnAtOnce,
 		failed: (status, step) => ({
 			message: `${job} ended with status ${status} (step ${step})`,

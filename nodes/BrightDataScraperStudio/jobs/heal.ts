@@ -3,7 +3,7 @@ import { NodeApiError, type IDataObject, type IExecuteFunctions, type JsonObject
 import { plural } from '../../shared/plural';
 import { isObject } from '../../shared/rows';
 import { apiRequest } from '../../shared/transport';
-import { aiPath, FAILED_STATUSES, SLOT_WAIT, type AiJobSpec } from './aiFlow';
+import { aiPath, SLOT_WAIT, type AiJobSpec } from './aiFlow';
 
 /** The status of a heal that waits at the approval gate with its proposal (notes §3). */
 export const AWAITING_APPROVAL = 'pending_answer';
@@ -38,7 +38,6 @@ export function healJob(ctx: IExecuteFunctions, collectorId: string, request: He
 				}),
 		},
 		ready: (status) => status === AWAITING_APPROVAL || status === 'done',
-		failedStatuses: FAILED_STATUSES,
 		failed: (status, step) => ({
 			message: `${heal} ended with status ${status} (step ${step})`,
 			description:
@@ -73,7 +72,6 @@ export function resolveJob(collectorId: string, approve: boolean, saveToProducti
 			if (status !== AWAITING_APPROVAL) movedOn = true;
 			return status === 'done' || (status === AWAITING_APPROVAL && movedOn);
 		},
-		failedStatuses: FAILED_STATUSES,
 		failed: (status, step) => ({
 			message: `${heal} ended with status ${status} after the answer (step ${step})`,
 			description: `The collector's production code is unchanged unless Scraper Studio shows otherwise. Run Self-Heal again to get a new proposal.`,
@@ -125,10 +123,12 @@ export function describeProposal(progress: IDataObject): { summary: string; chan
 	const fields = [...new Set(rows.flatMap((row) => Object.keys(row).filter((field) => field !== 'input')))];
 	const empty = fields.filter((field) => rows.every((row) => row[field] === null || row[field] === undefined || row[field] === ''));
 	const list = (names: string[]) => (names.length ? ` (${names.join(', ')})` : '');
-	const title = typeof diff.title === 'string' && diff.title ? ` "${diff.title}"` : '';
+	// The title last: it may be long (it can repeat the prompt), and the counts are what a reader looks for.
+	const title = typeof diff.title === 'string' && diff.title ? `Bright Data's title: "${diff.title}".` : '';
 	const summary = [
-		`Proposed change${title}: ${changed.length} of ${plural(before.size, 'step')} changed${list(changed)}, ${added.length} added${list(added)}, ${removed.length} removed${list(removed)}.`,
+		`Proposed change: ${changed.length} of ${plural(before.size, 'step')} changed${list(changed)}, ${added.length} added${list(added)}, ${removed.length} removed${list(removed)}.`,
 		`The preview produced ${plural(rows.length, 'row')}${fields.length ? ` with ${fields.join(', ')}` : ''}${empty.length ? `; still empty: ${empty.join(', ')}` : ''}.`,
-	].join(' ');
+		title,
+	].filter(Boolean).join(' ');
 	return { summary, changes: { steps_changed: changed, steps_added: added, steps_removed: removed, preview_fields: fields, preview_empty_fields: empty } };
 }

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { collectorLocator } from '../../descriptions/collector';
+import { aiCollectorLocator } from '../../descriptions/collector';
 import { cancelHeal } from '../../jobs/heal';
 import { forEachItem } from '../../output/items';
 import { readCollector } from '../../parameters/inputs';
@@ -10,12 +10,12 @@ import type { OperationOption } from '../types';
 export const option: OperationOption = {
 	name: 'Cancel Heal',
 	value: 'cancelHeal',
-	description: 'Stop a self-heal that runs or waits for approval; the collector\'s code stays as it is',
+	description: 'Stop a self-heal that runs or waits for approval (only the user who started it can); the collector\'s code stays as it is',
 	action: 'Cancel heal of collector',
 	subtitle: 'Cancel Heal',
 };
 
-export const properties: INodeProperties[] = [{ ...collectorLocator, description: 'The collector whose self-heal to stop. Only the user who started it can cancel it.' }];
+export const properties: INodeProperties[] = [aiCollectorLocator];
 
 /** POST …/cancel_automation. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

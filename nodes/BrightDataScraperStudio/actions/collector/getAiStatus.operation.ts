@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { collectorLocator } from '../../descriptions/collector';
-import { readAiProgress } from '../../jobs/aiFlow';
+import { aiCollectorLocator } from '../../descriptions/collector';
+import { aiJobFailed, readAiProgress } from '../../jobs/aiFlow';
 import { forEachItem } from '../../output/items';
 import { readCollector } from '../../parameters/inputs';
 import type { OperationOption } from '../types';
@@ -15,7 +15,7 @@ export const option: OperationOption = {
 };
 
 export const properties: INodeProperties[] = [
-	{ ...collectorLocator, description: 'The collector Create with AI made, or the one a self-heal repairs' },
+	aiCollectorLocator,
 	{
 		displayName: 'AI Job',
 		name: 'aiJob',
@@ -35,7 +35,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const collectorId = readCollector(this, itemIndex);
 		const kind = this.getNodeParameter('aiJob', itemIndex, 'create') === 'heal' ? 'heal' : 'create';
 		const progress = await readAiProgress(this, collectorId, itemIndex, undefined, kind);
-		return [{ json: { collector_id: collectorId, ...progress, done: progress.status === 'done' }, pairedItem: { item: itemIndex } }];
+		const status = String(progress.status);
+		// done and failed let an IF node end a Wait-node loop without knowing Bright Data's status names.
+		return [{ json: { collector_id: collectorId, ...progress, done: status === 'done', failed: aiJobFailed(kind, status) }, pairedItem: { item: itemIndex } }];
 	});
 	return [output];
 }

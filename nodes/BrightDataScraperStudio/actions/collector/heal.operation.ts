@@ -2,7 +2,7 @@ import { NodeOperationError, jsonParse, type IDataObject, type IExecuteFunctions
 
 import { isObject } from '../../../shared/rows';
 import { now } from '../../../shared/timing';
-import { collectorLocator } from '../../descriptions/collector';
+import { aiCollectorLocator } from '../../descriptions/collector';
 import { aiTimeoutOption, optionsCollection } from '../../descriptions/options';
 import { runAiJob } from '../../jobs/aiFlow';
 import { AWAITING_APPROVAL, describeProposal, healJob } from '../../jobs/heal';
@@ -26,7 +26,7 @@ export const option: OperationOption = {
 const MAX_PROMPT_LENGTH = 1000;
 
 export const properties: INodeProperties[] = [
-	{ ...collectorLocator, description: 'The collector to repair' },
+	aiCollectorLocator,
 	{
 		displayName: 'Prompt',
 		name: 'prompt',

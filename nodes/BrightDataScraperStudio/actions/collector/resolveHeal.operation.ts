@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { now } from '../../../shared/timing';
-import { collectorLocator } from '../../descriptions/collector';
+import { aiCollectorLocator } from '../../descriptions/collector';
 import { aiTimeoutOption, optionsCollection } from '../../descriptions/options';
 import { runAiJob } from '../../jobs/aiFlow';
 import { AWAITING_APPROVAL, describeProposal, resolveJob } from '../../jobs/heal';
@@ -20,7 +20,7 @@ export const option: OperationOption = {
 };
 
 export const properties: INodeProperties[] = [
-	{ ...collectorLocator, description: 'The collector whose self-heal waits for approval' },
+	aiCollectorLocator,
 	{
 		displayName: 'Decision',
 		name: 'decision',
