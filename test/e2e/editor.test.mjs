@@ -92,7 +92,7 @@ async function openNode() {
 	return { categories: await texts(page.getByTestId('node-creator-category-item')), actions: await texts(items()) };
 }
 
-const ACTIONS = ['Trigger collection and wait for rows', 'Run real-time collection', 'Get dataset of snapshot', 'Create collector with AI', 'Get many jobs', 'Cancel job'];
+const ACTIONS = ['Trigger collection and wait for rows', 'Run real-time collection', 'Get dataset of snapshot', 'Create collector with AI', 'Self-heal collector', 'Approve or reject heal of collector', 'Get many jobs', 'Cancel job'];
 
 describe('the nodes panel', () => {
 	test('"Bright Data" finds the node; it lists its actions by resource and its trigger events', async () => {
@@ -103,7 +103,7 @@ describe('the nodes panel', () => {
 
 		const { categories, actions } = await openNode();
 		await shoot('nodes-panel.png');
-		assert.ok(categories.some((text) => /^Actions \(12\)/.test(text)), `categories: ${categories.join(' | ')}`);
+		assert.ok(categories.some((text) => /^Actions \(15\)/.test(text)), `categories: ${categories.join(' | ')}`);
 		assert.ok(categories.some((text) => /^Triggers \(2\)/.test(text)), `categories: ${categories.join(' | ')}`);
 		// Grouped by resource: each group's header comes before its actions.
 		const at = (text) => actions.findIndex((item) => item.toLowerCase().startsWith(text.toLowerCase()));
