@@ -10,7 +10,7 @@ import { AiFlowStore } from './aiFlow';
 import { EmulatedClock } from './clock';
 import { COLLECTORS, type CollectorSpec } from './collectors';
 import { iso, type EmulatorContext, type Settings } from './context';
-import { Deliveries, type DeliveryRecord } from './delivery';
+import { Deliveries, type DeliveryRecord, type NotifyPlan } from './delivery';
 import {
 	FaultBook,
 	hugeReply,
@@ -30,7 +30,7 @@ import type { InputObject, ParsedRequest, RecordedRequest, Reply, Row } from './
 
 export type { CollectorSpec } from './collectors';
 export type { Fault } from './faults';
-export type { DeliveryRecord } from './delivery';
+export type { DeliveryRecord, NotifyPlan } from './delivery';
 export type { RecordedRequest } from './types';
 
 export interface EmulatorOptions {
@@ -110,6 +110,8 @@ export interface Emulator {
 	expire(snapshotId: string): void;
 	/** The job completes now, with all its inputs. */
 	finish(snapshotId: string): void;
+	/** Fault injection for one job's notification: late (real ms), several copies at once, or never. */
+	planNotify(snapshotId: string, plan: NotifyPlan): void;
 	/** Moves emulated time forward (due jobs finish, webhooks fire). */
 	advance(emulatedSeconds: number): void;
 	/** Emulated epoch ms. */
@@ -202,6 +204,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		clearFaults: () => faults.clear(),
 		expire: (id) => jobs.expire(jobOrThrow(id)),
 		finish: (id) => jobs.forceFinish(jobOrThrow(id)),
+		planNotify: (id, plan) => deliveries.plan(jobOrThrow(id).id, plan),
 		advance: (seconds) => {
 			clock.advance(seconds);
 			jobs.settle();
