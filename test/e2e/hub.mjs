@@ -37,6 +37,23 @@ export function groupRssMb(pgid) {
 	}
 }
 
+/** CPU time (ms, user + system) used so far by a process group (session): n8n and its task runner. */
+export function groupCpuMs(pgid) {
+	try {
+		const pids = execFileSync('ps', ['-o', 'pid=', '-g', String(pgid)], { encoding: 'utf8' }).split('\n').map((x) => x.trim()).filter(Boolean);
+		let ticks = 0;
+		for (const pid of pids) {
+			try {
+				const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+				ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+			} catch {}
+		}
+		return ticks * 10; // USER_HZ = 100
+	} catch {
+		return 0;
+	}
+}
+
 /** Peak resident memory (MB, VmHWM) of the n8n process itself (not its runner). */
 export function peakRssMb(pid) {
 	try {
@@ -59,7 +76,7 @@ export function percentile(values, p) {
  * emulator (its URL goes into the API credential).
  * @returns {Promise<Hub>}
  */
-export async function startHub({ emulator, extension, scratch, workers = 2, concurrency = 5, startTimeoutMs = 240_000, log = () => {}, extra = {} }) {
+export async function startHub({ emulator, extension, scratch, workers = 2, concurrency = 5, startTimeoutMs = 240_000, log = () => {}, extra = {}, webhookExtra = {} }) {
 	const started = [];
 	const hub = { workers: [], started };
 	const stopAll = async () => {
@@ -115,13 +132,15 @@ export async function startHub({ emulator, extension, scratch, workers = 2, conc
 		hub.credential = await hub.rest.createCredential({ name: 'Emulator', type: 'brightDataScraperStudioApi', data: { apiToken: emulator.token, baseUrl: emulator.url } });
 		hub.secret = { headerName: 'X-Hub-Secret', secret: `hub-${randomUUID()}` };
 		hub.secretCredential = await hub.rest.createCredential({ name: 'Delivery secret', type: 'brightDataScraperStudioTriggerSecretApi', data: hub.secret });
+		// The same secret for n8n's own Webhook node (Header Auth), the baseline of the trigger node's cost.
+		hub.headerAuthCredential = await hub.rest.createCredential({ name: 'Webhook node secret', type: 'httpHeaderAuth', data: { name: hub.secret.headerName, value: hub.secret.secret } });
 
 		// Workers and the webhook process together (each takes 20-60 s to start on a busy machine).
 		hub.workerEnvs = [];
 		for (let i = 0; i < workers; i++) {
 			hub.workerEnvs.push(await envFor(`worker${i + 1}`, { more: { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(await freePort()), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' } }));
 		}
-		const webhookEnv = await envFor('webhook', { port: webhookPort });
+		const webhookEnv = await envFor('webhook', { port: webhookPort, more: webhookExtra });
 		const results = await Promise.allSettled([
 			...hub.workerEnvs.map((env) => startWorker(env, { concurrency, timeoutMs: startTimeoutMs })),
 			startWebhookProcess(webhookEnv, { timeoutMs: startTimeoutMs }),
@@ -255,6 +274,28 @@ export function deliveryWorkflow({ name, secretCredential }) {
 			],
 			connections: { 'Bright Data': { main: [[link('Got rows')]] } },
 		},
+	};
+}
+
+/** n8n's own Webhook node (POST /webhook/<path>, answers at once) → NoOp: the baseline for the trigger node's cost. */
+export function plainWebhookWorkflow({ name, path, headerAuthCredential }) {
+	const auth = headerAuthCredential ? { authentication: 'headerAuth' } : {};
+	return {
+		name,
+		nodes: [
+			{
+				id: 'hook',
+				name: 'Hook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: randomUUID(),
+				parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', ...auth, options: {} },
+				...(headerAuthCredential ? { credentials: { httpHeaderAuth: headerAuthCredential } } : {}),
+			},
+			noOp('Got body', 220),
+		],
+		connections: { Hook: { main: [[link('Got body')]] } },
 	};
 }
 

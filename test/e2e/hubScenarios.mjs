@@ -14,7 +14,7 @@
 import { gzipSync } from 'node:zlib';
 
 import { post, waitFor } from './server.mjs';
-import { deliveryWorkflow, parkWorkflow, percentile, rssSummary, sampleRss } from './hub.mjs';
+import { deliveryWorkflow, groupCpuMs, parkWorkflow, percentile, plainWebhookWorkflow, rssSummary, sampleRss } from './hub.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const urlOf = (i, k) => `https://shop.example/product/hub-${i}-${k}`;
@@ -324,10 +324,44 @@ export async function runFileScenario(hub, emulator, { rows, rowBytes = 1000, lo
 const deliveryRows = (k) => [0, 1, 2].map((r) => ({ title: `Delivery ${k} row ${r}`, url: `https://shop.example/product/dlv-${k}-r${r}`, input: { url: `https://shop.example/product/dlv-${k}-r${r}` } }));
 
 /**
- * `perMinute` Rows Delivered calls a minute for `seconds`, open loop (each sent on schedule,
- * whatever the earlier ones are doing), every `forgedEvery`-th with a wrong secret.
+ * CPU (ms) the webhook process and the workers spend per call, `calls` calls 4 at a time: into the
+ * trigger node (gzip rows, secret) and into n8n's own Webhook node (Header Auth with the same
+ * secret, the same rows as JSON), for scale.
  */
-export async function runDeliveryScenario(hub, { perMinute, seconds, forgedEvery = 20, log = () => {}, drainTimeoutMs = 900_000 }) {
+export async function cpuPerCall(hub, { calls, gzipHeaders = { 'content-type': 'application/json', 'content-encoding': 'gzip' } }) {
+	const { webhookId, workflow } = deliveryWorkflow({ name: 'Hub: trigger node CPU', secretCredential: hub.secretCredential });
+	await hub.rest.createActiveWorkflow(workflow);
+	const triggerUrl = `${hub.webhook.url}/webhook/${webhookId}/webhook`;
+	await waitFor('the CPU trigger webhook to be registered', async () => (await post(triggerUrl, gzipSync('[]'), { ...gzipHeaders, [hub.secret.headerName]: 'warm-up' })).status === 401, { timeoutMs: 60_000, everyMs: 500 });
+	const path = `hub-plain-${Date.now()}`;
+	const plainId = await hub.rest.createActiveWorkflow(plainWebhookWorkflow({ name: 'Hub: n8n Webhook node', path, headerAuthCredential: hub.headerAuthCredential }));
+	const plainUrl = `${hub.webhook.url}/webhook/${path}`;
+	const plainHeaders = { [hub.secret.headerName]: hub.secret.secret };
+	await waitFor('the Webhook node to be registered', async () => (await post(plainUrl, { rows: [] }, plainHeaders)).status === 200, { timeoutMs: 60_000, everyMs: 500 });
+	const measure = async (send) => {
+		const pids = [hub.webhook.pid, ...hub.workers.filter(Boolean).map((w) => w.pid)];
+		const before = pids.map(groupCpuMs);
+		const t0 = Date.now();
+		await pool(Array.from({ length: calls }, (_, i) => i), 4, send);
+		const ms = Date.now() - t0;
+		await sleep(3000); // the workers finish the executions
+		const used = pids.map((pid, i) => groupCpuMs(pid) - before[i]);
+		return { webhookMsPerCall: round(used[0] / calls), workersMsPerCall: round(used.slice(1).reduce((a, b) => a + b, 0) / calls), perMinute: round((calls / ms) * 60_000) };
+	};
+	const trigger = await measure((k) => post(triggerUrl, gzipSync(JSON.stringify(deliveryRows(`cpu${k}`))), { ...gzipHeaders, [hub.secret.headerName]: hub.secret.secret }));
+	const plain = await measure((k) => post(plainUrl, { rows: deliveryRows(`cpu${k}`) }, plainHeaders));
+	await waitFor('the baseline executions to end', () => !hub.statusCounts(plainId).new && !hub.statusCounts(plainId).running, { timeoutMs: 120_000, everyMs: 1000 });
+	return { calls, triggerNode: trigger, n8nWebhookNode: plain };
+}
+
+/**
+ * `perMinute` Rows Delivered calls a minute for `seconds` through the webhook process, every
+ * `forgedEvery`-th with a wrong secret. Each call is due on a fixed schedule; at most `maxInFlight`
+ * are open at once (a sender's connection limit), so when n8n falls behind, calls go out late, and
+ * their answer time is counted from when they were due (what a sender at that rate sees), besides
+ * the time from sending to the answer.
+ */
+export async function runDeliveryScenario(hub, { perMinute, seconds, forgedEvery = 20, maxInFlight = 64, cpuCalls = 0, log = () => {}, drainTimeoutMs = 900_000 }) {
 	const problems = [];
 	const { webhookId, workflow } = deliveryWorkflow({ name: `Hub: deliveries ${perMinute}/min`, secretCredential: hub.secretCredential });
 	const workflowId = await hub.rest.createActiveWorkflow(workflow);
@@ -335,26 +369,33 @@ export async function runDeliveryScenario(hub, { perMinute, seconds, forgedEvery
 	const gzipHeaders = { 'content-type': 'application/json', 'content-encoding': 'gzip' };
 	// Until the webhook process knows the workflow: a forged call answers 401 (404 before).
 	await waitFor('the trigger webhook to be registered', async () => (await post(url, gzipSync('[]'), { ...gzipHeaders, [hub.secret.headerName]: 'warm-up' })).status === 401, { timeoutMs: 60_000, everyMs: 500 });
+	const cpu = cpuCalls ? await cpuPerCall(hub, { calls: cpuCalls, gzipHeaders }) : undefined;
+	if (cpu) log(`CPU per call: ${JSON.stringify(cpu)}`);
 	const dbBefore = hub.dbSizeMb();
 	const total = Math.round((perMinute * seconds) / 60);
 	const gap = 60_000 / perMinute;
 	const rss = sampleRss(hub);
 	const sent = [];
 	const t0 = Date.now();
-	const inFlight = [];
+	const inFlight = new Set();
 	for (let k = 0; k < total; k++) {
 		const due = t0 + k * gap;
 		if (due > Date.now()) await sleep(due - Date.now());
+		while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
 		const forged = k % forgedEvery === forgedEvery - 1;
-		const record = { k, forged, at: Date.now() };
+		const record = { k, forged, due, at: Date.now() };
 		sent.push(record);
 		const body = gzipSync(JSON.stringify(deliveryRows(k)));
-		inFlight.push(
-			post(url, body, { ...gzipHeaders, [hub.secret.headerName]: forged ? `forged-${k}` : hub.secret.secret })
-				.then((a) => Object.assign(record, { status: a.status, ms: Date.now() - record.at }))
-				.catch((error) => Object.assign(record, { status: 0, error: error.message, ms: Date.now() - record.at })),
-		);
-		if (k % 500 === 499) log(`${k + 1}/${total} deliveries sent`);
+		const call = post(url, body, { ...gzipHeaders, [hub.secret.headerName]: forged ? `forged-${k}` : hub.secret.secret })
+			.then((a) => Object.assign(record, { status: a.status }))
+			.catch((error) => Object.assign(record, { status: 0, error: error.message }))
+			.finally(() => {
+				record.ms = Date.now() - record.at;
+				record.fromDueMs = Date.now() - record.due;
+				inFlight.delete(call);
+			});
+		inFlight.add(call);
+		if (k % 500 === 499) log(`${k + 1}/${total} deliveries sent, ${inFlight.size} open, ${((Date.now() - due) / 1000).toFixed(1)} s behind schedule`);
 	}
 	await Promise.all(inFlight);
 	const sendSeconds = (Date.now() - t0) / 1000;
@@ -388,7 +429,8 @@ export async function runDeliveryScenario(hub, { perMinute, seconds, forgedEvery
 		.filter(Boolean);
 	const seen = new Map();
 	let badExecutions = 0;
-	for (const line of lines) {
+	const loadLines = lines;
+	for (const line of loadLines) {
 		const [id, status, marks = ''] = line.split('|');
 		const pairs = marks.split(',').filter(Boolean).map((p) => p.split(':').map(Number));
 		const ks = new Set(pairs.map(([k]) => k));
@@ -407,8 +449,9 @@ export async function runDeliveryScenario(hub, { perMinute, seconds, forgedEvery
 	if (lost) problems.push(`${lost} genuine deliveries started no execution with their rows`);
 	if (twice) problems.push(`${twice} deliveries started more than one execution`);
 	if (forgedRan) problems.push(`${forgedRan} forged deliveries started an execution`);
-	if (lines.length !== genuine.length) problems.push(`${lines.length} executions for ${genuine.length} genuine deliveries`);
+	if (loadLines.length !== genuine.length) problems.push(`${loadLines.length} executions for ${genuine.length} genuine deliveries`);
 	const ms = sent.map((s) => s.ms);
+	const fromDue = sent.map((s) => s.fromDueMs);
 	return {
 		perMinute,
 		seconds,
@@ -416,14 +459,17 @@ export async function runDeliveryScenario(hub, { perMinute, seconds, forgedEvery
 		genuine: genuine.length,
 		forged: forged.length,
 		forgedRefused: forged.length - forgedAccepted.length,
-		executions: lines.length,
+		executions: loadLines.length,
 		statusCounts: counts,
 		lost,
 		duplicated: twice,
 		sendSeconds: round(sendSeconds, 1),
 		achievedPerMinute: round((sent.length / sendSeconds) * 60),
 		drainSeconds: round(drainSeconds, 1),
+		maxInFlight,
 		answerMs: { p50: percentile(ms, 50), p95: percentile(ms, 95), p99: percentile(ms, 99), max: Math.max(...ms) },
+		answerFromDueMs: { p50: percentile(fromDue, 50), p95: percentile(fromDue, 95), p99: percentile(fromDue, 99), max: Math.max(...fromDue) },
+		cpu,
 		rss: rssSummary(samples),
 		rssSamples: samples,
 		dbMb: { before: dbBefore, after: hub.dbSizeMb() },
