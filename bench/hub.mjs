@@ -18,6 +18,8 @@
  * Flags: --executions=200 --late-ms=65000 --node-timeout=60 --stream-seconds=60 --file-rows=100000
  *        --per-minute=1000 --delivery-seconds=120 --max-in-flight=64 --parts=parked,file,deliveries
  *        --webhook-env='{"N8N_…":"…"}' (extra variables for the webhook process only)
+ *        --notify-timeout-ms=5000 (how long the emulator waits for n8n's answer to a notification)
+ *        --out=bench/hub-results.json (where the figures go; --write renders the report from them)
  *        --parts=cpu: only the CPU per call of the trigger node and of n8n's Webhook node
  */
 import { execFileSync } from 'node:child_process';
@@ -49,17 +51,19 @@ const settings = {
 	workers: 2,
 	concurrency: 5,
 	emulatorTimeScale: 0.001,
+	// How long the emulator waits for n8n's answer to a notification before it gives up (it does not retry).
+	notifyTimeoutMs: Number(flag('notify-timeout-ms', '5000')),
 };
 const parts = flag('parts', 'parked,file,deliveries').split(',');
 const webhookExtra = JSON.parse(process.argv.find((arg) => arg.startsWith('--webhook-env='))?.slice('--webhook-env='.length) ?? '{}');
-const RESULTS_JSON = join(import.meta.dirname, 'hub-results.json');
+const RESULTS_JSON = flag('out', join(import.meta.dirname, 'hub-results.json'));
 const started = Date.now();
 const log = (line) => console.log(`[hub bench ${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] ${line}`);
 
 const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
 const results = {
 	date: new Date().toISOString(),
-	code: `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'nodes', 'credentials', 'emulator', 'test/e2e', 'bench') ? ' (with uncommitted changes)' : ''}`,
+	code: `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no', '--', 'nodes', 'credentials', 'emulator', 'test/e2e', 'bench', ':!bench/hub-results.json', ':!bench/RESULTS.md', ':!bench/hub-chart.svg') ? ' (with uncommitted changes)' : ''}`,
 	machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 1024 ** 3), loadAtStart: loadavg().map((x) => Math.round(x * 10) / 10) },
 	command: `node --import tsx bench/hub.mjs ${process.argv.slice(2).join(' ')}`.trim(),
 	settings,
@@ -71,7 +75,7 @@ results.n8n = n8n.version;
 if (!process.env.BENCH_SKIP_BUILD) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
 const scratch = mkdtempSync(join(tmpdir(), 'bdss-hub-bench-'));
 const extension = copyPackage(join(scratch, 'n8n-nodes-brightdata-scraper-studio'));
-const emulator = await startEmulator({ timeScale: settings.emulatorTimeScale });
+const emulator = await startEmulator({ timeScale: settings.emulatorTimeScale, webhookTimeoutMs: settings.notifyTimeoutMs });
 let hub;
 try {
 	const t = Date.now();
@@ -131,7 +135,7 @@ try {
 	rmSync(scratch, { recursive: true, force: true });
 }
 log(`wrote ${RESULTS_JSON}`);
-if (process.argv.includes('--write')) {
+if (process.argv.includes('--write') && RESULTS_JSON === join(import.meta.dirname, 'hub-results.json')) {
 	writeHubReport(results);
 	log('wrote the hub section of bench/RESULTS.md and bench/hub-chart.svg');
 }

@@ -119,7 +119,11 @@ export function hubMarkdown(r) {
 		lines.push('| --- | --- |');
 		lines.push(`| Jobs billed (POST /dca/trigger in the emulator's log) | ${fmt(p.billedJobs)} for ${fmt(p.executions)} executions: **${p.duplicateJobs} duplicates** |`);
 		lines.push(`| Rows | ${fmt(p.rowsOut)} out of ${fmt(p.expectedRows)}: **${p.lostRows} lost** |`);
-		lines.push(`| Notification → rows (from the accepted notification's send to the execution's end, ${p.notifyToRowsMs.n} executions) | p50 **${fmt(p.notifyToRowsMs.p50)} ms**, p95 **${fmt(p.notifyToRowsMs.p95)} ms**, max ${fmt(p.notifyToRowsMs.max)} ms |`);
+		lines.push(`| Notification → rows (from the notification's first send to the execution's end, ${p.notifyToRowsMs.n} executions resumed by it) | p50 **${fmt(p.notifyToRowsMs.p50)} ms**, p95 **${fmt(p.notifyToRowsMs.p95)} ms**, max ${fmt(p.notifyToRowsMs.max)} ms |`);
+		if (p.notifyOutcomes) {
+			lines.push(`| Notification calls (emulator's log) | ${p.notifyOutcomes.answered200} answered 200, ${p.notifyOutcomes.otherStatus} answered otherwise, **${p.notifyOutcomes.senderGaveUp} given up on** (no answer within ${s.notifyTimeoutMs ?? 5000} ms) |`);
+			lines.push(`| Executions whose notification was sent but which ended with the timeout item | **${p.lostNotifications.length}** |`);
+		}
 		lines.push(`| Forged calls refused (401) | ${p.forgedRefused} of ${p.forgedCalls} |`);
 		lines.push(`| Answer to the second of two simultaneous copies | ${[...new Set(p.secondCopyAnswers)].join(', ') || '–'} (n8n's, see notes); the execution resumed once |`);
 		lines.push(`| All ${p.executions} ended after | ${fmt(p.endedSeconds)} s (the never-notified ones by the wait tracker at Timeout + 300 s) |`);
@@ -171,8 +175,14 @@ export function hubMarkdown(r) {
 		lines.push(`| Postgres database | ${d.dbMb.before} MB before, ${d.dbMb.after} MB after |`);
 		lines.push('');
 	}
-	const problems = ['parked', 'file', 'deliveries'].flatMap((part) => (r[part]?.problems ?? []).map((x) => `${part}: ${x}`));
-	lines.push(problems.length ? `Problems the run found:\n\n${problems.map((x) => `- ${x}`).join('\n')}` : 'The run found no problem: every check above held.');
+	const problems = ['parked', 'file', 'deliveries'].flatMap((part) => (r[part]?.problems ?? []).map((x) => `${part}: ${x.replace(/^execution \d+ /, 'execution ')}`));
+	const grouped = new Map();
+	for (const x of problems) grouped.set(x, (grouped.get(x) ?? 0) + 1);
+	lines.push(
+		problems.length
+			? `What the run's checks found (grouped; \`problems\` in the JSON names each execution):\n\n${[...grouped].map(([x, c]) => `- ${c > 1 ? `${c}× ` : ''}${x}`).join('\n')}`
+			: 'The run found no problem: every check above held.',
+	);
 	return marked('hub', lines.join('\n'));
 }
 

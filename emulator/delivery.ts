@@ -3,6 +3,7 @@
  * completion signal). Bright Data does not document either request, so the shapes are minimal
  * (see README). Only loopback endpoints are called; every attempt is recorded, none can throw.
  */
+import { setMaxListeners } from 'node:events';
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 
@@ -52,7 +53,13 @@ export class Deliveries {
 	private readonly plans = new Map<string, NotifyPlan>();
 
 	/** `closing` aborts webhook calls still in flight when the emulator closes. */
-	constructor(private readonly closing: AbortSignal) {}
+	constructor(
+		private readonly closing: AbortSignal,
+		private readonly timeoutMs = WEBHOOK_TIMEOUT_MS,
+	) {
+		// Every webhook call in flight (and every planned late one) listens to it: hundreds at once in the hub bench.
+		setMaxListeners(0, closing);
+	}
 
 	/** Starts deliver-then-notify in the background. */
 	jobEnded(job: EndedJob): void {
@@ -113,7 +120,7 @@ export class Deliveries {
 		}
 		const sentAt = new Date().toISOString();
 		try {
-			record('sent', { status: await postBuffer(url, body, headers, this.closing), sentAt });
+			record('sent', { status: await postBuffer(url, body, headers, this.closing, this.timeoutMs), sentAt });
 		} catch (error) {
 			record('failed', { error: error instanceof Error ? error.message : String(error), sentAt });
 		}
@@ -147,12 +154,12 @@ function parseUrl(text: string): URL | undefined {
 }
 
 /** POSTs once on a fresh connection (agent: false), so no pooled socket outlives the emulator. */
-function postBuffer(url: URL, body: Buffer, headers: Record<string, string>, signal: AbortSignal): Promise<number> {
+function postBuffer(url: URL, body: Buffer, headers: Record<string, string>, signal: AbortSignal, timeoutMs: number): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const options = {
 			method: 'POST',
 			headers: { ...headers, 'Content-Length': String(body.length) },
-			timeout: WEBHOOK_TIMEOUT_MS,
+			timeout: timeoutMs,
 			agent: false,
 			signal,
 		};
@@ -161,7 +168,7 @@ function postBuffer(url: URL, body: Buffer, headers: Record<string, string>, sig
 			response.on('end', () => resolve(response.statusCode ?? 0));
 			response.on('error', reject);
 		});
-		outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${WEBHOOK_TIMEOUT_MS} ms`)));
+		outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)));
 		outgoing.on('error', reject);
 		outgoing.end(body);
 	});

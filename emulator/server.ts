@@ -60,6 +60,8 @@ export interface EmulatorOptions {
 	logProgress?: Settings['logProgress'];
 	/** One line per request (never includes headers or the token). */
 	logger?: (line: string) => void;
+	/** How long a notify / deliver call waits for the endpoint's answer before giving up (real ms, default 5,000). */
+	webhookTimeoutMs?: number;
 }
 
 /** A batch job as tests see it. */
@@ -130,7 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const faults = new FaultBook();
 	const requests: RecordedRequest[] = [];
 	const closing = new AbortController();
-	const deliveries = new Deliveries(closing.signal);
+	const deliveries = new Deliveries(closing.signal, options.webhookTimeoutMs);
 
 	const jobs: JobStore = new JobStore(clock, {
 		// Collector-level faults get their own copy per job, so each job sees the full burst.

@@ -79,7 +79,20 @@ export function percentile(values, p) {
 export async function startHub({ emulator, extension, scratch, workers = 2, concurrency = 5, startTimeoutMs = 240_000, log = () => {}, extra = {}, webhookExtra = {} }) {
 	const started = [];
 	const hub = { workers: [], started };
+	// Ctrl-C or a kill of the caller: every process group at once (n8n's, Redis, Postgres and its temp dir), then die of it.
+	const onSignal = (signal) => {
+		for (const pid of [hub.main?.pid, hub.webhook?.pid, ...hub.workers.map((w) => w?.pid), hub.redis?.pid]) {
+			try {
+				if (pid) process.kill(-pid, 'SIGKILL');
+			} catch {}
+		}
+		hub.pg?.killNow();
+		process.kill(process.pid, signal);
+	};
+	const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+	for (const signal of signals) process.once(signal, onSignal);
 	const stopAll = async () => {
+		for (const signal of signals) process.off(signal, onSignal);
 		for (const s of started.splice(0).reverse()) {
 			try {
 				await s.stop();

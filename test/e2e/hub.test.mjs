@@ -48,8 +48,10 @@ describe('hub: queue mode with Postgres, Redis, two workers and a webhook proces
 		execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
 		scratch = mkdtempSync(join(tmpdir(), 'bdss-hub-'));
 		const extension = copyPackage(join(scratch, 'n8n-nodes-brightdata-scraper-studio'));
-		// 1/1000 of real time: no job ends by itself or at its deadline; the scenarios end them.
-		emulator = await startEmulator({ timeScale: 0.001 });
+		// 1/1000 of real time: no job ends by itself or at its deadline; the scenarios end them. The
+		// emulator waits up to 60 s for n8n's answer to a notification (5 s by default, without retries):
+		// on a loaded CI machine the webhook process can take longer than 5 s, and the bench measures that.
+		emulator = await startEmulator({ timeScale: 0.001, webhookTimeoutMs: 60_000 });
 		hub = await startHub({ emulator, extension, scratch, log });
 	});
 
@@ -65,7 +67,7 @@ describe('hub: queue mode with Postgres, Redis, two workers and a webhook proces
 			fractions: { late: 0.1, twice: 0.1, forged: 0.1, outOfOrder: 0.1, never: 0.1 },
 			lateMs: 20_000,
 			nodeTimeoutSeconds: 60,
-			streamSeconds: 10,
+			streamSeconds: 20,
 			killWorker: true,
 			wakeNever: true,
 			parkTimeoutMs: 180_000,

@@ -193,6 +193,8 @@ export async function runParkedScenario(hub, emulator, o) {
 	const final = new Map(hub.executions(workflowId).map((e) => [e.id, e]));
 	const data = hub.runData([...final.keys()]);
 	const latencies = [];
+	const notifyOutcomes = { answered200: 0, senderGaveUp: 0, otherStatus: 0 };
+	const lostNotifications = [];
 	const byKind = {};
 	let rowsOut = 0;
 	for (const e of entries) {
@@ -213,6 +215,10 @@ export async function runParkedScenario(hub, emulator, o) {
 			fail(`Scraper ran ${scraperRuns} times, Rows ${runData.Rows?.length ?? 0} times`);
 			continue;
 		}
+		if (e.kind !== 'never' && out[0]?.timed_out) {
+			fail(`timeout item instead of its rows (its notification did not resume it)`);
+			continue;
+		}
 		if (e.kind === 'never') {
 			const marker = { snapshot_ids: [e.job.id], ready: false, timed_out: true, status: 'no notification from Bright Data' };
 			if (JSON.stringify(out) !== JSON.stringify([marker]) || rowsNode.length !== 1) fail(`not its timeout item: ${JSON.stringify(out).slice(0, 200)}`);
@@ -226,24 +232,49 @@ export async function runParkedScenario(hub, emulator, o) {
 		}
 		k.ok++;
 		rowsOut += rowsNode.length;
-		const notifications = emulator.deliveries.filter((d) => d.kind === 'notify' && d.snapshotId === e.job.id && d.outcome === 'sent');
-		const accepted = notifications.filter((d) => d.status === 200);
-		if (accepted.length !== 1) fail(`${accepted.length} notifications answered 200 (${notifications.map((d) => d.status).join(', ')})`);
-		if (e.kind === 'twice' && notifications.length !== 2) fail(`${notifications.length} copies sent`);
-		if (accepted[0]?.sentAt) latencies.push(Date.parse(x.stoppedAt) - Date.parse(accepted[0].sentAt));
+		// The emulator's side of it: answered (200 for the one that resumed), or given up on (no answer in time).
+		const attempts = emulator.deliveries.filter((d) => d.kind === 'notify' && d.snapshotId === e.job.id && d.sentAt);
+		const accepted = attempts.filter((d) => d.status === 200);
+		if (accepted.length > 1) fail(`${accepted.length} notifications answered 200`);
+		if (e.kind === 'twice' && attempts.length !== 2) fail(`${attempts.length} copies sent`);
+		notifyOutcomes.answered200 += accepted.length;
+		notifyOutcomes.senderGaveUp += attempts.filter((d) => d.outcome === 'failed').length;
+		notifyOutcomes.otherStatus += attempts.filter((d) => d.outcome === 'sent' && d.status !== 200).length;
+		const first = attempts.map((d) => Date.parse(d.sentAt)).sort((a, b) => a - b)[0];
+		if (first) latencies.push(Date.parse(x.stoppedAt) - first);
+	}
+	// Executions that ended with the timeout item although their notification was sent: the notification was lost.
+	for (const e of entries.filter((x) => x.kind !== 'never')) {
+		const run = data.get(e.executionId);
+		const out = run?.resultData?.runData?.Scraper?.at(-1)?.data?.main?.[0]?.[0]?.json;
+		if (out?.timed_out) {
+			const attempts = emulator.deliveries.filter((d) => d.kind === 'notify' && d.snapshotId === e.job.id);
+			lostNotifications.push({ execution: e.executionId, kind: e.kind, attempts: attempts.map((d) => d.outcome === 'sent' ? d.status : d.error ?? d.outcome) });
+		}
 	}
 	const triggers = emulator.count('POST', '/dca/trigger') - triggersBefore;
 	if (triggers !== n) problems.push(`${triggers} jobs billed (POST /dca/trigger) for ${n} executions`);
 	const expectedRows = (n - (byKind.never?.count ?? 0)) * 2;
 	if (rowsOut !== expectedRows) problems.push(`${rowsOut} rows out of ${expectedRows}`);
-	const twiceAnswers = entries.filter((e) => e.kind === 'twice').flatMap((e) => emulator.deliveries.filter((d) => d.kind === 'notify' && d.snapshotId === e.job.id).map((d) => d.status));
+	const twiceAnswers = entries.filter((e) => e.kind === 'twice').flatMap((e) => emulator.deliveries.filter((d) => d.kind === 'notify' && d.snapshotId === e.job.id).map((d) => d.status ?? 'no answer in time'));
 
 	// Which worker ran which part (n8n's "Worker started execution N" lines).
 	for (const w of hub.workers) if (w) workerLogs.push(w.output());
 	const startedLines = workerLogs.map((text) => [...text.matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]).filter((id) => final.has(id)).length);
 
+	// Which process ran which half of the node: its log lines (level info) name the snapshot.
+	const ownSnapshots = new Set(entries.map((e) => e.job.id));
+	const countLines = (text, pattern) => [...text.matchAll(pattern)].filter((m) => ownSnapshots.has(m[1])).length;
+	const parkedBy = workerLogs.map((text) => countLines(text, /snapshot (j_\w+) until [^ ]+, the execution parked/g));
+	const resumedBy = {
+		webhook: countLines(hub.webhook.output(), /snapshot (j_\w+) ready: .*resumed by Bright Data's notification/g),
+		workers: workerLogs.map((text) => countLines(text, /snapshot (j_\w+) ready: .*resumed by Bright Data's notification/g)),
+	};
+
 	return {
 		executions: n,
+		parkedLoggedBy: parkedBy,
+		resumedLoggedBy: resumedBy,
 		faults: Object.fromEntries(Object.entries(byKind).map(([kind, v]) => [kind, v])),
 		parkedSeconds: round(parkedSeconds),
 		endedSeconds: round(endedSeconds),
@@ -252,6 +283,8 @@ export async function runParkedScenario(hub, emulator, o) {
 		rowsOut,
 		expectedRows,
 		lostRows: expectedRows - rowsOut,
+		notifyOutcomes,
+		lostNotifications,
 		notifyToRowsMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: Math.max(...latencies), n: latencies.length },
 		forgedCalls: forged.length,
 		forgedRefused: forged.length - forgedAccepted,
@@ -406,13 +439,21 @@ export async function runDeliveryScenario(hub, { perMinute, seconds, forgedEvery
 	const forgedAccepted = forged.filter((s) => s.status !== 401);
 	if (forgedAccepted.length) problems.push(`${forgedAccepted.length} forged deliveries not refused with 401`);
 
-	// Every genuine delivery's execution ends.
+	const answers = {};
+	for (const s of sent) answers[s.status] = (answers[s.status] ?? 0) + 1;
+	const errors = [...new Set(sent.filter((s) => s.error).map((s) => s.error))].slice(0, 5);
+	log(`answers ${JSON.stringify(answers)}${errors.length ? `; errors ${JSON.stringify(errors)}` : ''}`);
+	// Every accepted delivery's execution ends (and nothing is left queued or running for 10 s).
+	const accepted = genuine.filter((s) => s.status === 200).length;
+	let quietSince;
 	await waitFor(
-		`${genuine.length} trigger executions to end`,
+		`${accepted} trigger executions to end`,
 		() => {
 			const counts = hub.statusCounts(workflowId);
 			const ended = Object.entries(counts).filter(([s]) => ENDED.has(s)).reduce((a, [, c]) => a + c, 0);
-			return ended >= genuine.length && !counts.new && !counts.running ? counts : undefined;
+			if (counts.new || counts.running || counts.waiting) return (quietSince = undefined);
+			quietSince ??= Date.now();
+			return ended >= accepted || Date.now() - quietSince > 10_000 ? counts : undefined;
 		},
 		{ timeoutMs: drainTimeoutMs, everyMs: 2000 },
 	);
@@ -459,6 +500,8 @@ export async function runDeliveryScenario(hub, { perMinute, seconds, forgedEvery
 		genuine: genuine.length,
 		forged: forged.length,
 		forgedRefused: forged.length - forgedAccepted.length,
+		answers,
+		errors,
 		executions: loadLines.length,
 		statusCounts: counts,
 		lost,

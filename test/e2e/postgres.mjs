@@ -137,7 +137,7 @@ export async function startPostgres({ bin = findPostgresBin(), port, user = 'n8n
 				process.off('exit', killOnExit);
 				removeDir();
 			})());
-		return { port, pid: child.pid, user, password, database, dir, output: () => output, query: (sql) => psql(database, sql), stop };
+		return { port, pid: child.pid, user, password, database, dir, output: () => output, query: (sql) => psql(database, sql), stop, killNow: killOnExit };
 	} catch (error) {
 		killOnExit();
 		process.off('exit', killOnExit);
