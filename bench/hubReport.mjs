@@ -1,9 +1,10 @@
 /**
- * The hub bench's report, from its measured figures (bench/hub-results.json): the `hub` section of
- * bench/RESULTS.md and bench/hub-chart.svg (memory of each n8n process over the run).
+ * The hub bench's report, from its measured figures (bench/hub-results.json, and the variants'
+ * files beside it): the `hub` section of bench/RESULTS.md, ending with the hand-written
+ * bench/hub-notes.md, and bench/hub-chart.svg (memory of each n8n process over the run).
  * Run alone: node --import tsx bench/hubReport.mjs   (after bench/hub.mjs)
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path, { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -77,11 +78,43 @@ export function hubChartSvg(results) {
 	return `${parts.join('\n')}\n`;
 }
 
+/** The runs side by side: what the sender's patience and the webhook process's database pool change. */
+function comparison(runs) {
+	const col = (f) => runs.map(({ r }) => f(r) ?? '–');
+	const parkedOk = (r) => r.parked && Object.entries(r.parked.faults).filter(([k]) => k !== 'never').reduce((a, [, v]) => a + v.ok, 0);
+	const notified = (r) => r.parked && r.parked.executions - (r.parked.faults.never?.count ?? 0);
+	const timeoutItems = (r) => r.parked?.problems.filter((x) => /rows \[null\]|timeout item instead/.test(x)).length;
+	const errors = (r) => r.parked?.problems.filter((x) => /ended (error|crashed)/.test(x)).length;
+	const rows = [
+		['Run', runs.map(({ label, file }) => `${label} ([${file}](${file}))`)],
+		['Started (UTC), load average at the start', col((r) => `${r.date.slice(11, 16)}, ${r.machine.loadAtStart[0]}`)],
+		['Emulator waits for n8n\'s answer to a notification', col((r) => `${(r.settings.notifyTimeoutMs ?? 5000) / 1000} s, no retry`)],
+		['Webhook process', col((r) => (r.webhookEnv && Object.keys(r.webhookEnv).length ? Object.entries(r.webhookEnv).map(([k, v]) => `\`${k}=${v}\``).join(' ') : 'n8n defaults (`DB_POSTGRESDB_POOL_SIZE` 2)'))],
+		['Parked: notified executions that ended with exactly their own rows', col((r) => r.parked && `**${parkedOk(r)} of ${notified(r)}**`)],
+		['… ended with the timeout item instead (notification not taken)', col(timeoutItems)],
+		['… ended in an error (`timeout exceeded when trying to connect`) or crashed', col(errors)],
+		['… never-notified ones with their timeout item', col((r) => r.parked && `${r.parked.faults.never.ok} of ${r.parked.faults.never.count}`)],
+		['Duplicate jobs billed; forged calls refused', col((r) => r.parked && `${r.parked.duplicateJobs}; ${r.parked.forgedRefused} of ${r.parked.forgedCalls}`)],
+		['Notification → rows p50 / p95 (resumed ones)', col((r) => r.parked && `${fmt(r.parked.notifyToRowsMs.p50)} / ${fmt(r.parked.notifyToRowsMs.p95)} ms`)],
+		['Webhook process RSS peak (parked)', col((r) => r.parked && `${r.parked.rss.webhook.peak} MB`)],
+		['Deliveries due at 1,000/min: answered 200 / 503 / 401', col((r) => r.deliveries?.answers && `${fmt(r.deliveries.answers['200'] ?? 0)} / ${fmt(r.deliveries.answers['503'] ?? 0)} / ${fmt(r.deliveries.answers['401'] ?? 0)} of ${fmt(r.deliveries.sent)}`)],
+		['… executions; lost after a 200; duplicated', col((r) => r.deliveries && `${fmt(r.deliveries.executions)}; ${Math.max(0, (r.deliveries.answers?.['200'] ?? 0) - r.deliveries.executions)}; ${r.deliveries.duplicated}`)],
+		['… rate achieved; answer p95 from sending', col((r) => r.deliveries && `${fmt(r.deliveries.achievedPerMinute)}/min; ${fmt(r.deliveries.answerMs.p95)} ms`)],
+	];
+	return [
+		'The same hub three times; only the sender\'s patience and the webhook process\'s database pool differ (the detailed tables below are the first column\'s):',
+		'',
+		`| | ${rows[0][1].join(' | ')} |`,
+		`| --- | ${runs.map(() => '---').join(' | ')} |`,
+		...rows.slice(1).map(([label, values]) => `| ${label} | ${values.join(' | ')} |`),
+	];
+}
+
 const rssRow = (label, rss) =>
 	`| ${label} | ${PROCESSES.map(([k]) => (rss?.[k] ? `${rss[k].start} / ${rss[k].peak} / ${rss[k].end}` : '–')).join(' | ')} |`;
 
 /** The `hub` section of RESULTS.md. */
-export function hubMarkdown(r) {
+export function hubMarkdown(r, variants = []) {
 	const s = r.settings;
 	const p = r.parked;
 	const f = r.file;
@@ -101,6 +134,7 @@ export function hubMarkdown(r) {
 	lines.push('');
 	lines.push('![RSS of each n8n process over the hub run](hub-chart.svg)');
 	lines.push('');
+	if (variants.length) lines.push(...comparison([{ label: 'main run, n8n defaults', file: 'hub-results.json', r }, ...variants]), '');
 	if (p) {
 		const k = p.faults;
 		lines.push(`### Parked executions: ${p.executions} Resume on Notification waits at once`);
@@ -118,7 +152,7 @@ export function hubMarkdown(r) {
 		lines.push('| Figure | Value |');
 		lines.push('| --- | --- |');
 		lines.push(`| Jobs billed (POST /dca/trigger in the emulator's log) | ${fmt(p.billedJobs)} for ${fmt(p.executions)} executions: **${p.duplicateJobs} duplicates** |`);
-		lines.push(`| Rows | ${fmt(p.rowsOut)} out of ${fmt(p.expectedRows)}: **${p.lostRows} lost** |`);
+		lines.push(`| Rows in their executions | ${fmt(p.rowsOut)} of ${fmt(p.expectedRows)} (**${p.lostRows} missing**: those executions ended with the timeout item or an error instead; the rows stay at Bright Data for Get Dataset) |`);
 		lines.push(`| Notification → rows (from the notification's first send to the execution's end, ${p.notifyToRowsMs.n} executions resumed by it) | p50 **${fmt(p.notifyToRowsMs.p50)} ms**, p95 **${fmt(p.notifyToRowsMs.p95)} ms**, max ${fmt(p.notifyToRowsMs.max)} ms |`);
 		if (p.notifyOutcomes) {
 			lines.push(`| Notification calls (emulator's log) | ${p.notifyOutcomes.answered200} answered 200, ${p.notifyOutcomes.otherStatus} answered otherwise, **${p.notifyOutcomes.senderGaveUp} given up on** (no answer within ${s.notifyTimeoutMs ?? 5000} ms) |`);
@@ -162,8 +196,11 @@ export function hubMarkdown(r) {
 		lines.push('| Figure | Value |');
 		lines.push('| --- | --- |');
 		lines.push(`| Calls | ${fmt(d.genuine)} genuine, ${fmt(d.forged)} forged |`);
-		lines.push(`| Executions | **${fmt(d.executions)}**, ${JSON.stringify(d.statusCounts)}; each with exactly its delivery's 3 rows; ${d.duplicated} deliveries with two executions; **${d.lost} lost** |`);
-		lines.push(`| Forged calls refused (401, no execution) | ${fmt(d.forgedRefused)} of ${fmt(d.forged)} |`);
+		const answers = d.answers ?? {};
+		const accepted = answers['200'] ?? 0;
+		lines.push(`| Answers | ${Object.entries(answers).map(([status, count]) => `${fmt(count)}× ${status}`).join(', ')} |`);
+		lines.push(`| Executions | **${fmt(d.executions)}** for ${fmt(accepted)} calls answered 200, ${JSON.stringify(d.statusCounts)}; each with exactly its delivery's 3 rows; ${d.duplicated} deliveries with two executions; **${Math.max(0, accepted - d.executions)} lost** (answered 200 without an execution); ${fmt(d.genuine - accepted)} genuine calls refused with 503 (see notes) |`);
+		lines.push(`| Forged calls | ${fmt(d.forgedRefused)} of ${fmt(d.forged)} answered 401, ${fmt(d.forged - d.forgedRefused)} answered 503; none started an execution |`);
 		lines.push(`| Rate achieved | ${fmt(d.achievedPerMinute)} calls/min (all sent and answered in ${d.sendSeconds} s; all executions ended after ${d.drainSeconds} s) |`);
 		lines.push(`| Answer time, from sending | p50 ${fmt(d.answerMs.p50)} ms, **p95 ${fmt(d.answerMs.p95)} ms**, p99 ${fmt(d.answerMs.p99)} ms, max ${fmt(d.answerMs.max)} ms |`);
 		lines.push(`| Answer time, from when the call was due | p50 ${fmt(d.answerFromDueMs.p50)} ms, p95 ${fmt(d.answerFromDueMs.p95)} ms, max ${fmt(d.answerFromDueMs.max)} ms |`);
@@ -180,15 +217,24 @@ export function hubMarkdown(r) {
 	for (const x of problems) grouped.set(x, (grouped.get(x) ?? 0) + 1);
 	lines.push(
 		problems.length
-			? `What the run's checks found (grouped; \`problems\` in the JSON names each execution):\n\n${[...grouped].map(([x, c]) => `- ${c > 1 ? `${c}× ` : ''}${x}`).join('\n')}`
+			? `What the run's checks found (grouped; \`problems\` in the JSON names each execution):\n\n${[...grouped].map(([x, c]) => `- ${c > 1 ? `${c}× ` : ''}${x.length > 160 ? `${x.slice(0, 160).replace(/\[\{.*/, '')}…` : x}`).join('\n')}`
 			: 'The run found no problem: every check above held.',
 	);
+	const notesFile = join(dir, 'hub-notes.md');
+	if (existsSync(notesFile)) lines.push('', readFileSync(notesFile, 'utf8').replace(/^<!--.*?-->\n/, '').trim());
 	return marked('hub', lines.join('\n'));
 }
 
+/** Other runs of the same bench shown beside the main one, when their files exist (see RESULTS.md). */
+const VARIANTS = [
+	['sender gives up after 5 s', 'hub-results-notify5s.json'],
+	['database pool 10 on the webhook process', 'hub-results-pool10.json'],
+];
+
 export function writeHubReport(results) {
+	const variants = VARIANTS.filter(([, file]) => existsSync(join(dir, file))).map(([label, file]) => ({ label, file, r: JSON.parse(readFileSync(join(dir, file), 'utf8')) }));
 	writeFileSync(CHART_FILE, hubChartSvg(results));
-	writeFileSync(RESULTS_FILE, withSection(readFileSync(RESULTS_FILE, 'utf8'), 'hub', hubMarkdown(results)));
+	writeFileSync(RESULTS_FILE, withSection(readFileSync(RESULTS_FILE, 'utf8'), 'hub', hubMarkdown(results, variants)));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

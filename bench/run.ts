@@ -29,7 +29,7 @@ import { runRealtimeBench } from './parts/realtime';
 import { runScheduleBench } from './parts/schedule';
 import { BIG_SECTION, bigSection, ITEM_COST_SECTION, itemCostSection, printedTables, resultsMarkdown } from './report';
 import type { BenchResults, BenchSettings } from './results';
-import { withSection, type PartRun } from './sections';
+import { sectionOf, withSection, type PartRun } from './sections';
 
 const SETTINGS: BenchSettings = {
 	scheduleJobs: 48,
@@ -160,7 +160,9 @@ async function main(): Promise<void> {
 		realtime,
 		totalSeconds: (performance.now() - started) / 1000,
 	};
-	writeFileSync(RESULTS_FILE, resultsMarkdown(results));
+	// The hub section comes from its own bench (--only=hub): kept as it is.
+	const hubSection = sectionOf(readFileSync(RESULTS_FILE, 'utf8'), 'hub');
+	writeFileSync(RESULTS_FILE, hubSection ? withSection(resultsMarkdown(results), 'hub', hubSection) : resultsMarkdown(results));
 	writeFileSync(join(__dirname, 'chart.svg'), chartSvg(results));
 	console.log(`\n${printedTables(results)}\n`);
 	log('wrote bench/RESULTS.md and bench/chart.svg');

@@ -435,9 +435,9 @@ export async function runDeliveryScenario(hub, { perMinute, seconds, forgedEvery
 	const genuine = sent.filter((s) => !s.forged);
 	const forged = sent.filter((s) => s.forged);
 	const notOk = genuine.filter((s) => s.status !== 200);
-	if (notOk.length) problems.push(`${notOk.length} genuine deliveries not answered 200: ${JSON.stringify(notOk.slice(0, 5))}`);
+	if (notOk.length) problems.push(`${notOk.length} genuine deliveries not answered 200 (${[...new Set(notOk.map((s) => s.status))].join(', ')})`);
 	const forgedAccepted = forged.filter((s) => s.status !== 401);
-	if (forgedAccepted.length) problems.push(`${forgedAccepted.length} forged deliveries not refused with 401`);
+	if (forgedAccepted.length) problems.push(`${forgedAccepted.length} forged deliveries not refused with 401 (${[...new Set(forgedAccepted.map((s) => s.status))].join(', ')})`);
 
 	const answers = {};
 	for (const s of sent) answers[s.status] = (answers[s.status] ?? 0) + 1;
@@ -483,14 +483,16 @@ export async function runDeliveryScenario(hub, { perMinute, seconds, forgedEvery
 		const [k] = ks;
 		seen.set(k, (seen.get(k) ?? 0) + 1);
 	}
-	const lost = genuine.filter((s) => !seen.has(s.k)).length;
+	// Lost = answered 200 but no execution with its rows; a call answered otherwise (503) was refused, and its sender knows.
+	const lost = genuine.filter((s) => s.status === 200 && !seen.has(s.k)).length;
+	const refused = genuine.filter((s) => s.status !== 200).length;
 	const twice = [...seen.values()].filter((c) => c > 1).length;
 	const forgedRan = forged.filter((s) => seen.has(s.k)).length;
 	if (badExecutions) problems.push(`${badExecutions} executions without exactly one delivery's 3 rows`);
-	if (lost) problems.push(`${lost} genuine deliveries started no execution with their rows`);
+	if (lost) problems.push(`${lost} genuine deliveries answered 200 started no execution with their rows`);
 	if (twice) problems.push(`${twice} deliveries started more than one execution`);
 	if (forgedRan) problems.push(`${forgedRan} forged deliveries started an execution`);
-	if (loadLines.length !== genuine.length) problems.push(`${loadLines.length} executions for ${genuine.length} genuine deliveries`);
+	if (loadLines.length !== genuine.length) problems.push(`${loadLines.length} executions for ${genuine.length} genuine deliveries (${genuine.length - refused} answered 200)`);
 	const ms = sent.map((s) => s.ms);
 	const fromDue = sent.map((s) => s.fromDueMs);
 	return {
@@ -505,6 +507,7 @@ export async function runDeliveryScenario(hub, { perMinute, seconds, forgedEvery
 		executions: loadLines.length,
 		statusCounts: counts,
 		lost,
+		refused,
 		duplicated: twice,
 		sendSeconds: round(sendSeconds, 1),
 		achievedPerMinute: round((sent.length / sendSeconds) * 60),
