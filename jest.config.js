@@ -6,7 +6,7 @@ module.exports = {
 	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
 	setupFiles: ['<rootDir>/test/harness/setup-env.ts'],
 	transform: {
-		// ts-jest type-checks with CommonJS resolution; the build uses node16 (see the platform notes).
+		// Transpiled file by file (isolatedModules in tsconfig.test.json): `npm test` type-checks once with tsc.
 		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
 	},
 	testTimeout: 30000,

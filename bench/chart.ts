@@ -1,5 +1,6 @@
 /** A hand-written SVG of horizontal bar panels, one per headline figure (no dependencies). */
 import { BASELINE_LABEL } from './parts/bigDatasets';
+import { ALL_JOBS } from './parts/schedule';
 import {
 	BIG_MEMORY_TARGET,
 	BIG_TARGET_ROWS,
@@ -66,9 +67,9 @@ function panels(results: BenchResults): Panel[] {
 	const bars = <T extends { label: string }>(rows: T[], value: (row: T) => number): Bar[] =>
 		rows.map((row) => ({ label: shortLabel(row.label), value: value(row), node: isNode(row.label) }));
 	const big = results.big.filter(({ rows }) => rows === BIG_TARGET_ROWS);
-	const situationShort: Record<string, string> = { hint: 'hint', noHint: 'no hint', progress: 'log progress' };
+	const situationShort: Record<string, string> = { hint: 'hint', noHint: 'no hint' };
 	const scheduleBars = (value: (row: BenchResults['schedule'][number]) => number): Bar[] =>
-		results.schedule.map((row) => ({ label: `${situationShort[row.situation]}: ${shortLabel(row.label)}`, value: value(row), node: isNode(row.label) }));
+		results.schedule.filter(({ range }) => range === ALL_JOBS).map((row) => ({ label: `${situationShort[row.situation]}: ${shortLabel(row.label)}`, value: value(row), node: isNode(row.label) }));
 	return [
 		{
 			title: 'Batch: median delay after ready (timeScale 1, jobs of 3–300 s)',

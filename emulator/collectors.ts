@@ -101,6 +101,8 @@ export interface CollectorSpec {
 	startEtaErrorSeconds?: number;
 	/** False for a collector made by POST /dca/collector until its AI job is done: /dca/trigger answers 403. */
 	hasTemplate?: boolean;
+	/** The target site changed under these fields: rows give them as null until a heal repairs them. */
+	brokenFields?: string[];
 	/** Faults applied to every job of this collector (each job gets its own counter). */
 	faults?: CollectorFault[];
 }
@@ -308,6 +310,17 @@ export const COLLECTORS: CollectorSpec[] = [
 		pagesPerInput: 20,
 		history: [1, 5, 10, 25, 100],
 		makeRow: productRow,
+	},
+	{
+		// The site changed: price comes back null until a self-heal repairs it (the self-healing example).
+		id: 'c_drifted16',
+		name: 'Products (site changed)',
+		mode: 'batch',
+		inputFields: ['url'],
+		outputFields: PRODUCT_FIELDS,
+		readySeconds: 20,
+		makeRow: productRow,
+		brokenFields: ['price'],
 	},
 	{
 		// Data preference "only successful results": failed inputs leave no row.

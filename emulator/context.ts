@@ -2,6 +2,7 @@
 import type { AiFlowStore } from './aiFlow';
 import type { EmulatedClock } from './clock';
 import type { CollectorSpec, LogProgress } from './collectors';
+import type { HealStore } from './heal';
 import type { JobStore } from './jobs';
 import type { RealtimeStore } from './realtime';
 import type { ParsedRequest, Reply } from './types';
@@ -30,6 +31,7 @@ export interface EmulatorContext {
 	collectors: Map<string, CollectorSpec>;
 	jobs: JobStore;
 	ai: AiFlowStore;
+	heals: HealStore;
 	realtime: RealtimeStore;
 	settings: Settings;
 	/** Aborted on close, so long-polls stop waiting. */

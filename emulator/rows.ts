@@ -38,7 +38,8 @@ function dataRow(collector: CollectorSpec, input: InputObject, rowIndex: number)
 	for (const [field, type] of Object.entries(collector.outputFields)) {
 		row[field] = generatedValue(field, type, seededNumber(collector.id, input, rowIndex, field));
 	}
-	return { ...row, ...collector.makeRow?.(input, rowIndex), input };
+	const broken = Object.fromEntries((collector.brokenFields ?? []).map((field) => [field, null]));
+	return { ...row, ...collector.makeRow?.(input, rowIndex), ...broken, input };
 }
 
 /** The row an input leaves when it did not produce data (failure, cancel, deadline). */

@@ -11,6 +11,7 @@ import { EmulatedClock } from './clock';
 import { COLLECTORS, type CollectorSpec } from './collectors';
 import { iso, type EmulatorContext, type Settings } from './context';
 import { Deliveries, type DeliveryRecord, type NotifyPlan } from './delivery';
+import { HealStore } from './heal';
 import {
 	FaultBook,
 	hugeReply,
@@ -114,6 +115,11 @@ export interface Emulator {
 	finish(snapshotId: string): void;
 	/** Fault injection for one job's notification: late (real ms), several copies at once, or never. */
 	planNotify(snapshotId: string, plan: NotifyPlan): void;
+	/**
+	 * The target site changed: rows of `collectorId` give these fields as null from now on (jobs
+	 * already finished keep their rows), until a self-heal saved to production repairs them.
+	 */
+	siteChanged(collectorId: string, fields: string[]): void;
 	/** Moves emulated time forward (due jobs finish, webhooks fire). */
 	advance(emulatedSeconds: number): void;
 	/** Emulated epoch ms. */
@@ -140,11 +146,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		ended: (job) =>
 			deliveries.jobEnded({ id: job.id, status: jobs.status(job), notify: job.options.notify, deliver: job.options.deliver, rows: jobs.rows(job) }),
 	});
+	const userEmail = 'emulator@example.com';
+	const collectors = new Map((options.collectors ?? COLLECTORS).map((collector) => [collector.id, collector]));
 	const ctx: EmulatorContext = {
 		clock,
-		collectors: new Map((options.collectors ?? COLLECTORS).map((collector) => [collector.id, collector])),
+		collectors,
 		jobs,
 		ai: new AiFlowStore(clock),
+		heals: new HealStore(clock, collectors, userEmail),
 		realtime: new RealtimeStore(clock),
 		settings: {
 			expiredResponse: options.expiredResponse ?? '404',
@@ -154,7 +163,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			logKeys: options.logKeys ?? 'lowercase',
 			pendingHint: options.pendingHint ?? true,
 			logProgress: options.logProgress ?? 'moving',
-			userEmail: 'emulator@example.com',
+			userEmail: userEmail,
 		},
 		closing: closing.signal,
 	};
@@ -205,6 +214,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		injectFault: (fault) => faults.add(fault),
 		clearFaults: () => faults.clear(),
 		expire: (id) => jobs.expire(jobOrThrow(id)),
+		siteChanged: (id, fields) => {
+			const collector = collectors.get(id);
+			if (!collector) throw new Error(`No collector ${id}`);
+			collectors.set(id, { ...collector, brokenFields: fields });
+		},
 		finish: (id) => jobs.forceFinish(jobOrThrow(id)),
 		planNotify: (id, plan) => deliveries.plan(jobOrThrow(id).id, plan),
 		advance: (seconds) => {
@@ -271,6 +285,7 @@ class ExchangeHandler {
 		this.requests.push(record);
 		this.ctx.jobs.settle();
 		this.ctx.ai.settle();
+		this.ctx.heals.settle();
 
 		try {
 			await this.answer(request, record, req, res);

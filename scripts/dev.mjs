@@ -15,7 +15,7 @@ import { DEFAULT_OWNER, importCredentials, importWorkflow, n8nEnv, setupOwner, s
 import { CREDENTIAL_ID, example } from '../test/e2e/workflows.mjs';
 
 const root = join(import.meta.dirname, '..');
-const EXAMPLES = ['trigger-and-wait', 'trigger-then-get-dataset', 'run-realtime', 'job-status'];
+const EXAMPLES = ['trigger-and-wait', 'trigger-then-get-dataset', 'run-realtime', 'job-status', 'self-healing-collection', 'create-collector-wait-loop'];
 
 export async function startDevEnvironment({ port = Number(process.env.N8N_PORT ?? 5678), log = console.log } = {}) {
 	await ensureN8n({ log: (line) => log(`[n8n install] ${line}`) });

@@ -1,9 +1,9 @@
 /**
  * Part 1 — delay after ready and requests, for the node's default, Bright Data's quickstart loop
- * (sleep 5 s, GET, repeat) and a fixed 1 s loop, on jobs ready 3–300 s after the trigger, in three
- * situations: the pending answer says "try again in N s"; it does not; it does not but /dca/log
- * shows progress. Every job of every contender and situation runs at the same time, at the
- * emulator's real time scale (timeScale 1): the run lasts about as long as the longest job.
+ * (sleep 5 s, GET, repeat) and a fixed 1 s loop, on jobs ready 3–300 s after the trigger, with and
+ * without the pending answer's "try again in N s", over all jobs and by job length. Every job of
+ * every contender and situation runs at the same time, at the emulator's real time scale
+ * (timeScale 1): the run lasts about as long as the longest job.
  */
 import type { RecordedRequest } from '../../emulator/server';
 import { fixedReadyCollector } from '../collectors';
@@ -13,13 +13,20 @@ import { runStarter } from '../contenders/starter';
 import { startBenchEmulator, type BenchEmulator, type Stamp } from '../emulator';
 import { mean, median, percentile } from '../measure';
 
-export type Situation = 'hint' | 'noHint' | 'progress';
+export type Situation = 'hint' | 'noHint';
 
 export const SITUATIONS: Array<{ key: Situation; label: string }> = [
 	{ key: 'hint', label: 'with the hint' },
-	{ key: 'noHint', label: 'without the hint, no progress data' },
-	{ key: 'progress', label: 'without the hint, with /dca/log progress' },
+	{ key: 'noHint', label: 'without the hint' },
 ];
+
+/** Job lengths summarised apart, besides all jobs: short, the quickstart's typical 30–90 s, long. */
+export const RANGES: Array<[number, number]> = [
+	[3, 25],
+	[25, 90],
+	[90, 300],
+];
+export const ALL_JOBS = 'all';
 
 export interface ScheduleContender {
 	/** Lowercase letters only: it goes into input URLs and collector IDs. */
@@ -52,6 +59,8 @@ export const SCHEDULE_CONTENDERS: ScheduleContender[] = [
 
 export interface ScheduleSummary {
 	situation: Situation;
+	/** ALL_JOBS, or a job-length range such as '3–25 s'. */
+	range: string;
 	label: string;
 	jobs: number;
 	delayMedian: number;
@@ -72,9 +81,6 @@ export function logSpread(count: number, from: number, to: number): number[] {
 	return Array.from({ length: count }, (_, index) => from * Math.exp(((index + 0.5) / count) * Math.log(to / from)));
 }
 
-/** Pages per input of the progress situation: about one every 6 s of run time, as a crawl of several pages would show. */
-const pagesFor = (seconds: number) => Math.max(1, Math.round(seconds / 6));
-
 interface Planned {
 	situation: Situation;
 	contender: ScheduleContender;
@@ -91,8 +97,7 @@ export async function runScheduleBench({ jobs, from, to }: { jobs: number; from:
 		readyTimes.map((seconds, index) => ({
 			...fixedReadyCollector(`c_${key.toLowerCase()}${index}`, seconds),
 			pendingHint: key === 'hint',
-			logProgress: key === 'progress' ? ('moving' as const) : ('missing' as const),
-			pagesPerInput: key === 'progress' ? pagesFor(seconds) : 1,
+			logProgress: 'missing' as const,
 		})),
 	);
 	const emulator = await startBenchEmulator({ timeScale: 1, collectors: [...collectors, fixedReadyCollector('c_warmup', 2)] });
@@ -137,6 +142,7 @@ function summarise(emulator: BenchEmulator, planned: Planned[], emitted: Stamp[]
 		const answered = answer && emulator.stampOf(answer);
 		return {
 			situation: job.situation,
+			readyAfterSeconds: job.readyAfterSeconds,
 			label: job.contender.label,
 			delay: (emitted[index].emulatedMs - Date.parse(view.finished)) / 1000,
 			answerLag: answered ? (answered.emulatedMs - Date.parse(view.finished)) / 1000 : NaN,
@@ -145,11 +151,13 @@ function summarise(emulator: BenchEmulator, planned: Planned[], emitted: Stamp[]
 			logRequests: mine.filter((request) => request.path.startsWith('/dca/log/')).length,
 		};
 	});
+	const ranges = [{ range: ALL_JOBS, from: 0, to: Infinity }, ...RANGES.map(([from, to]) => ({ range: `${from}–${to} s`, from, to }))];
 	return SITUATIONS.flatMap(({ key }) =>
-		SCHEDULE_CONTENDERS.map(({ label }) => {
-			const group = samples.filter((sample) => sample.situation === key && sample.label === label);
+		ranges.flatMap(({ range, from, to }) => SCHEDULE_CONTENDERS.map(({ label }) => {
+			const group = samples.filter((sample) => sample.situation === key && sample.label === label && sample.readyAfterSeconds >= from && sample.readyAfterSeconds < to);
 			return {
 				situation: key,
+				range,
 				label,
 				jobs: group.length,
 				delayMedian: median(group.map(({ delay }) => delay)),
@@ -159,6 +167,6 @@ function summarise(emulator: BenchEmulator, planned: Planned[], emitted: Stamp[]
 				logRequestsPerJob: mean(group.map(({ logRequests }) => logRequests)),
 				totalRequests: group.reduce((sum, { requests }) => sum + requests, 0),
 			};
-		}),
+		})),
 	);
 }

@@ -1,8 +1,9 @@
 /** AI Flow, create side: POST /dca/collector, …/automate_template and its progress (ai-flow-api.md §2). */
-import { JOBS_LIMIT_TEXT, MAX_PARALLEL_AI_JOBS } from '../aiFlow';
+import { JOBS_LIMIT_TEXT } from '../aiFlow';
 import type { EmulatorContext } from '../context';
 import { errorJson, isObject, json, text } from '../http';
 import type { ParsedRequest, Reply } from '../types';
+import { aiSlotsTaken } from './heal';
 
 const MAX_DESCRIPTION_LENGTH = 500;
 
@@ -25,7 +26,7 @@ export function automateTemplate(request: ParsedRequest, ctx: EmulatorContext, [
 	if (typeof description !== 'string' || !description.trim() || description.length > MAX_DESCRIPTION_LENGTH) return errorJson(400, 'Invalid description');
 	if (!Array.isArray(urls) || urls.length !== 1 || typeof urls[0] !== 'string' || !URL.canParse(urls[0])) return errorJson(400, 'Invalid urls');
 	// Plain text, as the CLI quotes it.
-	if (ctx.ai.running() >= MAX_PARALLEL_AI_JOBS) return text(429, JOBS_LIMIT_TEXT);
+	if (aiSlotsTaken(ctx)) return text(429, JOBS_LIMIT_TEXT);
 	const job = ctx.ai.start(collector, description);
 	return json(200, { id: job.id, queued: false });
 }

@@ -23,7 +23,9 @@ export function trigger(request: ParsedRequest, ctx: EmulatorContext): Reply {
 	const options = triggerOptions(request.query);
 	if (!options.ok) return options.reply;
 
-	const job = ctx.jobs.create(collector.value, inputs.value, options.value, deadlineMs(options.value.deadline));
+	// version=dev runs an approved heal that was not saved to production.
+	const spec = (options.value.version === 'dev' && ctx.heals.devVersion(collector.value.id)) || collector.value;
+	const job = ctx.jobs.create(spec, inputs.value, options.value, deadlineMs(options.value.deadline));
 	return json(200, collectionReply(job, ctx));
 }
 

@@ -3,6 +3,7 @@ import type { Route } from '../context';
 import { automateProgress, automateTemplate, createCollector } from './aiFlow';
 import { dataset, trigger } from './batch';
 import { collectorsList } from './collectorsList';
+import { cancelAutomation, refactorProgress, refactorTemplate, resumeAutomation } from './heal';
 import { collectorJobs, hpErrors, jobAction, log, rerun } from './jobs';
 import { crawl, getResult, triggerImmediate } from './realtime';
 
@@ -24,6 +25,10 @@ export const ROUTES: Route[] = [
 	{ method: 'POST', path: /^\/dca\/collector$/, handler: createCollector },
 	{ method: 'POST', path: new RegExp(`^/dca/collectors/${ID}/automate_template$`), handler: automateTemplate },
 	{ method: 'GET', path: new RegExp(`^/dca/collectors/${ID}/automate_template/progress$`), handler: automateProgress },
+	{ method: 'POST', path: new RegExp(`^/dca/collectors/${ID}/refactor_template$`), handler: refactorTemplate },
+	{ method: 'GET', path: new RegExp(`^/dca/collectors/${ID}/refactor_template/progress$`), handler: refactorProgress },
+	{ method: 'POST', path: new RegExp(`^/dca/collectors/${ID}/resume_automation_job$`), handler: resumeAutomation },
+	{ method: 'POST', path: new RegExp(`^/dca/collectors/${ID}/cancel_automation$`), handler: cancelAutomation },
 ];
 
 /** The route for a request and its path parameters (URL-decoded). */

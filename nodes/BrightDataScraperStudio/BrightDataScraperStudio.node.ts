@@ -10,6 +10,7 @@ import {
 } from 'n8n-workflow';
 
 import * as resumeOnNotification from './actions/collection/resumeOnNotification.operation';
+import { webhook as resumeOnNotificationWebhook } from './actions/collection/resumeOnNotification.webhook';
 import { resources } from './actions';
 import { router } from './actions/router';
 import { nodeProperties, subtitleOf } from './descriptions/resource';
@@ -117,6 +118,6 @@ export class BrightDataScraperStudio implements INodeType {
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await resumeOnNotification.webhook.call(this);
+		return await resumeOnNotificationWebhook.call(this);
 	}
 }

@@ -52,10 +52,8 @@ export function sendJson(response: WebhookResponse, statusCode: number, body: ID
 const headerText = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(', ') : value);
 
 /**
- * The raw bytes of the request. For this node n8n has read them before `webhook()` runs (it
- * pre-parses the body of every version-1 webhook node; gzip and deflate bodies announced by
- * Content-Encoding are decompressed there). When they are missing and the stream is unread,
- * read them now, as n8n's Webhook node does with its Raw Body option.
+ * The raw bytes of the request: n8n has usually read (and, with Content-Encoding, inflated) them
+ * before `webhook()` runs; else they are read now, as n8n's Webhook node does for Raw Body.
  */
 async function rawBodyOf(request: WebhookRequest): Promise<Uint8Array | undefined> {
 	const multipart = request.contentType?.startsWith('multipart/') ?? false;
@@ -90,10 +88,7 @@ function limitsOf(options: WebhookOptions): BodyLimits {
 	};
 }
 
-/**
- * Answers the sender with the refusal and starts nothing (as for a wrong secret). n8n records no
- * execution for it, so the reason also goes to n8n's log.
- */
+/** Answers the sender with the refusal and starts nothing; n8n records no execution, so it is also logged. */
 function refuse(ctx: IWebhookFunctions, refusal: Refusal): IWebhookResponseData {
 	ctx.logger?.warn(`Bright Data Scraper Studio Trigger "${ctx.getNode().name}" refused a request (${refusal.status}): ${refusal.message}`);
 	sendJson(ctx.getResponseObject(), refusal.status, { error: refusal.error, message: refusal.message });
@@ -203,8 +198,7 @@ async function jobFinished(ctx: IWebhookFunctions, body: BodyContent, context: C
 	try {
 		rows = await fetchReadyRows(ctx, snapshotId, limits);
 	} catch (error) {
-		// The answer is already sent, so the webhook must not fail any more (n8n would try to
-		// answer a second time): the failure becomes the execution's item instead.
+		// The answer is already sent (n8n would answer twice): the failure becomes the execution's item.
 		const item: IDataObject = { ...errorDetails(error), snapshot_id: snapshotId, notification };
 		return start(ctx.helpers.returnJsonArray([context.options.addMetadata ? { ...item, _brightdata: metadata(fetched) } : item]), true);
 	}

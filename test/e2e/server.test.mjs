@@ -248,8 +248,8 @@ describe('a real n8n server (regular mode)', { timeout: 240_000 }, () => {
 			]);
 			// The wait state is in the execution's custom data (stored as resultData.metadata).
 			// The nonce's hash and the snapshot ID: one value within n8n's 255 characters, without the nonce itself.
-			assert.deepEqual(Object.keys(JSON.parse(stored.data.resultData.metadata.brightdata_wait)), ['nonce_sha256', 'snapshot_ids']);
-			assert.deepEqual(JSON.parse(stored.data.resultData.metadata.brightdata_wait).snapshot_ids, [stuckJob.id]);
+			assert.deepEqual(Object.keys(JSON.parse(stored.data.resultData.metadata.brightdata_wait)), ['nonce_sha256', 'snapshot_id']);
+			assert.deepEqual(JSON.parse(stored.data.resultData.metadata.brightdata_wait).snapshot_id, stuckJob.id);
 		});
 
 		test('forged, foreign and early calls are refused and do not resume it', async () => {
@@ -366,7 +366,7 @@ describe('a real n8n server (regular mode)', { timeout: 240_000 }, () => {
 
 			const [failed] = await rest.waitForExecutions(ids.multi, { predicate: (e) => e.status === 'error', what: 'the execution to fail' });
 			const done = await rest.execution(failed.id);
-			assert.equal(done.data.resultData.error.message, 'Resume on Notification waits for at most 1 job; this run needs 2');
+			assert.equal(done.data.resultData.error.message, 'Resume on Notification waits for one job; this run needs 2');
 			assert.equal(emulator.jobs.length, jobsBefore);
 		});
 

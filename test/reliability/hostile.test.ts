@@ -48,14 +48,14 @@ afterEach(async () => {
 const run = (parameters: Parameters<typeof runScraper>[0], items = [product('a')]) =>
 	runScraper(parameters, items, { baseUrl: api.url, token: TEST_TOKEN });
 
-describe('redirects never take the token to another host', () => {
+describe('no redirect is followed, so the token never reaches another host', () => {
 	test.each([301, 302, 303, 307, 308])('a %i on the trigger to another port is refused and not followed', async (status) => {
 		api.handle((_request, response) => response.writeHead(status, { location: `${elsewhere.url}/dca/trigger?collector=c_x` }).end());
 
 		const result = await run(triggerAndWait('c_products01'));
 
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toMatch(/redirected .* to another host \(http:\/\/127\.0\.0\.1:\d+\/dca\/trigger\); it was not followed/);
+		expect(result.error?.message).toMatch(new RegExp(`redirected .* \\(${status}\\) to http://127\\.0\\.0\\.1:\\d+/dca/trigger; it was not followed$`));
 		expect(elsewhere.seen).toEqual([]);
 		expect(api.seen.filter(({ method }) => method === 'POST')).toHaveLength(1);
 	});
@@ -65,34 +65,18 @@ describe('redirects never take the token to another host', () => {
 
 		const result = await run(getDataset('j_abc'));
 
-		expect(result.error?.message).toMatch(/to another host/);
+		expect(result.error?.message).toMatch(/snapshot "?j_abc.* \(302\) to http:.*\/steal; it was not followed/);
 		expect(elsewhere.seen).toEqual([]);
 	});
 
-	test('a 307 within the same origin is followed with the method, body and token kept', async () => {
-		api.handle((request, response) => {
-			if (request.url?.startsWith('/moved/')) json(response, 200, { collection_id: 'j_moved' });
-			else response.writeHead(307, { location: `/moved${request.url}` }).end();
-		});
+	test('a 307 within the same origin is refused too: one request, and the message says where to point the Base URL', async () => {
+		api.handle((request, response) => response.writeHead(307, { location: `/moved${request.url}` }).end());
 
 		const result = await run({ operation: 'trigger', collector: collectorId('c_products01') });
 
-		expect(result.status).toBe('success');
-		expect(result.items[0].json).toMatchObject({ snapshot_id: 'j_moved' });
-		const [first, second] = api.seen;
-		expect([first.method, second.method]).toEqual(['POST', 'POST']);
-		expect(second.url).toMatch(/^\/moved\/dca\/trigger\?collector=c_products01/);
-		expect(JSON.parse(second.body)).toEqual([product('a')]);
-		expect(second.authorization).toBe(`Bearer ${TEST_TOKEN}`);
-	});
-
-	test('a redirect loop stops after a few hops', async () => {
-		api.handle((request, response) => response.writeHead(307, { location: request.url ?? '/' }).end());
-
-		const result = await run({ operation: 'trigger', collector: collectorId('c_products01') });
-
-		expect(result.error?.message).toMatch(/redirected .* more than 3 times/);
-		expect(api.seen.length).toBe(4);
+		expect(result.error?.message).toMatch(/\(307\) to \/moved\/dca\/trigger; it was not followed$/);
+		expect(result.error?.description).toMatch(/enter the new address as the Base URL/);
+		expect(api.seen).toHaveLength(1);
 	});
 });
 

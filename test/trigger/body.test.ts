@@ -1,14 +1,17 @@
 import { deflateSync, gzipSync } from 'node:zlib';
 
 import {
-	decodeBody,
-	isGzip,
+	DEFAULT_LIMITS,
 	notificationFromBody,
 	parseBodyText,
 	readRequestBody,
 	refusalOf,
 	rowsFromBody,
 } from '../../nodes/BrightDataScraperStudioTrigger/request/body';
+import { decodeBody as decodeWithin, isGzip } from '../../nodes/BrightDataScraperStudioTrigger/request/decode';
+
+/** Within the trigger node's default Max Body Size. */
+const decodeBody = (bytes: Uint8Array, contentEncoding?: string, limit = DEFAULT_LIMITS.maxBytes) => decodeWithin(bytes, contentEncoding, limit);
 
 const rows = [
 	{ input: { url: 'https://example.com/1' }, title: 'One', price: 10 },

@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 
 import { NodeOperationError, type IBinaryData, type INode } from 'n8n-workflow';
 
-import { CSV_HEADER_ROWS, datasetFileReader } from '../../nodes/BrightDataScraperStudio/output/datasetFile';
+import { datasetFileReader } from '../../nodes/BrightDataScraperStudio/output/datasetFile';
+import { CSV_HEADER_ROWS } from '../../nodes/BrightDataScraperStudio/output/fileRows';
 import type { OutputSettings } from '../../nodes/BrightDataScraperStudio/parameters/options';
 import { RowSplitter } from '../../nodes/shared/snapshot/rowSplitter';
 import type { ReadableFactory } from '../../nodes/shared/transport/body';

@@ -136,7 +136,7 @@ describe('Resume on Notification', () => {
 			const state = String(one.run.data.resultData.metadata?.brightdata_wait);
 
 			expect(one.status).toBe('waiting');
-			expect(JSON.parse(state)).toEqual({ nonce_sha256: expect.stringMatching(/^[\w-]{43}$/), snapshot_ids: [emulator.current().jobs.at(-1)!.id] });
+			expect(JSON.parse(state)).toEqual({ nonce_sha256: expect.stringMatching(/^[\w-]{43}$/), snapshot_id: emulator.current().jobs.at(-1)!.id });
 			// The longest state: one snapshot ID of 128 characters.
 			expect(state.length - emulator.current().jobs.at(-1)!.id.length + 128).toBeLessThanOrEqual(255);
 			// n8n logs an error for a custom data value over 255 characters (and cuts it at 512).
@@ -147,7 +147,7 @@ describe('Resume on Notification', () => {
 
 		const before = emulator.current().requests.length;
 		const two = await runScraper(parameters, many(3), options());
-		expect(two.error?.message).toBe('Resume on Notification waits for at most 1 job; this run needs 3');
+		expect(two.error?.message).toBe('Resume on Notification waits for one job; this run needs 3');
 		expect(two.error?.description).toContain('Set Inputs per Job to 3 or more for these 3 inputs');
 		expect((two.error as { context?: { itemIndex?: number } }).context?.itemIndex).toBe(1);
 		expect(emulator.current().requests.slice(before)).toEqual([]);

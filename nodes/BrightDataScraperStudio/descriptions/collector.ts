@@ -29,3 +29,13 @@ export const collectorLocator: INodeProperties = {
 		},
 	],
 };
+
+/**
+ * The one collector parameter of every Collector operation (Create with AI's Existing Collector ID aside):
+ * they all act on a collector an earlier step made or picked, so one text and hint serve them all.
+ */
+export const aiCollectorLocator: INodeProperties = {
+	...collectorLocator,
+	description: 'The collector whose AI job to start, read, answer or stop: one picked from the list, or one Create with AI made',
+	hint: 'For the collector of an earlier Create with AI or Self-Heal step, use the expression {{ $json.collector_id }}',
+};

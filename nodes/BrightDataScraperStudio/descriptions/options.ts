@@ -4,8 +4,18 @@ import {
 	DEFAULT_INPUTS_PER_JOB,
 	DEFAULT_TIMEOUT_SECONDS,
 	DEFAULT_TOOL_TIMEOUT_SECONDS,
-	FIXED_POLL_INTERVAL_SECONDS,
 } from '../parameters/defaults';
+import { DEFAULT_POLL_INTERVAL_SECONDS } from '../../shared/snapshot/pollSchedule';
+
+/** The Timeout option of the AI Flow operations; `takes` says how long Bright Data takes, for the person choosing it. */
+export const aiTimeoutOption = (defaultSeconds: number, what: string, takes: string): INodeProperties => ({
+	displayName: 'Timeout (Seconds)',
+	name: 'timeout',
+	type: 'number',
+	default: defaultSeconds,
+	typeOptions: { minValue: 1, maxValue: 86400 },
+	description: `The longest the node waits for ${what}, start included. ${takes} Default ${defaultSeconds}.`,
+});
 
 /** Batch, real-time and crawl runs alike. */
 export const useDevVersion: INodeProperties = {
@@ -118,10 +128,9 @@ export const waitOptions: INodeProperties[] = [
 		displayName: 'Poll Interval (Seconds)',
 		name: 'pollInterval',
 		type: 'number',
-		default: FIXED_POLL_INTERVAL_SECONDS,
+		default: DEFAULT_POLL_INTERVAL_SECONDS,
 		typeOptions: { minValue: 1, maxValue: 3600 },
-		description:
-			'Without this option the node checks when Bright Data says the rows will be ready ("try again in N s"), and otherwise times its checks from the job\'s progress, checking rarely while the end is far and every second close to it. Add it to check at this fixed interval whenever Bright Data gives no estimate. Never more than one check a second.',
+		description: `How often the node checks whether the rows are ready, e.g. 30 for jobs that take hours. Default ${DEFAULT_POLL_INTERVAL_SECONDS}, like Bright Data's quickstart. When Bright Data says when the rows will be ready ("try again in N s"), the node checks then instead.`,
 	},
 	{
 		displayName: 'Timeout (Seconds)',

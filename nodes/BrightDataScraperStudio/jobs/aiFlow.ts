@@ -17,13 +17,23 @@ export interface AiRequest {
 
 export type AiDone = { kind: 'ready'; progress: IDataObject; aiJobId?: string };
 
-/** Statuses that end a create job without a collector (notes §3; the CLI fails on pending_answer too). */
-const FAILED = new Set(['failed', 'error', 'cancelled', 'canceled', 'pending_answer']);
+/** Statuses that end an AI job without its result (notes §3). */
+const FAILED_STATUSES = ['failed', 'error', 'cancelled', 'canceled'];
 
 /** The status while the account's 3 AI job slots are taken (the start answered 429). */
-const SLOT_WAIT = 'waiting for a free AI job slot';
+export const SLOT_WAIT = 'waiting for a free AI job slot';
 
-const aiPath = (collectorId: string, tail: string) => `/dca/collectors/${encodeURIComponent(collectorId)}/${tail}`;
+/** Create and heal jobs: each has its own progress endpoint under the collector. */
+export type AiJobKind = 'create' | 'heal';
+const PROGRESS_TAIL: Record<AiJobKind, string> = { create: 'automate_template/progress', heal: 'refactor_template/progress' };
+
+/** A create that stops at an approval gate has failed too, as the CLI says; a heal's gate is its proposal. */
+const CREATE_FAILED_STATUSES = [...FAILED_STATUSES, 'pending_answer'];
+
+/** Whether `status` ended an AI job of `kind` without its result: the wait loop and Get AI Status agree. */
+export const aiJobFailed = (kind: AiJobKind, status: string): boolean => (kind === 'create' ? CREATE_FAILED_STATUSES : FAILED_STATUSES).includes(status);
+
+export const aiPath = (collectorId: string, tail: string) => `/dca/collectors/${encodeURIComponent(collectorId)}/${tail}`;
 
 /** How to go on with a collector whose AI job did not start, instead of creating another. */
 export const goOnWith = (collectorId: string): string =>
@@ -55,59 +65,85 @@ export async function createCollector(ctx: IExecuteFunctions, name: string, item
 	});
 }
 
-/** GET …/automate_template/progress: `{step, completed_steps, status}`. */
-export async function readAiProgress(ctx: IExecuteFunctions, collectorId: string, itemIndex: number, deadline?: number): Promise<IDataObject> {
+/** GET …/automate_template/progress (or the heal's): `{step, completed_steps, status}`, plus the proposal at a heal's gate. */
+export async function readAiProgress(ctx: IExecuteFunctions, collectorId: string, itemIndex: number, deadline?: number, kind: AiJobKind = 'create'): Promise<IDataObject> {
 	const subject = { collector: collectorId, itemIndex };
-	const response = await apiRequest.call(ctx, { method: 'GET', path: aiPath(collectorId, 'automate_template/progress'), retry: 'idempotent', subject, deadline });
+	const response = await apiRequest.call(ctx, { method: 'GET', path: aiPath(collectorId, PROGRESS_TAIL[kind]), retry: 'idempotent', subject, deadline });
 	const progress = parseJsonBody<unknown>(ctx, response, subject);
 	return isObject(progress) ? progress : {};
 }
 
-/** POST …/automate_template, never resent; a 429 (3 AI jobs already run) is a pending state for the wait loop. */
-async function startAiJob(ctx: IExecuteFunctions, collectorId: string, request: AiRequest, itemIndex: number, deadline: number): Promise<string | Pending> {
+/** A call that starts (or resumes) an AI job: never resent, since a start may be billed. */
+export interface AiStart {
+	path: string;
+	body: IDataObject;
+	/** How the request is named in errors, e.g. "AI start request". */
+	action: string;
+	/** Added to any error's description: how to go on without starting a second job. */
+	advice: string;
+	/** The error for a 409 (a heal already running or waiting), when the job has one. */
+	conflict?: () => NodeApiError;
+}
+
+/** Sends `start`; a 429 (3 AI jobs already run) is a pending state for the wait loop. Returns the job ID ('' when none). */
+async function sendStart(ctx: IExecuteFunctions, collectorId: string, start: AiStart, itemIndex: number, deadline: number): Promise<string | Pending> {
 	try {
 		const response = await apiRequest.call(ctx, {
 			method: 'POST',
-			path: aiPath(collectorId, 'automate_template'),
-			body: { description: request.description, urls: [request.url] },
+			path: start.path,
+			body: start.body,
 			retry: 'neverResend',
-			subject: { collector: collectorId, itemIndex, action: 'AI start request' },
+			subject: { collector: collectorId, itemIndex, action: start.action },
 			deadline,
+			retryRateLimit: false,
 		});
-		const answer = parseJsonBody<unknown>(ctx, response, { collector: collectorId, itemIndex });
+		const answer = response.body.trim() ? parseJsonBody<unknown>(ctx, response, { collector: collectorId, itemIndex }) : undefined;
 		return isObject(answer) && typeof answer.id === 'string' ? answer.id : '';
 	} catch (error) {
 		if (error instanceof LateAnswerError || cancelSignal(ctx)?.aborted) throw asNodeError(ctx.getNode(), error);
 		if (error instanceof NodeApiError && error.httpCode === '429') return { kind: 'pending', status: SLOT_WAIT };
+		if (error instanceof NodeApiError && error.httpCode === '409' && start.conflict) throw start.conflict();
 		const failure = asNodeError(ctx.getNode(), error);
-		failure.description = [failure.description, goOnWith(collectorId)].filter(Boolean).join('\n');
+		failure.description = [failure.description, start.advice].filter(Boolean).join('\n');
 		throw failure;
 	}
 }
 
-/**
- * The AI job as the wait loop sees it: first its start (retried while the account's 3 slots are
- * taken), then its progress until done. `started` tells a timeout before the start from one after.
- */
-function aiJobProbe(ctx: IExecuteFunctions, collectorId: string, request: AiRequest, itemIndex: number, returnAtOnce: boolean) {
+/** An error's message and description. */
+export type Explained = { message: string; description: string };
+
+/** One AI job as the shared wait loop sees it: how it starts, which statuses end the wait, and what to say. */
+export interface AiJobSpec {
+	kind: AiJobKind;
+	/** "AI job", "self-heal": in progress messages and logs. */
+	label: string;
+	start: AiStart;
+	/** Statuses that end the wait with the progress as the result. */
+	ready: (status: string) => boolean;
+	returnAtOnce?: boolean;
+	failed: (status: string, step: string) => Explained;
+	notStarted: (slotWait: boolean) => Explained;
+	notDone: (status: string) => Explained;
+}
+
+/** The job as the wait loop sees it: first its start (retried while the 3 slots are taken), then its progress. */
+function aiJobProbe(ctx: IExecuteFunctions, collectorId: string, spec: AiJobSpec, itemIndex: number) {
 	const state: { started: boolean; aiJobId?: string } = { started: false };
 	const probe: Probe<AiDone> = {
 		check: async (deadline) => {
 			if (!state.started) {
-				const started = await startAiJob(ctx, collectorId, request, itemIndex, deadline);
+				const started = await sendStart(ctx, collectorId, spec.start, itemIndex, deadline);
 				if (typeof started !== 'string') return started;
 				Object.assign(state, { started: true, aiJobId: started || undefined });
-				logCollector(ctx, collectorId, `AI job${started ? ` ${started}` : ''} started`);
-				if (!returnAtOnce) return { kind: 'pending', status: 'started' };
+				logCollector(ctx, collectorId, `${spec.label}${started ? ` ${started}` : ''} started`);
+				if (!spec.returnAtOnce) return { kind: 'pending', status: 'started' };
 			}
-			const progress = await readAiProgress(ctx, collectorId, itemIndex, deadline);
+			const progress = await readAiProgress(ctx, collectorId, itemIndex, deadline, spec.kind);
 			const status = typeof progress.status === 'string' ? progress.status : 'unknown';
-			if (status === 'done' || returnAtOnce) return { kind: 'ready', progress, aiJobId: state.aiJobId };
-			if (FAILED.has(status)) {
-				throw new NodeOperationError(ctx.getNode(), `The AI job of collector "${collectorId}" ended with status ${status} (step ${String(progress.step)})`, {
-					itemIndex,
-					description: `Bright Data's AI could not build the collector. Check that the URL is one page of the site and that the description says plainly which fields to extract. ${goOnWith(collectorId)}`,
-				});
+			if (spec.ready(status) || spec.returnAtOnce) return { kind: 'ready', progress, aiJobId: state.aiJobId };
+			if (aiJobFailed(spec.kind, status)) {
+				const { message, description } = spec.failed(status, String(progress.step));
+				throw new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 			}
 			return { kind: 'pending', status, message: typeof progress.step === 'string' ? progress.step : undefined };
 		},
@@ -115,16 +151,9 @@ function aiJobProbe(ctx: IExecuteFunctions, collectorId: string, request: AiRequ
 	return { probe, state };
 }
 
-/** Starts the AI job on `collectorId` and waits with the shared loop until it is done (or at once, with Return at Once). */
-export async function runAiJob(
-	ctx: IExecuteFunctions,
-	collectorId: string,
-	request: AiRequest,
-	{ timeoutSeconds, returnAtOnce }: AiOptions,
-	itemIndex: number,
-	startedAt: number,
-): Promise<AiDone> {
-	const { probe, state } = aiJobProbe(ctx, collectorId, request, itemIndex, returnAtOnce);
+/** Starts the job of `spec` on `collectorId` and waits with the shared loop until a ready status (or at once, with Return at Once). */
+export async function runAiJob(ctx: IExecuteFunctions, collectorId: string, spec: AiJobSpec, timeoutSeconds: number, itemIndex: number, startedAt: number): Promise<AiDone> {
+	const { probe, state } = aiJobProbe(ctx, collectorId, spec, itemIndex);
 	let result: PollResult<AiDone>;
 	try {
 		result = await pollUntil(ctx, probe, {
@@ -132,7 +161,7 @@ export async function runAiJob(
 			startedAt,
 			checkAtOnce: true,
 			onPending: ({ status, message }) =>
-				ctx.sendMessageToUI(`Bright Data collector ${collectorId}: AI job ${status}${message ? `, step ${message}` : ''}, ${elapsedSeconds(startedAt)} s`),
+				ctx.sendMessageToUI(`Bright Data collector ${collectorId}: ${spec.label} ${status}${message ? `, step ${message}` : ''}, ${elapsedSeconds(startedAt)} s`),
 		});
 	} catch (error) {
 		const stopped = cancelSignal(ctx)?.aborted;
@@ -140,18 +169,35 @@ export async function runAiJob(
 		throw asNodeError(ctx.getNode(), error);
 	}
 	if (result.kind === 'ready') {
-		logCollector(ctx, collectorId, returnAtOnce ? `AI job ${String(result.progress.status)}, not waited for` : `AI job done after ${elapsedSeconds(startedAt)} s`);
+		const status = String(result.progress.status);
+		logCollector(ctx, collectorId, `${spec.label} ${status}${spec.returnAtOnce ? ', not waited for' : ` after ${elapsedSeconds(startedAt)} s`}`);
 		return result;
 	}
 	logCollector(ctx, collectorId, `not done within the timeout (status ${result.status}, ${plural(result.polls, 'check')})`);
-	if (!state.started) {
-		throw new NodeOperationError(ctx.getNode(), `Collector "${collectorId}" was created, but its AI job did not start within ${timeoutSeconds} s${result.status === SLOT_WAIT ? ` (${SLOT_WAIT})` : ''}`, {
-			itemIndex,
+	const explained = state.started ? spec.notDone(result.status) : spec.notStarted(result.status === SLOT_WAIT);
+	throw new NodeOperationError(ctx.getNode(), explained.message, { itemIndex, description: explained.description });
+}
+
+/** Create with AI: POST …/automate_template, waited for until done; pending_answer is a failure (notes §3, as the CLI). */
+export function createJob(collectorId: string, request: AiRequest, { timeoutSeconds, returnAtOnce }: AiOptions): AiJobSpec {
+	const job = `The AI job of collector "${collectorId}"`;
+	return {
+		kind: 'create',
+		label: 'AI job',
+		start: { path: aiPath(collectorId, 'automate_template'), body: { description: request.description, urls: [request.url] }, action: 'AI start request', advice: goOnWith(collectorId) },
+		ready: (status) => status === 'done',
+		returnAtOnce,
+		failed: (status, step) => ({
+			message: `${job} ended with status ${status} (step ${step})`,
+			description: `Bright Data's AI could not build the collector. Check that the URL is one page of the site and that the description says plainly which fields to extract. ${goOnWith(collectorId)}`,
+		}),
+		notStarted: (slotWait) => ({
+			message: `Collector "${collectorId}" was created, but its AI job did not start within ${timeoutSeconds} s${slotWait ? ` (${SLOT_WAIT})` : ''}`,
 			description: `Bright Data runs at most 3 AI jobs per account at once. ${goOnWith(collectorId)}`,
-		});
-	}
-	throw new NodeOperationError(ctx.getNode(), `The AI job of collector "${collectorId}" was not done after ${timeoutSeconds} s (status: ${result.status})`, {
-		itemIndex,
-		description: `Bright Data keeps working on it (5 to 15 minutes, up to 25 on complex targets). Get AI Status with collector ${collectorId} reads its progress; raise the Timeout option to wait longer.`,
-	});
+		}),
+		notDone: (status) => ({
+			message: `${job} was not done after ${timeoutSeconds} s (status: ${status})`,
+			description: `Bright Data keeps working on it (5 to 15 minutes, up to 25 on complex targets). Get AI Status with collector ${collectorId} reads its progress; raise the Timeout option to wait longer.`,
+		}),
+	};
 }

@@ -10,6 +10,7 @@ import {
 
 import { append } from '../../shared/append';
 import { isObject } from '../../shared/rows';
+import { now } from '../../shared/timing';
 import { apiRequest, detachedFromCancellation, type ApiResponse } from '../../shared/transport';
 import { errorItems, itemsOf } from '../output/items';
 import { isConstantParameter, withConstantParameters } from '../parameters/constant';
@@ -163,6 +164,7 @@ export async function triggerJob(ctx: IExecuteFunctions, job: JobPlan): Promise<
 		...job,
 		snapshotId: id,
 		startEta: typeof answer.start_eta === 'string' ? answer.start_eta : undefined,
+		triggeredAt: now(),
 	};
 	// A billed job: make it findable at once, should the worker die before the node ends.
 	logJobStarted(ctx, triggered);

@@ -21,4 +21,6 @@ export interface JobPlan {
 export interface TriggeredJob extends JobPlan {
 	snapshotId: string;
 	startEta?: string;
+	/** When the trigger answered (node ms): the checks count from here, as the quickstart's loop does. */
+	triggeredAt: number;
 }

@@ -8,6 +8,7 @@ import { countsOf, type FileOrRows } from '../output/datasetFile';
 import type { WaitOptions } from '../parameters/options';
 import { logGaveUp, logPending, logReady } from '../records/log';
 import { cancelJob } from './trigger';
+import type { TriggeredJob } from './types';
 
 /** Logs why the wait for a snapshot ended with `error`, and hands the error back to be thrown. */
 function endedBy<E extends Error>(ctx: IExecuteFunctions, snapshotId: string, error: E): E {
@@ -30,8 +31,8 @@ export async function waitForSnapshot<Ready extends FileOrRows>(
 	itemIndex: number,
 	wait: WaitOptions,
 	startedAt: number,
-	/** The trigger's start_eta, when the node started the job itself. */
-	startEta?: string,
+	/** The job, when the node started it: its checks count from its trigger's answer. */
+	job?: Pick<TriggeredJob, 'startEta' | 'triggeredAt'>,
 	/** On Timeout "cancel": the unfinished jobs this node started, this one first. */
 	unfinished?: string[],
 ): Promise<PollResult<Ready>> {
@@ -42,8 +43,8 @@ export async function waitForSnapshot<Ready extends FileOrRows>(
 			reader,
 			intervalSeconds: wait.intervalSeconds,
 			deadline: startedAt + secondsToMs(wait.timeoutSeconds),
-			startedAt,
-			startEta,
+			startedAt: job?.triggeredAt ?? startedAt,
+			startEta: job?.startEta,
 			itemIndex,
 			onPending: ({ status, retryInSeconds }) => {
 				logPending(ctx, snapshotId, { check: ++checks, status, retryInSeconds });

@@ -1,34 +1,16 @@
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { isFailedRow, isObject, type Row } from '../../shared/rows';
-import { brokenDownload, isStatusObject, NOT_A_DATASET, readDatasetStream, type DatasetState } from '../../shared/snapshot/dataset';
+import { isFailedRow } from '../../shared/rows';
+import { brokenDownload, NOT_A_DATASET, readDatasetStream, type DatasetState } from '../../shared/snapshot/dataset';
 import { rowReader, type DatasetAnswer, type DatasetReader, type ReadyRows } from '../../shared/snapshot/polling';
 import { RowSplitter, toBuffer } from '../../shared/snapshot/rowSplitter';
 import { errorAfterTrigger } from '../jobs/trigger';
-import type { FailedRowsPolicy, OutputSettings } from '../parameters/options';
-import { columnsOf, csvHeader, csvLine } from './csv';
+import type { OutputSettings } from '../parameters/options';
+import { FileRows, isStatusOnly, type StreamedFile } from './fileRows';
 import { datasetFileName, FILE_TYPES, type BinaryContext } from './shape';
-
-/** CSV columns come from this many first rows (and the fields any dataset row may carry). */
-export const CSV_HEADER_ROWS = 1000;
-const ROW_FIELDS = ['input', 'error', 'error_code', 'warning', 'warning_code'];
 
 /** What writing a file needs: n8n's binary data store (an execution and a resume webhook both have it) and the node, for errors. */
 export type FileContext = BinaryContext & Pick<IExecuteFunctions, 'getNode'>;
-
-/** A dataset written into n8n's binary data while it downloaded. */
-export interface StreamedFile {
-	binary: IBinaryData;
-	/** Rows in the file. */
-	rows: number;
-	/** Rows of the dataset, failed ones included. */
-	total: number;
-	failedCount: number;
-	/** The failed rows, parsed, when they go to the "Failed" output. */
-	failed: Row[];
-	/** CSV: fields first seen after the header was written (their values are not in the file). */
-	columnsLeftOut: string[];
-}
 
 export interface ReadyFile {
 	kind: 'ready';
@@ -43,117 +25,6 @@ type NotReady = Exclude<DatasetState, { kind: 'ready' }>;
 /** Rows of a ready dataset, and how many of them are failed inputs. */
 export const countsOf = (ready: FileOrRows): { rows: number; failed: number } =>
 	'file' in ready ? { rows: ready.file.total, failed: ready.file.failedCount } : { rows: ready.rows.length, failed: ready.rows.filter(isFailedRow).length };
-
-const OPEN = Buffer.from('[');
-const COMMA = Buffer.from(',');
-const CLOSE = Buffer.from(']');
-const NEWLINE = Buffer.from('\n');
-
-const parseRow = (bytes: Buffer): Row => JSON.parse(bytes.toString('utf8')) as Row;
-
-/** A row's text parsed, or undefined when it is not JSON (the splitter only balances braces). */
-function readRow(bytes: Buffer): Row | undefined {
-	try {
-		return parseRow(bytes);
-	} catch {
-		return undefined;
-	}
-}
-
-/**
- * A row may have failed only if its text mentions "error (or hides a key behind a \u escape):
- * only those rows are parsed to check, the others go into the file as they are.
- */
-const mayHaveFailed = (bytes: Buffer): boolean => bytes.includes('"error') || bytes.includes('\\u');
-
-function isStatusOnly(bytes: Buffer): boolean {
-	const value: unknown = readRow(bytes);
-	return isObject(value) && isStatusObject(value);
-}
-
-/** Turns row texts into file bytes in one format, sorting out failed rows by the policy. */
-class FileRows {
-	rows = 0;
-	total = 0;
-	failedCount = 0;
-	/** A row that had to be parsed was not JSON: the body is no dataset. */
-	unreadable = false;
-	readonly failed: Row[] = [];
-	private readonly columnsLeftOut = new Set<string>();
-	private out: Buffer[] = [];
-	private columns: string[] | undefined;
-	private known = new Set<string>();
-	private headerRows: Row[] = [];
-
-	constructor(
-		private readonly format: OutputSettings['fileFormat'],
-		private readonly policy: FailedRowsPolicy,
-	) {}
-
-	add(bytes: Buffer): void {
-		if (this.unreadable) return;
-		this.total++;
-		let row: Row | undefined;
-		if (this.format === 'csv' || mayHaveFailed(bytes)) {
-			row = readRow(bytes);
-			if (!row) {
-				this.unreadable = true;
-				return;
-			}
-			if (isFailedRow(row)) {
-				this.failedCount++;
-				if (this.policy === 'separate') this.failed.push(row);
-				if (this.policy !== 'main') return;
-			}
-		}
-		this.rows++;
-		if (this.format === 'json') {
-			this.out.push(this.rows === 1 ? OPEN : COMMA, bytes);
-		} else if (this.format === 'ndjson') {
-			// A pretty-printed array element spans lines: written again on one line.
-			this.out.push(bytes.includes(0x0a) ? Buffer.from(JSON.stringify(row ?? parseRow(bytes))) : bytes, NEWLINE);
-		} else {
-			this.addCsv(row!);
-		}
-	}
-
-	private addCsv(row: Row): void {
-		if (!this.columns) {
-			this.headerRows.push(row);
-			if (this.headerRows.length >= CSV_HEADER_ROWS) this.writeHeader(true);
-			return;
-		}
-		for (const key of Object.keys(row)) if (!this.known.has(key)) this.columnsLeftOut.add(key);
-		this.out.push(Buffer.from(csvLine(row, this.columns)));
-	}
-
-	private writeHeader(more: boolean): void {
-		const seen = columnsOf(this.headerRows);
-		// With more rows to come, the fields any dataset row may carry get a column too.
-		const columns = more ? [...seen, ...ROW_FIELDS.filter((field) => !seen.includes(field))] : seen;
-		this.columns = columns;
-		this.known = new Set(columns);
-		this.out.push(Buffer.from(csvHeader(columns) + this.headerRows.map((row) => csvLine(row, columns)).join('')));
-		this.headerRows = [];
-	}
-
-	/** The file bytes produced since the last call; `final` closes the file. */
-	take(final = false): Buffer | undefined {
-		if (final) {
-			if (this.format === 'json') this.out.push(this.rows ? CLOSE : Buffer.concat([OPEN, CLOSE]));
-			if (this.format === 'csv' && !this.columns) this.writeHeader(false);
-		}
-		if (!this.out.length) return undefined;
-		const bytes = Buffer.concat(this.out);
-		this.out = [];
-		return bytes;
-	}
-
-	result(binary: IBinaryData): StreamedFile {
-		const { rows, total, failedCount, failed } = this;
-		return { binary, rows, total, failedCount, failed, columnsLeftOut: [...this.columnsLeftOut] };
-	}
-}
 
 /** The chunks already read, then the rest of the body. */
 async function* replay(read: Buffer[], rest: AsyncIterator<Uint8Array> | undefined): AsyncGenerator<Uint8Array> {

@@ -4,7 +4,8 @@ import { isFailedRow, type Row } from '../../shared/rows';
 import type { TriggeredJob } from '../jobs/types';
 import type { FailedRowsPolicy, OutputSettings } from '../parameters/options';
 import { toCsv } from './csv';
-import type { FileOrRows, StreamedFile } from './datasetFile';
+import type { FileOrRows } from './datasetFile';
+import type { StreamedFile } from './fileRows';
 import { itemsOf } from './items';
 import { pairRows, type PairedRow } from './pairing';
 

@@ -11,8 +11,6 @@
  * n8n's HTTP Request node on the same rows (bench/RESULTS.md, cost per item).
  */
 export const DEFAULT_INPUTS_PER_JOB = 10_000;
-/** The value offered when the user adds Poll Interval (Bright Data's quickstart polls every 5 s). */
-export const FIXED_POLL_INTERVAL_SECONDS = 5;
 export const DEFAULT_TIMEOUT_SECONDS = 900;
 
 /** An AI agent waits for its tool before it answers, so as a tool Trigger and Wait gives up sooner. */
@@ -30,3 +28,6 @@ export const CRAWL_TIMEOUT_SECONDS = { default: DEFAULT_CRAWL_TIMEOUT_SECONDS, m
 
 /** Create with AI: Bright Data documents 5 to 15 minutes, up to 25 on complex targets; 30 leaves room. */
 export const DEFAULT_AI_TIMEOUT_SECONDS = 1800;
+
+/** Self-Heal and Approve or Reject Heal: Bright Data documents "up to 15 minutes" to the proposal; 20 leaves room. */
+export const DEFAULT_HEAL_TIMEOUT_SECONDS = 1200;

@@ -7,10 +7,10 @@ import {
 	DEFAULT_INPUTS_PER_JOB,
 	DEFAULT_TIMEOUT_SECONDS,
 	DEFAULT_TOOL_TIMEOUT_SECONDS,
-	FIXED_POLL_INTERVAL_SECONDS,
 	REALTIME_CONCURRENCY,
 	REALTIME_TIMEOUT_SECONDS,
 } from './defaults';
+import { DEFAULT_POLL_INTERVAL_SECONDS } from '../../shared/snapshot/pollSchedule';
 import { readDelivery } from './delivery';
 import { readCollector } from './inputs';
 
@@ -90,8 +90,7 @@ export async function readTriggerOptions(ctx: IExecuteFunctions, itemIndex: numb
 export type TimeoutPolicy = 'error' | 'output' | 'cancel';
 
 export interface WaitOptions {
-	/** Only when the user added Poll Interval: otherwise the checks follow Bright Data's estimates. */
-	intervalSeconds?: number;
+	intervalSeconds: number;
 	timeoutSeconds: number;
 	onTimeout: TimeoutPolicy;
 	cancelOnStop: boolean;
@@ -101,9 +100,14 @@ export interface WaitOptions {
 
 export function readWaitOptions(ctx: ParameterContext, itemIndex: number): WaitOptions {
 	const options = readOptions(ctx, itemIndex);
-	const interval = { name: 'pollInterval', label: 'Poll Interval', fallback: FIXED_POLL_INTERVAL_SECONDS, min: 1, max: 3600 };
 	return {
-		intervalSeconds: 'pollInterval' in options ? numberOption(ctx, itemIndex, options, interval) : undefined,
+		intervalSeconds: numberOption(ctx, itemIndex, options, {
+			name: 'pollInterval',
+			label: 'Poll Interval',
+			fallback: DEFAULT_POLL_INTERVAL_SECONDS,
+			min: 1,
+			max: 3600,
+		}),
 		timeoutSeconds: numberOption(ctx, itemIndex, options, {
 			name: 'timeout',
 			label: 'Timeout',
@@ -176,10 +180,10 @@ export interface AiOptions {
 	existingCollector?: string;
 }
 
-/** Options of Collector → Create with AI. */
-export function readAiOptions(ctx: IExecuteFunctions, itemIndex: number): AiOptions {
+/** Options of the Collector operations (Create with AI; the heal operations with their own default Timeout). */
+export function readAiOptions(ctx: IExecuteFunctions, itemIndex: number, defaultTimeout = DEFAULT_AI_TIMEOUT_SECONDS): AiOptions {
 	const options = readOptions(ctx, itemIndex);
-	const timeout = { name: 'timeout', label: 'Timeout', fallback: DEFAULT_AI_TIMEOUT_SECONDS, min: 1, max: 86400 };
+	const timeout = { name: 'timeout', label: 'Timeout', fallback: defaultTimeout, min: 1, max: 86400 };
 	return {
 		timeoutSeconds: numberOption(ctx, itemIndex, options, timeout),
 		returnAtOnce: options.returnAtOnce === true,

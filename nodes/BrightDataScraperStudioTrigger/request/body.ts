@@ -2,15 +2,12 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { isObject, type Row } from '../../shared/rows';
 import { parseNdjson } from '../../shared/snapshot/dataset';
+import { decodeBody } from './decode';
 
 /**
  * Reading the body of a Bright Data callback. Bright Data documents none of them (API notes §6),
  * so this accepts what a delivery can plausibly be: a JSON document, NDJSON, either one
- * gzip-compressed with or without a `Content-Encoding` header.
- *
- * Decompression uses the web-standard `DecompressionStream` (a Node global since 18):
- * community nodes may not import `node:zlib` (rule `no-restricted-imports`), and the global is
- * not on the `no-restricted-globals` list.
+ * gzip-compressed with or without a `Content-Encoding` header (decode.ts).
  */
 
 /**
@@ -46,9 +43,6 @@ export type BodyContent =
 	/** Form fields (application/x-www-form-urlencoded) that hold no JSON. */
 	| { kind: 'form'; fields: IDataObject };
 
-/** Decoded text, why the bytes could not be decoded, or the limit they went past while inflating. */
-export type DecodedBody = { text: string } | { invalid: string } | { tooLarge: number };
-
 /** Why the node refuses a request without starting anything: the HTTP status and what to tell the sender. */
 export interface Refusal {
 	status: 413 | 415;
@@ -58,66 +52,6 @@ export interface Refusal {
 
 /** A JSON object that n8n parsed from the body (a raw body arrives as bytes instead). */
 const isParsedObject = (value: unknown): value is IDataObject => isObject(value) && !(value instanceof Uint8Array);
-
-/** gzip's magic bytes: 1f 8b. */
-export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-
-/** A zlib stream (what HTTP calls "deflate"): method 8 and a header pair that is a multiple of 31. */
-const isZlib = (bytes: Uint8Array): boolean =>
-	bytes.length >= 2 && (bytes[0] & 0x0f) === 8 && ((bytes[0] << 8) | bytes[1]) % 31 === 0;
-
-const concat = (chunks: Uint8Array[], total: number): Uint8Array => {
-	const result = new Uint8Array(total);
-	let offset = 0;
-	for (const chunk of chunks) {
-		result.set(chunk, offset);
-		offset += chunk.byteLength;
-	}
-	return result;
-};
-
-async function decompress(
-	bytes: Uint8Array,
-	format: 'gzip' | 'deflate',
-	limit: number,
-): Promise<{ data: Uint8Array } | { invalid: string } | { tooLarge: number }> {
-	const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream(format)).getReader();
-	const chunks: Uint8Array[] = [];
-	let total = 0;
-	try {
-		for (;;) {
-			const { done, value } = await reader.read();
-			if (done) return { data: concat(chunks, total) };
-			total += value.byteLength;
-			if (total > limit) {
-				// Stop inflating at once: the rest is never produced.
-				await reader.cancel();
-				return { tooLarge: limit };
-			}
-			chunks.push(value);
-		}
-	} catch (error) {
-		const detail = error instanceof Error ? error.message : String(error);
-		return { invalid: `the body looks ${format}-compressed but could not be decompressed (${detail})` };
-	}
-}
-
-/**
- * The body as text. gzip is recognised by its magic bytes whatever the headers say: n8n has
- * already gunzipped a body sent with `Content-Encoding: gzip` (its raw-body reader does), and a
- * body sent without the header arrives compressed. A zlib ("deflate") body is inflated only when
- * the header announces it. A UTF-8 byte-order mark is dropped.
- */
-export async function decodeBody(bytes: Uint8Array, contentEncoding?: string, limit = DEFAULT_LIMITS.maxBytes): Promise<DecodedBody> {
-	let data = bytes;
-	const format = isGzip(data) ? 'gzip' : /\bdeflate\b/i.test(contentEncoding ?? '') && isZlib(data) ? 'deflate' : undefined;
-	if (format) {
-		const result = await decompress(data, format, limit);
-		if (!('data' in result)) return result;
-		data = result.data;
-	}
-	return { text: new TextDecoder('utf-8').decode(data) };
-}
 
 const preview = (text: string): string => JSON.stringify(text.slice(0, 60));
 

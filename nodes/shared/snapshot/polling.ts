@@ -1,11 +1,11 @@
-import { NodeApiError, type IDataObject, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, type JsonObject } from 'n8n-workflow';
 
 import { now, secondsToMs, sleepUnlessCancelled, timing } from '../timing';
 import { apiRequest, cancelSignal, throwIfCancelled, type ApiResponse, type RequestContext } from '../transport';
 import { asNodeError, LateAnswerError } from '../transport/errors';
 import { readDatasetStream, type DatasetLimits, type DatasetState } from './dataset';
 import { fetchJobLog } from './jobLog';
-import { MIN_POLL_GAP_SECONDS, PollSchedule, type NextCheck } from './pollSchedule';
+import { DEFAULT_POLL_INTERVAL_SECONDS, MIN_POLL_GAP_SECONDS, PollSchedule } from './pollSchedule';
 
 export { MIN_POLL_GAP_SECONDS } from './pollSchedule';
 
@@ -81,7 +81,7 @@ export async function fetchDataset<Ready extends { kind: 'ready' }>(
 
 /** How long and how a wait goes, whatever it waits for. */
 export interface WaitSettings {
-	/** The Poll Interval option: a fixed check interval when Bright Data gives no estimate. */
+	/** The Poll Interval option (default 5 s): the gap between checks when Bright Data gives no hint. */
 	intervalSeconds?: number;
 	/** Epoch ms after which the node stops waiting. */
 	deadline: number;
@@ -101,10 +101,9 @@ export interface PollOptions<Ready extends { kind: 'ready' }> extends WaitSettin
 	itemIndex?: number;
 }
 
-/** What the loop waits for: one look at it, and (snapshots only) the job log that times the looks. */
+/** What the loop waits for: one look at it. */
 export interface Probe<Ready extends { kind: 'ready' }> {
 	check(deadline: number): Promise<Ready | Pending>;
-	readLog?(deadline: number): Promise<IDataObject>;
 }
 
 export type PollResult<Ready extends { kind: 'ready' } = ReadyRows> =
@@ -141,29 +140,13 @@ export async function checkSnapshot<Ready extends { kind: 'ready' }>(
 	return FINISHED.has(status) ? await fetchDataset(ctx, snapshotId, reader, itemIndex, deadline) : { kind: 'pending', status };
 }
 
-/**
- * The job log as the schedule reads it: only a hint for timing, so a failed read (other than a
- * stop) gives an empty log, after which the schedule stops reading it.
- */
-async function readJobLogForSchedule(ctx: RequestContext, snapshotId: string, itemIndex?: number, deadline?: number): Promise<IDataObject> {
-	try {
-		return await fetchJobLog(ctx, snapshotId, itemIndex, deadline);
-	} catch {
-		throwIfCancelled(ctx);
-		return {};
-	}
-}
-
 /** Polls one snapshot until it is ready, the deadline passes, or the execution is cancelled. */
 export async function pollUntilReady<Ready extends { kind: 'ready' }>(
 	ctx: RequestContext,
 	snapshotId: string,
 	{ reader, itemIndex, ...settings }: PollOptions<Ready>,
 ): Promise<PollResult<Ready>> {
-	return await pollUntil(ctx, {
-		check: (deadline) => checkSnapshot(ctx, snapshotId, reader, itemIndex, deadline),
-		readLog: (deadline) => readJobLogForSchedule(ctx, snapshotId, itemIndex, deadline),
-	}, settings);
+	return await pollUntil(ctx, { check: (deadline) => checkSnapshot(ctx, snapshotId, reader, itemIndex, deadline) }, settings);
 }
 
 /**
@@ -188,37 +171,21 @@ export async function pollUntil<Ready extends { kind: 'ready' }>(
 async function pollLoop<Ready extends { kind: 'ready' }>(
 	ctx: RequestContext,
 	probe: Probe<Ready>,
-	{ intervalSeconds, deadline, startedAt = now(), startEta, checkAtOnce, onPending }: WaitSettings,
+	{ intervalSeconds = DEFAULT_POLL_INTERVAL_SECONDS, deadline, startedAt = now(), startEta, checkAtOnce, onPending }: WaitSettings,
 	last: { status: string; polls: number },
 ): Promise<PollResult<Ready>> {
 	const signal = cancelSignal(ctx);
-	const schedule = new PollSchedule({
-		msPerSecond: timing.msPerSecond,
-		startedAt,
-		deadline,
-		intervalSeconds,
-		startEta,
-		useJobLog: probe.readLog !== undefined,
-		checkAtOnce,
-	});
-	let next: NextCheck = schedule.first();
+	const schedule = new PollSchedule({ msPerSecond: timing.msPerSecond, startedAt, deadline, intervalSeconds, startEta, checkAtOnce });
+	// The last check starts a second before the deadline, so its answer can still arrive.
 	const lastCheckAt = deadline - secondsToMs(MIN_POLL_GAP_SECONDS);
-	// Every request counts, job log reads included.
+	let next = schedule.first();
 	for (let polls = 1; ; polls++) {
 		last.polls = polls;
-		// Never planned past the deadline: the last check starts a second before it, so its answer
-		// can still arrive (every request ends at the deadline).
-		if (next.at >= lastCheckAt) next = { kind: 'dataset', at: lastCheckAt };
-		const wait = next.at - now();
+		const wait = Math.min(next, lastCheckAt) - now();
 		if (wait > 0) await sleepUnlessCancelled(wait, signal);
 		throwIfCancelled(ctx);
 		const sentAt = now();
 		schedule.sent(sentAt);
-		if (next.kind === 'log' && probe.readLog) {
-			const log = await probe.readLog(deadline);
-			next = schedule.afterLog({ sentAt, receivedAt: now() }, log);
-			continue;
-		}
 		const state = await probe.check(deadline);
 		const receivedAt = now();
 		if (state.kind === 'ready') return { ...state, polls };

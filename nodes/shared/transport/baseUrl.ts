@@ -3,9 +3,8 @@ export const DEFAULT_BASE_URL = 'https://api.brightdata.com';
 export type BaseUrlCheck = { ok: true; baseUrl: string; origin: string } | { ok: false; message: string; description: string };
 
 /**
- * The one rule for the credential's Base URL: https (plain http only for a loopback address,
- * where the emulator runs), no user name or password, no query string or fragment. Returns it
- * without a trailing slash.
+ * The one rule for the credential's Base URL: https (plain http only for a loopback address),
+ * no user name or password, no query string or fragment. Returns it without a trailing slash.
  *
  * Self-contained on purpose (no imports, no outer names, regular expressions instead of URL):
  * the credential's Test request embeds its source in an n8n expression, so the Test button
@@ -35,7 +34,7 @@ export function checkBaseUrlText(raw: unknown): BaseUrlCheck {
 		return {
 			ok: false,
 			message: `The credential's Base URL must use https (got "${origin.length > 100 ? `${origin.slice(0, 100)}…` : origin}")`,
-			description: 'Plain http is accepted only for 127.0.0.1 or localhost, where the Scraper Studio emulator runs.',
+			description: 'Plain http is accepted only for 127.0.0.1 or localhost (a proxy or test server on this machine).',
 		};
 	}
 	return { ok: true, baseUrl: `${scheme}://${authority}${parts[3].replace(/\/+$/, '')}`, origin: `${scheme}://${authority}` };

@@ -203,8 +203,29 @@ export function mapOversizedAnswer(node: INode, subject: RequestSubject, maxByte
 	});
 }
 
+/**
+ * A redirect: never followed, so the token goes only to the Base URL (Bright Data's API is not
+ * documented to redirect; a moved proxy is fixed in the credential).
+ */
+export function mapRedirect(node: INode, statusCode: number, location: unknown, subject: RequestSubject): NodeApiError {
+	const to = typeof location === 'string' && location ? ` to ${shorten(location.split('?')[0])}` : '';
+	return new NodeApiError(node, { status: statusCode } as JsonObject, {
+		message: `The API redirected ${describeSubject(subject)} (${statusCode})${to}; it was not followed`,
+		description: 'The API token is sent only to the Base URL of the credential. If Bright Data or your proxy moved, enter the new address as the Base URL.',
+		httpCode: String(statusCode),
+		itemIndex: subject.itemIndex,
+	});
+}
+
 /** An error as n8n should show it: node errors as they are, anything else (a host quirk, a bug) wrapped. */
 export function asNodeError(node: INode, error: unknown): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(node, error instanceof Error ? error : String(error));
+}
+
+/** The error code of a failed request (Node's, or its cause's), e.g. ECONNRESET. */
+export function networkErrorCode(error: unknown): string | undefined {
+	const cause = (error as { cause?: { code?: unknown } })?.cause;
+	const code = cause?.code ?? (error as { code?: unknown })?.code;
+	return typeof code === 'string' ? code : undefined;
 }

@@ -10,20 +10,20 @@ import {
 	type IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { now, secondsToMs, sleepUnlessCancelled, timing } from '../timing';
+import { now, secondsToMs, timing } from '../timing';
 import { checkBaseUrl } from './baseUrl';
 import { discard, readableFactory, readText, RequestTimer, timedStream, type ReadableFactory, type ReadTextResult } from './body';
 import {
 	apiMessage,
-	describeSubject,
-	LateAnswerError,
 	mapApiError,
 	mapLateAnswer,
 	mapNetworkError,
 	mapOversizedAnswer,
-	shorten,
+	mapRedirect,
+	networkErrorCode,
 	type RequestSubject,
 } from './errors';
+import { cancelSignal, throwIfCancelled } from './cancel';
 import {
 	MAX_ATTEMPTS,
 	MAX_RETRY_AFTER_SECONDS,
@@ -32,8 +32,11 @@ import {
 	retryDelayMs,
 	shouldRetryNetworkError,
 	shouldRetryStatus,
+	waitBeforeRetry,
 	type RetryMode,
 } from './retry';
+
+export { cancelSignal, detachedFromCancellation, throwIfCancelled } from './cancel';
 
 export const CREDENTIAL_TYPE = 'brightDataScraperStudioApi';
 export { DEFAULT_BASE_URL } from './baseUrl';
@@ -44,8 +47,6 @@ const EXCERPT_SOURCE_LENGTH = 2000;
 const ERROR_BODY_BYTES = 64 * 1024;
 /** The largest JSON answer read whole (job lists, collector lists); datasets are streamed instead. */
 const MAX_JSON_BODY_BYTES = 32 * 1024 * 1024;
-/** Redirects followed within the Base URL's origin; any to another origin is refused. */
-const MAX_REDIRECTS = 3;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
@@ -58,20 +59,16 @@ export interface ApiRequest {
 	body?: IDataObject | IDataObject[];
 	retry: RetryMode;
 	subject: RequestSubject;
-	/**
-	 * Real ms the whole answer may take (default `timing.requestTimeoutMs`); for a streamed answer,
-	 * its headers (the body then has `timing.streamTimeoutMs`).
-	 */
+	/** Real ms the whole answer (a streamed one: its headers) may take; default `timing.requestTimeoutMs`. */
 	timeoutMs?: number;
-	/**
-	 * Epoch ms of the node's own timeout (Trigger and Wait's Timeout): no request, retry or
-	 * backoff goes past it, and passing it throws a LateAnswerError.
-	 */
+	/** Epoch ms of the node's own Timeout: no request, retry or pause goes past it (LateAnswerError). */
 	deadline?: number;
 	/** Values sent with the request that an error must never show (delivery passwords). */
 	secrets?: string[];
 	/** Hand a successful answer's body over as a stream instead of text (large datasets). */
 	stream?: boolean;
+	/** False: a 429 is the caller's to wait out (its wait loop shows it and holds the Timeout). */
+	retryRateLimit?: boolean;
 }
 
 /** Any 2xx answer; the body stays text because datasets may arrive as NDJSON. */
@@ -83,10 +80,7 @@ export interface ApiResponse {
 	excerpt: string;
 	/** With `stream: true`, the body of a successful answer (`body` and `excerpt` are then empty). */
 	stream?: AsyncIterable<Uint8Array>;
-	/**
-	 * With `stream: true`, when the host's body is a Node stream: makes Node Readables (for n8n's
-	 * binary data store) of what is read from `stream`, which keeps its deadline.
-	 */
+	/** With `stream: true`: Node Readables of `stream` (which keeps its deadline), for n8n's binary data store. */
 	toReadable?: ReadableFactory;
 }
 
@@ -97,76 +91,12 @@ export function resolveBaseUrl(ctx: RequestContext, raw: unknown): string {
 	return checked.baseUrl;
 }
 
-export function cancelSignal(ctx: RequestContext): AbortSignal | undefined {
-	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
-}
-
-/**
- * The same context without the execution's cancel signal, for the clean-up requests sent
- * after a stop (n8n attaches that signal, already fired, to every request it makes).
- */
-export function detachedFromCancellation(ctx: IExecuteFunctions): IExecuteFunctions {
-	return Object.create(ctx, { getExecutionCancelSignal: { value: () => undefined } }) as IExecuteFunctions;
-}
-
-/** Stops work once the user stops the execution. n8n recognises a cancellation by the word "canceled". */
-export function throwIfCancelled(ctx: RequestContext): void {
-	if (cancelSignal(ctx)?.aborted) {
-		throw new NodeOperationError(ctx.getNode(), 'The execution was canceled');
-	}
-}
-
-function networkErrorCode(error: unknown): string | undefined {
-	const cause = (error as { cause?: { code?: unknown } })?.cause;
-	const code = cause?.code ?? (error as { code?: unknown })?.code;
-	return typeof code === 'string' ? code : undefined;
-}
-
 /** A whole streamed body as text (small answers only: see readText for bounded reading). */
 export async function streamText(stream: AsyncIterable<Uint8Array>): Promise<string> {
 	return (await readText(stream, MAX_JSON_BODY_BYTES)).text;
 }
 
 type RawResponse = { statusCode: number; headers: Record<string, unknown>; body: unknown };
-
-/** Where a redirect may go: only within the Base URL's origin, so the token never reaches another host. */
-function redirectTarget(
-	ctx: RequestContext,
-	response: RawResponse,
-	from: string,
-	origin: string,
-	request: ApiRequest,
-	hops: number,
-): string {
-	const about = describeSubject(request.subject);
-	const location = typeof response.headers.location === 'string' ? response.headers.location : '';
-	let target: URL | undefined;
-	try {
-		target = new URL(location, from);
-	} catch {
-		target = undefined;
-	}
-	const fail = (message: string, description: string) =>
-		new NodeApiError(ctx.getNode(), { status: response.statusCode } as JsonObject, {
-			message,
-			description,
-			httpCode: String(response.statusCode),
-			itemIndex: request.subject.itemIndex,
-		});
-	if (!target) {
-		throw fail(`The API answered ${about} with a redirect (${response.statusCode}) to an invalid address`, 'Check the Base URL of the credential.');
-	}
-	if (target.origin !== origin) {
-		throw fail(
-			`The API redirected ${about} to another host (${shorten(`${target.origin}${target.pathname}`)}); it was not followed`,
-			'The API token is sent only to the Base URL of the credential. If Bright Data or your proxy moved, enter the new address as the Base URL.',
-		);
-	}
-	if (hops >= MAX_REDIRECTS) {
-		throw fail(`The API redirected ${about} more than ${MAX_REDIRECTS} times`, 'Check the Base URL of the credential and any proxy in front of it.');
-	}
-	return target.href;
-}
 
 /**
  * Sends one request and waits for its headers, but never past the timer: a peer that accepts
@@ -182,22 +112,18 @@ async function send(ctx: RequestContext, options: IHttpRequestOptions, timer: Re
 }
 
 /**
- * The one request helper: authenticates with the credential, follows redirects only within the
- * Base URL's origin, holds every answer to a deadline and a size limit, retries what is safe to
- * retry, and turns every failure into a NodeApiError that names the collector or snapshot.
+ * The one request helper: authenticates with the credential, follows no redirect, holds every
+ * answer to a deadline and a size limit, retries what is safe to retry, and turns every failure
+ * into a NodeApiError that names the collector or snapshot.
  */
 export async function apiRequest(this: RequestContext, request: ApiRequest): Promise<ApiResponse> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-	const baseUrl = resolveBaseUrl(this, credentials.baseUrl);
-	const origin = new URL(baseUrl).origin;
+	const url = `${resolveBaseUrl(this, credentials.baseUrl)}${request.path}`;
 	const secrets = [String(credentials.apiToken ?? ''), ...(request.secrets ?? [])];
 	const signal = cancelSignal(this);
 	const limitMs = request.timeoutMs ?? timing.requestTimeoutMs;
 	const nodeDeadline = request.deadline ?? Infinity;
 	const pastNodeDeadline = () => mapLateAnswer(this.getNode(), request.subject);
-	let url = `${baseUrl}${request.path}`;
-	let qs = request.qs;
-	let hops = 0;
 
 	for (let attempt = 1; ; ) {
 		// The whole answer (the headers, for a streamed one) within the request limit, and never past the node's deadline.
@@ -205,7 +131,7 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url,
-			qs,
+			qs: request.qs,
 			body: request.body,
 			headers: {
 				Accept: 'application/json',
@@ -256,9 +182,7 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 		const { statusCode, headers } = response;
 		if (REDIRECT_STATUSES.has(statusCode)) {
 			discard(response.body);
-			url = redirectTarget(this, response, url, origin, request, hops++);
-			qs = undefined; // the new address carries its own query
-			continue;
+			throw mapRedirect(this.getNode(), statusCode, headers.location, request.subject);
 		}
 		const ok = statusCode >= 200 && statusCode < 300;
 		if (!text) return streamedAnswer(this, response, request, nodeDeadline);
@@ -270,7 +194,8 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 
 		const retryAfterSeconds = parseRetryAfter(headers['retry-after']);
 		const waitsTooLong = retryAfterSeconds !== undefined && retryAfterSeconds > MAX_RETRY_AFTER_SECONDS;
-		if (shouldRetryStatus(statusCode, request.retry) && (waitsTooLong || attempt < MAX_ATTEMPTS)) {
+		const retries = shouldRetryStatus(statusCode, request.retry) && !(statusCode === 429 && request.retryRateLimit === false);
+		if (retries && (waitsTooLong || attempt < MAX_ATTEMPTS)) {
 			// Bright Data asks for a pause past the node's deadline: On Timeout decides, not this answer.
 			if (now() + secondsToMs(retryAfterSeconds ?? 0) >= nodeDeadline) throw pastNodeDeadline();
 			if (!waitsTooLong) {
@@ -310,25 +235,6 @@ function streamedAnswer(ctx: RequestContext, response: RawResponse, request: Api
 		stream: timedStream(response.body, timer, late),
 		toReadable: readableFactory(response.body),
 	};
-}
-
-/** Sleeps before a retry, unless that would end after the node's deadline: then it is the deadline's error at once. */
-async function waitBeforeRetry(
-	ctx: RequestContext,
-	request: ApiRequest,
-	{ attempt, answer, delayMs }: { attempt: number; answer: string; delayMs: number },
-	nodeDeadline: number,
-	pastNodeDeadline: () => LateAnswerError,
-	signal: AbortSignal | undefined,
-): Promise<void> {
-	// No point in waiting for a retry that could only start after the node has given up.
-	if (now() + delayMs >= nodeDeadline) throw pastNodeDeadline();
-	// Method, path and the subject's IDs only: never the query (it can carry delivery settings), body or headers.
-	ctx.logger.debug(
-		`Bright Data: ${request.method} ${request.path} for ${describeSubject(request.subject)} answered ${answer}, attempt ${attempt} of ${MAX_ATTEMPTS}; retrying in ${(delayMs / timing.msPerSecond).toFixed(1)} s`,
-	);
-	await sleepUnlessCancelled(delayMs, signal);
-	throwIfCancelled(ctx);
 }
 
 /** A JSON answer body; one that is not JSON becomes an error that names what was asked. */

@@ -1,65 +1,32 @@
 /**
- * Trigger and Wait with Wait Mode "Resume on Notification" (a wait mode of that operation, so not in
- * the resource's Operation list), both halves:
- *
- * - `execute` (called by Trigger and Wait) starts the jobs with a `notify` webhook that points at
- *   this execution's resume URL and parks the execution in n8n's database, so no worker is held.
- * - `webhook` (the node's webhook()) is Bright Data's call: it checks the call, reads the rows and
- *   resumes the execution with them, shaped as Poll mode shapes them.
- *
- * If no call comes, n8n resumes the execution itself at the wait's end and the node outputs the
- * timed-out item (see `leaveTimedOutItem`).
+ * Trigger and Wait with Wait Mode "Resume on Notification", first half: start the job with a
+ * `notify` URL that resumes this execution, and park the execution in n8n's database, so no worker
+ * is held. The second half, Bright Data's call, is resumeOnNotification.webhook.ts.
  */
 import { randomBytes } from 'crypto';
 import {
 	NodeOperationError,
-	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
 	type IPairedItemData,
-	type IWebhookFunctions,
-	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { plural } from '../../../shared/plural';
-import { isObject } from '../../../shared/rows';
-import { matchesSecretHash, secretHash } from '../../../shared/secret';
-import { findSnapshotId, isSnapshotId, MAX_SNAPSHOT_ID_LENGTH } from '../../../shared/snapshot/id';
-import { checkSnapshot, NOTIFIED_WAIT_SECONDS, pollUntilReady, type DatasetReader, type Pending } from '../../../shared/snapshot/polling';
+import { secretHash } from '../../../shared/secret';
+import { MAX_SNAPSHOT_ID_LENGTH } from '../../../shared/snapshot/id';
+import { checkSnapshot } from '../../../shared/snapshot/polling';
 import { now, secondsToMs } from '../../../shared/timing';
 import { errorAfterTrigger, planJobsFromItems, startJobs } from '../../jobs/trigger';
-import type { PlannedInput, TriggeredJob } from '../../jobs/types';
+import type { TriggeredJob } from '../../jobs/types';
 import { itemsOf } from '../../output/items';
-import { countsOf, readerForJobs, type FileOrRows } from '../../output/datasetFile';
-import { nodeOutputs, shapeReadyJobs, type ReadyJob } from '../../output/shape';
+import { readerForJobs } from '../../output/datasetFile';
+import { nodeOutputs, shapeReadyJobs } from '../../output/shape';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../parameters/defaults';
-import { readOutputSettings, type OutputSettings, type WaitOptions } from '../../parameters/options';
+import type { OutputSettings, WaitOptions } from '../../parameters/options';
 import { MAX_VALUE_LENGTH } from '../../records/customData';
-import { logParked, logResumed } from '../../records/log';
+import { logParked } from '../../records/log';
+import { serializeState, STATE_KEY, type WaitState } from './resumeOnNotification.webhook';
 
-/** Where the wait is remembered: execution custom data survives the wait in n8n's database (10 keys, 255 characters a value). */
-const STATE_KEY = 'brightdata_wait';
-
-interface WaitState {
-	/** The SHA-256 of the nonce the notify URL carries (secretHash): custom data is shown with the execution. */
-	nonceHash: string;
-	snapshotIds: string[];
-}
-
-/** JSON, so a value cut short (n8n 2.41 keeps up to 512 characters, logging an error above 255) fails to parse. */
-const serializeState = ({ nonceHash, snapshotIds }: WaitState): string => JSON.stringify({ nonce_sha256: nonceHash, snapshot_ids: snapshotIds });
-
-/** The length of the longest state of `jobs` jobs: every ID as long as an ID may be. */
-const longestState = (jobs: number): number =>
-	serializeState({ nonceHash: secretHash(''), snapshotIds: Array<string>(jobs).fill('j'.repeat(MAX_SNAPSHOT_ID_LENGTH)) }).length;
-/** How many jobs' state fits one custom data value, known before any job starts (their IDs are not): 1. */
-function jobsThatFit(): number {
-	let jobs = 0;
-	while (longestState(jobs + 1) <= MAX_VALUE_LENGTH) jobs++;
-	return jobs;
-}
-export const MAX_NOTIFIED_JOBS = jobsThatFit();
 /** n8n resumes the execution on its own this long after the job's deadline, if no notification came. */
 const GRACE_SECONDS = 300;
 
@@ -75,11 +42,8 @@ export const properties: INodeProperties[] = [
 ];
 
 /**
- * The line n8n's editor shows under a waiting node (the node type's `waitingNodeTooltip`, as n8n's
- * send-and-wait nodes have). The editor evaluates it as an expression over the node's parameters
- * (`workflow.expression.getSimpleParameterValue`, in n8n 2.8 and 2.41 alike) and renders the
- * text as HTML, so this function must be self-contained, and "}}" must not appear in its source.
- * It says something only for the one case in which this node waits: Resume on Notification.
+ * The line the editor shows under the waiting node (`waitingNodeTooltip`, as n8n's send-and-wait
+ * nodes have). The editor evaluates its source as an expression: self-contained, and no "}}".
  */
 function waitingTooltip(
 	parameters: { resource?: string; operation?: string; waitMode?: string; options?: { timeout?: unknown } },
@@ -109,13 +73,10 @@ function notifyEndpoint(resumeUrl: string, nodeId: string, nonce: string): strin
 }
 
 /**
- * What the node outputs if no notification ever comes. n8n then resumes the execution at the
- * wait's end with this node disabled (`handleWaitingState` in n8n-core's WorkflowExecute), and a
- * disabled node passes on the first input its execution-stack entry carries (`handleDisabledNode`).
- * That entry is the execute data n8n hands the node (`getExecuteData()`; n8n puts this very object
- * back on the stack when the node waits), so its `data` is pointed at the timed-out item. n8n's own
- * input arrays (`getInputData()`) are not touched. Without this the node would pass its incoming
- * items on, as n8n's Wait and send-and-wait nodes do, and they would pass for rows.
+ * What the node outputs if no notification ever comes: n8n then resumes the execution with this
+ * node disabled, which passes on the input of its stack entry (`handleWaitingState`, then
+ * `handleDisabledNode` in n8n-core's WorkflowExecute), and that entry is `getExecuteData()`.
+ * Otherwise the incoming items would pass on and look like rows.
  */
 function leaveTimedOutItem(ctx: IExecuteFunctions, started: TriggeredJob[]): void {
 	const timedOut: INodeExecutionData = {
@@ -131,24 +92,8 @@ function leaveTimedOutItem(ctx: IExecuteFunctions, started: TriggeredJob[]): voi
 }
 
 /**
- * Every job's dataset when all are ready now (checkSnapshot: the one rule for an empty snapshot),
- * else undefined. Read as Poll mode reads them: one job's File output is written while it downloads.
- */
-async function datasetsIfAllReady(ctx: IExecuteFunctions, jobs: TriggeredJob[], settings: OutputSettings): Promise<ReadyJob[] | undefined> {
-	const reader = readerForJobs(ctx, settings, jobs.map(({ snapshotId }) => snapshotId));
-	const ready: ReadyJob[] = [];
-	for (const job of jobs) {
-		const dataset = await checkSnapshot(ctx, job.snapshotId, reader);
-		if (dataset.kind === 'pending') return undefined;
-		ready.push({ job, dataset });
-	}
-	return ready;
-}
-
-/**
- * Items that give no valid input become error items under Continue On Fail (planJobsFromItems),
- * but a parked execution resumes with the webhook's output only: their error items would be lost.
- * So no job starts, and every incoming item gets an error item: its own, or why it was not sent.
+ * A parked execution resumes with the webhook's output only, so Continue On Fail's error items would
+ * be lost: no job starts, and every item gets an error item, its own or why it was not sent.
  */
 function notStartedItems(ctx: IExecuteFunctions, invalidItems: INodeExecutionData[]): INodeExecutionData[] {
 	const invalid = new Map(invalidItems.map((item) => [(item.pairedItem as IPairedItemData).item, item]));
@@ -158,7 +103,7 @@ function notStartedItems(ctx: IExecuteFunctions, invalidItems: INodeExecutionDat
 	return ctx.getInputData().map((_, item) => invalid.get(item) ?? { json: { error, description }, pairedItem: { item } });
 }
 
-/** Starts the jobs with a notify webhook and parks the execution until Bright Data calls back. */
+/** Starts the job with a notify webhook and parks the execution until Bright Data calls back. */
 export async function execute(
 	this: IExecuteFunctions,
 	{ wait, output: outputSettings }: { wait: WaitOptions; output: OutputSettings },
@@ -171,22 +116,19 @@ export async function execute(
 	}
 	const { jobs, invalidItems } = await planJobsFromItems(this);
 	if (invalidItems.length) return nodeOutputs(outputSettings.failedRows, notStartedItems(this, invalidItems), []);
+	if (!jobs.length) return nodeOutputs(outputSettings.failedRows, [], []);
 	if (jobs.some(({ query }) => query.notify)) {
 		throw new NodeOperationError(this.getNode(), 'Resume on Notification and Delivery → Notify When Done both want Bright Data\'s notification', {
 			description:
 				'Bright Data notifies one URL per job, and Resume on Notification needs it to resume this execution. Remove Notify When Done from Delivery, or set Wait Mode to "Poll" to keep your own notification.',
 		});
 	}
-	if (jobs.length > MAX_NOTIFIED_JOBS) {
+	if (jobs.length > 1) {
 		const inputs = jobs.reduce((count, job) => count + job.inputs.length, 0);
-		throw new NodeOperationError(
-			this.getNode(),
-			`Resume on Notification waits for at most ${plural(MAX_NOTIFIED_JOBS, 'job')}; this run needs ${jobs.length}`,
-			{
-				itemIndex: jobs[MAX_NOTIFIED_JOBS].inputs[0].itemIndex,
-				description: `The wait is remembered in one execution custom data value of ${MAX_VALUE_LENGTH} characters, which holds ${plural(MAX_NOTIFIED_JOBS, 'snapshot ID')} of up to ${MAX_SNAPSHOT_ID_LENGTH} characters. Set Inputs per Job to ${Math.ceil(inputs / MAX_NOTIFIED_JOBS)} or more for these ${inputs} inputs (items whose collector or options differ start jobs of their own), split the items into several executions, or use Wait Mode "Poll".`,
-			},
-		);
+		throw new NodeOperationError(this.getNode(), `Resume on Notification waits for one job; this run needs ${jobs.length}`, {
+			itemIndex: jobs[1].inputs[0].itemIndex,
+			description: `The wait is remembered in one execution custom data value of ${MAX_VALUE_LENGTH} characters, which holds one snapshot ID of up to ${MAX_SNAPSHOT_ID_LENGTH} characters. Set Inputs per Job to ${inputs} or more for these ${inputs} inputs (items whose collector or options differ start jobs of their own), split the items into several executions, or use Wait Mode "Poll".`,
+		});
 	}
 	const resumeUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', 0));
 	const nonce = randomBytes(16).toString('hex');
@@ -196,126 +138,26 @@ export async function execute(
 	// The wait cannot carry error items to the resume, so a job that cannot start fails the node.
 	const withNotify = jobs.map((job) => ({ ...job, query: { deadline, ...job.query, notify } }));
 	const { started } = await startJobs(this, withNotify, { stopOnError: true });
+	const [job] = started;
 
-	// A notification that comes before the execution is saved as waiting is refused by n8n
-	// ("running already"), so jobs that are already done are collected now instead.
-	let shaped: Awaited<ReturnType<typeof shapeReadyJobs>> | undefined;
+	// n8n refuses a notification that comes before the execution is saved as waiting
+	// ("running already"), so a job that is already done is collected now instead.
 	try {
-		const ready = await datasetsIfAllReady(this, started, outputSettings);
-		if (ready) shaped = await shapeReadyJobs(this, ready, outputSettings);
+		const dataset = await checkSnapshot(this, job.snapshotId, readerForJobs(this, outputSettings, [job.snapshotId]));
+		if (dataset.kind === 'ready') {
+			const shaped = await shapeReadyJobs(this, [{ job, dataset }], outputSettings);
+			return nodeOutputs(outputSettings.failedRows, shaped.main, shaped.failed);
+		}
 	} catch (error) {
-		throw errorAfterTrigger(this, error, started.map(({ snapshotId }) => snapshotId));
+		throw errorAfterTrigger(this, error, [job.snapshotId]);
 	}
-	if (shaped) return nodeOutputs(outputSettings.failedRows, shaped.main, shaped.failed);
 
-	const state: WaitState = { nonceHash: secretHash(nonce), snapshotIds: started.map(({ snapshotId }) => snapshotId) };
+	const state: WaitState = { nonceHash: secretHash(nonce), snapshotId: job.snapshotId };
 	this.customData.set(STATE_KEY, serializeState(state));
 	const until = new Date(now() + secondsToMs(wait.timeoutSeconds + GRACE_SECONDS));
 	await this.putExecutionToWait(until);
-	logParked(this, state.snapshotIds, until);
+	logParked(this, [job.snapshotId], until);
 	leaveTimedOutItem(this, started);
-	// What a waiting node returns is its output only while it waits; n8n's own waiting nodes return their input.
+	// Only shown while it waits; n8n's own waiting nodes return their input.
 	return [this.getInputData()];
-}
-
-/** The wait state as serializeState wrote it; anything else (cut, edited, missing) is no state. */
-function readState(ctx: IWebhookFunctions): WaitState | undefined {
-	let state: unknown;
-	try {
-		state = JSON.parse(String(ctx.customData.get(STATE_KEY) ?? ''));
-	} catch {
-		return undefined;
-	}
-	if (!isObject(state)) return undefined;
-	const { nonce_sha256: nonceHash, snapshot_ids: snapshotIds } = state;
-	const valid =
-		typeof nonceHash === 'string' &&
-		nonceHash.length === secretHash('').length &&
-		Array.isArray(snapshotIds) &&
-		snapshotIds.length > 0 &&
-		snapshotIds.every((id) => typeof id === 'string' && isSnapshotId(id));
-	return valid ? { nonceHash, snapshotIds: snapshotIds as string[] } : undefined;
-}
-
-/** Answers a call without resuming the execution. */
-function answerWithoutResuming(ctx: IWebhookFunctions, status: number, error: string): IWebhookResponseData {
-	ctx.getResponseObject().status(status).json({ error });
-	return { noWebhookResponse: true };
-}
-
-/**
- * The inputs the incoming items gave, as Trigger and Wait planned them, to put the rows in item
- * order. Webhook functions have no getInputData, and the parked stack entry carries the timed-out
- * item, so the items are read where they came from: `$prevNode` is the node, output and run the
- * waiting node's input came from (the stack entry's source). Empty when that is not possible, or
- * when the inputs came from the Inputs JSON parameter: the rows then keep Bright Data's order.
- */
-function plannedInputs(ctx: IWebhookFunctions): PlannedInput[] {
-	if (ctx.getNodeParameter('inputSource', 'items') !== 'items') return [];
-	// Webhook functions can evaluate expressions (n8n's NodeExecutionContext), though IWebhookFunctions does not declare it.
-	const { evaluateExpression } = ctx as unknown as { evaluateExpression?: (expression: string, itemIndex: number) => unknown };
-	let items: unknown;
-	try {
-		items = evaluateExpression?.call(ctx, '{{ $($prevNode.name).all($prevNode.outputIndex, $prevNode.runIndex) }}', 0);
-	} catch {
-		return [];
-	}
-	if (!Array.isArray(items)) return [];
-	const selected = ctx.getNodeParameter('fieldsToSend', 'all') === 'selected';
-	const names = String(ctx.getNodeParameter('inputFields', '')).split(',').map((name) => name.trim()).filter(Boolean);
-	return (items as INodeExecutionData[]).map(({ json }, itemIndex) => ({
-		itemIndex,
-		input: selected ? Object.fromEntries(names.filter((name) => Object.hasOwn(json, name) && json[name] !== undefined).map((name) => [name, json[name]])) : json,
-	}));
-}
-
-/**
- * The snapshot the notification is about should be ready; if it still builds, it is waited for
- * briefly on the same schedule as Poll mode and the trigger node (pollUntilReady).
- */
-async function notifiedDataset(ctx: IWebhookFunctions, snapshotId: string, reader: DatasetReader<FileOrRows>): Promise<FileOrRows | Pending> {
-	const result = await pollUntilReady(ctx, snapshotId, { reader, deadline: now() + secondsToMs(NOTIFIED_WAIT_SECONDS), checkAtOnce: true });
-	return result.kind === 'timedOut' ? { kind: 'pending', status: result.status } : result;
-}
-
-/**
- * Bright Data's notification: check it, and once every snapshot is ready, resume with the rows,
- * read as Poll mode reads them (one snapshot's File output is written while it downloads).
- *
- * The rows are put in the order of the incoming items and given their item links, but n8n does
- * not keep a resumed node's links: it runs the node disabled and renumbers what the webhook
- * returned by position (`addPairedItemLineage` in n8n-core's WorkflowExecute), so each row
- * carries its `input` to match on (README, Waiting).
- */
-export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const state = readState(this);
-	// Any token (missing, repeated, non-ASCII, huge) is hashed and compared with the stored hash; 401 when wrong.
-	const nonce = (this.getQueryData() as IDataObject).brightdata;
-	if (!state || !matchesSecretHash(nonce, state.nonceHash)) return answerWithoutResuming(this, 401, 'Invalid token');
-	// The same rule and keys as the trigger node: ?snapshot_id=, then collection_id, snapshot_id, id, job_id.
-	const named = findSnapshotId(this.getQueryData() as IDataObject, this.getBodyData())?.snapshotId;
-	if (named && !state.snapshotIds.includes(named)) return answerWithoutResuming(this, 409, `Snapshot ${named} does not belong to this execution`);
-
-	const settings = readOutputSettings(this, 0, 'separate');
-	const reader = readerForJobs(this, settings, state.snapshotIds);
-	const datasets: Array<{ snapshotId: string; dataset: FileOrRows }> = [];
-	for (const snapshotId of state.snapshotIds) {
-		const notified = named === snapshotId || (!named && state.snapshotIds.length === 1);
-		const dataset = notified ? await notifiedDataset(this, snapshotId, reader) : await checkSnapshot(this, snapshotId, reader);
-		// Several jobs: resume only with the last notification, when every snapshot is ready.
-		if (dataset.kind === 'pending') return answerWithoutResuming(this, 202, `Waiting for snapshot ${snapshotId}`);
-		datasets.push({ snapshotId, dataset });
-	}
-	const counts = datasets
-		.map(({ dataset }) => countsOf(dataset))
-		.reduce((total, next) => ({ rows: total.rows + next.rows, failed: total.failed + next.failed }), { rows: 0, failed: 0 });
-	logResumed(this, state.snapshotIds, counts);
-	try {
-		// Which job an input went to is not remembered over the wait, so every snapshot is paired with all of them.
-		const inputs = plannedInputs(this);
-		const shaped = await shapeReadyJobs(this, datasets.map(({ snapshotId, dataset }) => ({ job: { snapshotId, inputs }, dataset })), settings);
-		return { workflowData: nodeOutputs(settings.failedRows, shaped.main, shaped.failed) };
-	} catch (error) {
-		throw errorAfterTrigger(this, error, state.snapshotIds);
-	}
 }

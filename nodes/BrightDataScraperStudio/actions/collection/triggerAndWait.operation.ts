@@ -103,7 +103,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const unfinished = started.slice(index);
 		try {
 			const ids = unfinished.map(({ snapshotId }) => snapshotId);
-			const result = await waitForSnapshot(this, job.snapshotId, reader, job.inputs[0].itemIndex, wait, startedAt, job.startEta, ids);
+			const result = await waitForSnapshot(this, job.snapshotId, reader, job.inputs[0].itemIndex, wait, startedAt, job, ids);
 			polls += result.polls;
 			if (result.kind === 'timedOut') {
 				main.push(timedOutItem(job.snapshotId, itemsOf(job.inputs), result.status, elapsedSeconds(startedAt)));

@@ -1,10 +1,11 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { now } from '../../../shared/timing';
-import { optionsCollection } from '../../descriptions/options';
-import { createCollector, runAiJob, type AiRequest } from '../../jobs/aiFlow';
+import { aiTimeoutOption, optionsCollection } from '../../descriptions/options';
+import { createCollector, createJob, runAiJob, type AiRequest } from '../../jobs/aiFlow';
 import { forEachItem } from '../../output/items';
 import { DEFAULT_AI_TIMEOUT_SECONDS } from '../../parameters/defaults';
+import { readAiText } from '../../parameters/aiText';
 import { readAiOptions } from '../../parameters/options';
 import { recordCollectorId } from '../../records/customData';
 import { logCollector } from '../../records/log';
@@ -64,14 +65,7 @@ export const properties: INodeProperties[] = [
 			default: false,
 			description: 'Whether to output the collector ID as soon as the AI job has started, without waiting (Get AI Status reads its progress later)',
 		},
-		{
-			displayName: 'Timeout (Seconds)',
-			name: 'timeout',
-			type: 'number',
-			default: DEFAULT_AI_TIMEOUT_SECONDS,
-			typeOptions: { minValue: 1, maxValue: 86400 },
-			description: `The longest the node waits for the AI job, start included. Bright Data takes 5 to 15 minutes, up to 25 on complex targets. Default ${DEFAULT_AI_TIMEOUT_SECONDS}.`,
-		},
+		aiTimeoutOption(DEFAULT_AI_TIMEOUT_SECONDS, 'the AI job', 'Bright Data takes 5 to 15 minutes, up to 25 on complex targets.'),
 	]),
 ];
 
@@ -84,11 +78,11 @@ function readAiRequest(ctx: IExecuteFunctions, itemIndex: number): AiRequest {
 	if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) {
 		throw fail(url ? 'URL must be one web address' : 'No URL given', 'Give one page of the target site, starting with https://, e.g. https://shop.example/product/123.');
 	}
-	const description = String(ctx.getNodeParameter('description', itemIndex, '')).trim();
-	if (!description || description.length > MAX_DESCRIPTION_LENGTH) {
-		const why = description ? `is ${description.length} characters long, more than Bright Data accepts (${MAX_DESCRIPTION_LENGTH})` : 'is empty';
-		throw fail(`The description ${why}`, 'Say in a sentence or two which fields to extract, e.g. "Product title, price, currency and rating".');
-	}
+	const description = readAiText(ctx, itemIndex, {
+		name: 'description',
+		max: MAX_DESCRIPTION_LENGTH,
+		advice: 'Say in a sentence or two which fields to extract, e.g. "Product title, price, currency and rating".',
+	});
 	return { url, description };
 }
 
@@ -105,7 +99,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			logCollector(this, collectorId, `created ("${name}")`);
 			recordCollectorId(this, collectorId);
 		}
-		const { progress, aiJobId } = await runAiJob(this, collectorId, request, options, itemIndex, startedAt);
+		const { progress, aiJobId } = await runAiJob(this, collectorId, createJob(collectorId, request, options), options.timeoutSeconds, itemIndex, startedAt);
 		return [{ json: { collector_id: collectorId, ...(aiJobId ? { ai_job_id: aiJobId } : {}), ...progress }, pairedItem: { item: itemIndex } }];
 	});
 	return [output];

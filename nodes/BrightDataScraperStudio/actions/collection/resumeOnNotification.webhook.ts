@@ -1,0 +1,102 @@
+/**
+ * Trigger and Wait with Wait Mode "Resume on Notification", second half: Bright Data's call. It is
+ * checked against the wait state, and the rows resume the execution, shaped as Poll mode shapes them.
+ */
+import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { isObject } from '../../../shared/rows';
+import { matchesSecretHash, secretHash } from '../../../shared/secret';
+import { findSnapshotId, isSnapshotId } from '../../../shared/snapshot/id';
+import { NOTIFIED_WAIT_SECONDS, pollUntilReady } from '../../../shared/snapshot/polling';
+import { now, secondsToMs } from '../../../shared/timing';
+import { errorAfterTrigger } from '../../jobs/trigger';
+import type { PlannedInput } from '../../jobs/types';
+import { countsOf, readerForJobs } from '../../output/datasetFile';
+import { nodeOutputs, shapeReadyJobs } from '../../output/shape';
+import { readOutputSettings } from '../../parameters/options';
+import { logResumed } from '../../records/log';
+
+/** Where the wait is remembered: execution custom data survives the wait in n8n's database (255 characters a value). */
+export const STATE_KEY = 'brightdata_wait';
+
+export interface WaitState {
+	/** The SHA-256 of the nonce the notify URL carries: custom data is shown with the execution. */
+	nonceHash: string;
+	/** One job's: two IDs of 128 characters would not fit. */
+	snapshotId: string;
+}
+
+/** JSON, so a value cut short (n8n 2.41 keeps up to 512 characters, logging an error above 255) fails to parse. */
+export const serializeState = ({ nonceHash, snapshotId }: WaitState): string => JSON.stringify({ nonce_sha256: nonceHash, snapshot_id: snapshotId });
+
+/** The wait state as serializeState wrote it; anything else (cut, edited, missing) is no state. */
+function readState(ctx: IWebhookFunctions): WaitState | undefined {
+	let state: unknown;
+	try {
+		state = JSON.parse(String(ctx.customData.get(STATE_KEY) ?? ''));
+	} catch {
+		return undefined;
+	}
+	if (!isObject(state)) return undefined;
+	const { nonce_sha256: nonceHash, snapshot_id: snapshotId } = state;
+	const valid = typeof nonceHash === 'string' && nonceHash.length === secretHash('').length && typeof snapshotId === 'string' && isSnapshotId(snapshotId);
+	return valid ? { nonceHash, snapshotId } : undefined;
+}
+
+/** Answers a call without resuming the execution. */
+function answerWithoutResuming(ctx: IWebhookFunctions, status: number, error: string): IWebhookResponseData {
+	ctx.getResponseObject().status(status).json({ error });
+	return { noWebhookResponse: true };
+}
+
+/**
+ * The inputs the incoming items gave, to put the rows in item order: webhook functions have no
+ * getInputData, so they are read from `$prevNode`. Empty for the Inputs JSON parameter, or when that
+ * fails: the rows then keep Bright Data's order.
+ */
+function plannedInputs(ctx: IWebhookFunctions): PlannedInput[] {
+	if (ctx.getNodeParameter('inputSource', 'items') !== 'items') return [];
+	// Webhook functions can evaluate expressions (n8n's NodeExecutionContext), though IWebhookFunctions does not declare it.
+	const { evaluateExpression } = ctx as unknown as { evaluateExpression?: (expression: string, itemIndex: number) => unknown };
+	let items: unknown;
+	try {
+		items = evaluateExpression?.call(ctx, '{{ $($prevNode.name).all($prevNode.outputIndex, $prevNode.runIndex) }}', 0);
+	} catch {
+		return [];
+	}
+	if (!Array.isArray(items)) return [];
+	const selected = ctx.getNodeParameter('fieldsToSend', 'all') === 'selected';
+	const names = String(ctx.getNodeParameter('inputFields', '')).split(',').map((name) => name.trim()).filter(Boolean);
+	return (items as INodeExecutionData[]).map(({ json }, itemIndex) => ({
+		itemIndex,
+		input: selected ? Object.fromEntries(names.filter((name) => Object.hasOwn(json, name) && json[name] !== undefined).map((name) => [name, json[name]])) : json,
+	}));
+}
+
+/**
+ * Bright Data's notification: check it, wait briefly if the snapshot still builds, and resume with
+ * its rows. n8n renumbers a resumed node's item links by position (`addPairedItemLineage` in
+ * n8n-core's WorkflowExecute), so each row carries its `input` to match on (README, Waiting).
+ */
+export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const state = readState(this);
+	// Any token (missing, repeated, non-ASCII, huge) is hashed and compared with the stored hash; 401 when wrong.
+	const nonce = (this.getQueryData() as IDataObject).brightdata;
+	if (!state || !matchesSecretHash(nonce, state.nonceHash)) return answerWithoutResuming(this, 401, 'Invalid token');
+	// The same rule and keys as the trigger node: ?snapshot_id=, then collection_id, snapshot_id, id, job_id.
+	const named = findSnapshotId(this.getQueryData() as IDataObject, this.getBodyData())?.snapshotId;
+	const { snapshotId } = state;
+	if (named && named !== snapshotId) return answerWithoutResuming(this, 409, `Snapshot ${named} does not belong to this execution`);
+
+	const settings = readOutputSettings(this, 0, 'separate');
+	const reader = readerForJobs(this, settings, [snapshotId]);
+	const dataset = await pollUntilReady(this, snapshotId, { reader, deadline: now() + secondsToMs(NOTIFIED_WAIT_SECONDS), checkAtOnce: true });
+	if (dataset.kind === 'timedOut') return answerWithoutResuming(this, 202, `Waiting for snapshot ${snapshotId}`);
+	logResumed(this, [snapshotId], countsOf(dataset));
+	try {
+		const shaped = await shapeReadyJobs(this, [{ job: { snapshotId, inputs: plannedInputs(this) }, dataset }], settings);
+		return { workflowData: nodeOutputs(settings.failedRows, shaped.main, shaped.failed) };
+	} catch (error) {
+		throw errorAfterTrigger(this, error, [snapshotId]);
+	}
+}

@@ -1,0 +1,22 @@
+import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+
+import type { RequestContext } from './index';
+
+export function cancelSignal(ctx: RequestContext): AbortSignal | undefined {
+	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+}
+
+/**
+ * The same context without the execution's cancel signal, for the clean-up requests sent
+ * after a stop (n8n attaches that signal, already fired, to every request it makes).
+ */
+export function detachedFromCancellation(ctx: IExecuteFunctions): IExecuteFunctions {
+	return Object.create(ctx, { getExecutionCancelSignal: { value: () => undefined } }) as IExecuteFunctions;
+}
+
+/** Stops work once the user stops the execution. n8n recognises a cancellation by the word "canceled". */
+export function throwIfCancelled(ctx: RequestContext): void {
+	if (cancelSignal(ctx)?.aborted) {
+		throw new NodeOperationError(ctx.getNode(), 'The execution was canceled');
+	}
+}
