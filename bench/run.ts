@@ -7,9 +7,14 @@
  * longStrings in RESULTS.md are then replaced on their own (each says when it ran, at what load, and
  * its own targets); the other parts' figures are printed as JSON, and RESULTS.md keeps its sections
  * from the last full run (they are ratios within one run, so they are not mixed).
+ *
+ * `npm run bench -- --only=hub` runs the hub bench instead (bench/hub.mjs: n8n in queue mode with
+ * Postgres, Redis, two workers and a webhook process; about 20 minutes), which writes its own
+ * section of RESULTS.md and bench/hub-chart.svg. It is not part of the full run.
  */
 import './env';
 
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -24,7 +29,7 @@ import { runRealtimeBench } from './parts/realtime';
 import { runScheduleBench } from './parts/schedule';
 import { BIG_SECTION, bigSection, ITEM_COST_SECTION, itemCostSection, printedTables, resultsMarkdown } from './report';
 import type { BenchResults, BenchSettings } from './results';
-import { withSection, type PartRun } from './sections';
+import { sectionOf, withSection, type PartRun } from './sections';
 
 const SETTINGS: BenchSettings = {
 	scheduleJobs: 48,
@@ -113,7 +118,15 @@ async function some(parts: Part[]): Promise<void> {
 	if (parts.includes('longStrings')) await longStrings('');
 }
 
+/** `--only=hub`: the hub bench, in its own process (it starts real n8n processes); other flags are passed on. */
+function hub(argv: string[]): void {
+	const rest = argv.filter((arg) => arg !== '--only=hub');
+	const run = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'hub.mjs'), '--write', ...rest], { stdio: 'inherit' });
+	process.exitCode = run.status ?? 1;
+}
+
 async function main(): Promise<void> {
+	if (process.argv.includes('--only=hub')) return hub(process.argv.slice(2));
 	const parts = selectedParts(process.argv.slice(2));
 	if (parts.length < PARTS.length) return await some(parts);
 	const s = SETTINGS;
@@ -147,7 +160,9 @@ async function main(): Promise<void> {
 		realtime,
 		totalSeconds: (performance.now() - started) / 1000,
 	};
-	writeFileSync(RESULTS_FILE, resultsMarkdown(results));
+	// The hub section comes from its own bench (--only=hub): kept as it is.
+	const hubSection = sectionOf(readFileSync(RESULTS_FILE, 'utf8'), 'hub');
+	writeFileSync(RESULTS_FILE, hubSection ? withSection(resultsMarkdown(results), 'hub', hubSection) : resultsMarkdown(results));
 	writeFileSync(join(__dirname, 'chart.svg'), chartSvg(results));
 	console.log(`\n${printedTables(results)}\n`);
 	log('wrote bench/RESULTS.md and bench/chart.svg');

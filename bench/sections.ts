@@ -22,3 +22,11 @@ export interface PartRun {
 	/** 1-minute load average at the start and the end of the part. */
 	load: [number, number];
 }
+
+/** The section `name` of `markdown` with its markers, or undefined (to carry it over a full rewrite). */
+export function sectionOf(markdown: string, name: string): string | undefined {
+	const start = markdown.indexOf(`<!-- ${name}:start -->`);
+	const endMarker = `<!-- ${name}:end -->`;
+	const end = markdown.indexOf(endMarker);
+	return start === -1 || end === -1 ? undefined : markdown.slice(start, end + endMarker.length);
+}

@@ -3,6 +3,7 @@
  * completion signal). Bright Data does not document either request, so the shapes are minimal
  * (see README). Only loopback endpoints are called; every attempt is recorded, none can throw.
  */
+import { setMaxListeners } from 'node:events';
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 
@@ -17,8 +18,22 @@ export interface DeliveryRecord {
 	outcome: 'sent' | 'refused' | 'failed' | 'skipped';
 	status?: number;
 	error?: string;
-	/** Real wall-clock time, ISO. */
+	/** Real wall-clock time, ISO (when the attempt ended). */
 	time: string;
+	/** Real wall-clock time the request was sent, ISO (sent and failed attempts). */
+	sentAt?: string;
+	/** Which copy of a notification this is (1 unless a plan sends it more than once). */
+	copy?: number;
+}
+
+/**
+ * A test's plan for one job's notification (fault injection): sent `delayMs` real milliseconds
+ * after the job ends, `copies` times (at the same moment), or never (`skip`).
+ */
+export interface NotifyPlan {
+	delayMs?: number;
+	copies?: number;
+	skip?: boolean;
 }
 
 export interface EndedJob {
@@ -35,15 +50,27 @@ const WEBHOOK_TIMEOUT_MS = 5000;
 export class Deliveries {
 	readonly records: DeliveryRecord[] = [];
 	private readonly inFlight = new Set<Promise<void>>();
+	private readonly plans = new Map<string, NotifyPlan>();
 
 	/** `closing` aborts webhook calls still in flight when the emulator closes. */
-	constructor(private readonly closing: AbortSignal) {}
+	constructor(
+		private readonly closing: AbortSignal,
+		private readonly timeoutMs = WEBHOOK_TIMEOUT_MS,
+	) {
+		// Every webhook call in flight (and every planned late one) listens to it: hundreds at once in the hub bench.
+		setMaxListeners(0, closing);
+	}
 
 	/** Starts deliver-then-notify in the background. */
 	jobEnded(job: EndedJob): void {
 		if (!job.notify && !job.deliver) return;
 		const run = this.deliverThenNotify(job).finally(() => this.inFlight.delete(run));
 		this.inFlight.add(run);
+	}
+
+	/** How the notification of job `snapshotId` is sent when it ends (set before it ends). */
+	plan(snapshotId: string, plan: NotifyPlan): void {
+		this.plans.set(snapshotId, plan);
 	}
 
 	/** Resolves once every delivery started so far is over (for tests). */
@@ -60,7 +87,17 @@ export class Deliveries {
 		}
 		if (job.notify) {
 			const body = JSON.stringify({ collection_id: job.id, snapshot_id: job.id, status: job.status });
-			await this.post('notify', job.id, job.notify, Buffer.from(body), { 'Content-Type': 'application/json' });
+			const plan = this.plans.get(job.id) ?? {};
+			if (plan.skip) {
+				this.records.push({ kind: 'notify', snapshotId: job.id, endpoint: String(job.notify.endpoint), outcome: 'skipped', error: 'planned: never sent', time: new Date().toISOString() });
+				return;
+			}
+			if (plan.delayMs) await sleepUnlessClosing(plan.delayMs, this.closing);
+			if (this.closing.aborted) return;
+			const copies = Math.max(1, plan.copies ?? 1);
+			await Promise.all(
+				Array.from({ length: copies }, (_, i) => this.post('notify', job.id, job.notify as JsonObject, Buffer.from(body), { 'Content-Type': 'application/json' }, i + 1)),
+			);
 		}
 	}
 
@@ -70,22 +107,38 @@ export class Deliveries {
 		target: JsonObject,
 		body: Buffer,
 		headers: Record<string, string>,
+		copy = 1,
 	): Promise<void> {
 		const endpoint = typeof target.endpoint === 'string' ? target.endpoint : '';
 		const record = (outcome: DeliveryRecord['outcome'], extra: Partial<DeliveryRecord> = {}): void => {
-			this.records.push({ kind, snapshotId, endpoint: endpoint || String(target.type), outcome, time: new Date().toISOString(), ...extra });
+			this.records.push({ kind, snapshotId, endpoint: endpoint || String(target.type), outcome, time: new Date().toISOString(), ...(copy > 1 ? { copy } : {}), ...extra });
 		};
 		if (target.type !== 'webhook') return record('skipped', { error: `delivery type ${describe(target.type)} is not emulated` });
 		const url = parseUrl(endpoint);
 		if (!url || url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname)) {
 			return record('refused', { error: 'only http://127.0.0.1 / localhost endpoints are called by the emulator' });
 		}
+		const sentAt = new Date().toISOString();
 		try {
-			record('sent', { status: await postBuffer(url, body, headers, this.closing) });
+			record('sent', { status: await postBuffer(url, body, headers, this.closing, this.timeoutMs), sentAt });
 		} catch (error) {
-			record('failed', { error: error instanceof Error ? error.message : String(error) });
+			record('failed', { error: error instanceof Error ? error.message : String(error), sentAt });
 		}
 	}
+}
+
+/** Waits real milliseconds; resolves early when the emulator closes. */
+function sleepUnlessClosing(ms: number, closing: AbortSignal): Promise<void> {
+	return new Promise((resolve) => {
+		const timer = setTimeout(done, ms);
+		timer.unref(); // a planned late notification never keeps a process alive
+		closing.addEventListener('abort', done, { once: true });
+		function done(): void {
+			clearTimeout(timer);
+			closing.removeEventListener('abort', done);
+			resolve();
+		}
+	});
 }
 
 function describe(value: JsonValue | undefined): string {
@@ -101,12 +154,12 @@ function parseUrl(text: string): URL | undefined {
 }
 
 /** POSTs once on a fresh connection (agent: false), so no pooled socket outlives the emulator. */
-function postBuffer(url: URL, body: Buffer, headers: Record<string, string>, signal: AbortSignal): Promise<number> {
+function postBuffer(url: URL, body: Buffer, headers: Record<string, string>, signal: AbortSignal, timeoutMs: number): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const options = {
 			method: 'POST',
 			headers: { ...headers, 'Content-Length': String(body.length) },
-			timeout: WEBHOOK_TIMEOUT_MS,
+			timeout: timeoutMs,
 			agent: false,
 			signal,
 		};
@@ -115,7 +168,7 @@ function postBuffer(url: URL, body: Buffer, headers: Record<string, string>, sig
 			response.on('end', () => resolve(response.statusCode ?? 0));
 			response.on('error', reject);
 		});
-		outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${WEBHOOK_TIMEOUT_MS} ms`)));
+		outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)));
 		outgoing.on('error', reject);
 		outgoing.end(body);
 	});

@@ -10,7 +10,7 @@ import { AiFlowStore } from './aiFlow';
 import { EmulatedClock } from './clock';
 import { COLLECTORS, type CollectorSpec } from './collectors';
 import { iso, type EmulatorContext, type Settings } from './context';
-import { Deliveries, type DeliveryRecord } from './delivery';
+import { Deliveries, type DeliveryRecord, type NotifyPlan } from './delivery';
 import { HealStore } from './heal';
 import {
 	FaultBook,
@@ -31,7 +31,7 @@ import type { InputObject, ParsedRequest, RecordedRequest, Reply, Row } from './
 
 export type { CollectorSpec } from './collectors';
 export type { Fault } from './faults';
-export type { DeliveryRecord } from './delivery';
+export type { DeliveryRecord, NotifyPlan } from './delivery';
 export type { RecordedRequest } from './types';
 
 export interface EmulatorOptions {
@@ -61,6 +61,8 @@ export interface EmulatorOptions {
 	logProgress?: Settings['logProgress'];
 	/** One line per request (never includes headers or the token). */
 	logger?: (line: string) => void;
+	/** How long a notify / deliver call waits for the endpoint's answer before giving up (real ms, default 5,000). */
+	webhookTimeoutMs?: number;
 }
 
 /** A batch job as tests see it. */
@@ -111,6 +113,8 @@ export interface Emulator {
 	expire(snapshotId: string): void;
 	/** The job completes now, with all its inputs. */
 	finish(snapshotId: string): void;
+	/** Fault injection for one job's notification: late (real ms), several copies at once, or never. */
+	planNotify(snapshotId: string, plan: NotifyPlan): void;
 	/**
 	 * The target site changed: rows of `collectorId` give these fields as null from now on (jobs
 	 * already finished keep their rows), until a self-heal saved to production repairs them.
@@ -134,7 +138,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const faults = new FaultBook();
 	const requests: RecordedRequest[] = [];
 	const closing = new AbortController();
-	const deliveries = new Deliveries(closing.signal);
+	const deliveries = new Deliveries(closing.signal, options.webhookTimeoutMs);
 
 	const jobs: JobStore = new JobStore(clock, {
 		// Collector-level faults get their own copy per job, so each job sees the full burst.
@@ -216,6 +220,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			collectors.set(id, { ...collector, brokenFields: fields });
 		},
 		finish: (id) => jobs.forceFinish(jobOrThrow(id)),
+		planNotify: (id, plan) => deliveries.plan(jobOrThrow(id).id, plan),
 		advance: (seconds) => {
 			clock.advance(seconds);
 			jobs.settle();

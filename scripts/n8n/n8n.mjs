@@ -471,6 +471,16 @@ export async function startWorker(env, { concurrency = 1, timeoutMs = 90_000 } =
   return await spawnN8n(env, ['worker', `--concurrency=${concurrency}`], { readinessUrl, timeoutMs });
 }
 
+/**
+ * Starts `n8n webhook` (queue mode's webhook process: production and waiting webhooks only) and waits
+ * for its /healthz/readiness on N8N_PORT.
+ */
+export async function startWebhookProcess(env, { timeoutMs = 90_000, onOutput } = {}) {
+  const url = `http://127.0.0.1:${env.N8N_PORT}`;
+  const server = await spawnN8n(env, ['webhook'], { readinessUrl: `${url}/healthz/readiness`, timeoutMs, onOutput });
+  return { url, ...server };
+}
+
 function cookieFrom(res) {
   const list = typeof res.headers.getSetCookie === 'function' ? res.headers.getSetCookie() : [res.headers.get('set-cookie')];
   const auth = list.filter(Boolean).map((c) => c.split(';')[0]).find((c) => c.startsWith('n8n-auth='));

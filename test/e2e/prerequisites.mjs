@@ -1,6 +1,6 @@
 /**
  * What the end-to-end tests need on the machine: both tested n8n versions (with Node.js 24),
- * Debian's chromium and redis-server. `npm run test:e2e` runs this file first, so no test decides
+ * Debian's chromium, redis-server and postgresql (the hub test). `npm run test:e2e` runs this file first, so no test decides
  * "not installed" before the suite has installed it. Debian packages are installed only as root or
  * with CI=true; elsewhere the command to run is printed.
  *
@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { ensureN8n, TESTED_N8N_VERSIONS } from '../../scripts/n8n/install.mjs';
+import { ensurePostgres } from './postgres.mjs';
 import { ensureRedisServer } from './redis.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -42,7 +43,7 @@ export function ensureChromium({ log = () => {} } = {}) {
 export async function ensurePrerequisites() {
 	const log = (line) => console.log(`[e2e prerequisites] ${line}`);
 	for (const version of TESTED_N8N_VERSIONS) await ensureN8n({ version, log });
-	for (const ensure of [ensureRedisServer, ensureChromium]) {
+	for (const ensure of [ensureRedisServer, ensurePostgres, ensureChromium]) {
 		try {
 			ensure({ log });
 		} catch (error) {
@@ -51,7 +52,7 @@ export async function ensurePrerequisites() {
 			log(`${error.message}; the tests that need it are skipped`);
 		}
 	}
-	log(`done: n8n ${TESTED_N8N_VERSIONS.join(' and ')}, redis-server, ${CHROMIUM}`);
+	log(`done: n8n ${TESTED_N8N_VERSIONS.join(' and ')}, redis-server, postgresql, ${CHROMIUM}`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
