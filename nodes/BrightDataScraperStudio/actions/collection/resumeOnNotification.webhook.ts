@@ -90,10 +90,10 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 
 	const settings = readOutputSettings(this, 0, 'separate');
 	const reader = readerForJobs(this, settings, [snapshotId]);
-	const dataset = await pollUntilReady(this, snapshotId, { reader, deadline: now() + secondsToMs(NOTIFIED_WAIT_SECONDS), checkAtOnce: true });
-	if (dataset.kind === 'timedOut') return answerWithoutResuming(this, 202, `Waiting for snapshot ${snapshotId}`);
-	logResumed(this, [snapshotId], countsOf(dataset));
 	try {
+		const dataset = await pollUntilReady(this, snapshotId, { reader, deadline: now() + secondsToMs(NOTIFIED_WAIT_SECONDS), checkAtOnce: true });
+		if (dataset.kind === 'timedOut') return answerWithoutResuming(this, 202, `Waiting for snapshot ${snapshotId}`);
+		logResumed(this, [snapshotId], countsOf(dataset));
 		const shaped = await shapeReadyJobs(this, [{ job: { snapshotId, inputs: plannedInputs(this) }, dataset }], settings);
 		return { workflowData: nodeOutputs(settings.failedRows, shaped.main, shaped.failed) };
 	} catch (error) {
