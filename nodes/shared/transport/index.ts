@@ -98,10 +98,7 @@ export async function streamText(stream: AsyncIterable<Uint8Array>): Promise<str
 
 type RawResponse = { statusCode: number; headers: Record<string, unknown>; body: unknown };
 
-/**
- * Sends one request and waits for its headers, but never past the timer: a peer that accepts
- * the connection and stays silent is cut off at the deadline.
- */
+/** Sends one request and waits for its headers, never past the timer (a silent peer is cut off). */
 async function send(ctx: RequestContext, options: IHttpRequestOptions, timer: RequestTimer): Promise<RawResponse | 'late'> {
 	const sent = ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options) as Promise<RawResponse>;
 	const first = await Promise.race([sent, timer.expired]);
