@@ -34,6 +34,7 @@ import { ensureN8n } from '../../scripts/n8n/install.mjs';
 import { CHROMIUM, skipUnless } from './prerequisites.mjs';
 import { DEFAULT_OWNER, freePort, n8nEnv, runCli, setupOwner, startN8n } from '../../scripts/n8n/n8n.mjs';
 import { copyPackage, N8nRest, outputOf } from './server.mjs';
+import { urlItemsNode, webhookNode } from './workflows.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -90,8 +91,8 @@ function deliveryWorkflow({ name, path, deliver, credentials }) {
 	return {
 		name,
 		nodes: [
-			{ id: 'hook', name: 'Hook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: randomUUID(), parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} } },
-			{ id: 'items', name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: 'return $json.body.urls.map((url) => ({ json: { url } }));' } },
+			webhookNode({ path }),
+			urlItemsNode(),
 			{
 				id: 'scraper',
 				name: 'Scraper',

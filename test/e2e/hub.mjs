@@ -24,6 +24,7 @@ import { freePort, n8nEnv, n8nPaths, setupOwner, startN8n, startWebhookProcess, 
 import { ensurePostgres, startPostgres } from './postgres.mjs';
 import { ensureRedisServer, startRedis } from './redis.mjs';
 import { N8nRest } from './server.mjs';
+import { urlItemsNode, webhookNode } from './workflows.mjs';
 
 const n8nRequire = () => createRequire(join(n8nPaths().dir, 'package.json'));
 
@@ -247,8 +248,8 @@ export function parkWorkflow({ name, path, credential, options = {}, parameters 
 	return {
 		name,
 		nodes: [
-			{ id: 'hook', name: 'Hook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: randomUUID(), parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} } },
-			{ id: 'items', name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: 'return $json.body.urls.map((url) => ({ json: { url } }));' } },
+			webhookNode({ path }),
+			urlItemsNode(),
 			{
 				id: 'scraper',
 				name: 'Scraper',
@@ -296,16 +297,7 @@ export function plainWebhookWorkflow({ name, path, headerAuthCredential }) {
 	return {
 		name,
 		nodes: [
-			{
-				id: 'hook',
-				name: 'Hook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', ...auth, options: {} },
-				...(headerAuthCredential ? { credentials: { httpHeaderAuth: headerAuthCredential } } : {}),
-			},
+			{ ...webhookNode({ path, extra: auth }), ...(headerAuthCredential ? { credentials: { httpHeaderAuth: headerAuthCredential } } : {}) },
 			noOp('Got body', 220),
 		],
 		connections: { Hook: { main: [[link('Got body')]] } },

@@ -18,7 +18,7 @@ import { startEmulator } from '../../emulator/server.ts';
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
 import { freePort, n8nEnv, setupOwner, startN8n } from '../../scripts/n8n/n8n.mjs';
 import { copyPackage, N8nRest, outputOf, post } from './server.mjs';
-import { example } from './workflows.mjs';
+import { example, webhookNode } from './workflows.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 /** 100x: the 8-minute heal reaches its proposal in about 5 s. */
@@ -54,7 +54,7 @@ test('self-healing-collection: broken rows → Self-Heal → approval through th
 	const path = `heal-${randomUUID()}`;
 	workflow.nodes = workflow.nodes.map((node) => {
 		if (node.type === 'n8n-nodes-base.scheduleTrigger') {
-			return { ...node, type: 'n8n-nodes-base.webhook', typeVersion: 2, webhookId: randomUUID(), parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} } };
+			return { ...webhookNode({ path }), id: node.id, name: node.name, position: node.position };
 		}
 		return node.credentials ? { ...node, credentials: { brightDataScraperStudioApi: credential } } : node;
 	});

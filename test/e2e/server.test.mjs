@@ -31,7 +31,7 @@ import { skipUnless } from './prerequisites.mjs';
 import { freePort, login, n8nEnv, setupOwner, startN8n, startWorker } from '../../scripts/n8n/n8n.mjs';
 import { ensureRedisServer, findRedisServer, startRedis } from './redis.mjs';
 import { copyPackage, gzipJson, N8nRest, outputOf, post, runCounts, setWaitTill, waitFor, workerEvents } from './server.mjs';
-import { setNode } from './workflows.mjs';
+import { setNode, urlItemsNode, webhookNode } from './workflows.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 /** The node's grace period after the timeout before n8n resumes a waiting execution on its own. */
@@ -89,8 +89,8 @@ const URL_ITEMS = 'return $json.body.urls.map((url, row) => ({ json: { url, row 
 /** Webhook (POST /webhook/<path>, answers at once) → Code (one item per body.urls, or `code`) → Scraper → outputs. */
 function scraperWorkflow({ name, path, parameters, credential, outputs = [], outputNode = noOp, code = URL_ITEMS }) {
 	const nodes = [
-		{ id: 'hook', name: 'Hook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: randomUUID(), parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} } },
-		{ id: 'items', name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: code } },
+		webhookNode({ path }),
+		urlItemsNode(220, code),
 		{ id: 'scraper', name: 'Scraper', type: 'CUSTOM.brightDataScraperStudio', typeVersion: 1, position: [440, 0], parameters: { resource: 'collection', ...parameters }, credentials: credentialRef(credential) },
 		...outputs.map((output, i) => outputNode(output, 660 + 220 * i)),
 	];

@@ -3,6 +3,7 @@
  * CUSTOM.*, the way n8n names nodes loaded through N8N_CUSTOM_EXTENSIONS), plus a few built here
  * for what the examples do not show (several items, error paths).
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -23,6 +24,21 @@ export function setNode({ id, name, x, fields }) {
 	const assignments = Object.entries(fields).map(([field, [value, type]]) => ({ id: field, name: field, value, type }));
 	return { id, name, type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [x, 0], parameters: { mode: 'manual', assignments: { assignments }, options: {} } };
 }
+
+/** n8n's Webhook node (2): POST /webhook/<path>, answered at once; `extra` adds parameters (authentication). */
+export function webhookNode({ id = 'hook', name = 'Hook', path, x = 0, extra = {} }) {
+	return { id, name, type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [x, 0], webhookId: randomUUID(), parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', ...extra, options: {} } };
+}
+
+/** A Code node (2) after a webhook: one item per URL of the body's `urls`. */
+export const urlItemsNode = (x = 220, jsCode = 'return $json.body.urls.map((url) => ({ json: { url } }));') => ({
+	id: 'items',
+	name: 'Items',
+	type: 'n8n-nodes-base.code',
+	typeVersion: 2,
+	position: [x, 0],
+	parameters: { jsCode },
+});
 
 const manualTrigger = { id: 'e2e-trigger', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
 
