@@ -28,6 +28,12 @@ describe('reading a dataset answer', () => {
 		expect(await read(200, 'null')).toMatchObject({ kind: 'pending' });
 	});
 
+	test('a pretty-printed status object is read as one, 202 and 200 alike', async () => {
+		const status = JSON.stringify({ status: 'building', message: 'try again in 7s' }, null, 2);
+		expect(await read(202, status)).toMatchObject({ kind: 'pending', status: 'building', retryInSeconds: 7 });
+		expect(await read(200, status)).toMatchObject({ kind: 'pending', status: 'building', retryInSeconds: 7 });
+	});
+
 	test('a JSON array is ready', async () => {
 		expect(await read(200, '[{"a":1,"input":{"url":"x"}},{"a":2}]')).toEqual({
 			kind: 'ready',
@@ -48,5 +54,7 @@ describe('reading a dataset answer', () => {
 		expect(await read(200, '<html>Bad gateway</html>')).toEqual({ kind: 'invalid', reason: 'the body is neither a JSON array nor NDJSON' });
 		expect(await read(200, '{"a":1}\n{"a":')).toMatchObject({ kind: 'invalid' });
 		expect(await read(200, '42')).toMatchObject({ kind: 'invalid' });
+		expect(await read(200, '{"a":1} [{"a":2}]')).toMatchObject({ kind: 'invalid' });
+		expect(await read(200, '{"a":1}\n"text"\n')).toMatchObject({ kind: 'invalid' });
 	});
 });

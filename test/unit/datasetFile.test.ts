@@ -160,8 +160,16 @@ describe('writing a dataset into a file as it downloads', () => {
 		expect((await readFile('', settings)).state).toMatchObject({ kind: 'pending' });
 		expect((await readFile('null', settings, { size: 2 })).state).toMatchObject({ kind: 'pending' });
 		expect(await readFile('[]', settings)).toMatchObject({ state: { kind: 'ready', rows: [] }, file: undefined });
-		expect(await readFile(JSON.stringify(rows[1]), settings)).toMatchObject({ state: { kind: 'ready', rows: [rows[1]] }, file: undefined });
 		expect((await readFile('<html>', settings)).state).toMatchObject({ kind: 'invalid' });
+	});
+
+	test('one row that is no status object is a file, with or without its newline, pretty-printed or not', async () => {
+		const settings: Settings = { fileFormat: 'json', failedRows: 'main' };
+		for (const body of [JSON.stringify(rows[1]), `${JSON.stringify(rows[1])}\n`, JSON.stringify(rows[1], null, 2)]) {
+			const { state, file } = await readFile(body, settings);
+			expect(state).toMatchObject({ kind: 'ready', file: { rows: 1 } });
+			expect(JSON.parse(file)).toEqual([rows[1]]);
+		}
 	});
 
 	test('a torn body is invalid, so fetchDataset reads it again', async () => {

@@ -1,6 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import type { Row } from '../../shared/rows';
+import { parseRows } from '../../shared/snapshot/rowStream';
 import { MIN_POLL_GAP_SECONDS } from '../../shared/snapshot/polling';
 import { now, secondsToMs, sleepUnlessCancelled, timing } from '../../shared/timing';
 import { apiRequest, cancelSignal, throwIfCancelled, type ApiResponse } from '../../shared/transport';
@@ -17,19 +18,11 @@ export const PAGE_LIMIT_ERROR = /exceeded realtime job limit/i;
 
 /** A real-time result, or undefined while pending: 202, an empty or null body, or {"pending": true}. */
 export function readRealtimeResult({ statusCode, body }: Pick<ApiResponse, 'statusCode' | 'body'>): Row[] | undefined {
-	const text = body.trim();
-	if (statusCode === 202 || !text) return undefined;
-	let parsed: unknown;
-	try {
-		parsed = JSON.parse(text);
-	} catch {
-		return undefined;
-	}
-	if (parsed === null) return undefined;
-	if (Array.isArray(parsed)) return parsed.filter((row): row is Row => typeof row === 'object' && row !== null);
-	if (typeof parsed !== 'object' || (parsed as IDataObject).pending === true) return undefined;
+	if (statusCode === 202) return undefined;
+	const answer = parseRows(body);
+	if (answer.kind === 'rows') return answer.rows;
 	// Older collectors answer one object instead of an array.
-	return [parsed as Row];
+	return answer.kind === 'object' && answer.value.pending !== true ? [answer.value] : undefined;
 }
 
 /** POST /dca/trigger_immediate with one input; any 2xx with a response_id counts (200 and 202 are both documented). */

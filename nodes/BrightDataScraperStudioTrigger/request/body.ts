@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { isObject, type Row } from '../../shared/rows';
-import { parseNdjson } from '../../shared/snapshot/dataset';
+import { parseRows } from '../../shared/snapshot/rowStream';
 import { decodeBody } from './decode';
 
 /**
@@ -56,8 +56,8 @@ const isParsedObject = (value: unknown): value is IDataObject => isObject(value)
 const preview = (text: string): string => JSON.stringify(text.slice(0, 60));
 
 /**
- * A JSON document, else NDJSON, else a reason why neither. NDJSON stops after `maxRows` + 1 rows:
- * one more than the limit is enough to refuse the body.
+ * A JSON document, else NDJSON read as a dataset download is, else a reason why neither. NDJSON
+ * stops after `maxRows` + 1 rows: one more than the limit is enough to refuse the body.
  */
 export function parseBodyText(text: string, maxRows = Infinity): BodyContent {
 	const trimmed = text.trim();
@@ -67,8 +67,8 @@ export function parseBodyText(text: string, maxRows = Infinity): BodyContent {
 	} catch {
 		// Not one JSON document: try one object per line.
 	}
-	const rows = parseNdjson(trimmed, maxRows + 1);
-	if (rows) return { kind: 'ndjson', rows };
+	const rows = parseRows(trimmed, maxRows);
+	if (rows.kind === 'rows') return { kind: 'ndjson', rows: rows.rows };
 	return {
 		kind: 'invalid',
 		reason: `the body is neither JSON nor NDJSON (it starts with ${preview(trimmed)})`,

@@ -1,7 +1,7 @@
 import { isObject, type Row } from '../rows';
 import { streamText } from '../transport';
 import { LateAnswerError } from '../transport/errors';
-import { RowStreamParser } from './rowStream';
+import { parseRows, RowStreamParser, type StreamResult } from './rowStream';
 
 export type DatasetState =
 	| { kind: 'ready'; rows: Row[] }
@@ -25,36 +25,6 @@ function pending(body: unknown): DatasetState {
 		message: text,
 		retryInSeconds: hint ? Number(hint[1]) : undefined,
 	};
-}
-
-const NOT_JSON = Symbol('not JSON');
-
-function parseJson(text: string): unknown {
-	try {
-		return JSON.parse(text);
-	} catch {
-		return NOT_JSON;
-	}
-}
-
-/**
- * One JSON object per line (LF or CRLF), blank lines skipped; undefined when a line is not an
- * object. Reading stops once `maxRows` rows are in hand (the caller refuses more than it allows).
- * Each line is found with one forward search, so the work is linear in the text.
- */
-export function parseNdjson(text: string, maxRows = Infinity): Row[] | undefined {
-	const rows: Row[] = [];
-	for (let start = 0; start <= text.length && rows.length < maxRows; ) {
-		const newline = text.indexOf('\n', start);
-		const end = newline === -1 ? text.length : newline;
-		const line = text.slice(start, end);
-		start = end + 1;
-		if (!line.trim()) continue;
-		const row = parseJson(line);
-		if (!isObject(row)) return undefined;
-		rows.push(row);
-	}
-	return rows;
 }
 
 /** A bare status object ({"status": "building", …}): Bright Data's "not ready yet", also with a 200. */
@@ -89,8 +59,8 @@ export async function readDatasetStream(
 	limits?: DatasetLimits,
 ): Promise<DatasetState> {
 	if (statusCode === 202) {
-		const text = (await streamText(stream)).trim();
-		return pending(text ? parseJson(text) : null);
+		const answer = parseRows(await streamText(stream));
+		return pending(answer.kind === 'object' ? answer.value : null);
 	}
 	const parser = new RowStreamParser();
 	const { maxBytes = Infinity, maxRows = Infinity } = limits ?? {};
@@ -111,7 +81,11 @@ export async function readDatasetStream(
 	}
 	// Leaving the loop early stopped the download; thrown, not returned, so that it is not fetched again.
 	if (over) throw limits!.tooLarge(over);
-	const result = parser.end();
+	return datasetState(parser.end());
+}
+
+/** What a 200's rows mean: a bare status object or nothing at all is Bright Data's "not ready yet". */
+function datasetState(result: StreamResult): DatasetState {
 	switch (result.kind) {
 		case 'rows':
 			return { kind: 'ready', rows: result.rows };

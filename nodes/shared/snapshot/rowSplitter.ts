@@ -4,7 +4,6 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
-const NEWLINE = 0x0a;
 /** A UTF-8 byte-order mark, which some exports put before the first byte of JSON or NDJSON. */
 const BOM = [0xef, 0xbb, 0xbf];
 
@@ -15,15 +14,14 @@ export const toBuffer = (chunk: Uint8Array): Buffer =>
 	Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 
 /**
- * Cuts a dataset body (a JSON array of objects, or NDJSON) into the raw bytes of each row while
- * it downloads, without parsing the rows: the row parser (rowStream.ts) parses each one, the File
- * output (datasetFile.ts) mostly writes them as they are. It works on bytes (UTF-8 never puts an
- * ASCII byte inside a multi-byte character), keeps only the unfinished row between chunks, and
- * jumps through strings with indexOf: one pass, linear time. Elements of the array that are not
- * objects are skipped.
+ * Cuts a body (a JSON array of objects, or objects one after another: NDJSON, or one object
+ * pretty-printed) into the raw bytes of each row while it downloads, without parsing them. One
+ * pass on bytes (UTF-8 never puts an ASCII byte inside a multi-byte character), strings skipped
+ * with indexOf, only the unfinished row kept between chunks. Array elements that are not objects
+ * are skipped; outside an array, anything but objects makes the body invalid.
  */
 export class RowSplitter {
-	private mode: 'start' | 'array' | 'ndjson' | 'ended' | 'other' | 'invalid' = 'start';
+	private mode: 'start' | 'array' | 'objects' | 'ended' | 'other' | 'invalid' = 'start';
 	/** Array mode: nesting depth, string state, and the pieces of the open object from earlier chunks. */
 	private depth = 0;
 	private inString = false;
@@ -40,9 +38,9 @@ export class RowSplitter {
 		return this.mode !== 'start';
 	}
 
-	/** The body ended where it should: a closed array, or NDJSON. */
+	/** The body ended where it should: a closed array, or objects with none left open. */
 	get complete(): boolean {
-		return this.mode === 'ended' || this.mode === 'ndjson';
+		return this.mode === 'ended' || this.mode === 'objects';
 	}
 
 	/** A JSON array: every object in it is a row (a status object comes alone, not in an array). */
@@ -58,23 +56,13 @@ export class RowSplitter {
 	push(chunk: Buffer): void {
 		let at = 0;
 		if (this.mode === 'start') at = this.detect(chunk);
-		if (this.mode === 'array') this.scanArray(chunk, at);
-		else if (this.mode === 'ndjson') this.scanLines(chunk, at);
+		if (this.mode === 'array' || this.mode === 'objects') this.scan(chunk, at);
 		else if (this.mode === 'ended') this.checkTrailing(chunk, at);
 	}
 
 	end(): void {
-		if (this.mode === 'ndjson' && this.parts.length) {
-			// A last line without its newline may be a torn download: that one line is parsed to check.
-			const line = this.joinParts(Buffer.alloc(0));
-			try {
-				const text = line.toString('utf8');
-				if (text.trim()) JSON.parse(text);
-				this.emitLine(line);
-			} catch {
-				this.mode = 'invalid';
-			}
-		}
+		// An object still open: a torn download.
+		if (this.mode === 'objects' && this.inRow) this.mode = 'invalid';
 		this.parts = [];
 	}
 
@@ -98,11 +86,11 @@ export class RowSplitter {
 			this.mode = 'array';
 			return at + 1;
 		}
-		this.mode = chunk[at] === OPEN_BRACE ? 'ndjson' : 'other';
+		this.mode = chunk[at] === OPEN_BRACE ? 'objects' : 'other';
 		return at;
 	}
 
-	private scanArray(chunk: Buffer, from: number): void {
+	private scan(chunk: Buffer, from: number): void {
 		const length = chunk.length;
 		let rowStart = this.inRow ? 0 : -1;
 		// The next quote and backslash at or after i (-1: none left in this chunk), searched again only once passed.
@@ -130,6 +118,10 @@ export class RowSplitter {
 				continue;
 			}
 			const byte = chunk[i];
+			if (this.depth === 0 && this.mode === 'objects' && byte !== OPEN_BRACE && !isSpace(byte)) {
+				this.mode = 'invalid';
+				return;
+			}
 			if (byte === QUOTE) {
 				this.inString = true;
 			} else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
@@ -156,37 +148,12 @@ export class RowSplitter {
 		if (this.inRow) this.parts.push(chunk.subarray(rowStart));
 	}
 
-	private scanLines(chunk: Buffer, from: number): void {
-		let at = from;
-		while (at < chunk.length) {
-			const newline = chunk.indexOf(NEWLINE, at);
-			if (newline === -1) {
-				this.parts.push(chunk.subarray(at));
-				return;
-			}
-			this.emitLine(this.joinParts(chunk.subarray(at, newline)));
-			at = newline + 1;
-			if (this.mode !== 'ndjson') return;
-		}
-	}
-
 	/** The open row's pieces from earlier chunks and its `tail`, as one Buffer; the pieces are let go first. */
 	private joinParts(tail: Buffer): Buffer {
 		if (!this.parts.length) return tail;
 		const row = Buffer.concat([...this.parts, tail]);
 		this.parts = [];
 		return row;
-	}
-
-	private emitLine(line: Buffer): void {
-		let first = 0;
-		while (first < line.length && isSpace(line[first])) first++;
-		if (first === line.length) return;
-		if (line[first] !== OPEN_BRACE) {
-			this.mode = 'invalid';
-			return;
-		}
-		this.onRow(line);
 	}
 
 	private checkTrailing(chunk: Buffer, from: number): void {

@@ -10,6 +10,8 @@ export type StreamResult =
 
 /** Enough of a body's start to tell `null` from anything else. */
 const HEAD_BYTES = 16;
+/** A body in memory is fed in slices of this size, so a row cap stops the parsing early. */
+const SLICE_BYTES = 64 * 1024;
 
 /**
  * Turns a dataset body into rows while it downloads, a JSON array of objects or NDJSON, so the
@@ -20,7 +22,8 @@ const HEAD_BYTES = 16;
  * linear in the body whatever the chunk size), and each row is parsed as soon as it is complete.
  */
 export class RowStreamParser {
-	private readonly rows: Row[] = [];
+	/** The rows parsed so far. */
+	readonly rows: Row[] = [];
 	/**
 	 * Rows cut from the last chunk, as text: parsed once the splitter has let go of their bytes, so
 	 * a row of 50 MB is held as text and parsed value, not also as bytes.
@@ -77,4 +80,18 @@ export class RowStreamParser {
 			return false;
 		}
 	}
+}
+
+/**
+ * A whole body already in memory, read as a download is. Parsing stops at one row past `maxRows`:
+ * the caller refuses that many, so the rest is never parsed.
+ */
+export function parseRows(body: string | Uint8Array, maxRows = Infinity): StreamResult {
+	const bytes = typeof body === 'string' ? Buffer.from(body) : toBuffer(body);
+	const parser = new RowStreamParser();
+	for (let at = 0; at < bytes.length; at += SLICE_BYTES) {
+		parser.push(bytes.subarray(at, at + SLICE_BYTES));
+		if (parser.count > maxRows) return { kind: 'rows', rows: parser.rows.slice(0, maxRows + 1) };
+	}
+	return parser.end();
 }

@@ -56,11 +56,9 @@ function answerWithoutResuming(ctx: IWebhookFunctions, status: number, error: st
  */
 function plannedInputs(ctx: IWebhookFunctions): PlannedInput[] {
 	if (ctx.getNodeParameter('inputSource', 'items') !== 'items') return [];
-	// Webhook functions can evaluate expressions (n8n's NodeExecutionContext), though IWebhookFunctions does not declare it.
-	const { evaluateExpression } = ctx as unknown as { evaluateExpression?: (expression: string, itemIndex: number) => unknown };
 	let items: unknown;
 	try {
-		items = evaluateExpression?.call(ctx, '{{ $($prevNode.name).all($prevNode.outputIndex, $prevNode.runIndex) }}', 0);
+		items = ctx.evaluateExpression('{{ $($prevNode.name).all($prevNode.outputIndex, $prevNode.runIndex) }}', 0);
 	} catch {
 		return [];
 	}
