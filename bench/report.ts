@@ -1,5 +1,5 @@
 /** Renders a bench run as Markdown: the tables (also printed) and RESULTS.md around them. */
-import { DEFAULT_INPUTS_PER_JOB } from '../nodes/BrightDataScraperStudio/parameters/defaults';
+import { inputsPerJob } from '../nodes/BrightDataScraperStudio/options/trigger';
 import { BASELINE_LABEL, type BigSummary } from './parts/bigDatasets';
 import type { DelaySummary } from './parts/delay';
 import { httpRequestAvailable, ITEMS_LABEL, type ItemCostSummary } from './parts/itemCost';
@@ -19,6 +19,8 @@ import {
 	type Target,
 } from './results';
 import { marked, type PartRun } from './sections';
+
+const DEFAULT_INPUTS_PER_JOB = inputsPerJob.default;
 
 export const ITEM_COST_SECTION = 'item-cost';
 export const BIG_SECTION = 'big-datasets';

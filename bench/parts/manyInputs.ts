@@ -3,11 +3,13 @@
  * against triggering one job per item and polling each the starter's way, 100 jobs at a time.
  * Both run on the same emulator and collector, one after the other.
  */
-import { DEFAULT_INPUTS_PER_JOB } from '../../nodes/BrightDataScraperStudio/parameters/defaults';
+import { inputsPerJob } from '../../nodes/BrightDataScraperStudio/options/trigger';
 import { perJobCostCollector } from '../collectors';
 import { runNode, triggerAndWaitParams } from '../contenders/node';
 import { runStarter } from '../contenders/starter';
 import { startBenchEmulator, type BenchEmulator, type Stamp } from '../emulator';
+
+const DEFAULT_INPUTS_PER_JOB = inputsPerJob.default;
 
 export const PER_ITEM_CONCURRENCY = 100;
 const COLLECTOR = 'c_many';

@@ -8,11 +8,13 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { BrightDataScraperStudio } from '../../nodes/BrightDataScraperStudio/BrightDataScraperStudio.node';
-import { DEFAULT_INPUTS_PER_JOB } from '../../nodes/BrightDataScraperStudio/parameters/defaults';
+import { inputsPerJob } from '../../nodes/BrightDataScraperStudio/options/trigger';
 import { useEmulator } from '../harness/emulator';
 import { collectorId } from '../harness/params';
 import { runScraper, SCRAPER } from '../harness/workflow';
 import { mark } from './helpers';
+
+const DEFAULT_INPUTS_PER_JOB = inputsPerJob.default;
 
 const emulator = useEmulator();
 const api = () => emulator.current();

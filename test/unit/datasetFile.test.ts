@@ -4,7 +4,7 @@ import { NodeOperationError, type IBinaryData, type INode } from 'n8n-workflow';
 
 import { datasetFileReader } from '../../nodes/BrightDataScraperStudio/output/datasetFile';
 import { CSV_HEADER_ROWS } from '../../nodes/BrightDataScraperStudio/output/fileRows';
-import type { OutputSettings } from '../../nodes/BrightDataScraperStudio/parameters/options';
+import type { OutputSettings } from '../../nodes/BrightDataScraperStudio/options/output';
 import { RowSplitter } from '../../nodes/shared/snapshot/rowSplitter';
 import type { ReadableFactory } from '../../nodes/shared/transport/body';
 import { LateAnswerError, mapLateAnswer } from '../../nodes/shared/transport/errors';

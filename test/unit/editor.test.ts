@@ -23,7 +23,7 @@ import codex from '../../nodes/BrightDataScraperStudio/BrightDataScraperStudio.n
 import { resources } from '../../nodes/BrightDataScraperStudio/actions';
 import { subtitleOf } from '../../nodes/BrightDataScraperStudio/descriptions/resource';
 import { collectorLabel } from '../../nodes/BrightDataScraperStudio/methods/listSearch';
-import { readWaitOptions } from '../../nodes/BrightDataScraperStudio/parameters/options';
+import { readWaitOptions } from '../../nodes/BrightDataScraperStudio/options/wait';
 import { mapApiError } from '../../nodes/shared/transport/errors';
 
 const description = new BrightDataScraperStudio().description;
@@ -143,6 +143,13 @@ describe('defaults', () => {
 		const cancel = (options?.options as INodeProperties[]).find(({ name }) => name === 'confirmCancel');
 		expect(cancel?.default).toBe(false);
 		expect(cancel?.description).not.toMatch(/confirm_cancel|=1/);
+	});
+
+	test('a number option whose text says "Default N" has N as its default (the text is written next to it, not derived)', () => {
+		const options = description.properties.filter(({ type }) => type === 'collection').flatMap((p) => p.options as INodeProperties[]);
+		const stated = options.filter(({ type, description: text }) => type === 'number' && /Default \d/.test(text ?? ''));
+		expect(stated.length).toBeGreaterThan(4);
+		for (const { name, default: value, description: text } of stated) expect([name, text?.match(/Default (\d+)/)?.[1]]).toEqual([name, String(value)]);
 	});
 
 	test('no tooltip uses API parameter names or doubts', () => {

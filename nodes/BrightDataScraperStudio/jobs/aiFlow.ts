@@ -6,7 +6,7 @@ import { pollUntil, type Pending, type PollResult, type Probe } from '../../shar
 import { elapsedSeconds, secondsToMs } from '../../shared/timing';
 import { apiRequest, cancelSignal, parseJsonBody } from '../../shared/transport';
 import { asNodeError, LateAnswerError } from '../../shared/transport/errors';
-import type { AiOptions } from '../parameters/options';
+import type { AiOptions } from '../options/ai';
 import { logCollector } from '../records/log';
 
 /** What the AI is asked to build: one page of the site and what to extract from it. */

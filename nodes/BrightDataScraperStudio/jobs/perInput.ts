@@ -5,7 +5,7 @@ import type { Row } from '../../shared/rows';
 import { errorItems } from '../output/items';
 import { withConstantParameters } from '../parameters/constant';
 import { readCollector, readInputs } from '../parameters/inputs';
-import { readRealtimeOptions, type RealtimeOptions } from '../parameters/options';
+import { readRealtimeOptions, type RealtimeOptions } from '../options/realtime';
 import { mapWithConcurrency } from './pool';
 
 export interface InputRequest {

@@ -15,7 +15,7 @@ import { apiRequest, detachedFromCancellation, type ApiResponse } from '../../sh
 import { errorItems, itemsOf } from '../output/items';
 import { isConstantParameter, withConstantParameters } from '../parameters/constant';
 import { readCollector, readInputs } from '../parameters/inputs';
-import { readTriggerOptions, type TriggerOptions } from '../parameters/options';
+import { readTriggerOptions, type TriggerOptions } from '../options/trigger';
 import { recordSnapshotId } from '../records/customData';
 import { logJobStarted } from '../records/log';
 import type { JobPlan, PlannedInput, TriggeredJob, TriggerQuery } from './types';

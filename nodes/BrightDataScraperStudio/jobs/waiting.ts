@@ -5,7 +5,7 @@ import { plural } from '../../shared/plural';
 import { elapsedSeconds, secondsToMs } from '../../shared/timing';
 import { cancelSignal } from '../../shared/transport';
 import { countsOf, type FileOrRows } from '../output/datasetFile';
-import type { WaitOptions } from '../parameters/options';
+import type { WaitOptions } from '../options/wait';
 import { logGaveUp, logPending, logReady } from '../records/log';
 import { cancelJob } from './trigger';
 import type { TriggeredJob } from './types';

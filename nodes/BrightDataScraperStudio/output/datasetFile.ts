@@ -5,7 +5,7 @@ import { brokenDownload, NOT_A_DATASET, readDatasetStream, type DatasetState } f
 import { rowReader, type DatasetAnswer, type DatasetReader, type ReadyRows } from '../../shared/snapshot/polling';
 import { RowSplitter, toBuffer } from '../../shared/snapshot/rowSplitter';
 import { errorAfterTrigger } from '../jobs/trigger';
-import type { OutputSettings } from '../parameters/options';
+import type { OutputSettings } from '../options/output';
 import { FileRows, isStatusOnly, type StreamedFile } from './fileRows';
 import { datasetFileName, FILE_TYPES, type BinaryContext } from './shape';
 

@@ -3,7 +3,7 @@ import type { IBinaryData } from 'n8n-workflow';
 
 import { isFailedRow, isObject, type Row } from '../../shared/rows';
 import { isStatusObject } from '../../shared/snapshot/dataset';
-import type { FailedRowsPolicy, OutputSettings } from '../parameters/options';
+import type { FailedRowsPolicy, OutputSettings } from '../options/output';
 import { columnsOf, csvHeader, csvLine } from './csv';
 
 /** CSV columns come from this many first rows (and the fields any dataset row may carry). */

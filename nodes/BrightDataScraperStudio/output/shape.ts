@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemDat
 
 import { isFailedRow, type Row } from '../../shared/rows';
 import type { TriggeredJob } from '../jobs/types';
-import type { FailedRowsPolicy, OutputSettings } from '../parameters/options';
+import type { FailedRowsPolicy, OutputSettings } from '../options/output';
 import { toCsv } from './csv';
 import type { FileOrRows } from './datasetFile';
 import type { StreamedFile } from './fileRows';

@@ -4,10 +4,10 @@ import { plural } from '../../../shared/plural';
 import { now, secondsToMs } from '../../../shared/timing';
 import { collectorLocator } from '../../descriptions/collector';
 import { inputFields } from '../../descriptions/inputs';
-import { optionsCollection } from '../../descriptions/options';
-import { crawlOptions } from '../../descriptions/realtime';
 import { runPerInput } from '../../jobs/perInput';
 import { crawl, waitForRealtimeResult } from '../../jobs/realtime';
+import { optionsCollection } from '../../options/option';
+import { crawlOptions } from '../../options/realtime';
 import type { OperationOption } from '../types';
 
 export const option: OperationOption = {

@@ -9,8 +9,6 @@ import { append } from '../../../shared/append';
 import type { Row } from '../../../shared/rows';
 import { checkSnapshot } from '../../../shared/snapshot/polling';
 import { elapsedSeconds, now } from '../../../shared/timing';
-import { optionsCollection, waitOptions } from '../../descriptions/options';
-import { outputFields, rowOptions } from '../../descriptions/output';
 import { snapshotIdField } from '../../descriptions/snapshot';
 import { timedOutItem, waitForSnapshot } from '../../jobs/waiting';
 import { countsOf, readerFor, type FileOrRows } from '../../output/datasetFile';
@@ -18,7 +16,9 @@ import { errorItems, forEachItem } from '../../output/items';
 import { nodeOutputs, shapeOutput, shapeStreamedFile } from '../../output/shape';
 import { withConstantParameters } from '../../parameters/constant';
 import { readSnapshotId } from '../../parameters/inputs';
-import { readOutputSettings, readWaitOptions, type FailedRowsPolicy, type OutputSettings, type WaitOptions } from '../../parameters/options';
+import { optionsCollection } from '../../options/option';
+import { outputFields, readOutputSettings, rowOptions, type FailedRowsPolicy, type OutputSettings } from '../../options/output';
+import { readWaitOptions, waitOptions, type WaitOptions } from '../../options/wait';
 import type { OperationOption } from '../types';
 
 const waitUntilReadyField: INodeProperties = {

@@ -21,8 +21,8 @@ import type { TriggeredJob } from '../../jobs/types';
 import { itemsOf } from '../../output/items';
 import { readerForJobs } from '../../output/datasetFile';
 import { nodeOutputs, shapeReadyJobs } from '../../output/shape';
-import { DEFAULT_TIMEOUT_SECONDS } from '../../parameters/defaults';
-import type { OutputSettings, WaitOptions } from '../../parameters/options';
+import type { OutputSettings } from '../../options/output';
+import { waitTimeout, type WaitOptions } from '../../options/wait';
 import { MAX_VALUE_LENGTH } from '../../records/customData';
 import { logParked } from '../../records/log';
 import { serializeState, STATE_KEY, type WaitState } from './resumeOnNotification.webhook';
@@ -63,7 +63,7 @@ function waitingTooltip(
 	);
 }
 
-export const waitingNodeTooltip = `={{ (${waitingTooltip})($parameter, ${DEFAULT_TIMEOUT_SECONDS}, ${GRACE_SECONDS / 60}) }}`;
+export const waitingNodeTooltip = `={{ (${waitingTooltip})($parameter, ${waitTimeout.default}, ${GRACE_SECONDS / 60}) }}`;
 
 function notifyEndpoint(resumeUrl: string, nodeId: string, nonce: string): string {
 	const url = new URL(resumeUrl);

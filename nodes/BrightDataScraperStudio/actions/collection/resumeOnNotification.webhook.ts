@@ -13,7 +13,7 @@ import { errorAfterTrigger } from '../../jobs/trigger';
 import type { PlannedInput } from '../../jobs/types';
 import { countsOf, readerForJobs } from '../../output/datasetFile';
 import { nodeOutputs, shapeReadyJobs } from '../../output/shape';
-import { readOutputSettings } from '../../parameters/options';
+import { readOutputSettings } from '../../options/output';
 import { logResumed } from '../../records/log';
 
 /** Where the wait is remembered: execution custom data survives the wait in n8n's database (255 characters a value). */

@@ -7,11 +7,11 @@ import { pollUntilReady, rowReader } from '../../../shared/snapshot/polling';
 import { now, secondsToMs } from '../../../shared/timing';
 import { collectorLocator } from '../../descriptions/collector';
 import { inputFields } from '../../descriptions/inputs';
-import { optionsCollection } from '../../descriptions/options';
-import { realtimeOptions } from '../../descriptions/realtime';
 import { runPerInput, type InputRequest } from '../../jobs/perInput';
 import { PAGE_LIMIT_ERROR, triggerRealtime, waitForRealtimeResult } from '../../jobs/realtime';
 import { planJobs, triggerJob } from '../../jobs/trigger';
+import { optionsCollection } from '../../options/option';
+import { realtimeOptions } from '../../options/realtime';
 import type { OperationOption } from '../types';
 
 export const option: OperationOption = {

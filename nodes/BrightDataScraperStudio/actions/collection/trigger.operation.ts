@@ -7,9 +7,10 @@ import {
 import { collectorLocator } from '../../descriptions/collector';
 import { deliveryField } from '../../descriptions/delivery';
 import { inputFields } from '../../descriptions/inputs';
-import { optionsCollection, triggerOptions } from '../../descriptions/options';
 import { planJobsFromItems, startJobs } from '../../jobs/trigger';
 import type { TriggeredJob } from '../../jobs/types';
+import { optionsCollection } from '../../options/option';
+import { triggerOptions } from '../../options/trigger';
 import { itemsOf } from '../../output/items';
 import type { OperationOption } from '../types';
 

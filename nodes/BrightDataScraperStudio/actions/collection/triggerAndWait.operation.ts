@@ -11,14 +11,15 @@ import { cancelSignal } from '../../../shared/transport';
 import { collectorLocator } from '../../descriptions/collector';
 import { deliveryField } from '../../descriptions/delivery';
 import { inputFields } from '../../descriptions/inputs';
-import { optionsCollection, triggerOptions, waitOptions } from '../../descriptions/options';
-import { outputFields, rowOptions } from '../../descriptions/output';
 import { cancelJobsAfterStop, errorAfterTrigger, mentionStartedJobs, planJobsFromItems, startJobs } from '../../jobs/trigger';
 import { JobsCancelledError, timedOutItem, waitForSnapshot } from '../../jobs/waiting';
 import { readerForJobs } from '../../output/datasetFile';
 import { errorItems, itemsOf } from '../../output/items';
 import { nodeOutputs, shapeReadyJobs, type CollectedJob, type ReadyJob } from '../../output/shape';
-import { readOutputSettings, readWaitOptions, type OutputSettings, type WaitOptions } from '../../parameters/options';
+import { optionsCollection } from '../../options/option';
+import { outputFields, readOutputSettings, rowOptions, type OutputSettings } from '../../options/output';
+import { triggerOptions } from '../../options/trigger';
+import { readWaitOptions, waitOptions, type WaitOptions } from '../../options/wait';
 import type { OperationOption } from '../types';
 import * as resumeOnNotification from './resumeOnNotification.operation';
 

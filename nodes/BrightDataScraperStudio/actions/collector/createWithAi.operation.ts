@@ -1,12 +1,11 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { now } from '../../../shared/timing';
-import { aiTimeoutOption, optionsCollection } from '../../descriptions/options';
 import { createCollector, createJob, runAiJob, type AiRequest } from '../../jobs/aiFlow';
+import { createWithAiOptions, readAiOptions } from '../../options/ai';
+import { optionsCollection } from '../../options/option';
 import { forEachItem } from '../../output/items';
-import { DEFAULT_AI_TIMEOUT_SECONDS } from '../../parameters/defaults';
 import { readAiText } from '../../parameters/aiText';
-import { readAiOptions } from '../../parameters/options';
 import { recordCollectorId } from '../../records/customData';
 import { logCollector } from '../../records/log';
 import type { OperationOption } from '../types';
@@ -49,24 +48,7 @@ export const properties: INodeProperties[] = [
 		default: '',
 		description: 'The name shown in Scraper Studio. Default: "AI collector for" and the site\'s host.',
 	},
-	optionsCollection([
-		{
-			displayName: 'Existing Collector ID',
-			name: 'existingCollector',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. c_m9im5n7v82p2y35la',
-			description: 'Start the AI job on this collector, made by an earlier run whose AI start failed, instead of creating a new one',
-		},
-		{
-			displayName: 'Return at Once',
-			name: 'returnAtOnce',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to output the collector ID as soon as the AI job has started, without waiting (Get AI Status reads its progress later)',
-		},
-		aiTimeoutOption(DEFAULT_AI_TIMEOUT_SECONDS, 'the AI job', 'Bright Data takes 5 to 15 minutes, up to 25 on complex targets.'),
-	]),
+	optionsCollection(createWithAiOptions),
 ];
 
 /** The URL and description of item `itemIndex`, checked before any request. */

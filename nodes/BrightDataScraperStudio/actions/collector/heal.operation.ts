@@ -3,14 +3,13 @@ import { NodeOperationError, jsonParse, type IDataObject, type IExecuteFunctions
 import { isObject } from '../../../shared/rows';
 import { now } from '../../../shared/timing';
 import { aiCollectorLocator } from '../../descriptions/collector';
-import { aiTimeoutOption, optionsCollection } from '../../descriptions/options';
 import { runAiJob } from '../../jobs/aiFlow';
 import { AWAITING_APPROVAL, describeProposal, healJob } from '../../jobs/heal';
+import { healTimeout } from '../../options/ai';
+import { optionsCollection } from '../../options/option';
 import { forEachItem } from '../../output/items';
 import { readAiText } from '../../parameters/aiText';
-import { DEFAULT_HEAL_TIMEOUT_SECONDS } from '../../parameters/defaults';
 import { readCollector } from '../../parameters/inputs';
-import { readAiOptions } from '../../parameters/options';
 import { recordCollectorId } from '../../records/customData';
 import type { OperationOption } from '../types';
 
@@ -46,7 +45,7 @@ export const properties: INodeProperties[] = [
 			placeholder: 'e.g. [{ "url": "https://shop.example/product/123" }]',
 			description: 'Input objects the proposed code is tried on; its preview rows come from them. Default: none (Bright Data picks its own).',
 		},
-		aiTimeoutOption(DEFAULT_HEAL_TIMEOUT_SECONDS, 'the proposed change', 'Bright Data takes up to 15 minutes.'),
+		healTimeout.property,
 	]),
 ];
 
@@ -72,7 +71,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			advice: 'Say what is wrong and where, in words, e.g. "The price comes back empty since the site changed; it now shows next to the Buy button".',
 		});
 		const testInputs = readTestInputs(this, itemIndex);
-		const { timeoutSeconds } = readAiOptions(this, itemIndex, DEFAULT_HEAL_TIMEOUT_SECONDS);
+		const timeoutSeconds = healTimeout.read(this, itemIndex);
 		const startedAt = now();
 		recordCollectorId(this, collectorId);
 		const spec = healJob(this, collectorId, { prompt, testInputs }, timeoutSeconds, itemIndex);

@@ -2,13 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { now } from '../../../shared/timing';
 import { aiCollectorLocator } from '../../descriptions/collector';
-import { aiTimeoutOption, optionsCollection } from '../../descriptions/options';
 import { runAiJob } from '../../jobs/aiFlow';
 import { AWAITING_APPROVAL, describeProposal, resolveJob } from '../../jobs/heal';
+import { resolveHealTimeout } from '../../options/ai';
+import { optionsCollection } from '../../options/option';
 import { forEachItem } from '../../output/items';
-import { DEFAULT_HEAL_TIMEOUT_SECONDS } from '../../parameters/defaults';
 import { readCollector } from '../../parameters/inputs';
-import { readAiOptions } from '../../parameters/options';
 import type { OperationOption } from '../types';
 
 export const option: OperationOption = {
@@ -41,7 +40,7 @@ export const properties: INodeProperties[] = [
 		description:
 			'Whether later runs use the healed code at once. Off: production runs keep the old code, and the healed code runs only with the option "Use Development Version" (Trigger and Wait, Trigger, Run Real-Time, Crawl).',
 	},
-	optionsCollection([aiTimeoutOption(DEFAULT_HEAL_TIMEOUT_SECONDS, 'Bright Data to finish the self-heal after the answer', 'Bright Data documents no time for this step.')]),
+	optionsCollection([resolveHealTimeout.property]),
 ];
 
 /** What the answer did, for the person reading the output. */
@@ -57,7 +56,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const collectorId = readCollector(this, itemIndex);
 		const approve = this.getNodeParameter('decision', itemIndex, 'approve') !== 'reject';
 		const saved = approve && this.getNodeParameter('saveToProduction', itemIndex, true) === true;
-		const { timeoutSeconds } = readAiOptions(this, itemIndex, DEFAULT_HEAL_TIMEOUT_SECONDS);
+		const timeoutSeconds = resolveHealTimeout.read(this, itemIndex);
 		const startedAt = now();
 		const { progress } = await runAiJob(this, collectorId, resolveJob(collectorId, approve, saved, timeoutSeconds), timeoutSeconds, itemIndex, startedAt);
 		const json: IDataObject = { collector_id: collectorId, decision: approve ? 'approve' : 'reject', saved_to_production: saved, ...progress };

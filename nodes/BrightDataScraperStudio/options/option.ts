@@ -1,0 +1,70 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties, type IWebhookFunctions } from 'n8n-workflow';
+
+/** Where parameters are read: an execution, or the webhook that resumes a waiting one (item 0 only). */
+export type ParameterContext = IExecuteFunctions | IWebhookFunctions;
+
+export function parameter(ctx: ParameterContext, name: string, itemIndex: number, fallback: unknown): unknown {
+	return 'getInputData' in ctx ? ctx.getNodeParameter(name, itemIndex, fallback) : ctx.getNodeParameter(name, fallback);
+}
+
+/** Whether the node runs as an AI-agent tool: n8n names the tool variant of a node type "<type>Tool". */
+export function isTool(ctx: ParameterContext): boolean {
+	return ctx.getNode().type.endsWith('Tool');
+}
+
+/** The values of the operation's Options collection, as the user set them. */
+export function readOptions(ctx: ParameterContext, itemIndex: number): IDataObject {
+	return parameter(ctx, 'options', itemIndex, {}) as IDataObject;
+}
+
+/** The "Options" collection of an operation. */
+export const optionsCollection = (options: INodeProperties[]): INodeProperties => ({
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add option',
+	default: {},
+	options: [...options].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+});
+
+/** A number option as written: its editor entry, with `min` and `max` instead of typeOptions. */
+type NumberOptionSpec = Omit<INodeProperties, 'type' | 'default' | 'typeOptions'> & {
+	type: 'number';
+	default: number;
+	min: number;
+	/** None: the editor sets no maximum. */
+	max?: number;
+	/** The fallback when the node runs as an AI-agent tool, if it differs (the editor shows `default`). */
+	toolDefault?: number;
+	/** A count: read rounded down. */
+	integer?: boolean;
+};
+
+export interface NumberOption {
+	property: INodeProperties;
+	default: number;
+	/** The option of item `itemIndex`, checked because expressions bypass the editor's min and max. */
+	read(ctx: ParameterContext, itemIndex: number, options?: IDataObject): number;
+}
+
+/** A number option of an Options collection, defined once: the editor's entry, its default and bounds, its reader. */
+export function numberOption({ min, max, toolDefault, integer, ...property }: NumberOptionSpec): NumberOption {
+	const label = property.displayName.replace(/ \(Seconds\)$/, '');
+	const highest = max ?? Number.MAX_SAFE_INTEGER;
+	return {
+		property: { ...property, typeOptions: max === undefined ? { minValue: min } : { minValue: min, maxValue: max } },
+		default: property.default,
+		read(ctx, itemIndex, options = readOptions(ctx, itemIndex)) {
+			const fallback = toolDefault !== undefined && isTool(ctx) ? toolDefault : property.default;
+			// An option that is added but resolves to nothing (an expression giving undefined) is an error, not the default.
+			const raw = property.name in options ? options[property.name] : fallback;
+			const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+			if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > highest) {
+				throw new NodeOperationError(ctx.getNode(), `${label} must be a number from ${min} to ${highest} (got ${JSON.stringify(raw)})`, {
+					itemIndex,
+				});
+			}
+			return integer ? Math.floor(value) : value;
+		},
+	};
+}

@@ -1,0 +1,110 @@
+import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import type { TriggerQuery } from '../jobs/types';
+import { readDelivery } from '../parameters/delivery';
+import { numberOption, readOptions } from './option';
+
+/** Batch, real-time and crawl runs alike. */
+export const useDevVersion: INodeProperties = {
+	displayName: 'Use Development Version',
+	name: 'useDevVersion',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to run the development version of the collector instead of the published one. Its rows may lack fields until the collector is saved to production.',
+};
+
+// Bright Data sets no limit; 10,000 inputs keep a body near a MB, and each extra job costs a trigger and a download (bench/RESULTS.md).
+export const inputsPerJob = numberOption({
+	displayName: 'Inputs per Job',
+	name: 'inputsPerJob',
+	type: 'number',
+	default: 10_000,
+	min: 1, max: 100000, integer: true,
+	description: 'The most inputs sent in one job. All incoming items go into one job unless there are more inputs than this; then several jobs are started. Default 10000.',
+});
+
+/** Options of the trigger request itself (query parameters of POST /dca/trigger). */
+export const triggerOptions: INodeProperties[] = [
+	{
+		displayName: 'Replace a Running Job of This Collector',
+		name: 'confirmCancel',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to cancel a collection of this collector that is still running and run this one instead. Off: this job waits or runs alongside it, as Bright Data decides.',
+	},
+	{
+		displayName: 'Deadline',
+		name: 'deadline',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 30m',
+		description:
+			'The longest the job may run at Bright Data, as a number and a unit (s, m, h or d), e.g. 45s, 30m or 1h. Bright Data then ends the job; inputs it did not finish come back as failed rows (error_code deadline_timeout).',
+	},
+	{
+		displayName: 'Download Media Files',
+		name: 'downloadMedia',
+		type: 'boolean',
+		default: false,
+		description: 'Whether Bright Data downloads the media files (images, screenshots) the collector finds. Bright Data bills downloads per GB. Without this option the collector\'s own setting applies.',
+	},
+	inputsPerJob.property,
+	{
+		displayName: 'Job Name',
+		name: 'jobName',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Daily prices {{ $now.toISODate() }}',
+		description: 'A name for the job, shown in the Bright Data control panel',
+	},
+	{
+		displayName: 'Queue Name',
+		name: 'queue',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. nightly',
+		description: 'Jobs with the same queue name run one after another instead of at the same time',
+	},
+	{
+		displayName: 'Queue Next',
+		name: 'queueNext',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether Bright Data puts this job next in line, ahead of the collector\'s other waiting jobs. On by default, as in Bright Data\'s own examples; leave it on unless Bright Data support advises otherwise.',
+	},
+	useDevVersion,
+];
+
+export interface TriggerOptions {
+	query: TriggerQuery;
+	inputsPerJob: number;
+	/** Values typed into delivery fields that must never appear in an error. */
+	secrets: string[];
+}
+
+const DEADLINE = /^\d+[smhd]$/;
+const flag = (value: unknown): number => (value ? 1 : 0);
+
+/** The trigger's query parameters, as the API names them; optional ones only when the user set them. */
+export async function readTriggerOptions(ctx: IExecuteFunctions, itemIndex: number): Promise<TriggerOptions> {
+	const options = readOptions(ctx, itemIndex);
+	const perJob = inputsPerJob.read(ctx, itemIndex, options);
+	const query: TriggerQuery = { queue_next: options.queueNext === false ? 0 : 1 };
+	const text = (name: string) => (typeof options[name] === 'string' ? (options[name] as string).trim() : '');
+	if (text('jobName')) query.name = text('jobName');
+	if (text('queue')) query.queue = text('queue');
+	if (options.useDevVersion === true) query.version = 'dev';
+	if (text('deadline')) {
+		if (!DEADLINE.test(text('deadline'))) {
+			throw new NodeOperationError(ctx.getNode(), `Deadline "${text('deadline')}" is not a duration like 45s, 30m, 1h or 2d`, {
+				itemIndex,
+			});
+		}
+		query.deadline = text('deadline');
+	}
+	if (options.downloadMedia !== undefined) query.no_downloads = flag(!options.downloadMedia);
+	if (options.confirmCancel !== undefined) query.confirm_cancel = flag(options.confirmCancel);
+	const delivery = await readDelivery(ctx, itemIndex);
+	return { query: { ...query, ...delivery.query }, inputsPerJob: perJob, secrets: delivery.secrets };
+}
