@@ -1,6 +1,4 @@
-import {
-	NodeOperationError,
-	type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import type { Row } from '../../../shared/rows';
 import { pollUntilReady, rowReader } from '../../../shared/snapshot/polling';
@@ -26,7 +24,6 @@ export const properties: INodeProperties[] = [
 	...inputFields,
 	optionsCollection(realtimeOptions),
 ];
-
 
 /** Runs an input that hit the real-time page limit as a one-input batch job instead. */
 async function runAsBatch(ctx: IExecuteFunctions, request: InputRequest, deadline: number): Promise<Row[]> {
