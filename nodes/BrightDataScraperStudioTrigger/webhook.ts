@@ -48,27 +48,17 @@ function sendJson(response: WebhookResponse, statusCode: number, body: IDataObje
 
 const headerText = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(', ') : value);
 
-/** n8n has usually read (and inflated) the raw bytes before `webhook()`; else they are read now, as its Webhook node does. */
-async function rawBodyOf(request: WebhookRequest): Promise<Uint8Array | undefined> {
+async function readBody(ctx: IWebhookFunctions, limits: BodyLimits): Promise<BodyContent> {
+	const request = ctx.getRequestObject() as unknown as WebhookRequest;
+	const contentType = request.contentType ?? headerText(request.headers['content-type'])?.split(';')[0].trim();
+	const parsed = ctx.getBodyData() as unknown;
+	// n8n has usually read (and inflated) the raw bytes before `webhook()`; else read them now, as its Webhook node does.
 	const multipart = request.contentType?.startsWith('multipart/') ?? false;
 	if (!request.rawBody && !multipart && !request.readableEnded && typeof request.readRawBody === 'function') {
 		await request.readRawBody();
 	}
-	return request.rawBody;
-}
-
-async function readBody(ctx: IWebhookFunctions, limits: BodyLimits): Promise<BodyContent> {
-	const request = ctx.getRequestObject() as unknown as WebhookRequest;
-	const contentType = request.contentType ?? headerText(request.headers['content-type'])?.split(';')[0].trim();
-	return await readRequestBody(
-		{
-			parsed: ctx.getBodyData() as unknown,
-			raw: await rawBodyOf(request),
-			contentEncoding: headerText(request.headers['content-encoding']),
-			contentType,
-		},
-		limits,
-	);
+	const contentEncoding = headerText(request.headers['content-encoding']);
+	return await readRequestBody({ parsed, raw: request.rawBody, contentEncoding, contentType }, limits);
 }
 
 /** A positive number from an option, else the default (an expression may give anything). */
