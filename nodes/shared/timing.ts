@@ -18,7 +18,6 @@ export const now = (): number => Date.now();
 /** Whole (scaled) seconds since `since`, for messages. */
 export const elapsedSeconds = (since: number): number => Math.round((now() - since) / timing.msPerSecond);
 
-/** Sleeps in short slices and stops early once the execution is cancelled. */
 export async function sleepUnlessCancelled(ms: number, signal?: AbortSignal): Promise<void> {
 	const until = now() + ms;
 	while (!signal?.aborted) {

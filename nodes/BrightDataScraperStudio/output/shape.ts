@@ -32,11 +32,9 @@ export const FILE_TYPES = {
 	csv: { mimeType: 'text/csv', serialize: toCsv },
 } as const;
 
-/** The name of a dataset file: its snapshot IDs and format. */
 export const datasetFileName = (snapshotIds: string[], format: OutputSettings['fileFormat']): string =>
 	`${snapshotIds.join('_') || 'dataset'}.${format}`;
 
-/** What a whole-dataset item says about where its rows come from. */
 function summary(snapshotIds: string[], count: number): IDataObject {
 	return snapshotIds.length === 1 ? { snapshot_id: snapshotIds[0], count } : { snapshot_ids: snapshotIds, count };
 }

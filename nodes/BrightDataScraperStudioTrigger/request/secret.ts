@@ -5,7 +5,6 @@ import { sameSecret } from '../../shared/secret';
 
 export const DEFAULT_SECRET_HEADER = 'X-Webhook-Secret';
 
-/** The credential type that holds the trigger's shared secret. */
 export const SECRET_CREDENTIAL_TYPE = 'brightDataScraperStudioTriggerSecretApi';
 
 interface SharedSecret {
@@ -27,7 +26,6 @@ export function sharedSecretOf(data: ICredentialDataDecryptedObject): SharedSecr
 	return { secret, headerName, problems };
 }
 
-/** The credential's Test button: an offline check of the fields, nothing is sent. */
 export const testSecretCredential = offlineCredentialTest(
 	(data) => sharedSecretOf(data).problems,
 	'The fields are complete. Requests without this secret get 401 and start nothing.',
