@@ -13,11 +13,8 @@ const TOKEN_REJECTED =
 
 export class BrightDataScraperStudioApi implements ICredentialType {
 	name = 'brightDataScraperStudioApi';
-
 	displayName = 'Bright Data Scraper Studio API';
-
 	documentationUrl = 'https://docs.brightdata.com/datasets/scraper-studio/quickstart';
-
 	icon: Icon = { light: 'file:../icons/brightdata.svg', dark: 'file:../icons/brightdata.dark.svg' };
 
 	properties: INodeProperties[] = [
@@ -47,9 +44,7 @@ export class BrightDataScraperStudioApi implements ICredentialType {
 		},
 	};
 
-	// A cheap, read-only call. The Base URL goes through the nodes' own rule (https except for
-	// loopback; an error instead of a request otherwise), and no redirect is followed, so the
-	// token never reaches another host.
+	// Cheap and read-only; the nodes' Base URL rule and no redirects keep the token off other hosts.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: TEST_BASE_URL_EXPRESSION,

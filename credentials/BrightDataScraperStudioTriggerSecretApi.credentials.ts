@@ -2,22 +2,12 @@ import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_SECRET_HEADER } from '../nodes/BrightDataScraperStudioTrigger/request/secret';
 
-/**
- * The shared secret the Bright Data Scraper Studio Trigger node asks of every request, header-auth
- * style like n8n's Webhook node (httpHeaderAuth): kept in an n8n credential, encrypted at rest, so
- * it is never saved in the workflow's parameters, exports or version history.
- *
- * No `test` request: the node receives this secret, it sends it nowhere. The trigger node tests it
- * instead (`testedBy` in its credentials list, as n8n's lint rule credential-test-required allows):
- * an offline check that the fields are usable.
- */
+// The Trigger node's shared secret, encrypted at rest, never in the workflow's parameters or exports.
+// No `test` request: the node only receives it, so `testedBy` runs an offline check of the fields.
 export class BrightDataScraperStudioTriggerSecretApi implements ICredentialType {
 	name = 'brightDataScraperStudioTriggerSecretApi';
-
 	displayName = 'Bright Data Scraper Studio: Trigger Secret API';
-
 	documentationUrl = 'https://docs.brightdata.com/datasets/scraper-studio/initiate-collection-and-delivery-options';
-
 	icon: Icon = { light: 'file:../icons/brightdata.svg', dark: 'file:../icons/brightdata.dark.svg' };
 
 	properties: INodeProperties[] = [

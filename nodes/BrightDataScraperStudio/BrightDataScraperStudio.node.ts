@@ -17,11 +17,7 @@ import { nodeProperties, subtitleOf } from './descriptions/resource';
 import { searchCollectors } from './methods/listSearch';
 import { deliveryCredentialTests, DESTINATION_CREDENTIALS } from './parameters/deliveryCredentials';
 
-/**
- * The node's outputs for its parameters: a second output, "Failed", when failed inputs go
- * there (the default of Trigger and Wait). n8n evaluates this in the editor, so it must be
- * self-contained.
- */
+/** A second output, "Failed", when failed inputs go there; n8n evaluates this in the editor, so it is self-contained. */
 function configuredOutputs(parameters: { resource?: string; operation?: string; options?: { failedRows?: string } }) {
 	if ((parameters.resource ?? 'collection') !== 'collection') return [{ type: 'main' }];
 	const operation = parameters.operation ?? 'triggerAndWait';
@@ -54,10 +50,8 @@ export class BrightDataScraperStudio implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
-		// The delivery credentials show only for the destination chosen under Delivery → Deliver Rows To.
-		// Not required: a webhook needs none, and workflows saved before them keep their keys in the
-		// node's parameters (the node asks for a credential itself when neither is there). Their Test
-		// is an offline format check (see helpers/deliveryCredentials.ts).
+		// Delivery credentials are not required: a webhook needs none, and older workflows keep their keys in the
+		// parameters (the node asks when neither is there). Their Test is offline (parameters/deliveryCredentials.ts).
 		credentials: [
 			{ name: 'brightDataScraperStudioApi', required: true },
 			{ name: 'brightDataScraperStudioS3Api', displayName: DESTINATION_CREDENTIALS.s3.field, required: false, testedBy: 'brightDataScraperStudioS3Test', displayOptions: deliveringTo('s3') },
@@ -72,8 +66,7 @@ export class BrightDataScraperStudio implements INodeType {
 				displayOptions: deliveringTo('webhook'),
 			},
 		],
-		// Only for Trigger and Wait's "Resume on Notification": Bright Data's call resumes the waiting
-		// execution, and the editor says under the waiting node what it waits for.
+		// Only for Trigger and Wait's "Resume on Notification", whose webhook Bright Data's call resumes.
 		waitingNodeTooltip: resumeOnNotification.waitingNodeTooltip,
 		webhooks: [
 			{
@@ -90,15 +83,8 @@ export class BrightDataScraperStudio implements INodeType {
 
 	methods = { listSearch: { searchCollectors }, credentialTest: deliveryCredentialTests };
 
-	/**
-	 * The lifecycle n8n's lint rules require of every node that declares a webhook. This node's only
-	 * webhook is a restart webhook (Resume on Notification): n8n serves it for a waiting execution, and
-	 * the resume URL goes to Bright Data with each job (`notify`), so there is nothing to register,
-	 * look up or remove at Bright Data. n8n runs these methods only for the webhooks it registers when
-	 * a workflow is published or listens for a test event, and it leaves restart webhooks out of those
-	 * (`getWorkflowWebhooks(…, ignoreRestartWebhooks = true)` in n8n 2.8 and 2.41), so they never run;
-	 * if they did, "exists" and "done" would be the truthful answers.
-	 */
+	// Required by n8n's lint for a node with a webhook; n8n never runs them for a restart webhook
+	// (getWorkflowWebhooks(…, ignoreRestartWebhooks = true)), and there is nothing to register at Bright Data.
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {

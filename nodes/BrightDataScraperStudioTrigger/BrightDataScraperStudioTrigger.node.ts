@@ -53,11 +53,7 @@ export class BrightDataScraperStudioTrigger implements INodeType {
 	// The name matches `testedBy` above (n8n's lint reads it there as a literal).
 	methods = { credentialTest: { brightDataScraperStudioTriggerSecretTest: testSecretCredential } };
 
-	/**
-	 * Bright Data has no API to register a webhook: the user pastes the URL into the collector's
-	 * delivery settings or a notify/deliver parameter. So there is nothing to check, create or
-	 * delete remotely, and n8n only needs to hear that the webhook "exists".
-	 */
+	// Bright Data has no API to register a webhook (the user pastes the URL), so there is nothing to do remotely.
 	webhookMethods = {
 		default: {
 			checkExists: async (): Promise<boolean> => true,

@@ -25,9 +25,6 @@ import {
 } from './request/body';
 import { requestHasSecret, SECRET_CREDENTIAL_TYPE, sharedSecretOf } from './request/secret';
 
-/** How long a fetch waits for a snapshot that is still building when the notification arrives. */
-export const MAX_PENDING_WAIT_SECONDS = NOTIFIED_WAIT_SECONDS;
-
 /** The parts of n8n's request object (express + n8n's raw-body reader) the node reads. */
 interface WebhookRequest {
 	headers: Record<string, string | string[] | undefined>;
@@ -44,37 +41,24 @@ interface WebhookResponse {
 	end(body?: string): unknown;
 }
 
-export function sendJson(response: WebhookResponse, statusCode: number, body: IDataObject, headers: Record<string, string> = {}): void {
+function sendJson(response: WebhookResponse, statusCode: number, body: IDataObject, headers: Record<string, string> = {}): void {
 	response.writeHead(statusCode, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
 	response.end(JSON.stringify(body));
 }
 
 const headerText = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(', ') : value);
 
-/**
- * The raw bytes of the request: n8n has usually read (and, with Content-Encoding, inflated) them
- * before `webhook()` runs; else they are read now, as n8n's Webhook node does for Raw Body.
- */
-async function rawBodyOf(request: WebhookRequest): Promise<Uint8Array | undefined> {
+async function readBody(ctx: IWebhookFunctions, limits: BodyLimits): Promise<BodyContent> {
+	const request = ctx.getRequestObject() as unknown as WebhookRequest;
+	const contentType = request.contentType ?? headerText(request.headers['content-type'])?.split(';')[0].trim();
+	const parsed = ctx.getBodyData() as unknown;
+	// n8n has usually read (and inflated) the raw bytes before `webhook()`; else read them now, as its Webhook node does.
 	const multipart = request.contentType?.startsWith('multipart/') ?? false;
 	if (!request.rawBody && !multipart && !request.readableEnded && typeof request.readRawBody === 'function') {
 		await request.readRawBody();
 	}
-	return request.rawBody;
-}
-
-async function readBody(ctx: IWebhookFunctions, limits: BodyLimits): Promise<BodyContent> {
-	const request = ctx.getRequestObject() as unknown as WebhookRequest;
-	const contentType = request.contentType ?? headerText(request.headers['content-type'])?.split(';')[0].trim();
-	return await readRequestBody(
-		{
-			parsed: ctx.getBodyData() as unknown,
-			raw: await rawBodyOf(request),
-			contentEncoding: headerText(request.headers['content-encoding']),
-			contentType,
-		},
-		limits,
-	);
+	const contentEncoding = headerText(request.headers['content-encoding']);
+	return await readRequestBody({ parsed, raw: request.rawBody, contentEncoding, contentType }, limits);
 }
 
 /** A positive number from an option, else the default (an expression may give anything). */
@@ -151,12 +135,12 @@ async function fetchReadyRows(ctx: IWebhookFunctions, snapshotId: string, limits
 	// The same schedule as Trigger and Wait, from a first check at once: the job should be done.
 	const result = await pollUntilReady(ctx, snapshotId, {
 		reader: rowReaderWithin({ ...limits, tooLarge: (limit) => tooLargeToFetch(ctx, snapshotId, limit, limits) }),
-		deadline: now() + secondsToMs(MAX_PENDING_WAIT_SECONDS),
+		deadline: now() + secondsToMs(NOTIFIED_WAIT_SECONDS),
 		checkAtOnce: true,
 	});
 	if (result.kind === 'ready') return result.rows;
 	throw new NodeOperationError(ctx.getNode(), `Snapshot "${snapshotId}" is still ${result.status} after the job-finished notification`, {
-		description: `The node waited ${MAX_PENDING_WAIT_SECONDS} s. Get its rows later with the Bright Data Scraper Studio node's Get Dataset operation and this snapshot ID.`,
+		description: `The node waited ${NOTIFIED_WAIT_SECONDS} s. Get its rows later with the Bright Data Scraper Studio node's Get Dataset operation and this snapshot ID.`,
 	});
 }
 

@@ -2,13 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
-/**
- * Whether a token someone sent equals the expected secret, in constant time. Both sides are
- * hashed first, so timingSafeEqual always gets two 32-byte buffers: the time reveals neither the
- * secret's length, nor how much of it matched, and no input (non-ASCII, huge, an array from a
- * repeated query parameter) can make the comparison throw. Anything but a string never matches,
- * and an empty secret matches nothing.
- */
+// Constant time: both sides are hashed first, so timingSafeEqual gets two 32-byte buffers (the time reveals neither
+// length nor how much matched) and no input can make it throw. An empty secret matches nothing.
 export function sameSecret(provided: unknown, expected: string): boolean {
 	return matchesSecretHash(provided, secretHash(expected)) && expected !== '';
 }

@@ -1,18 +1,11 @@
 import { sleep } from 'n8n-workflow';
 
-/**
- * Every wait in the node is expressed in API seconds and converted here, so tests and
- * benchmarks can run the same code with a scaled clock (for example 1 s = 5 ms) instead of
- * waiting for real.
- */
+/** Every wait is in API seconds converted here, so tests and benchmarks can scale the clock (e.g. 1 s = 5 ms). */
 export const timing = {
 	msPerSecond: 1000,
 	/** The longest single sleep: older n8n hosts cannot abort `sleep`, so cancellation waits at most this long. */
 	maxSleepSliceMs: 500,
-	/**
-	 * Per-request limit in real ms, so a hung connection cannot hold the execution until the
-	 * overall timeout. Not scaled with msPerSecond: a scaled 60 ms would fail on a busy machine.
-	 */
+	/** Per-request limit in real ms, not scaled: a scaled 60 ms would fail on a busy machine. */
 	requestTimeoutMs: 60_000,
 	/** The same for a streamed dataset download (real ms), unless the node's own Timeout ends it sooner. */
 	streamTimeoutMs: 15 * 60_000,
@@ -25,7 +18,6 @@ export const now = (): number => Date.now();
 /** Whole (scaled) seconds since `since`, for messages. */
 export const elapsedSeconds = (since: number): number => Math.round((now() - since) / timing.msPerSecond);
 
-/** Sleeps in short slices and stops early once the execution is cancelled. */
 export async function sleepUnlessCancelled(ms: number, signal?: AbortSignal): Promise<void> {
 	const until = now() + ms;
 	while (!signal?.aborted) {

@@ -8,7 +8,6 @@ export interface OperationOption extends INodePropertyOptions {
 	subtitle?: string;
 }
 
-/** What an operation file exports: its entry in the list, its parameters, and what it does. */
 export interface Operation {
 	option: OperationOption;
 	/** Shown only for this operation (the resource's index adds the display options). */

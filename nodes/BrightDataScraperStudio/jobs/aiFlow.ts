@@ -9,13 +9,12 @@ import { asNodeError, LateAnswerError } from '../../shared/transport/errors';
 import type { AiOptions } from '../options/ai';
 import { logCollector } from '../records/log';
 
-/** What the AI is asked to build: one page of the site and what to extract from it. */
 export interface AiRequest {
 	url: string;
 	description: string;
 }
 
-export type AiDone = { kind: 'ready'; progress: IDataObject; aiJobId?: string };
+type AiDone = { kind: 'ready'; progress: IDataObject; aiJobId?: string };
 
 /** Statuses that end an AI job without its result (notes §3). */
 const FAILED_STATUSES = ['failed', 'error', 'cancelled', 'canceled'];
@@ -24,7 +23,7 @@ const FAILED_STATUSES = ['failed', 'error', 'cancelled', 'canceled'];
 export const SLOT_WAIT = 'waiting for a free AI job slot';
 
 /** Create and heal jobs: each has its own progress endpoint under the collector. */
-export type AiJobKind = 'create' | 'heal';
+type AiJobKind = 'create' | 'heal';
 const PROGRESS_TAIL: Record<AiJobKind, string> = { create: 'automate_template/progress', heal: 'refactor_template/progress' };
 
 /** A create that stops at an approval gate has failed too, as the CLI says; a heal's gate is its proposal. */
@@ -36,7 +35,7 @@ export const aiJobFailed = (kind: AiJobKind, status: string): boolean => (kind =
 export const aiPath = (collectorId: string, tail: string) => `/dca/collectors/${encodeURIComponent(collectorId)}/${tail}`;
 
 /** How to go on with a collector whose AI job did not start, instead of creating another. */
-export const goOnWith = (collectorId: string): string =>
+const goOnWith = (collectorId: string): string =>
 	`Collector ${collectorId} exists. Get AI Status with it shows whether its AI job started; to start it without creating another collector, run Create with AI again with the option "Existing Collector ID" set to ${collectorId}.`;
 
 /** POST /dca/collector: the collector entity, without code. Never resent: a second would be a second collector. */
@@ -74,7 +73,7 @@ export async function readAiProgress(ctx: IExecuteFunctions, collectorId: string
 }
 
 /** A call that starts (or resumes) an AI job: never resent, since a start may be billed. */
-export interface AiStart {
+interface AiStart {
 	path: string;
 	body: IDataObject;
 	/** How the request is named in errors, e.g. "AI start request". */
@@ -109,8 +108,7 @@ async function sendStart(ctx: IExecuteFunctions, collectorId: string, start: AiS
 	}
 }
 
-/** An error's message and description. */
-export type Explained = { message: string; description: string };
+type Explained = { message: string; description: string };
 
 /** One AI job as the shared wait loop sees it: how it starts, which statuses end the wait, and what to say. */
 export interface AiJobSpec {

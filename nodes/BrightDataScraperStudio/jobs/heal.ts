@@ -11,8 +11,7 @@ export const AWAITING_APPROVAL = 'pending_answer';
 /** Where to look when the node cannot tell what a heal is doing. */
 const SEE_STATUS = (collectorId: string) => `Get AI Status with collector ${collectorId} and AI Job "Self-Heal" shows where it is.`;
 
-/** What to ask the AI and which inputs the proposed code is tried on. */
-export interface HealRequest {
+interface HealRequest {
 	prompt: string;
 	testInputs: IDataObject[];
 }

@@ -12,17 +12,11 @@ export interface InputRequest {
 	itemIndex: number;
 	collector: string;
 	input: IDataObject;
-	/** Its item's options. */
 	options: RealtimeOptions;
 }
 
-/**
- * For operations that run one job per input (real-time, crawl): reads every item (collector,
- * inputs, options) first, then runs the inputs with bounded concurrency, the first valid item's
- * Concurrency (one pool serves the whole run). Rows link to their incoming item. With "Continue
- * On Fail" a failed input becomes an error item; otherwise the first failure is thrown once all
- * running inputs have finished, so no paid result is dropped mid-flight.
- */
+// One job per input (real-time, crawl), all items read first, in one pool of the first item's Concurrency. Failures
+// are thrown only once all running inputs have finished, so no paid result is dropped mid-flight.
 export async function runPerInput(
 	ctx: IExecuteFunctions,
 	run: (request: InputRequest) => Promise<Row[]>,

@@ -20,8 +20,7 @@ import { recordSnapshotId } from '../records/customData';
 import { logJobStarted } from '../records/log';
 import type { JobPlan, PlannedInput, TriggeredJob, TriggerQuery } from './types';
 
-/** Everything one item asks to trigger. */
-export interface TriggerRequest {
+interface TriggerRequest {
 	collector: string;
 	query: TriggerQuery;
 	inputs: PlannedInput[];
@@ -29,10 +28,7 @@ export interface TriggerRequest {
 	secrets: string[];
 }
 
-/**
- * Puts the inputs of all items into as few jobs as possible: one per collector and query,
- * split only above `inputsPerJob`. Items keep their order inside each job.
- */
+/** As few jobs as possible: one per collector and query, split only above `inputsPerJob`; items keep their order. */
 export function planJobs(requests: TriggerRequest[]): JobPlan[] {
 	const groups = new Map<string, JobPlan & { inputsPerJob: number }>();
 	for (const { collector, query, inputs, inputsPerJob, secrets } of requests) {
@@ -50,10 +46,7 @@ export function planJobs(requests: TriggerRequest[]): JobPlan[] {
 	return jobs;
 }
 
-/**
- * Reads and checks every incoming item before any request, then plans the jobs.
- * Items that fail the checks become error items with "Continue On Fail", else the first one throws.
- */
+/** Reads and checks every item before any request, so a bad item fails before a job is billed. */
 export async function planJobsFromItems(ctx: IExecuteFunctions): Promise<{ jobs: JobPlan[]; invalidItems: INodeExecutionData[] }> {
 	const requests: TriggerRequest[] = [];
 	const invalidItems: INodeExecutionData[] = [];
@@ -88,12 +81,7 @@ function mentionSnapshots<E extends Error>(error: E, snapshotIds: string[]): E {
 	return error;
 }
 
-/**
- * An error after jobs were started (reading, pairing or shaping their rows), made to name them:
- * the user must learn which snapshots hold rows they were not given. n8n's own errors keep their
- * message and gain the snapshot IDs in the description; anything else (a RangeError from a
- * pathological row) becomes a NodeOperationError whose message names them.
- */
+/** An error after jobs started names their snapshots: the user must learn which ones hold rows they were not given. */
 export function errorAfterTrigger(ctx: Pick<IExecuteFunctions | IWebhookFunctions, 'getNode'>, error: unknown, snapshotIds: string[]): Error {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return mentionSnapshots(error, snapshotIds);
 	const ids = snapshotIds.join(', ');
@@ -118,11 +106,7 @@ function realtimeCollectorError(ctx: IExecuteFunctions, collector: string, itemI
 	});
 }
 
-/**
- * The new job's ID in a 2xx answer to a request that starts a billed job (trigger, rerun,
- * real-time). Without it the job may still have started: reported with what Bright Data said,
- * never sent again.
- */
+/** The new job's ID from a billed start; without one the job may still have started, so it is reported, never resent. */
 export function startedJobId(
 	ctx: IExecuteFunctions,
 	response: ApiResponse,
@@ -172,13 +156,8 @@ export async function triggerJob(ctx: IExecuteFunctions, job: JobPlan): Promise<
 	return triggered;
 }
 
-/**
- * Starts the planned jobs one after the other. A job that cannot start gives an error that names
- * the jobs already started, whose paid work can still be collected: with "Continue On Fail" it
- * becomes error items for the job's incoming items and the other jobs still start; otherwise, or
- * with `stopOnError`, it is thrown. `items` holds, in plan order, `itemOf` of each started job
- * (when given) and the error items.
- */
+// Starts the jobs in turn. A failed start names the jobs already started (their paid work can still be collected);
+// `items` holds, in plan order, `itemOf` of each started job and the error items.
 export async function startJobs(
 	ctx: IExecuteFunctions,
 	jobs: JobPlan[],
@@ -210,10 +189,7 @@ export async function cancelJob(ctx: IExecuteFunctions, snapshotId: string, item
 	});
 }
 
-/**
- * Cancels jobs after the user stopped the execution. The requests must not carry the
- * execution's abort signal, which is already fired; a failure here is only logged.
- */
+/** After a stop: the requests must not carry the execution's abort signal (already fired); failures are only logged. */
 export async function cancelJobsAfterStop(ctx: IExecuteFunctions, jobs: TriggeredJob[]): Promise<void> {
 	const detached = detachedFromCancellation(ctx);
 	for (const job of jobs) {

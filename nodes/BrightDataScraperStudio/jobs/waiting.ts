@@ -10,19 +10,7 @@ import { logGaveUp, logPending, logReady } from '../records/log';
 import { cancelJob } from './trigger';
 import type { TriggeredJob } from './types';
 
-/** Logs why the wait for a snapshot ended with `error`, and hands the error back to be thrown. */
-function endedBy<E extends Error>(ctx: IExecuteFunctions, snapshotId: string, error: E): E {
-	if (cancelSignal(ctx)?.aborted) logGaveUp(ctx, snapshotId, 'stopped', error.message);
-	else logGaveUp(ctx, snapshotId, 'error', error.message);
-	return error;
-}
-
-/**
- * Waits for one snapshot with the polling loop (Trigger and Wait, Get Dataset → Wait Until
- * Ready): shows progress in the editor, logs each status check and the outcome, and on timeout
- * follows the On Timeout policy: returns the timed-out result ("output"), or fails, after
- * cancelling the `unfinished` jobs first with "cancel". `startedAt` starts the node's one timeout.
- */
+/** Waits for one snapshot, showing and logging each check, then applies On Timeout; `startedAt` starts the one timeout. */
 export async function waitForSnapshot<Ready extends FileOrRows>(
 	ctx: IExecuteFunctions,
 	snapshotId: string,
@@ -52,7 +40,9 @@ export async function waitForSnapshot<Ready extends FileOrRows>(
 			},
 		});
 	} catch (error) {
-		throw endedBy(ctx, snapshotId, error as Error);
+		const failure = error as Error;
+		logGaveUp(ctx, snapshotId, cancelSignal(ctx)?.aborted ? 'stopped' : 'error', failure.message);
+		throw failure;
 	}
 	if (result.kind === 'ready') {
 		logReady(ctx, snapshotId, { ...countsOf(result), seconds: elapsedSeconds(startedAt), checks: result.polls });
@@ -79,10 +69,7 @@ export async function waitForSnapshot<Ready extends FileOrRows>(
 /** On Timeout "Cancel the Job and Fail" ended the wait, after cancelling every unfinished job. */
 export class JobsCancelledError extends NodeOperationError {}
 
-/**
- * Cancels every unfinished job (the timed-out one first): one timeout covers them all, so the
- * others are past it too and would only go on billing. A cancel that fails is named, not thrown.
- */
+/** Cancels every unfinished job: one timeout covers them all, so the others would only go on billing. */
 async function cancelOnTimeout(
 	ctx: IExecuteFunctions,
 	snapshotIds: string[],

@@ -15,10 +15,7 @@ interface CollectorsPage {
 	data?: CollectorEntry[];
 }
 
-/**
- * "Product pages (c_…)", and "— inactive" when Bright Data says so. collectors_list does not say
- * whether a collector is real-time or batch, so the list cannot show that.
- */
+/** "Product pages (c_…)"; collectors_list does not say whether a collector is real-time, so the label cannot. */
 export function collectorLabel({ id, name, active }: CollectorEntry & { id: string }): string {
 	const title = typeof name === 'string' && name ? `${name} (${id})` : id;
 	return active === false ? `${title} — inactive` : title;

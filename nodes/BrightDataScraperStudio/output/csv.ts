@@ -9,7 +9,6 @@ function cell(value: unknown): string {
 /** One CSV line: the row's values in the order of `columns`, nested values as JSON text. */
 export const csvLine = (row: Row, columns: string[]): string => `${columns.map((column) => cell(row[column])).join(',')}\n`;
 
-/** The header line for `columns`. */
 export const csvHeader = (columns: string[]): string => `${columns.map(cell).join(',')}\n`;
 
 /** Every field of `rows`, in first-seen order. */

@@ -3,10 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { append } from '../../shared/append';
 import { cancelSignal } from '../../shared/transport';
 
-/**
- * With "Continue On Fail", one error item for each affected incoming item; otherwise the
- * error is thrown. A cancelled execution always throws, so n8n records it as cancelled.
- */
+/** With "Continue On Fail", one error item per affected item; a cancelled execution always throws, so n8n records it so. */
 export function errorItems(ctx: IExecuteFunctions, error: Error, itemIndices: number[]): INodeExecutionData[] {
 	if (!ctx.continueOnFail() || cancelSignal(ctx)?.aborted) throw error;
 	const { description } = error as { description?: unknown };
@@ -21,10 +18,7 @@ export const itemsOf = (inputs: Array<{ itemIndex: number }>): number[] => [
 	...new Set(inputs.map(({ itemIndex }) => itemIndex)),
 ];
 
-/**
- * Runs `work` for every incoming item in turn and concatenates what it returns; a failing item
- * becomes error items with "Continue On Fail", else stops the node.
- */
+/** Runs `work` for each incoming item in turn; a failing item becomes error items with "Continue On Fail". */
 export async function forEachItem(
 	ctx: IExecuteFunctions,
 	work: (itemIndex: number) => Promise<INodeExecutionData[]>,

@@ -6,10 +6,7 @@ import type { PlannedInput } from '../jobs/types';
 /** What is left to write: a value to serialise, or text to copy as is. */
 type Pending = { value: unknown } | { text: string };
 
-/**
- * inputKey of an object whose fields are all plain values (the usual input, such as a URL):
- * built in one loop, as it runs twice per row; undefined when a field holds an object or array.
- */
+/** inputKey of a flat object (the usual input) in one loop, as it runs twice per row; undefined when a field nests. */
 function flatKey(object: IDataObject): string | undefined {
 	const names = Object.keys(object);
 	if (names.length > 1) names.sort();
@@ -23,11 +20,8 @@ function flatKey(object: IDataObject): string | undefined {
 	return `${key}}`;
 }
 
-/**
- * A key for an input object that ignores key order and null fields (the API echoes omitted fields
- * as null). Nested values are keyed with an explicit stack, not recursion: a row's echoed `input`
- * comes from the network, and one nested 100,000 levels deep must not overflow the call stack.
- */
+// Ignores key order and null fields (the API echoes omitted fields as null). An explicit stack, not recursion:
+// an echoed `input` comes from the network, and one nested 100,000 levels deep must not overflow the call stack.
 export function inputKey(input: unknown): string {
 	const flat = typeof input === 'object' && input !== null && !Array.isArray(input) ? flatKey(input as IDataObject) : undefined;
 	if (flat !== undefined) return flat;
@@ -65,11 +59,7 @@ export interface PairedRow {
 	order: number;
 }
 
-/**
- * Links each row to the incoming item whose input it echoes, so n8n's item linking works.
- * A row whose `input` matches nothing is linked to every item of its job. Rows come back
- * in the order of the incoming items.
- */
+/** Links each row to the item whose input it echoes (else to every item of its job), in item order. */
 export function pairRows(rows: Row[], inputs: PlannedInput[]): PairedRow[] {
 	const itemByKey = new Map<string, number>();
 	for (const { itemIndex, input } of inputs) {

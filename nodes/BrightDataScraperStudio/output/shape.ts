@@ -16,7 +16,7 @@ export const nodeOutputs = (failedRows: FailedRowsPolicy, main: INodeExecutionDa
 /** n8n's binary data store, which the File output is written to. */
 export type BinaryContext = { helpers: Pick<IExecuteFunctions['helpers'], 'prepareBinaryData'> };
 
-export interface ShapedOutput {
+interface ShapedOutput {
 	main: INodeExecutionData[];
 	failed: INodeExecutionData[];
 	failedCount: number;
@@ -32,19 +32,14 @@ export const FILE_TYPES = {
 	csv: { mimeType: 'text/csv', serialize: toCsv },
 } as const;
 
-/** The name of a dataset file: its snapshot IDs and format. */
 export const datasetFileName = (snapshotIds: string[], format: OutputSettings['fileFormat']): string =>
 	`${snapshotIds.join('_') || 'dataset'}.${format}`;
 
-/** What a whole-dataset item says about where its rows come from. */
 function summary(snapshotIds: string[], count: number): IDataObject {
 	return snapshotIds.length === 1 ? { snapshot_id: snapshotIds[0], count } : { snapshot_ids: snapshotIds, count };
 }
 
-/**
- * Sorts rows into the main and "Failed" outputs by the failed-inputs policy, applies the row
- * limit, and shapes the main rows as items, one item with all rows, or a file.
- */
+/** Rows into the main and "Failed" outputs, the row limit applied, as items, one item with all rows, or a file. */
 export async function shapeOutput(
 	ctx: BinaryContext,
 	rows: PairedRow[],
@@ -88,12 +83,8 @@ export interface ReadyJob {
 	dataset: FileOrRows;
 }
 
-/**
- * The rows of ready jobs, linked to their incoming items, in item order, shaped for the outputs.
- * No ready job (every one timed out or failed) gives no item: an empty file or an empty "all rows"
- * item would look like a finished job without rows.
- */
-export async function shapeJobRows(
+// No ready job gives no item: an empty file or "all rows" item would look like a finished job without rows.
+async function shapeJobRows(
 	ctx: BinaryContext,
 	ready: Array<{ job: CollectedJob; rows: Row[] }>,
 	settings: OutputSettings,
@@ -108,10 +99,7 @@ export async function shapeJobRows(
 	return { ...shaped, rowCount: rows.length };
 }
 
-/**
- * The File output when the rows were written into the file as they downloaded (datasetFile.ts):
- * the same item as shapeOutput's, plus the failed rows, linked by the caller, on their output.
- */
+/** The File output written as it downloaded (datasetFile.ts): shapeOutput's item, plus the failed rows the caller linked. */
 export function shapeStreamedFile(
 	file: StreamedFile,
 	failed: PairedRow[],
@@ -128,18 +116,15 @@ export function shapeStreamedFile(
 	};
 }
 
-/** One job's streamed file, its failed rows linked to their incoming items. */
-export function shapeJobFile({ job, file }: { job: CollectedJob; file: StreamedFile }, settings: OutputSettings): ShapedOutput & { rowCount: number } {
-	return shapeStreamedFile(file, pairRows(file.failed, job.inputs), settings, {
-		snapshotIds: [job.snapshotId],
-		pairedItem: itemsOf(job.inputs).map((item) => ({ item })),
-	});
-}
-
 /** Ready jobs shaped for the outputs: one job's streamed file as it was written, else all rows together. */
 export async function shapeReadyJobs(ctx: BinaryContext, ready: ReadyJob[], settings: OutputSettings): Promise<ShapedOutput & { rowCount: number }> {
 	const files = ready.flatMap(({ job, dataset }) => ('file' in dataset ? [{ job, file: dataset.file }] : []));
-	const rows = ready.flatMap(({ job, dataset }) => ('rows' in dataset ? [{ job, rows: dataset.rows }] : []));
 	// Only a run of one job streams its file (readerForJobs), so a file never comes with other jobs' rows.
-	return files.length ? shapeJobFile(files[0], settings) : await shapeJobRows(ctx, rows, settings);
+	if (files.length) {
+		const [{ job, file }] = files;
+		const pairedItem = itemsOf(job.inputs).map((item) => ({ item }));
+		return shapeStreamedFile(file, pairRows(file.failed, job.inputs), settings, { snapshotIds: [job.snapshotId], pairedItem });
+	}
+	const rows = ready.flatMap(({ job, dataset }) => ('rows' in dataset ? [{ job, rows: dataset.rows }] : []));
+	return await shapeJobRows(ctx, rows, settings);
 }

@@ -2,12 +2,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { LogContext } from './log';
 
-/**
- * The execution's custom data names the jobs it started, so an operator can find in n8n's
- * executions list (and filter it) which execution started which job. n8n allows 10 keys per
- * execution, keys of letters, digits and underscores, and values of 255 characters (longer
- * ones are cut and logged as errors). So few keys:
- */
+// Custom data names the jobs an execution started, so the executions list can be filtered by them. n8n allows 10 keys
+// per execution and 255 characters a value (longer ones are cut and logged as errors): so few keys.
 /** How many jobs this execution started, all nodes together. */
 export const JOBS_KEY = 'brightdata_jobs';
 /** The snapshot IDs, comma-separated, as many of the first ones as fit in one value. */
@@ -36,7 +32,6 @@ function safely(ctx: CustomDataContext, id: string, record: () => void): void {
 	}
 }
 
-/** Adds a started job to the execution's custom data. */
 export function recordSnapshotId(ctx: CustomDataContext, snapshotId: string): void {
 	safely(ctx, `snapshot ${snapshotId}`, () => {
 		// The IDs first: when the workflow's own keys leave room for one more, the IDs matter more.
@@ -46,7 +41,6 @@ export function recordSnapshotId(ctx: CustomDataContext, snapshotId: string): vo
 	});
 }
 
-/** Adds a collector the node created to the execution's custom data. */
 export function recordCollectorId(ctx: CustomDataContext, collectorId: string): void {
 	safely(ctx, `collector ${collectorId}`, () => appendId(ctx, COLLECTOR_IDS_KEY, collectorId));
 }

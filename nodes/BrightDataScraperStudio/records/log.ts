@@ -2,13 +2,8 @@ import type { IExecuteFunctions, LogMetadata } from 'n8n-workflow';
 
 import { plural } from '../../shared/plural';
 
-/**
- * Log lines for operators, through n8n's logger (the worker's output in queue mode). n8n's
- * default text format prints only the message, so every message names the snapshot, the node
- * and the execution itself; the same facts go into the metadata for the JSON format.
- * Only IDs, counts, statuses and error messages are logged: never a query, a body, the token
- * or a delivery setting (those can hold secrets).
- */
+// n8n's text log format prints only the message, so each one names the snapshot, node and execution (also as metadata).
+// Only IDs, counts, statuses and error messages: never a query, a body, the token or a delivery setting (secrets).
 export type LogContext = Pick<IExecuteFunctions, 'logger' | 'getNode' | 'getExecutionId'>;
 
 function where(ctx: LogContext): { text: string; metadata: LogMetadata } {
@@ -34,7 +29,6 @@ function write(ctx: LogContext, level: 'info' | 'debug', message: (where: string
 	}
 }
 
-/** info: a trigger was accepted, so a job is billed. */
 export function logJobStarted(ctx: LogContext, job: { snapshotId: string; collector: string; inputs: unknown[] }): void {
 	write(
 		ctx,
@@ -44,7 +38,6 @@ export function logJobStarted(ctx: LogContext, job: { snapshotId: string; collec
 	);
 }
 
-/** info: a rerun was accepted, a new billed job. */
 export function logRerunStarted(ctx: LogContext, job: { snapshotId: string; rerunOf: string; failedOnly: boolean }): void {
 	write(
 		ctx,
@@ -54,7 +47,6 @@ export function logRerunStarted(ctx: LogContext, job: { snapshotId: string; reru
 	);
 }
 
-/** debug: one status check found the snapshot not ready. */
 export function logPending(
 	ctx: LogContext,
 	snapshotId: string,
@@ -69,7 +61,6 @@ export function logPending(
 	});
 }
 
-/** info: the snapshot's rows were collected. */
 export function logReady(
 	ctx: LogContext,
 	snapshotId: string,
@@ -83,7 +74,6 @@ export function logReady(
 	);
 }
 
-/** info: Resume on Notification parked the execution until Bright Data calls back (or `until`). */
 export function logParked(ctx: LogContext, snapshotIds: string[], until: Date): void {
 	write(
 		ctx,
@@ -93,7 +83,6 @@ export function logParked(ctx: LogContext, snapshotIds: string[], until: Date): 
 	);
 }
 
-/** info: Bright Data's notification resumed the execution with the rows of its snapshots. */
 export function logResumed(ctx: LogContext, snapshotIds: string[], { rows, failed }: { rows: number; failed: number }): void {
 	write(ctx, 'info', (at) => `snapshot ${snapshotIds.join(', ')} ready: ${plural(rows, 'row')} (${plural(failed, 'failed input')}), resumed by Bright Data's notification (${at})`, {
 		snapshotIds,
@@ -102,7 +91,7 @@ export function logResumed(ctx: LogContext, snapshotIds: string[], { rows, faile
 	});
 }
 
-export type GiveUpReason = 'timeout' | 'cancelled' | 'stopped' | 'error';
+type GiveUpReason = 'timeout' | 'cancelled' | 'stopped' | 'error';
 
 const GIVE_UP_TEXT: Record<GiveUpReason, string> = {
 	timeout: 'not ready within the timeout',
@@ -111,7 +100,7 @@ const GIVE_UP_TEXT: Record<GiveUpReason, string> = {
 	error: 'the wait failed',
 };
 
-/** info: the node stopped waiting for a snapshot; the job may still be running (and billed) at Bright Data. */
+/** The node stopped waiting; the job may still be running (and billed) at Bright Data. */
 export function logGaveUp(ctx: LogContext, snapshotId: string, reason: GiveUpReason, detail: string): void {
 	write(ctx, 'info', (at) => `stopped waiting for snapshot ${snapshotId}: ${GIVE_UP_TEXT[reason]} (${detail}; ${at})`, {
 		snapshotId,
@@ -119,7 +108,6 @@ export function logGaveUp(ctx: LogContext, snapshotId: string, reason: GiveUpRea
 	});
 }
 
-/** info: what happened to a collector the AI builds (created, AI job started, done, or why the wait ended). */
 export function logCollector(ctx: LogContext, collectorId: string, what: string): void {
 	write(ctx, 'info', (at) => `collector ${collectorId}: ${what} (${at})`, { collectorId });
 }

@@ -1,10 +1,6 @@
-/**
- * Bytes of a request body as text, inflated when compressed. Decompression uses the web-standard
- * `DecompressionStream` (a Node global): community nodes may not import `node:zlib`.
- */
+// Decompression uses the web-standard `DecompressionStream`: community nodes may not import `node:zlib`.
 
-/** Decoded text, why the bytes could not be decoded, or the limit they went past while inflating. */
-export type DecodedBody = { text: string } | { invalid: string } | { tooLarge: number };
+type DecodedBody = { text: string } | { invalid: string } | { tooLarge: number };
 
 /** gzip's magic bytes: 1f 8b. */
 export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -49,12 +45,8 @@ async function decompress(
 	}
 }
 
-/**
- * The body as text. gzip is recognised by its magic bytes whatever the headers say: n8n has
- * already gunzipped a body sent with `Content-Encoding: gzip` (its raw-body reader does), and a
- * body sent without the header arrives compressed. A zlib ("deflate") body is inflated only when
- * the header announces it. A UTF-8 byte-order mark is dropped.
- */
+// gzip is recognised by its magic bytes whatever the headers say: n8n has already gunzipped a body sent with
+// `Content-Encoding: gzip`, and one sent without it arrives compressed. Deflate only when the header says so.
 export async function decodeBody(bytes: Uint8Array, contentEncoding: string | undefined, limit: number): Promise<DecodedBody> {
 	let data = bytes;
 	const format = isGzip(data) ? 'gzip' : /\bdeflate\b/i.test(contentEncoding ?? '') && isZlib(data) ? 'deflate' : undefined;

@@ -5,10 +5,9 @@ import { sameSecret } from '../../shared/secret';
 
 export const DEFAULT_SECRET_HEADER = 'X-Webhook-Secret';
 
-/** The credential type that holds the trigger's shared secret. */
 export const SECRET_CREDENTIAL_TYPE = 'brightDataScraperStudioTriggerSecretApi';
 
-export interface SharedSecret {
+interface SharedSecret {
 	secret: string;
 	headerName: string;
 }
@@ -27,7 +26,6 @@ export function sharedSecretOf(data: ICredentialDataDecryptedObject): SharedSecr
 	return { secret, headerName, problems };
 }
 
-/** The credential's Test button: an offline check of the fields, nothing is sent. */
 export const testSecretCredential = offlineCredentialTest(
 	(data) => sharedSecretOf(data).problems,
 	'The fields are complete. Requests without this secret get 401 and start nothing.',
@@ -42,11 +40,8 @@ const isSpace = (char: string): boolean => char !== '' && char.trim() === '';
 /** A line break inside a header value: such a value is no token. */
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
 
-/**
- * The token of an `Authorization: Bearer <token>` header. Read by hand rather than with a regular
- * expression: a pattern like `\s*Bearer\s+(.+?)\s*$` backtracks over a value padded with spaces
- * (tens of ms per request for a few KB), and this reads each character a fixed number of times.
- */
+// Read by hand, not with a regular expression: `\s*Bearer\s+(.+?)\s*$` backtracks over a value padded with spaces
+// (tens of ms per request for a few KB).
 export function bearerToken(authorization: HeaderValue): string | undefined {
 	const value = (first(authorization) ?? '').trim();
 	if (value.slice(0, BEARER.length).toLowerCase() !== BEARER || !isSpace(value.charAt(BEARER.length))) return undefined;
@@ -54,10 +49,7 @@ export function bearerToken(authorization: HeaderValue): string | undefined {
 	return token && !LINE_BREAK.test(token) ? token : undefined;
 }
 
-/**
- * Whether the request carries the shared secret, in the configured header (any case) or as a
- * Bearer token. Both places are always checked, so the time does not tell which one was tried.
- */
+/** The configured header or a Bearer token: both are always checked, so the time does not tell which one was tried. */
 export function requestHasSecret(
 	headers: Record<string, HeaderValue>,
 	secret: string,

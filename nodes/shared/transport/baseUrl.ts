@@ -1,15 +1,9 @@
-export const DEFAULT_BASE_URL = 'https://api.brightdata.com';
+const DEFAULT_BASE_URL = 'https://api.brightdata.com';
 
-export type BaseUrlCheck = { ok: true; baseUrl: string; origin: string } | { ok: false; message: string; description: string };
+type BaseUrlCheck = { ok: true; baseUrl: string; origin: string } | { ok: false; message: string; description: string };
 
-/**
- * The one rule for the credential's Base URL: https (plain http only for a loopback address),
- * no user name or password, no query string or fragment. Returns it without a trailing slash.
- *
- * Self-contained on purpose (no imports, no outer names, regular expressions instead of URL):
- * the credential's Test request embeds its source in an n8n expression, so the Test button
- * and the nodes apply the very same rule.
- */
+// The Base URL rule: https (http only for loopback), no user info, query or fragment; no trailing slash. Self-contained
+// (no imports, outer names or URL): the credential's Test embeds its source in an expression, so both apply one rule.
 export function checkBaseUrlText(raw: unknown): BaseUrlCheck {
 	const fallback = 'https://api.brightdata.com';
 	const text = String(raw ?? '').trim() || fallback;
@@ -51,10 +45,6 @@ export function checkBaseUrl(raw: unknown): BaseUrlCheck {
 	}
 }
 
-/**
- * The Base URL for the credential's Test request, as an n8n expression running the same rule.
- * When the Base URL breaks it, the expression fails and the request has no address, so nothing
- * (no token) is sent. n8n's sandbox does not pass the rule's words on to the Test button (it
- * reports an invalid URL); the nodes show them when they run.
- */
+// A Base URL that breaks the rule fails the expression, so the Test sends nothing (no token). n8n's sandbox
+// shows the Test only "invalid URL"; the nodes show the rule's words when they run.
 export const TEST_BASE_URL_EXPRESSION = `={{ ((check) => { const result = check($credentials.baseUrl); if (!result.ok) { throw new Error(result.message + '. ' + result.description); } return result.baseUrl; })(${checkBaseUrlText}) }}`;

@@ -2,19 +2,13 @@ import { sleep, type IExecuteFunctions } from 'n8n-workflow';
 
 import { now } from '../timing';
 
-/**
- * A timer for one request: at `at` (epoch ms) it marks the request late and destroys the
- * answer's body, so a peer that sends its headers and then a byte a minute cannot hold the
- * execution past its deadline. Cancel it once the answer has been read.
- */
+/** At `at` (epoch ms) marks the request late and destroys its body: a peer trickling a byte a minute cannot outlast it. */
 export class RequestTimer {
 	private late = false;
 	private settled = false;
 	private body?: { destroy?: (error?: Error) => void };
-	/** Rejects the read in progress (see `race`). */
 	private abortRead?: (error: Error) => void;
 	private readonly controller = new AbortController();
-	/** Settles with true at the deadline, never if the timer is cancelled first. */
 	readonly expired: Promise<true>;
 
 	constructor(readonly at: number) {
@@ -37,17 +31,14 @@ export class RequestTimer {
 		return this.late || now() >= this.at;
 	}
 
-	/** The body the timer ends at the deadline (a Node stream; other bodies cannot be ended). */
+	/** Only a Node stream can be ended at the deadline; other bodies cannot. */
 	watch(body: unknown): void {
 		if (typeof body === 'object' && body !== null) this.body = body as { destroy?: (error?: Error) => void };
 		if (this.late) this.body?.destroy?.(new Error('deadline passed'));
 	}
 
-	/**
-	 * A read of the body that rejects when the timer fires, even while no byte arrives: axios 1.18+
-	 * (n8n 2.41) hands over Readable.from(an async generator over the socket), and destroying that
-	 * does not end a read the generator is waiting on.
-	 */
+	// Rejects at the deadline even while no byte arrives: axios 1.18+ (n8n 2.41) hands over Readable.from(an async
+	// generator over the socket), and destroying that does not end a read the generator waits on.
 	async race<T>(read: Promise<T>): Promise<T> {
 		if (this.late) {
 			read.catch(() => undefined);
@@ -70,7 +61,7 @@ export class RequestTimer {
 }
 
 /** The body as a byte stream, also when a host's request helper answered with text or a Buffer instead. */
-export function byteStream(body: unknown): AsyncIterable<Uint8Array> {
+function byteStream(body: unknown): AsyncIterable<Uint8Array> {
 	if (typeof body === 'object' && body !== null && Symbol.asyncIterator in body) return body as AsyncIterable<Uint8Array>;
 	const bytes = body instanceof Uint8Array ? body : new TextEncoder().encode(bodyText(body));
 	return (async function* () {
@@ -84,18 +75,13 @@ function bodyText(body: unknown): string {
 	return JSON.stringify(body);
 }
 
-/** A Node Readable, as n8n's binary data store takes it (named through n8n's own signature). */
-export type NodeReadable = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
+/** A Node Readable, named through n8n's own signature (community nodes may not import node:stream). */
+type NodeReadable = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
 
-/** Makes a Node Readable of an async iterable. */
 export type ReadableFactory = (source: AsyncIterable<Uint8Array>) => NodeReadable;
 
-/**
- * A Readable factory taken from an answer body's own class, because community nodes may not
- * import node:stream: an http.IncomingMessage inherits Readable.from (a zlib stream Duplex.from,
- * which makes a readable Duplex of an async iterable). Undefined when the host handed over
- * something else (text, a Buffer); the caller then stores a Buffer instead.
- */
+// Readable.from (a zlib stream's Duplex.from) taken from the body's own class, as node:stream may not be imported.
+// Undefined for text or a Buffer: the caller then stores a Buffer.
 export function readableFactory(body: unknown): ReadableFactory | undefined {
 	if (typeof body !== 'object' || body === null) return undefined;
 	const { pipe, constructor } = body as { pipe?: unknown; constructor?: { from?: unknown } };
@@ -116,11 +102,7 @@ export interface ReadTextResult {
 	truncated: boolean;
 }
 
-/**
- * Reads a body as text, at most `maxBytes` (counted after decompression), in linear time:
- * chunks are decoded once and joined once. Reading stops, and the connection is closed,
- * as soon as the limit is reached.
- */
+/** At most `maxBytes` (after decompression) as text, then the connection is closed; each chunk decoded once (linear). */
 export async function readText(body: unknown, maxBytes: number): Promise<ReadTextResult> {
 	const decoder = new TextDecoder();
 	const parts: string[] = [];
@@ -141,10 +123,7 @@ export async function readText(body: unknown, maxBytes: number): Promise<ReadTex
 	return { text: parts.join(''), truncated };
 }
 
-/**
- * A body that ends with `onLate()`'s error when the timer fires, whether it trickles or is silent,
- * and stops the timer when done.
- */
+/** The body, ending with `onLate()`'s error when the timer fires, whether it trickles or is silent. */
 export async function* timedStream(
 	body: unknown,
 	timer: RequestTimer,

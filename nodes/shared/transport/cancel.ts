@@ -6,10 +6,7 @@ export function cancelSignal(ctx: RequestContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
 }
 
-/**
- * The same context without the execution's cancel signal, for the clean-up requests sent
- * after a stop (n8n attaches that signal, already fired, to every request it makes).
- */
+/** For clean-up requests after a stop: n8n attaches the (already fired) cancel signal to every request it makes. */
 export function detachedFromCancellation(ctx: IExecuteFunctions): IExecuteFunctions {
 	return Object.create(ctx, { getExecutionCancelSignal: { value: () => undefined } }) as IExecuteFunctions;
 }

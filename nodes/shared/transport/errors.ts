@@ -23,7 +23,7 @@ function secretForms(secret: string): string[] {
 }
 
 /** Replaces each secret (the token, delivery passwords) in any of its forms. */
-export function redact(text: string, secrets: string[]): string {
+function redact(text: string, secrets: string[]): string {
 	return secrets
 		.filter((secret) => secret.length >= 4)
 		.flatMap(secretForms)
@@ -38,11 +38,8 @@ function decodeEscapes(text: string): string {
 		.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
-/**
- * The API's own words from an error body: JSON `error`/`message`, else the text itself.
- * Secrets are redacted after decoding (a token echoed as JSON \u escapes or URL-encoded is
- * still found), then the result is truncated, so no part of a secret survives at the cut.
- */
+// The API's words (JSON `error`/`message`, else the text). Redacted after decoding escapes, then cut, so no part
+// of a secret survives at the cut.
 export function apiMessage(body: string, secrets: string[] = []): string {
 	const text = body.trim();
 	let words: string | undefined;
@@ -177,10 +174,7 @@ export function mapNetworkError(
 	return error;
 }
 
-/**
- * The node's own Timeout passed while a request, its answer or a retry was under way: callers
- * that wait (Trigger and Wait, Run Real-time) turn it into their On Timeout result.
- */
+/** The node's Timeout passed mid-request: callers that wait turn it into their On Timeout result. */
 export class LateAnswerError extends NodeApiError {}
 
 export function mapLateAnswer(node: INode, subject: RequestSubject): LateAnswerError {
@@ -203,10 +197,7 @@ export function mapOversizedAnswer(node: INode, subject: RequestSubject, maxByte
 	});
 }
 
-/**
- * A redirect: never followed, so the token goes only to the Base URL (Bright Data's API is not
- * documented to redirect; a moved proxy is fixed in the credential).
- */
+/** Redirects are never followed, so the token goes only to the Base URL (Bright Data's API does not redirect). */
 export function mapRedirect(node: INode, statusCode: number, location: unknown, subject: RequestSubject): NodeApiError {
 	const to = typeof location === 'string' && location ? ` to ${shorten(location.split('?')[0])}` : '';
 	return new NodeApiError(node, { status: statusCode } as JsonObject, {

@@ -38,8 +38,7 @@ import {
 
 export { cancelSignal, detachedFromCancellation, throwIfCancelled } from './cancel';
 
-export const CREDENTIAL_TYPE = 'brightDataScraperStudioApi';
-export { DEFAULT_BASE_URL } from './baseUrl';
+const CREDENTIAL_TYPE = 'brightDataScraperStudioApi';
 
 /** How much of an answer's body its excerpt is made from. */
 const EXCERPT_SOURCE_LENGTH = 2000;
@@ -84,14 +83,7 @@ export interface ApiResponse {
 	toReadable?: ReadableFactory;
 }
 
-/** The credential's base URL without a trailing slash (see checkBaseUrl for the rules). */
-export function resolveBaseUrl(ctx: RequestContext, raw: unknown): string {
-	const checked = checkBaseUrl(raw);
-	if (!checked.ok) throw new NodeOperationError(ctx.getNode(), checked.message, { description: checked.description });
-	return checked.baseUrl;
-}
-
-/** A whole streamed body as text (small answers only: see readText for bounded reading). */
+/** A streamed body as text, at most MAX_JSON_BODY_BYTES (small answers only; the rest is dropped). */
 export async function streamText(stream: AsyncIterable<Uint8Array>): Promise<string> {
 	return (await readText(stream, MAX_JSON_BODY_BYTES)).text;
 }
@@ -108,14 +100,12 @@ async function send(ctx: RequestContext, options: IHttpRequestOptions, timer: Re
 	return 'late';
 }
 
-/**
- * The one request helper: authenticates with the credential, follows no redirect, holds every
- * answer to a deadline and a size limit, retries what is safe to retry, and turns every failure
- * into a NodeApiError that names the collector or snapshot.
- */
+/** The one request helper: no redirects, a deadline and size limit on every answer, safe retries, errors naming the subject. */
 export async function apiRequest(this: RequestContext, request: ApiRequest): Promise<ApiResponse> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-	const url = `${resolveBaseUrl(this, credentials.baseUrl)}${request.path}`;
+	const baseUrl = checkBaseUrl(credentials.baseUrl);
+	if (!baseUrl.ok) throw new NodeOperationError(this.getNode(), baseUrl.message, { description: baseUrl.description });
+	const url = `${baseUrl.baseUrl}${request.path}`;
 	const secrets = [String(credentials.apiToken ?? ''), ...(request.secrets ?? [])];
 	const signal = cancelSignal(this);
 	const limitMs = request.timeoutMs ?? timing.requestTimeoutMs;
@@ -211,11 +201,8 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 	}
 }
 
-/**
- * A successful streamed answer (a dataset): its body may take up to `timing.streamTimeoutMs`,
- * never past the node's deadline. A body cut at the node's deadline ends with a LateAnswerError;
- * one cut at the stream limit looks like a broken download (the caller may fetch it again).
- */
+// A streamed dataset may take `timing.streamTimeoutMs`, never past the node's deadline: cut there it is a
+// LateAnswerError, cut at the stream limit a broken download (the caller may fetch it again).
 function streamedAnswer(ctx: RequestContext, response: RawResponse, request: ApiRequest, nodeDeadline: number): ApiResponse {
 	const bodyBy = Math.min(now() + timing.streamTimeoutMs, nodeDeadline);
 	const timer = new RequestTimer(bodyBy);

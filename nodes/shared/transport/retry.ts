@@ -7,16 +7,10 @@ import { describeSubject, type LateAnswerError } from './errors';
 export const MAX_ATTEMPTS = 5;
 const BASE_DELAY_SECONDS = 1;
 const MAX_DELAY_SECONDS = 30;
-/**
- * A longer Retry-After is not waited for: the request fails at once and says how long Bright
- * Data asked to wait (waiting minutes or a day inside an execution helps nobody).
- */
+/** A longer Retry-After fails at once, saying how long: waiting minutes inside an execution helps nobody. */
 export const MAX_RETRY_AFTER_SECONDS = 60;
 
-/**
- * Network failures that happen before a byte of the request left this machine.
- * Only these are safe to retry for the trigger POST, which bills a new job each time it arrives.
- */
+/** Failures before a byte left this machine: the only ones safe to retry for a billed POST (a new job each time). */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export type RetryMode =
@@ -48,11 +42,7 @@ export function parseRetryAfter(value: unknown, nowMs = Date.now()): number | un
 	return Number.isNaN(date) ? undefined : Math.max(0, (date - nowMs) / 1000);
 }
 
-/**
- * Delay before retry number `attempt` (1 = first retry): exponential backoff with
- * "equal jitter" (half fixed, half random), or the server's Retry-After when it asks for more.
- * The backoff is also the floor: "Retry-After: 0" does not make a retry storm.
- */
+/** Exponential backoff with equal jitter, or a longer Retry-After; the backoff is the floor, so "Retry-After: 0" is no storm. */
 export function retryDelayMs(attempt: number, retryAfterSeconds?: number, random = Math.random): number {
 	const exponential = Math.min(MAX_DELAY_SECONDS, BASE_DELAY_SECONDS * 2 ** (attempt - 1));
 	const backoff = exponential / 2 + (random() * exponential) / 2;
@@ -68,7 +58,6 @@ export async function waitBeforeRetry(
 	pastNodeDeadline: () => LateAnswerError,
 	signal: AbortSignal | undefined,
 ): Promise<void> {
-	// No point in waiting for a retry that could only start after the node has given up.
 	if (now() + delayMs >= nodeDeadline) throw pastNodeDeadline();
 	// Method, path and the subject's IDs only: never the query (it can carry delivery settings), body or headers.
 	ctx.logger.debug(

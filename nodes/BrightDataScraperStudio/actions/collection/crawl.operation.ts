@@ -23,7 +23,6 @@ export const properties: INodeProperties[] = [
 	optionsCollection(crawlOptions),
 ];
 
-
 /** A synchronous crawl per input; one that outlasts its timeout is followed through get_result. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	let empty = 0;

@@ -30,10 +30,7 @@ const waitUntilReadyField: INodeProperties = {
 		'Whether to keep checking until the snapshot\'s rows are ready, as Trigger and Wait does. Off: a snapshot that is still being built gives one item with its status.',
 };
 
-/**
- * The wait options of Trigger and Wait, shown once Wait Until Ready is on. This node started no
- * job (it may be another workflow's), so neither stopping nor a timeout cancels one.
- */
+/** Trigger and Wait's wait options, minus cancelling: this node started no job (it may be another workflow's). */
 const untilReadyOptions: INodeProperties[] = waitOptions
 	.filter(({ name }) => name !== 'cancelOnStop')
 	.map((option) => ({
@@ -55,7 +52,6 @@ export const properties: INodeProperties[] = [
 	...outputFields,
 	optionsCollection([...rowOptions('main'), ...untilReadyOptions]),
 ];
-
 
 /** What one item asks for, read and checked before any request. */
 type ItemRequest = { snapshotId: string; settings: OutputSettings } | { error: Error };
@@ -92,10 +88,7 @@ async function datasetOrStatus(
 	};
 }
 
-/**
- * For each item: the rows of the snapshot it names, linked to it. A snapshot not ready gives
- * one status item, or with Wait Until Ready is waited for (one timeout for the whole node).
- */
+/** The rows of each item's snapshot; one not ready gives a status item, or is waited for (one timeout for the node). */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const waitUntilReady = this.getNodeParameter('waitUntilReady', 0, false) === true;
 	let wait: WaitOptions | undefined;

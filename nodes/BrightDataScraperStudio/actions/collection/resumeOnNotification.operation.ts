@@ -1,8 +1,5 @@
-/**
- * Trigger and Wait with Wait Mode "Resume on Notification", first half: start the job with a
- * `notify` URL that resumes this execution, and park the execution in n8n's database, so no worker
- * is held. The second half, Bright Data's call, is resumeOnNotification.webhook.ts.
- */
+// Wait Mode "Resume on Notification", first half: start the job with a `notify` URL that resumes this execution, and
+// park it in n8n's database so no worker is held. Bright Data's call is resumeOnNotification.webhook.ts.
 import { randomBytes } from 'crypto';
 import {
 	NodeOperationError,
@@ -41,10 +38,7 @@ export const properties: INodeProperties[] = [
 	},
 ];
 
-/**
- * The line the editor shows under the waiting node (`waitingNodeTooltip`, as n8n's send-and-wait
- * nodes have). The editor evaluates its source as an expression: self-contained, and no "}}".
- */
+/** The editor evaluates this source as a `waitingNodeTooltip` expression: self-contained, and no "}}". */
 function waitingTooltip(
 	parameters: { resource?: string; operation?: string; waitMode?: string; options?: { timeout?: unknown } },
 	defaultTimeout: number,
@@ -72,12 +66,8 @@ function notifyEndpoint(resumeUrl: string, nodeId: string, nonce: string): strin
 	return url.toString();
 }
 
-/**
- * What the node outputs if no notification ever comes: n8n then resumes the execution with this
- * node disabled, which passes on the input of its stack entry (`handleWaitingState`, then
- * `handleDisabledNode` in n8n-core's WorkflowExecute), and that entry is `getExecuteData()`.
- * Otherwise the incoming items would pass on and look like rows.
- */
+// With no notification n8n resumes this node disabled, passing on its stack entry's input (n8n-core WorkflowExecute
+// handleDisabledNode): set it to the timed-out item, or the incoming items would pass on and look like rows.
 function leaveTimedOutItem(ctx: IExecuteFunctions, started: TriggeredJob[]): void {
 	const timedOut: INodeExecutionData = {
 		json: {
@@ -91,10 +81,7 @@ function leaveTimedOutItem(ctx: IExecuteFunctions, started: TriggeredJob[]): voi
 	ctx.getExecuteData().data = { main: [[timedOut]] };
 }
 
-/**
- * A parked execution resumes with the webhook's output only, so Continue On Fail's error items would
- * be lost: no job starts, and every item gets an error item, its own or why it was not sent.
- */
+/** A parked execution resumes with the webhook's output only, so error items would be lost: no job starts at all. */
 function notStartedItems(ctx: IExecuteFunctions, invalidItems: INodeExecutionData[]): INodeExecutionData[] {
 	const invalid = new Map(invalidItems.map((item) => [(item.pairedItem as IPairedItemData).item, item]));
 	const [firstInvalid] = invalid.keys();

@@ -1,7 +1,4 @@
-/**
- * Trigger and Wait with Wait Mode "Resume on Notification", second half: Bright Data's call. It is
- * checked against the wait state, and the rows resume the execution, shaped as Poll mode shapes them.
- */
+// Wait Mode "Resume on Notification", second half: Bright Data's call, checked against the wait state, resumes with the rows.
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { isObject } from '../../../shared/rows';
@@ -43,17 +40,13 @@ function readState(ctx: IWebhookFunctions): WaitState | undefined {
 	return valid ? { nonceHash, snapshotId } : undefined;
 }
 
-/** Answers a call without resuming the execution. */
 function answerWithoutResuming(ctx: IWebhookFunctions, status: number, error: string): IWebhookResponseData {
 	ctx.getResponseObject().status(status).json({ error });
 	return { noWebhookResponse: true };
 }
 
-/**
- * The inputs the incoming items gave, to put the rows in item order: webhook functions have no
- * getInputData, so they are read from `$prevNode`. Empty for the Inputs JSON parameter, or when that
- * fails: the rows then keep Bright Data's order.
- */
+// The incoming items' inputs, to put rows in item order: webhook functions have no getInputData, so `$prevNode`.
+// Empty for the JSON input source or on failure: the rows then keep Bright Data's order.
 function plannedInputs(ctx: IWebhookFunctions): PlannedInput[] {
 	if (ctx.getNodeParameter('inputSource', 'items') !== 'items') return [];
 	let items: unknown;
@@ -71,11 +64,8 @@ function plannedInputs(ctx: IWebhookFunctions): PlannedInput[] {
 	}));
 }
 
-/**
- * Bright Data's notification: check it, wait briefly if the snapshot still builds, and resume with
- * its rows. n8n renumbers a resumed node's item links by position (`addPairedItemLineage` in
- * n8n-core's WorkflowExecute), so each row carries its `input` to match on (README, Waiting).
- */
+// n8n renumbers a resumed node's item links by position (n8n-core WorkflowExecute addPairedItemLineage), so each row
+// carries its `input` to match on (README, Waiting).
 export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const state = readState(this);
 	// Any token (missing, repeated, non-ASCII, huge) is hashed and compared with the stored hash; 401 when wrong.

@@ -1,6 +1,4 @@
-import {
-	NodeOperationError,
-	type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import type { Row } from '../../../shared/rows';
 import { pollUntilReady, rowReader } from '../../../shared/snapshot/polling';
@@ -27,7 +25,6 @@ export const properties: INodeProperties[] = [
 	optionsCollection(realtimeOptions),
 ];
 
-
 /** Runs an input that hit the real-time page limit as a one-input batch job instead. */
 async function runAsBatch(ctx: IExecuteFunctions, request: InputRequest, deadline: number): Promise<Row[]> {
 	const [plan] = planJobs([
@@ -47,22 +44,16 @@ async function runAsBatch(ctx: IExecuteFunctions, request: InputRequest, deadlin
 	});
 }
 
-async function runOne(ctx: IExecuteFunctions, request: InputRequest): Promise<Row[]> {
-	const { options } = request;
-	const deadline = now() + secondsToMs(options.timeoutSeconds);
-	const responseId = await triggerRealtime(ctx, request.collector, request.input, options.query, request.itemIndex);
-	const rows = await waitForRealtimeResult(ctx, responseId, {
-		deadline,
-		timeoutSeconds: options.timeoutSeconds,
-		itemIndex: request.itemIndex,
-	});
-	const overLimit = rows.some((row) => PAGE_LIMIT_ERROR.test(String(row.error ?? '')));
-	return overLimit && options.onPageLimit === 'batch' ? await runAsBatch(ctx, request, deadline) : rows;
-}
-
 /** One real-time job per input, several at a time; one item per result row. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const output = await runPerInput(this, async (request) => await runOne(this, request));
+	const output = await runPerInput(this, async (request) => {
+		const { options, itemIndex } = request;
+		const deadline = now() + secondsToMs(options.timeoutSeconds);
+		const responseId = await triggerRealtime(this, request.collector, request.input, options.query, itemIndex);
+		const rows = await waitForRealtimeResult(this, responseId, { deadline, timeoutSeconds: options.timeoutSeconds, itemIndex });
+		const overLimit = rows.some((row) => PAGE_LIMIT_ERROR.test(String(row.error ?? '')));
+		return overLimit && options.onPageLimit === 'batch' ? await runAsBatch(this, request, deadline) : rows;
+	});
 	const overLimit = output.filter(({ json }) => PAGE_LIMIT_ERROR.test(String(json.error ?? ''))).length;
 	if (overLimit) {
 		this.addExecutionHints({

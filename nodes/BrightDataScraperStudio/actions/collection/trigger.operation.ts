@@ -29,7 +29,7 @@ export const properties: INodeProperties[] = [
 ];
 
 /** The item that stands for a started job: its snapshot ID is what Get Dataset needs. */
-export function jobItem(job: TriggeredJob): INodeExecutionData {
+function jobItem(job: TriggeredJob): INodeExecutionData {
 	return {
 		json: {
 			snapshot_id: job.snapshotId,

@@ -60,7 +60,6 @@ export const properties: INodeProperties[] = [
 	deliveryField,
 ];
 
-
 /** "j_1" or "j_1, j_2, j_3 and 7 more". */
 function describeSnapshots(jobs: CollectedJob[]): string {
 	const ids = jobs.map(({ snapshotId }) => snapshotId);
@@ -72,20 +71,12 @@ interface Settings {
 	output: OutputSettings;
 }
 
-function readSettings(ctx: IExecuteFunctions): Settings {
-	// One wait covers all jobs, so its options are read once, before any request.
-	return { wait: readWaitOptions(ctx, 0), output: readOutputSettings(ctx, 0, 'separate') };
-}
-
-/**
- * Starts the jobs (one for all items unless "Inputs per Job" splits them), then waits for
- * each in turn. The jobs run at Bright Data at the same time, so once the first is ready the
- * others usually are too: waiting for N jobs costs about the polls of one.
- */
+// Waits for the jobs in turn: they run at Bright Data at the same time, so N jobs cost about the polls of one.
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	let settings: Settings;
 	try {
-		settings = readSettings(this);
+		// One wait covers all jobs, so its options are read once, before any request.
+		settings = { wait: readWaitOptions(this, 0), output: readOutputSettings(this, 0, 'separate') };
 	} catch (error) {
 		return [errorItems(this, error as Error, this.getInputData().map((_, item) => item))];
 	}

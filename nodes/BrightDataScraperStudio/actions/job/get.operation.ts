@@ -41,7 +41,6 @@ export const properties: INodeProperties[] = [
 	),
 ];
 
-
 export const simplifyJob = (job: IDataObject): IDataObject => pick(job, SIMPLE_JOB_FIELDS);
 
 /** GET /dca/log/{id}: status, inputs, lines, fails, success rate and times of a job. */

@@ -70,7 +70,7 @@ export const properties: INodeProperties[] = [
 ];
 
 /** The fields a simplified job in the list keeps, most used first (n8n's guideline: at most 10). */
-export const SIMPLE_LISTED_JOB_FIELDS = [
+const SIMPLE_LISTED_JOB_FIELDS = [
 	'collector',
 	'id',
 	'status',
@@ -82,7 +82,6 @@ export const SIMPLE_LISTED_JOB_FIELDS = [
 	'started',
 	'finished',
 ] as const;
-
 
 /** A date parameter as the API wants it: YYYY-MM-DD. */
 function readDate(ctx: IExecuteFunctions, name: string, label: string, itemIndex: number): string {

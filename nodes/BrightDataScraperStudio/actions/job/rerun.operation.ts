@@ -28,7 +28,6 @@ export const properties: INodeProperties[] = [
 	},
 ];
 
-
 /** POST /dca/jobs/{id}/rerun: starts a new, billed job; outputs its snapshot ID. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const output = await forEachItem(this, async (itemIndex) => {
