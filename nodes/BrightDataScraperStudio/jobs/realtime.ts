@@ -2,10 +2,9 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import type { Row } from '../../shared/rows';
 import { parseRows } from '../../shared/snapshot/rowStream';
-import { MIN_POLL_GAP_SECONDS } from '../../shared/snapshot/polling';
-import { now, secondsToMs, sleepUnlessCancelled, timing } from '../../shared/timing';
-import { apiRequest, cancelSignal, throwIfCancelled, type ApiResponse } from '../../shared/transport';
-import { asNodeError, LateAnswerError } from '../../shared/transport/errors';
+import { MIN_POLL_GAP_SECONDS, pollUntil, type Pending } from '../../shared/snapshot/polling';
+import { now, secondsToMs, timing } from '../../shared/timing';
+import { apiRequest, type ApiResponse } from '../../shared/transport';
 import { startedJobId } from './trigger';
 
 /** Bright Data holds a get_result request up to this long (it accepts 25 to 50 s). */
@@ -73,43 +72,32 @@ export async function crawl(
 	return { kind: 'continue', responseId: startedJobId(ctx, response, { field: 'response_id', what, itemIndex }).id };
 }
 
-/** Long-polls GET /dca/get_result until the rows are there or the deadline passes. */
+/** Long-polls GET /dca/get_result with the one wait loop until the rows are there or the deadline passes. */
 export async function waitForRealtimeResult(
 	ctx: IExecuteFunctions,
 	responseId: string,
 	{ deadline, timeoutSeconds, itemIndex }: { deadline: number; timeoutSeconds: number; itemIndex: number },
 ): Promise<Row[]> {
-	const signal = cancelSignal(ctx);
-	const notReady = () =>
-		new NodeOperationError(ctx.getNode(), `Real-time result "${responseId}" was not ready after ${timeoutSeconds} s`, {
-			itemIndex,
-			description: `Bright Data keeps it for 7 days. Raise the Timeout option, or fetch it later from /dca/get_result?response_id=${responseId}.`,
-		});
-	for (;;) {
-		const startedAt = now();
-		const leftSeconds = Math.ceil((deadline - startedAt) / secondsToMs(1));
+	const check = async (until: number): Promise<{ kind: 'ready'; rows: Row[] } | Pending> => {
+		const leftSeconds = Math.ceil((until - now()) / secondsToMs(1));
 		const longPoll = Math.max(MIN_LONG_POLL_SECONDS, Math.min(LONG_POLL_SECONDS, leftSeconds));
-		let response: ApiResponse;
-		try {
-			response = await apiRequest.call(ctx, {
-				method: 'GET',
-				path: '/dca/get_result',
-				qs: { response_id: responseId, timeout: `${longPoll}s` },
-				retry: 'idempotent',
-				subject: { snapshotId: responseId, itemIndex },
-				timeoutMs: secondsToMs(longPoll) + LONG_POLL_MARGIN_MS,
-				deadline,
-			});
-		} catch (error) {
-			if (error instanceof LateAnswerError) throw notReady();
-			throw asNodeError(ctx.getNode(), error);
-		}
+		const response = await apiRequest.call(ctx, {
+			method: 'GET',
+			path: '/dca/get_result',
+			qs: { response_id: responseId, timeout: `${longPoll}s` },
+			retry: 'idempotent',
+			subject: { snapshotId: responseId, itemIndex },
+			timeoutMs: secondsToMs(longPoll) + LONG_POLL_MARGIN_MS,
+			deadline: until,
+		});
 		const rows = readRealtimeResult(response);
-		if (rows) return rows;
-		if (now() >= deadline) throw notReady();
-		// A server that answers at once instead of holding the request is still asked at most once a second.
-		const gap = secondsToMs(MIN_POLL_GAP_SECONDS) - (now() - startedAt);
-		if (gap > 0) await sleepUnlessCancelled(Math.min(gap, deadline - now()), signal);
-		throwIfCancelled(ctx);
-	}
+		return rows ? { kind: 'ready', rows } : { kind: 'pending', status: 'pending' };
+	};
+	// Asked again as soon as a held request comes back, and at most once a second from a server that does not hold it.
+	const result = await pollUntil(ctx, { check }, { deadline, intervalSeconds: MIN_POLL_GAP_SECONDS, checkAtOnce: true });
+	if (result.kind === 'ready') return result.rows;
+	throw new NodeOperationError(ctx.getNode(), `Real-time result "${responseId}" was not ready after ${timeoutSeconds} s`, {
+		itemIndex,
+		description: `Bright Data keeps it for 7 days. Raise the Timeout option, or fetch it later from /dca/get_result?response_id=${responseId}.`,
+	});
 }
