@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, IGetNodeParameterOptions } from 'n8n-workflow';
 
-import { withConstantParameters } from '../../nodes/BrightDataScraperStudio/parameters/constant';
+import { constantParameterReader } from '../../nodes/BrightDataScraperStudio/parameters/constant';
 
 /** A context whose raw parameters are `raw`; an expression ("=…") resolves to "<value>#<item>". */
 function fakeContext(raw: Record<string, unknown>) {
@@ -15,13 +15,13 @@ function fakeContext(raw: Record<string, unknown>) {
 	return { ctx, calls };
 }
 
-describe('withConstantParameters', () => {
+describe('constantParameterReader', () => {
 	test('a parameter without an expression is read from n8n once, whatever the item', () => {
 		const { ctx, calls } = fakeContext({ fieldsToSend: 'all', options: { queueNext: false } });
-		const params = withConstantParameters(ctx);
+		const read = constantParameterReader(ctx);
 		for (let item = 0; item < 100; item++) {
-			expect(params.getNodeParameter('fieldsToSend', item, 'all')).toBe('all');
-			expect(params.getNodeParameter('options', item, {})).toEqual({ queueNext: false });
+			expect(read('fieldsToSend', item, 'all')).toBe('all');
+			expect(read('options', item, {})).toEqual({ queueNext: false });
 		}
 		// The value and its raw form, once each per parameter.
 		expect(calls.filter(({ name }) => name === 'fieldsToSend')).toHaveLength(2);
@@ -30,21 +30,23 @@ describe('withConstantParameters', () => {
 
 	test('a parameter with an expression, anywhere inside it, is read per item', () => {
 		const { ctx } = fakeContext({ inputs: '={{ $json }}', options: { jobName: '={{ $json.job }}' } });
-		const params = withConstantParameters(ctx);
-		expect([0, 1, 2].map((item) => params.getNodeParameter('inputs', item))).toEqual(['{{ $json }}#0', '{{ $json }}#1', '{{ $json }}#2']);
+		const read = constantParameterReader(ctx);
+		expect([0, 1, 2].map((item) => read('inputs', item))).toEqual(['{{ $json }}#0', '{{ $json }}#1', '{{ $json }}#2']);
 		const { ctx: nested, calls } = fakeContext({ options: { jobName: '={{ $json.job }}' } });
-		const nestedParams = withConstantParameters(nested);
-		[0, 1, 2].forEach((item) => nestedParams.getNodeParameter('options', item, {}));
+		const nestedRead = constantParameterReader(nested);
+		[0, 1, 2].forEach((item) => nestedRead('options', item, {}));
 		expect(calls.filter(({ options }) => !options?.rawExpressions).map(({ itemIndex }) => itemIndex)).toEqual([0, 1, 2]);
 	});
 
-	test('another fallback or other read options go to n8n again', () => {
-		const { ctx, calls } = fakeContext({});
-		const params = withConstantParameters(ctx);
-		expect(params.getNodeParameter('rowLimit', 0, 0)).toBe(0);
-		expect(params.getNodeParameter('rowLimit', 1, 5)).toBe(5);
-		params.getNodeParameter('rowLimit', 2, 5, { rawExpressions: true });
-		params.getNodeParameter('rowLimit', 3, 5, { rawExpressions: true });
-		expect(calls.filter(({ itemIndex }) => itemIndex >= 2)).toHaveLength(2);
+	test('another fallback or extractValue goes to n8n again', () => {
+		const { ctx, calls } = fakeContext({ collector: 'c_abc' });
+		const read = constantParameterReader(ctx);
+		expect(read('rowLimit', 0, 0)).toBe(0);
+		expect(read('rowLimit', 1, 5)).toBe(5);
+		// A read with extractValue is its own value: n8n's answer differs for a resource locator.
+		read('collector', 2, '');
+		read('collector', 3, '', { extractValue: true });
+		read('collector', 4, '', { extractValue: true });
+		expect(calls.filter(({ itemIndex, options }) => itemIndex >= 2 && !options?.rawExpressions).map(({ itemIndex }) => itemIndex)).toEqual([2, 3]);
 	});
 });

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { append } from '../../shared/append';
 import type { Row } from '../../shared/rows';
 import { errorItems } from '../output/items';
-import { withConstantParameters } from '../parameters/constant';
+import { constantParameterReader } from '../parameters/constant';
 import { readCollector, readInputs } from '../parameters/inputs';
 import { readRealtimeOptions, type RealtimeOptions } from '../options/realtime';
 import { mapWithConcurrency } from './pool';
@@ -23,12 +23,12 @@ export async function runPerInput(
 ): Promise<INodeExecutionData[]> {
 	const requests: InputRequest[] = [];
 	const output: INodeExecutionData[] = [];
-	const params = withConstantParameters(ctx);
+	const read = constantParameterReader(ctx);
 	ctx.getInputData().forEach((_, itemIndex) => {
 		try {
-			const collector = readCollector(params, itemIndex);
-			const options = readRealtimeOptions(params, itemIndex);
-			for (const input of readInputs(params, itemIndex)) requests.push({ itemIndex, collector, input, options });
+			const collector = readCollector(ctx, itemIndex, 'collector', read);
+			const options = readRealtimeOptions(ctx, itemIndex, read);
+			for (const input of readInputs(ctx, itemIndex, read)) requests.push({ itemIndex, collector, input, options });
 		} catch (error) {
 			append(output, errorItems(ctx, error as Error, [itemIndex]));
 		}

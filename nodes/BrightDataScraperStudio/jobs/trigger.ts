@@ -13,7 +13,7 @@ import { isObject } from '../../shared/rows';
 import { now } from '../../shared/timing';
 import { apiRequest, detachedFromCancellation, type ApiResponse } from '../../shared/transport';
 import { errorItems, itemsOf } from '../output/items';
-import { isConstantParameter, withConstantParameters } from '../parameters/constant';
+import { constantParameterReader, isConstantParameter } from '../parameters/constant';
 import { readCollector, readInputs } from '../parameters/inputs';
 import { readTriggerOptions, type TriggerOptions } from '../options/trigger';
 import { recordSnapshotId } from '../records/customData';
@@ -50,15 +50,15 @@ export function planJobs(requests: TriggerRequest[]): JobPlan[] {
 export async function planJobsFromItems(ctx: IExecuteFunctions): Promise<{ jobs: JobPlan[]; invalidItems: INodeExecutionData[] }> {
 	const requests: TriggerRequest[] = [];
 	const invalidItems: INodeExecutionData[] = [];
-	const params = withConstantParameters(ctx);
+	const read = constantParameterReader(ctx);
 	// Trigger options come from Options and Delivery only: without expressions they are the same for every item.
 	const sameOptions = isConstantParameter(ctx, 'options') && isConstantParameter(ctx, 'delivery');
 	let shared: TriggerOptions | undefined;
 	for (const itemIndex of ctx.getInputData().keys()) {
 		try {
-			const collector = readCollector(params, itemIndex);
-			const inputs = readInputs(params, itemIndex).map((input) => ({ itemIndex, input }));
-			const options = shared ?? (await readTriggerOptions(params, itemIndex));
+			const collector = readCollector(ctx, itemIndex, 'collector', read);
+			const inputs = readInputs(ctx, itemIndex, read).map((input) => ({ itemIndex, input }));
+			const options = shared ?? (await readTriggerOptions(ctx, itemIndex, read));
 			if (sameOptions) shared = options;
 			requests.push({ collector, inputs, ...options });
 		} catch (error) {

@@ -1,11 +1,9 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties, type IWebhookFunctions } from 'n8n-workflow';
 
+import { nodeParameter, type ReadParameter } from '../parameters/constant';
+
 /** Where parameters are read: an execution, or the webhook that resumes a waiting one (item 0 only). */
 export type ParameterContext = IExecuteFunctions | IWebhookFunctions;
-
-export function parameter(ctx: ParameterContext, name: string, itemIndex: number, fallback: unknown): unknown {
-	return 'getInputData' in ctx ? ctx.getNodeParameter(name, itemIndex, fallback) : ctx.getNodeParameter(name, fallback);
-}
 
 /** Whether the node runs as an AI-agent tool: n8n names the tool variant of a node type "<type>Tool". */
 export function isTool(ctx: ParameterContext): boolean {
@@ -13,8 +11,8 @@ export function isTool(ctx: ParameterContext): boolean {
 }
 
 /** The values of the operation's Options collection, as the user set them. */
-export function readOptions(ctx: ParameterContext, itemIndex: number): IDataObject {
-	return parameter(ctx, 'options', itemIndex, {}) as IDataObject;
+export function readOptions(ctx: ParameterContext, itemIndex: number, read: ReadParameter = nodeParameter(ctx)): IDataObject {
+	return read('options', itemIndex, {}) as IDataObject;
 }
 
 /** The "Options" collection of an operation. */

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { isTool, numberOption, parameter, readOptions, type ParameterContext } from './option';
+import { nodeParameter, type ReadParameter } from '../parameters/constant';
+import { isTool, numberOption, readOptions, type ParameterContext } from './option';
 
 /** How rows leave the node: the top-level choice and its file settings. An agent's tool gets items. */
 export const outputFields: INodeProperties[] = [
@@ -76,16 +77,21 @@ export interface OutputSettings {
 	rowLimit: number;
 }
 
-export function readOutputSettings(ctx: ParameterContext, itemIndex: number, failedRowsDefault: FailedRowsPolicy): OutputSettings {
-	const options = readOptions(ctx, itemIndex);
+export function readOutputSettings(
+	ctx: ParameterContext,
+	itemIndex: number,
+	failedRowsDefault: FailedRowsPolicy,
+	read: ReadParameter = nodeParameter(ctx),
+): OutputSettings {
+	const options = readOptions(ctx, itemIndex, read);
 	// An agent reads only a tool's first output, as items.
 	const tool = isTool(ctx);
-	const mode = tool ? 'rows' : (parameter(ctx, 'outputMode', itemIndex, 'rows') as OutputSettings['mode']);
+	const mode = tool ? 'rows' : (read('outputMode', itemIndex, 'rows') as OutputSettings['mode']);
 	const failedRows = (options.failedRows as FailedRowsPolicy | undefined) ?? failedRowsDefault;
 	return {
 		mode,
-		fileFormat: mode === 'file' ? (parameter(ctx, 'fileFormat', itemIndex, 'json') as OutputSettings['fileFormat']) : 'json',
-		binaryPropertyName: mode === 'file' ? String(parameter(ctx, 'binaryPropertyName', itemIndex, 'data')).trim() || 'data' : 'data',
+		fileFormat: mode === 'file' ? (read('fileFormat', itemIndex, 'json') as OutputSettings['fileFormat']) : 'json',
+		binaryPropertyName: mode === 'file' ? String(read('binaryPropertyName', itemIndex, 'data')).trim() || 'data' : 'data',
 		failedRows: tool && failedRows === 'separate' ? 'main' : failedRows,
 		rowLimit: rowLimit.read(ctx, itemIndex, options),
 	};

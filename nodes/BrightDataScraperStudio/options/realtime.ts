@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { nodeParameter, type ReadParameter } from '../parameters/constant';
 import { numberOption, readOptions } from './option';
 import { useDevVersion } from './trigger';
 
@@ -60,8 +61,8 @@ export interface RealtimeOptions {
 }
 
 /** Options of Run Real-Time and Crawl for item `itemIndex` (Concurrency: the first item's holds for the run). */
-export function readRealtimeOptions(ctx: IExecuteFunctions, itemIndex: number): RealtimeOptions {
-	const options = readOptions(ctx, itemIndex);
+export function readRealtimeOptions(ctx: IExecuteFunctions, itemIndex: number, read: ReadParameter = nodeParameter(ctx)): RealtimeOptions {
+	const options = readOptions(ctx, itemIndex, read);
 	return {
 		concurrency: concurrency.read(ctx, itemIndex, options),
 		timeoutSeconds: timeout.read(ctx, itemIndex, options),

@@ -1,6 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import type { TriggerQuery } from '../jobs/types';
+import { nodeParameter, type ReadParameter } from '../parameters/constant';
 import { readDelivery } from '../parameters/delivery';
 import { numberOption, readOptions } from './option';
 
@@ -87,8 +88,8 @@ const DEADLINE = /^\d+[smhd]$/;
 const flag = (value: unknown): number => (value ? 1 : 0);
 
 /** The trigger's query parameters, as the API names them; optional ones only when the user set them. */
-export async function readTriggerOptions(ctx: IExecuteFunctions, itemIndex: number): Promise<TriggerOptions> {
-	const options = readOptions(ctx, itemIndex);
+export async function readTriggerOptions(ctx: IExecuteFunctions, itemIndex: number, read: ReadParameter = nodeParameter(ctx)): Promise<TriggerOptions> {
+	const options = readOptions(ctx, itemIndex, read);
 	const perJob = inputsPerJob.read(ctx, itemIndex, options);
 	const query: TriggerQuery = { queue_next: options.queueNext === false ? 0 : 1 };
 	const text = (name: string) => (typeof options[name] === 'string' ? (options[name] as string).trim() : '');
@@ -105,6 +106,6 @@ export async function readTriggerOptions(ctx: IExecuteFunctions, itemIndex: numb
 	}
 	if (options.downloadMedia !== undefined) query.no_downloads = flag(!options.downloadMedia);
 	if (options.confirmCancel !== undefined) query.confirm_cancel = flag(options.confirmCancel);
-	const delivery = await readDelivery(ctx, itemIndex);
+	const delivery = await readDelivery(ctx, itemIndex, read);
 	return { query: { ...query, ...delivery.query }, inputsPerJob: perJob, secrets: delivery.secrets };
 }

@@ -1,7 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_POLL_INTERVAL_SECONDS } from '../../shared/snapshot/pollSchedule';
-import { isTool, numberOption, parameter, readOptions, type ParameterContext } from './option';
+import { nodeParameter } from '../parameters/constant';
+import { isTool, numberOption, readOptions, type ParameterContext } from './option';
 
 const pollInterval = numberOption({
 	displayName: 'Poll Interval (Seconds)',
@@ -60,13 +61,14 @@ export interface WaitOptions {
 }
 
 export function readWaitOptions(ctx: ParameterContext, itemIndex: number): WaitOptions {
-	const options = readOptions(ctx, itemIndex);
+	const read = nodeParameter(ctx);
+	const options = readOptions(ctx, itemIndex, read);
 	return {
 		intervalSeconds: pollInterval.read(ctx, itemIndex, options),
 		timeoutSeconds: waitTimeout.read(ctx, itemIndex, options),
 		onTimeout: (options.onTimeout as TimeoutPolicy | undefined) ?? 'error',
 		cancelOnStop: options.cancelOnStop === true,
 		// A tool's call cannot wait in the database for Bright Data's notification: it always polls.
-		mode: !isTool(ctx) && parameter(ctx, 'waitMode', itemIndex, 'poll') === 'notification' ? 'notification' : 'poll',
+		mode: !isTool(ctx) && read('waitMode', itemIndex, 'poll') === 'notification' ? 'notification' : 'poll',
 	};
 }

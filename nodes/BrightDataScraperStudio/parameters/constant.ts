@@ -1,4 +1,23 @@
-import type { IExecuteFunctions, IGetNodeParameterOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, IGetNodeParameterOptions, IWebhookFunctions } from 'n8n-workflow';
+
+/**
+ * How the parameter readers read one parameter for item `itemIndex`: n8n's getNodeParameter
+ * (nodeParameter), or that with the expression-free parameters read once (constantParameterReader).
+ * Only `extractValue` among n8n's read options: the others change what is read.
+ */
+export type ReadParameter = (
+	name: string,
+	itemIndex: number,
+	fallback?: unknown,
+	options?: Pick<IGetNodeParameterOptions, 'extractValue'>,
+) => unknown;
+
+/** n8n's getNodeParameter, as it is; the webhook that resumes a waiting execution has item 0 only. */
+export function nodeParameter(ctx: IExecuteFunctions | IWebhookFunctions): ReadParameter {
+	return 'getInputData' in ctx
+		? (name, itemIndex, fallback, options) => ctx.getNodeParameter(name, itemIndex, fallback, options)
+		: (name, _itemIndex, fallback, options) => ctx.getNodeParameter(name, fallback, options);
+}
 
 /** True when a raw parameter value holds an n8n expression anywhere (a string starting with "="). */
 function hasExpression(value: unknown): boolean {
@@ -25,25 +44,23 @@ export const isConstantParameter = (ctx: IExecuteFunctions, name: string): boole
 	!hasExpression(ctx.getNodeParameter(name, 0, undefined, { rawExpressions: true }));
 
 /**
- * The same context, but a parameter without an expression is read once and reused for every item.
- * n8n's getNodeParameter resolves, validates and copies the value on each call (several µs), and
- * planning a job reads five to eight parameters per item: for 20,000 items that was most of the
- * node's own time (bench/RESULTS.md, "Where the per-item time went"). A parameter with an
- * expression is still read per item. The shared values are only read, never changed.
+ * Reads parameters through n8n's getNodeParameter, but one without an expression only once, its value
+ * then reused for every item. n8n resolves, validates and copies the value on each call (several µs),
+ * and planning a job reads five to eight parameters per item: for 20,000 items that was most of the
+ * node's own time (bench/RESULTS.md, "Where the per-item time went"). A parameter with an expression
+ * is read per item. Build one per execution; the shared values are only read, never changed.
  */
-export function withConstantParameters(ctx: IExecuteFunctions): IExecuteFunctions {
+export function constantParameterReader(ctx: IExecuteFunctions): ReadParameter {
 	const constant = new Map<string, { fallback: unknown; value: unknown }>();
-	function getNodeParameter(name: string, itemIndex: number, fallback?: unknown, options?: IGetNodeParameterOptions): unknown {
-		// Other options (rawExpressions, ensureType…) change what is read: those calls go to n8n every time.
-		const cacheable = options === undefined || Object.keys(options).every((key) => key === 'extractValue');
+	const perItem = new Set<string>();
+	return (name, itemIndex, fallback, options) => {
 		const key = options?.extractValue ? `${name}\u0000` : name;
-		const known = cacheable ? constant.get(key) : undefined;
+		if (perItem.has(key)) return ctx.getNodeParameter(name, itemIndex, fallback, options);
+		const known = constant.get(key);
 		if (known && sameFallback(known.fallback, fallback)) return known.value;
 		const value = ctx.getNodeParameter(name, itemIndex, fallback, options);
-		if (cacheable && !hasExpression(ctx.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true }))) {
-			constant.set(key, { fallback, value });
-		}
+		if (hasExpression(ctx.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true }))) perItem.add(key);
+		else constant.set(key, { fallback, value });
 		return value;
-	}
-	return Object.create(ctx, { getNodeParameter: { value: getNodeParameter } }) as IExecuteFunctions;
+	};
 }

@@ -5,6 +5,7 @@ import {
 	type IExecuteFunctions,
 } from 'n8n-workflow';
 
+import { nodeParameter, type ReadParameter } from './constant';
 import { credentialSecrets, DESTINATION_CREDENTIALS, secretForms, type SecretDestination } from './deliveryCredentials';
 
 /**
@@ -192,8 +193,12 @@ async function deliverObject(ctx: IExecuteFunctions, itemIndex: number, deliver:
  * and the secrets they carry. `deliver` is where Bright Data's API takes a destination's keys; they
  * appear nowhere else, and every error is redacted of them.
  */
-export async function readDelivery(ctx: IExecuteFunctions, itemIndex: number): Promise<{ query: IDataObject; secrets: string[] }> {
-	const { notify, deliver } = ctx.getNodeParameter('delivery', itemIndex, {}) as DeliveryParameter;
+export async function readDelivery(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	read: ReadParameter = nodeParameter(ctx),
+): Promise<{ query: IDataObject; secrets: string[] }> {
+	const { notify, deliver } = read('delivery', itemIndex, {}) as DeliveryParameter;
 	const query: IDataObject = {};
 	if (notify) query.notify = JSON.stringify(notifyObject(ctx, itemIndex, notify));
 	if (!deliver) return { query, secrets: [] };

@@ -3,12 +3,13 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 import { isObject } from '../../shared/rows';
 import { isSnapshotId } from '../../shared/snapshot/id';
 import { shorten } from '../../shared/transport/errors';
+import { nodeParameter, type ReadParameter } from './constant';
 
 const COLLECTOR_ID = /^c_[A-Za-z0-9]+$/;
 
 /** The collector ID of item `itemIndex` (in parameter `name`), validated before any request. */
-export function readCollector(ctx: IExecuteFunctions, itemIndex: number, name = 'collector'): string {
-	const raw = ctx.getNodeParameter(name, itemIndex, '', { extractValue: true });
+export function readCollector(ctx: IExecuteFunctions, itemIndex: number, name = 'collector', read: ReadParameter = nodeParameter(ctx)): string {
+	const raw = read(name, itemIndex, '', { extractValue: true });
 	const collector = typeof raw === 'string' ? raw.trim() : '';
 	if (!collector) {
 		throw new NodeOperationError(ctx.getNode(), 'No collector ID given', {
@@ -25,8 +26,8 @@ export function readCollector(ctx: IExecuteFunctions, itemIndex: number, name = 
 	return collector;
 }
 
-function parseJsonInputs(ctx: IExecuteFunctions, itemIndex: number): unknown {
-	const raw = ctx.getNodeParameter('inputs', itemIndex, undefined);
+function parseJsonInputs(ctx: IExecuteFunctions, itemIndex: number, read: ReadParameter): unknown {
+	const raw = read('inputs', itemIndex, undefined);
 	if (typeof raw !== 'string') return raw;
 	try {
 		return JSON.parse(raw);
@@ -38,8 +39,8 @@ function parseJsonInputs(ctx: IExecuteFunctions, itemIndex: number): unknown {
 	}
 }
 
-function pickFields(ctx: IExecuteFunctions, itemIndex: number, json: IDataObject): IDataObject {
-	const names = String(ctx.getNodeParameter('inputFields', itemIndex, ''))
+function pickFields(ctx: IExecuteFunctions, itemIndex: number, json: IDataObject, read: ReadParameter): IDataObject {
+	const names = String(read('inputFields', itemIndex, ''))
 		.split(',')
 		.map((name) => name.trim())
 		.filter(Boolean);
@@ -64,12 +65,12 @@ function pickFields(ctx: IExecuteFunctions, itemIndex: number, json: IDataObject
 }
 
 /** The input objects item `itemIndex` contributes: its own JSON, chosen fields of it, or a JSON array. */
-export function readInputs(ctx: IExecuteFunctions, itemIndex: number): IDataObject[] {
-	const source = ctx.getNodeParameter('inputSource', itemIndex, 'items') as 'items' | 'json';
+export function readInputs(ctx: IExecuteFunctions, itemIndex: number, read: ReadParameter = nodeParameter(ctx)): IDataObject[] {
+	const source = read('inputSource', itemIndex, 'items') as 'items' | 'json';
 	if (source === 'items') {
 		const { json } = ctx.getInputData()[itemIndex];
-		const fieldsToSend = ctx.getNodeParameter('fieldsToSend', itemIndex, 'all') as 'all' | 'selected';
-		const input = fieldsToSend === 'selected' ? pickFields(ctx, itemIndex, json) : json;
+		const fieldsToSend = read('fieldsToSend', itemIndex, 'all') as 'all' | 'selected';
+		const input = fieldsToSend === 'selected' ? pickFields(ctx, itemIndex, json, read) : json;
 		if (!Object.keys(input).length) {
 			throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex} is empty, so it gives no input`, {
 				itemIndex,
@@ -80,7 +81,7 @@ export function readInputs(ctx: IExecuteFunctions, itemIndex: number): IDataObje
 		return [input];
 	}
 
-	const inputs = parseJsonInputs(ctx, itemIndex);
+	const inputs = parseJsonInputs(ctx, itemIndex, read);
 	if (!Array.isArray(inputs)) {
 		throw new NodeOperationError(ctx.getNode(), 'Inputs must be a JSON array of objects', {
 			itemIndex,
@@ -104,9 +105,9 @@ export function readInputs(ctx: IExecuteFunctions, itemIndex: number): IDataObje
 }
 
 /** A snapshot ID parameter, trimmed, required and checked by the one rule (isSnapshotId). */
-function readId(ctx: IExecuteFunctions, itemIndex: number, name: string, fix: string): string {
+function readId(ctx: IExecuteFunctions, itemIndex: number, name: string, fix: string, read: ReadParameter = nodeParameter(ctx)): string {
 	const label = 'snapshot ID';
-	const raw = ctx.getNodeParameter(name, itemIndex, '');
+	const raw = read(name, itemIndex, '');
 	const id = typeof raw === 'string' ? raw.trim() : '';
 	const fail = (message: string) => new NodeOperationError(ctx.getNode(), message, { itemIndex, description: fix });
 	if (!id) throw fail(`No ${label} given`);
@@ -116,8 +117,8 @@ function readId(ctx: IExecuteFunctions, itemIndex: number, name: string, fix: st
 }
 
 /** The Snapshot ID parameter of Get Dataset. */
-export function readSnapshotId(ctx: IExecuteFunctions, itemIndex: number, name = 'snapshotId'): string {
-	return readId(ctx, itemIndex, name, 'Use the snapshot_id that the Trigger operation output, e.g. {{ $json.snapshot_id }}.');
+export function readSnapshotId(ctx: IExecuteFunctions, itemIndex: number, name = 'snapshotId', read: ReadParameter = nodeParameter(ctx)): string {
+	return readId(ctx, itemIndex, name, 'Use the snapshot_id that the Trigger operation output, e.g. {{ $json.snapshot_id }}.', read);
 }
 
 /** The Snapshot ID of the Job operations: the job's ID. */

@@ -14,7 +14,7 @@ import { timedOutItem, waitForSnapshot } from '../../jobs/waiting';
 import { countsOf, readerFor, type FileOrRows } from '../../output/datasetFile';
 import { errorItems, forEachItem } from '../../output/items';
 import { nodeOutputs, shapeOutput, shapeStreamedFile } from '../../output/shape';
-import { withConstantParameters } from '../../parameters/constant';
+import { constantParameterReader } from '../../parameters/constant';
 import { readSnapshotId } from '../../parameters/inputs';
 import { optionsCollection } from '../../options/option';
 import { outputFields, readOutputSettings, rowOptions, type FailedRowsPolicy, type OutputSettings } from '../../options/output';
@@ -57,10 +57,10 @@ export const properties: INodeProperties[] = [
 type ItemRequest = { snapshotId: string; settings: OutputSettings } | { error: Error };
 
 function readRequests(ctx: IExecuteFunctions): ItemRequest[] {
-	const params = withConstantParameters(ctx);
+	const read = constantParameterReader(ctx);
 	return ctx.getInputData().map((_, itemIndex) => {
 		try {
-			return { snapshotId: readSnapshotId(params, itemIndex), settings: readOutputSettings(params, itemIndex, 'main') };
+			return { snapshotId: readSnapshotId(ctx, itemIndex, 'snapshotId', read), settings: readOutputSettings(ctx, itemIndex, 'main', read) };
 		} catch (error) {
 			return { error: error as Error };
 		}
