@@ -1,7 +1,7 @@
 import { timing } from '../../nodes/shared/timing';
 import { API, useNock } from '../harness/nock';
 import { triggerAndWait } from '../harness/params';
-import { runScraper } from '../harness/workflow';
+import { runScraper, TEST_TOKEN } from '../harness/workflow';
 
 const nock = useNock();
 beforeEach(() => (timing.msPerSecond = 1));
@@ -123,6 +123,48 @@ describe('Trigger and Wait', () => {
 		expect(result.status).toBe('canceled');
 		// The first check comes 5 s after the trigger: none before the stop, none after it.
 		expect(polls).toBe(0);
+	});
+
+	test('Cancel on Stop: the cancel is sent after the stop, with the Bearer token, to the Base URL', async () => {
+		// A Base URL with a path (a proxy of the user's): the cancel goes below it, like every request.
+		const base = `${API}/proxy`;
+		nock(base).post('/dca/trigger').query(true).once().reply(200, { collection_id: 'j_stop' });
+		let polled = false;
+		nock(base).get('/dca/dataset').query(true).times(100).reply(202, () => ((polled = true), { status: 'building', message: 'try again in 3600s' }));
+		const headers: Array<Record<string, unknown>> = [];
+		const cancel = nock(base)
+			.post('/dca/jobs/j_stop/cancel')
+			.once()
+			.reply(function () {
+				headers.push(this.req.headers);
+				return [200, { ok: true }];
+			});
+
+		const result = await runScraper(triggerAndWait('c_products', { options: { cancelOnStop: true } }), items.slice(0, 1), {
+			baseUrl: base,
+			cancelWhen: () => polled,
+		});
+
+		expect(result.status).toBe('canceled');
+		expect(cancel.isDone()).toBe(true);
+		expect(headers).toEqual([expect.objectContaining({ authorization: `Bearer ${TEST_TOKEN}`, accept: 'application/json' })]);
+	});
+
+	test('Cancel on Stop follows no redirect: the token stays at the Base URL', async () => {
+		triggerOnce('j_moved');
+		let polled = false;
+		dataset('j_moved').times(100).reply(202, () => ((polled = true), { status: 'building', message: 'try again in 3600s' }));
+		const moved = nock(API).post('/dca/jobs/j_moved/cancel').once().reply(307, '', { location: 'https://elsewhere.test/cancel' });
+		const elsewhere = nock('https://elsewhere.test').post('/cancel').reply(200, {});
+
+		const result = await runScraper(triggerAndWait('c_products', { options: { cancelOnStop: true } }), items.slice(0, 1), {
+			baseUrl: API,
+			cancelWhen: () => polled,
+		});
+
+		expect(result.status).toBe('canceled');
+		expect(moved.isDone()).toBe(true);
+		expect(elsewhere.isDone()).toBe(false);
 	});
 
 	test('with Continue On Fail a failed job becomes error items, one per incoming item', async () => {

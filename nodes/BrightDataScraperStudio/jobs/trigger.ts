@@ -11,7 +11,7 @@ import {
 import { append } from '../../shared/append';
 import { isObject } from '../../shared/rows';
 import { now } from '../../shared/timing';
-import { apiRequest, detachedFromCancellation, type ApiResponse } from '../../shared/transport';
+import { apiRequest, type ApiResponse } from '../../shared/transport';
 import { errorItems, itemsOf } from '../output/items';
 import { constantParameterReader, isConstantParameter } from '../parameters/constant';
 import { readCollector, readInputs } from '../parameters/inputs';
@@ -179,22 +179,22 @@ export async function startJobs(
 	return { started, items };
 }
 
-/** Cancels a job at Bright Data (POST /dca/jobs/{id}/cancel); it then bills no more pages. */
-export async function cancelJob(ctx: IExecuteFunctions, snapshotId: string, itemIndex?: number): Promise<void> {
+/** Cancels a job at Bright Data (POST /dca/jobs/{id}/cancel); it then bills no more pages. `afterStop`: see ApiRequest. */
+export async function cancelJob(ctx: IExecuteFunctions, snapshotId: string, itemIndex?: number, afterStop = false): Promise<void> {
 	await apiRequest.call(ctx, {
 		method: 'POST',
 		path: `/dca/jobs/${encodeURIComponent(snapshotId)}/cancel`,
 		retry: 'idempotent',
 		subject: { snapshotId, itemIndex },
+		afterStop,
 	});
 }
 
-/** After a stop: the requests must not carry the execution's abort signal (already fired); failures are only logged. */
+/** After a stop: the requests ignore the execution's cancel signal (already fired); failures are only logged. */
 export async function cancelJobsAfterStop(ctx: IExecuteFunctions, jobs: TriggeredJob[]): Promise<void> {
-	const detached = detachedFromCancellation(ctx);
 	for (const job of jobs) {
 		try {
-			await cancelJob(detached, job.snapshotId);
+			await cancelJob(ctx, job.snapshotId, undefined, true);
 		} catch (error) {
 			ctx.logger.warn(`Could not cancel Bright Data job ${job.snapshotId}: ${(error as Error).message}`);
 		}

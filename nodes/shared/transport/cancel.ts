@@ -1,14 +1,9 @@
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { RequestContext } from './index';
 
 export function cancelSignal(ctx: RequestContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
-}
-
-/** For clean-up requests after a stop: n8n attaches the (already fired) cancel signal to every request it makes. */
-export function detachedFromCancellation(ctx: IExecuteFunctions): IExecuteFunctions {
-	return Object.create(ctx, { getExecutionCancelSignal: { value: () => undefined } }) as IExecuteFunctions;
 }
 
 /** Stops work once the user stops the execution. n8n recognises a cancellation by the word "canceled". */

@@ -36,7 +36,7 @@ import {
 	type RetryMode,
 } from './retry';
 
-export { cancelSignal, detachedFromCancellation, throwIfCancelled } from './cancel';
+export { cancelSignal, throwIfCancelled } from './cancel';
 
 const CREDENTIAL_TYPE = 'brightDataScraperStudioApi';
 
@@ -68,6 +68,12 @@ export interface ApiRequest {
 	stream?: boolean;
 	/** False: a 429 is the caller's to wait out (its wait loop shows it and holds the Timeout). */
 	retryRateLimit?: boolean;
+	/**
+	 * A clean-up request after the user stopped the execution (Cancel on Stop): it ignores the execution's
+	 * cancel signal, which has fired. n8n's httpRequestWithAuthentication attaches that signal to every
+	 * request, so this one goes through n8n's plain httpRequest with the credential's Bearer header.
+	 */
+	afterStop?: boolean;
 }
 
 /** Any 2xx answer; the body stays text because datasets may arrive as NDJSON. */
@@ -90,9 +96,17 @@ export async function streamText(stream: AsyncIterable<Uint8Array>): Promise<str
 
 type RawResponse = { statusCode: number; headers: Record<string, unknown>; body: unknown };
 
-/** Sends one request and waits for its headers, never past the timer (a silent peer is cut off). */
-async function send(ctx: RequestContext, options: IHttpRequestOptions, timer: RequestTimer): Promise<RawResponse | 'late'> {
-	const sent = ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options) as Promise<RawResponse>;
+/**
+ * Sends one request and waits for its headers, never past the timer (a silent peer is cut off). With
+ * `afterStopToken`, through n8n's httpRequest, which attaches no cancel signal, with the header the
+ * credential's `authenticate` sends (credentials/BrightDataScraperStudioApi.credentials.ts).
+ */
+async function send(ctx: RequestContext, options: IHttpRequestOptions, timer: RequestTimer, afterStopToken?: string): Promise<RawResponse | 'late'> {
+	const sent = (
+		afterStopToken === undefined
+			? ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
+			: ctx.helpers.httpRequest({ ...options, headers: { ...options.headers, Authorization: `Bearer ${afterStopToken}` } })
+	) as Promise<RawResponse>;
 	const first = await Promise.race([sent, timer.expired]);
 	if (first !== true) return first;
 	// Too late: free the connection whenever it answers, and never report its failure.
@@ -106,8 +120,10 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 	const baseUrl = checkBaseUrl(credentials.baseUrl);
 	if (!baseUrl.ok) throw new NodeOperationError(this.getNode(), baseUrl.message, { description: baseUrl.description });
 	const url = `${baseUrl.baseUrl}${request.path}`;
-	const secrets = [String(credentials.apiToken ?? ''), ...(request.secrets ?? [])];
-	const signal = cancelSignal(this);
+	const token = String(credentials.apiToken ?? '');
+	const secrets = [token, ...(request.secrets ?? [])];
+	// After a stop the fired signal is ignored: no abort of the request or of a retry's pause.
+	const signal = request.afterStop ? undefined : cancelSignal(this);
 	const limitMs = request.timeoutMs ?? timing.requestTimeoutMs;
 	const nodeDeadline = request.deadline ?? Infinity;
 	const pastNodeDeadline = () => mapLateAnswer(this.getNode(), request.subject);
@@ -134,7 +150,7 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 
 		let answer: { response: RawResponse; text?: ReadTextResult } | { failure: unknown };
 		try {
-			const response = await send(this, options, timer);
+			const response = await send(this, options, timer, request.afterStop ? token : undefined);
 			if (response === 'late') throw Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' });
 			const streamed = request.stream && response.statusCode >= 200 && response.statusCode < 300;
 			if (streamed || REDIRECT_STATUSES.has(response.statusCode)) {
@@ -151,7 +167,7 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 		}
 
 		if ('failure' in answer) {
-			throwIfCancelled(this);
+			if (!request.afterStop) throwIfCancelled(this);
 			if (now() >= nodeDeadline) throw pastNodeDeadline();
 			const code = networkErrorCode(answer.failure);
 			if (attempt < MAX_ATTEMPTS && shouldRetryNetworkError(code, request.retry)) {

@@ -64,5 +64,5 @@ export async function waitBeforeRetry(
 		`Bright Data: ${request.method} ${request.path} for ${describeSubject(request.subject)} answered ${answer}, attempt ${attempt} of ${MAX_ATTEMPTS}; retrying in ${(delayMs / timing.msPerSecond).toFixed(1)} s`,
 	);
 	await sleepUnlessCancelled(delayMs, signal);
-	throwIfCancelled(ctx);
+	if (!request.afterStop) throwIfCancelled(ctx);
 }
