@@ -1,6 +1,6 @@
 import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_SECRET_HEADER } from '../nodes/BrightDataScraperStudioTrigger/request/secret';
+import { DEFAULT_SECRET_HEADER } from '../nodes/BrightDataScraperStudioTrigger/secret';
 
 // The Trigger node's shared secret, encrypted at rest, never in the workflow's parameters or exports.
 // No `test` request: the node only receives it, so `testedBy` runs an offline check of the fields.

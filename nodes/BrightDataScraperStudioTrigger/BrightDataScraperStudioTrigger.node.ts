@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { properties } from './description';
-import { testSecretCredential } from './request/secret';
+import { testSecretCredential } from './secret';
 import { handleWebhook } from './webhook';
 
 export class BrightDataScraperStudioTrigger implements INodeType {

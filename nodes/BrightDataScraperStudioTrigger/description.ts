@@ -1,19 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MAX_BODY_MB, DEFAULT_MAX_ROWS } from './request/body';
-
-export type TriggerEvent = 'rowsDelivered' | 'jobFinished';
-
-export type TriggerAuthentication = 'none' | 'headerAuth';
-
-export interface WebhookOptions {
-	failedRows?: 'main' | 'drop';
-	addMetadata?: boolean;
-	respond?: 'beforeFetch' | 'afterFetch';
-	onNoRows?: 'skip' | 'item';
-	maxBodyMb?: number;
-	maxRows?: number;
-}
+import { DEFAULT_MAX_BODY_MB, DEFAULT_MAX_ROWS } from './body';
 
 export const properties: INodeProperties[] = [
 	{

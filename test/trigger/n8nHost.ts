@@ -36,7 +36,7 @@ import {
 } from 'n8n-workflow';
 
 import { BrightDataScraperStudioTrigger } from '../../nodes/BrightDataScraperStudioTrigger/BrightDataScraperStudioTrigger.node';
-import { SECRET_CREDENTIAL_TYPE } from '../../nodes/BrightDataScraperStudioTrigger/request/secret';
+import { SECRET_CREDENTIAL_TYPE } from '../../nodes/BrightDataScraperStudioTrigger/secret';
 import { API_CREDENTIAL_TYPE, TestCredentialsHelper } from '../harness/workflow';
 
 export const TRIGGER_TYPE = 'n8n-nodes-brightdata-scraper-studio.brightDataScraperStudioTrigger';

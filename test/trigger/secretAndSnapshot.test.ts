@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 
-import { bearerToken, requestHasSecret } from '../../nodes/BrightDataScraperStudioTrigger/request/secret';
 import { sameSecret } from '../../nodes/shared/secret';
 import { findSnapshotId } from '../../nodes/shared/snapshot/id';
+import { runWebhook } from './n8nHost';
 
 // A pass-through wrapper, so the test can see how the comparison is made.
 jest.mock('node:crypto', () => {
@@ -35,45 +35,56 @@ describe('sameSecret (the one secret comparison of both nodes)', () => {
 	});
 });
 
-describe('requestHasSecret', () => {
-	test('the default header X-Webhook-Secret', () => {
-		expect(requestHasSecret({ 'x-webhook-secret': SECRET }, SECRET)).toBe(true);
-		expect(requestHasSecret({ 'x-webhook-secret': 'wrong' }, SECRET)).toBe(false);
-		expect(requestHasSecret({}, SECRET)).toBe(false);
+describe('Header Auth: the secret in the credential\'s header or as a Bearer token', () => {
+	/** Whether the webhook lets a request with these headers in, for a credential with this secret and header name. */
+	async function admits(headers: Record<string, string | string[]>, secret = SECRET, headerName?: string): Promise<boolean> {
+		const { response } = await runWebhook({
+			body: [{ a: 1 }],
+			headers: headers as Record<string, string>,
+			parameters: { authentication: 'headerAuth' },
+			secret: { secret, ...(headerName === undefined ? {} : { headerName }) },
+		});
+		return response.statusCode !== 401;
+	}
+
+	test('the default header X-Webhook-Secret', async () => {
+		expect(await admits({ 'x-webhook-secret': SECRET })).toBe(true);
+		expect(await admits({ 'x-webhook-secret': 'wrong' })).toBe(false);
+		expect(await admits({})).toBe(false);
 	});
 
-	test('a configured header name, in any letter case', () => {
-		expect(requestHasSecret({ 'x-bd-token': SECRET }, SECRET, 'X-BD-Token')).toBe(true);
-		expect(requestHasSecret({ 'X-BD-Token': SECRET }, SECRET, 'x-bd-token')).toBe(true);
-		expect(requestHasSecret({ 'x-webhook-secret': SECRET }, SECRET, 'X-BD-Token')).toBe(false);
-		expect(requestHasSecret({ 'x-webhook-secret': SECRET }, SECRET, '  ')).toBe(true);
+	test('a configured header name, in any letter case', async () => {
+		expect(await admits({ 'x-bd-token': SECRET }, SECRET, 'X-BD-Token')).toBe(true);
+		expect(await admits({ 'X-BD-Token': SECRET }, SECRET, 'x-bd-token')).toBe(true);
+		expect(await admits({ 'x-webhook-secret': SECRET }, SECRET, 'X-BD-Token')).toBe(false);
+		expect(await admits({ 'x-webhook-secret': SECRET }, SECRET, '  ')).toBe(true);
 	});
 
-	test('Authorization: Bearer <secret>, whatever the header name', () => {
-		expect(requestHasSecret({ authorization: `Bearer ${SECRET}` }, SECRET)).toBe(true);
-		expect(requestHasSecret({ authorization: `bearer   ${SECRET}  ` }, SECRET, 'X-Other')).toBe(true);
-		expect(requestHasSecret({ authorization: `Basic ${SECRET}` }, SECRET)).toBe(false);
-		expect(requestHasSecret({ authorization: SECRET }, SECRET)).toBe(false);
+	test('Authorization: Bearer <secret>, whatever the header name', async () => {
+		expect(await admits({ authorization: `Bearer ${SECRET}` })).toBe(true);
+		expect(await admits({ authorization: `bearer   ${SECRET}  ` }, SECRET, 'X-Other')).toBe(true);
+		expect(await admits({ authorization: `Basic ${SECRET}` })).toBe(false);
+		expect(await admits({ authorization: SECRET })).toBe(false);
 	});
 
-	test('a repeated header counts by its first value', () => {
-		expect(requestHasSecret({ 'x-webhook-secret': [SECRET, 'other'] }, SECRET)).toBe(true);
-		expect(bearerToken(['Bearer one', 'Bearer two'])).toBe('one');
+	test('a repeated header counts by its first value', async () => {
+		expect(await admits({ 'x-webhook-secret': [SECRET, 'other'] })).toBe(true);
+		expect(await admits({ authorization: ['Bearer one', 'Bearer two'] }, 'one')).toBe(true);
+		expect(await admits({ authorization: ['Bearer one', 'Bearer two'] }, 'two')).toBe(false);
 	});
 
-	test('the Bearer header is read in linear time: 200,000 spaces inside the value, and odd values', () => {
+	test('the Bearer header is read in linear time: 200,000 spaces inside the value, and odd values', async () => {
 		// The regular expression this replaced backtracked quadratically on a run of spaces followed by
 		// anything but the end (0.9 s for 20,000 spaces; about 90 s here, beyond jest's timeout).
 		const spaces = ' '.repeat(200_000);
-		expect(bearerToken(`Bearer x${spaces}y`)).toBe(`x${spaces}y`);
-		expect(bearerToken(`Bearer${spaces}x${spaces}`)).toBe('x');
-		expect(bearerToken(`Bearer${spaces}`)).toBeUndefined();
-		expect(bearerToken(`${spaces}bEaReR\t tok en \t`)).toBe('tok en');
-		expect(bearerToken('Bearertoken')).toBeUndefined();
-		expect(bearerToken('Bearer a\nb')).toBeUndefined();
-		expect(bearerToken('Bearer ü✓')).toBe('ü✓');
-		expect(bearerToken(undefined)).toBeUndefined();
-		expect(requestHasSecret({ authorization: `Bearer${spaces}${SECRET}${spaces}` }, SECRET)).toBe(true);
+		expect(await admits({ authorization: `Bearer x${spaces}y` }, `x${spaces}y`)).toBe(true);
+		expect(await admits({ authorization: `Bearer${spaces}x${spaces}` }, 'x')).toBe(true);
+		expect(await admits({ authorization: `Bearer${spaces}` })).toBe(false);
+		expect(await admits({ authorization: `${spaces}bEaReR\t tok en \t` }, 'tok en')).toBe(true);
+		expect(await admits({ authorization: 'Bearertoken' }, 'token')).toBe(false);
+		expect(await admits({ authorization: 'Bearer a\nb' }, 'a\nb')).toBe(false);
+		expect(await admits({ authorization: 'Bearer ü✓' }, 'ü✓')).toBe(true);
+		expect(await admits({ authorization: `Bearer${spaces}${SECRET}${spaces}` })).toBe(true);
 	});
 
 	test('non-ASCII, huge and empty secrets are compared without throwing', () => {
