@@ -7,7 +7,8 @@ import { deliveryCredentialNotice } from './deliveryCredentialNotice';
 export class BrightDataScraperStudioAzureApi implements ICredentialType {
 	name = 'brightDataScraperStudioAzureApi';
 	displayName = 'Bright Data Scraper Studio: Azure Delivery API';
-	documentationUrl = 'https://docs.brightdata.com/datasets/scraper-studio/initiate-collection-and-delivery-options';
+	documentationUrl =
+		'https://docs.brightdata.com/datasets/scraper-studio/initiate-collection-and-delivery-options';
 	icon: Icon = { light: 'file:../icons/brightdata.svg', dark: 'file:../icons/brightdata.dark.svg' };
 
 	properties: INodeProperties[] = [
@@ -27,7 +28,8 @@ export class BrightDataScraperStudioAzureApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'One of the storage account\'s access keys (Azure portal → Storage account → Access keys)',
+			description:
+				"One of the storage account's access keys (Azure portal → Storage account → Access keys)",
 		},
 	];
 }

@@ -7,7 +7,8 @@ import { deliveryCredentialNotice } from './deliveryCredentialNotice';
 export class BrightDataScraperStudioGcsApi implements ICredentialType {
 	name = 'brightDataScraperStudioGcsApi';
 	displayName = 'Bright Data Scraper Studio: GCS Delivery API';
-	documentationUrl = 'https://docs.brightdata.com/datasets/scraper-studio/initiate-collection-and-delivery-options';
+	documentationUrl =
+		'https://docs.brightdata.com/datasets/scraper-studio/initiate-collection-and-delivery-options';
 	icon: Icon = { light: 'file:../icons/brightdata.svg', dark: 'file:../icons/brightdata.dark.svg' };
 
 	properties: INodeProperties[] = [

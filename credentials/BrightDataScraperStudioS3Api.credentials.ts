@@ -7,7 +7,8 @@ import { deliveryCredentialNotice } from './deliveryCredentialNotice';
 export class BrightDataScraperStudioS3Api implements ICredentialType {
 	name = 'brightDataScraperStudioS3Api';
 	displayName = 'Bright Data Scraper Studio: S3 Delivery API';
-	documentationUrl = 'https://docs.brightdata.com/datasets/scraper-studio/initiate-collection-and-delivery-options';
+	documentationUrl =
+		'https://docs.brightdata.com/datasets/scraper-studio/initiate-collection-and-delivery-options';
 	icon: Icon = { light: 'file:../icons/brightdata.svg', dark: 'file:../icons/brightdata.dark.svg' };
 
 	properties: INodeProperties[] = [
@@ -19,7 +20,8 @@ export class BrightDataScraperStudioS3Api implements ICredentialType {
 			required: true,
 			default: '',
 			placeholder: 'e.g. AKIAIOSFODNN7EXAMPLE',
-			description: 'Of an AWS user or role that may write to the bucket (s3:PutObject, and s3:GetObject so Bright Data can check the upload)',
+			description:
+				'Of an AWS user or role that may write to the bucket (s3:PutObject, and s3:GetObject so Bright Data can check the upload)',
 		},
 		{
 			displayName: 'Secret Access Key',

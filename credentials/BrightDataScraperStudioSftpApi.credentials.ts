@@ -7,7 +7,8 @@ import { deliveryCredentialNotice } from './deliveryCredentialNotice';
 export class BrightDataScraperStudioSftpApi implements ICredentialType {
 	name = 'brightDataScraperStudioSftpApi';
 	displayName = 'Bright Data Scraper Studio: SFTP Delivery API';
-	documentationUrl = 'https://docs.brightdata.com/datasets/scraper-studio/initiate-collection-and-delivery-options';
+	documentationUrl =
+		'https://docs.brightdata.com/datasets/scraper-studio/initiate-collection-and-delivery-options';
 	icon: Icon = { light: 'file:../icons/brightdata.svg', dark: 'file:../icons/brightdata.dark.svg' };
 
 	properties: INodeProperties[] = [
@@ -19,7 +20,7 @@ export class BrightDataScraperStudioSftpApi implements ICredentialType {
 			required: true,
 			default: '',
 			placeholder: 'e.g. sftp.example.com',
-			description: 'The server\'s name or IP address, without sftp://',
+			description: "The server's name or IP address, without sftp://",
 		},
 		{
 			displayName: 'Port',

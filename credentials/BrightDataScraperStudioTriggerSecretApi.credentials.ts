@@ -7,7 +7,8 @@ import { DEFAULT_SECRET_HEADER } from '../nodes/BrightDataScraperStudioTrigger/s
 export class BrightDataScraperStudioTriggerSecretApi implements ICredentialType {
 	name = 'brightDataScraperStudioTriggerSecretApi';
 	displayName = 'Bright Data Scraper Studio: Trigger Secret API';
-	documentationUrl = 'https://docs.brightdata.com/datasets/scraper-studio/initiate-collection-and-delivery-options';
+	documentationUrl =
+		'https://docs.brightdata.com/datasets/scraper-studio/initiate-collection-and-delivery-options';
 	icon: Icon = { light: 'file:../icons/brightdata.svg', dark: 'file:../icons/brightdata.dark.svg' };
 
 	properties: INodeProperties[] = [
@@ -23,7 +24,8 @@ export class BrightDataScraperStudioTriggerSecretApi implements ICredentialType 
 			name: 'headerName',
 			type: 'string',
 			default: DEFAULT_SECRET_HEADER,
-			description: 'The request header that carries the secret (any letter case). A Bearer token in the Authorization header is always accepted too.',
+			description:
+				'The request header that carries the secret (any letter case). A Bearer token in the Authorization header is always accepted too.',
 		},
 		{
 			displayName: 'Secret',

@@ -7,7 +7,8 @@ import { deliveryCredentialNotice } from './deliveryCredentialNotice';
 export class BrightDataScraperStudioWebhookApi implements ICredentialType {
 	name = 'brightDataScraperStudioWebhookApi';
 	displayName = 'Bright Data Scraper Studio: Webhook Delivery API';
-	documentationUrl = 'https://docs.brightdata.com/datasets/scraper-studio/initiate-collection-and-delivery-options';
+	documentationUrl =
+		'https://docs.brightdata.com/datasets/scraper-studio/initiate-collection-and-delivery-options';
 	icon: Icon = { light: 'file:../icons/brightdata.svg', dark: 'file:../icons/brightdata.dark.svg' };
 
 	properties: INodeProperties[] = [

@@ -18,12 +18,17 @@ import { searchCollectors } from './methods/listSearch';
 import { deliveryCredentialTests, DESTINATION_CREDENTIALS } from './parameters/deliveryCredentials';
 
 /** A second output, "Failed", when failed inputs go there; n8n evaluates this in the editor, so it is self-contained. */
-function configuredOutputs(parameters: { resource?: string; operation?: string; options?: { failedRows?: string } }) {
+function configuredOutputs(parameters: {
+	resource?: string;
+	operation?: string;
+	options?: { failedRows?: string };
+}) {
 	if ((parameters.resource ?? 'collection') !== 'collection') return [{ type: 'main' }];
 	const operation = parameters.operation ?? 'triggerAndWait';
 	const fallback = operation === 'triggerAndWait' ? 'separate' : 'main';
 	const separate =
-		(operation === 'triggerAndWait' || operation === 'getDataset') && (parameters.options?.failedRows ?? fallback) === 'separate';
+		(operation === 'triggerAndWait' || operation === 'getDataset') &&
+		(parameters.options?.failedRows ?? fallback) === 'separate';
 	return separate
 		? [
 				{ type: 'main', displayName: 'Rows' },
@@ -34,14 +39,21 @@ function configuredOutputs(parameters: { resource?: string; operation?: string; 
 
 /** Shows a credential while Delivery → Deliver Rows To has this destination (a path into the fixedCollection). */
 const deliveringTo = (type: string) => ({
-	show: { resource: ['collection'], operation: ['trigger', 'triggerAndWait'], 'delivery.deliver.type': [type] },
+	show: {
+		resource: ['collection'],
+		operation: ['trigger', 'triggerAndWait'],
+		'delivery.deliver.type': [type],
+	},
 });
 
 export class BrightDataScraperStudio implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Bright Data Scraper Studio',
 		name: 'brightDataScraperStudio',
-		icon: { light: 'file:../../icons/brightdata.svg', dark: 'file:../../icons/brightdata.dark.svg' },
+		icon: {
+			light: 'file:../../icons/brightdata.svg',
+			dark: 'file:../../icons/brightdata.dark.svg',
+		},
 		group: ['transform'],
 		version: 1,
 		subtitle: subtitleOf(resources),
@@ -54,10 +66,34 @@ export class BrightDataScraperStudio implements INodeType {
 		// parameters (the node asks when neither is there). Their Test is offline (parameters/deliveryCredentials.ts).
 		credentials: [
 			{ name: 'brightDataScraperStudioApi', required: true },
-			{ name: 'brightDataScraperStudioS3Api', displayName: DESTINATION_CREDENTIALS.s3.field, required: false, testedBy: 'brightDataScraperStudioS3Test', displayOptions: deliveringTo('s3') },
-			{ name: 'brightDataScraperStudioGcsApi', displayName: DESTINATION_CREDENTIALS.gcs.field, required: false, testedBy: 'brightDataScraperStudioGcsTest', displayOptions: deliveringTo('gcs') },
-			{ name: 'brightDataScraperStudioAzureApi', displayName: DESTINATION_CREDENTIALS.azure.field, required: false, testedBy: 'brightDataScraperStudioAzureTest', displayOptions: deliveringTo('azure') },
-			{ name: 'brightDataScraperStudioSftpApi', displayName: DESTINATION_CREDENTIALS.sftp.field, required: false, testedBy: 'brightDataScraperStudioSftpTest', displayOptions: deliveringTo('sftp') },
+			{
+				name: 'brightDataScraperStudioS3Api',
+				displayName: DESTINATION_CREDENTIALS.s3.field,
+				required: false,
+				testedBy: 'brightDataScraperStudioS3Test',
+				displayOptions: deliveringTo('s3'),
+			},
+			{
+				name: 'brightDataScraperStudioGcsApi',
+				displayName: DESTINATION_CREDENTIALS.gcs.field,
+				required: false,
+				testedBy: 'brightDataScraperStudioGcsTest',
+				displayOptions: deliveringTo('gcs'),
+			},
+			{
+				name: 'brightDataScraperStudioAzureApi',
+				displayName: DESTINATION_CREDENTIALS.azure.field,
+				required: false,
+				testedBy: 'brightDataScraperStudioAzureTest',
+				displayOptions: deliveringTo('azure'),
+			},
+			{
+				name: 'brightDataScraperStudioSftpApi',
+				displayName: DESTINATION_CREDENTIALS.sftp.field,
+				required: false,
+				testedBy: 'brightDataScraperStudioSftpTest',
+				displayOptions: deliveringTo('sftp'),
+			},
 			{
 				name: 'brightDataScraperStudioWebhookApi',
 				displayName: DESTINATION_CREDENTIALS.webhook.field,

@@ -14,12 +14,16 @@ export class BrightDataScraperStudioTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Bright Data Scraper Studio Trigger',
 		name: 'brightDataScraperStudioTrigger',
-		icon: { light: 'file:../../icons/brightdata.svg', dark: 'file:../../icons/brightdata.dark.svg' },
+		icon: {
+			light: 'file:../../icons/brightdata.svg',
+			dark: 'file:../../icons/brightdata.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["event"] === "jobFinished" ? "Job finished" : "Rows delivered" }}',
 		// n8n's nodes panel shows this for the one entry it makes of both nodes, so it names both uses.
-		description: 'Run Scraper Studio collectors and get their rows, or start a workflow when Bright Data delivers rows',
+		description:
+			'Run Scraper Studio collectors and get their rows, or start a workflow when Bright Data delivers rows',
 		defaults: { name: 'Bright Data Scraper Studio Trigger' },
 		eventTriggerDescription: 'Waiting for Bright Data to call the Test URL',
 		activationMessage: 'Bright Data can now call the Production URL.',

@@ -30,14 +30,19 @@ export function limitsOf(options: { maxBodyMb?: unknown; maxRows?: unknown }): B
 }
 
 /** How a body or a fetched dataset is past a limit, naming the option that sets it. */
-export function pastLimit(limit: keyof BodyLimits, limits: BodyLimits, decompressed = false): string {
+export function pastLimit(
+	limit: keyof BodyLimits,
+	limits: BodyLimits,
+	decompressed = false,
+): string {
 	if (limit === 'maxRows') {
 		const rows = limits.maxRows.toLocaleString('en-US');
 		return `holds more than ${rows} rows, the limit set in the trigger node's "Max Rows" option`;
 	}
 	const round = (value: number): number => Math.round(value * 100) / 100;
 	const { maxBytes } = limits;
-	const size = maxBytes >= MEGABYTE ? `${round(maxBytes / MEGABYTE)} MB` : `${round(maxBytes / 1024)} KB`;
+	const size =
+		maxBytes >= MEGABYTE ? `${round(maxBytes / MEGABYTE)} MB` : `${round(maxBytes / 1024)} KB`;
 	const once = decompressed ? ' once decompressed' : '';
 	return `is larger than ${size}${once}, the limit set in the trigger node's "Max Body Size (MB)" option`;
 }
@@ -58,7 +63,8 @@ const tooLarge = (limits: BodyLimits, decompressed: boolean): TooLarge => ({
 });
 
 /** A JSON object n8n parsed from the body (a raw body arrives as bytes instead). */
-const isParsedObject = (value: unknown): value is IDataObject => isObject(value) && !(value instanceof Uint8Array);
+const isParsedObject = (value: unknown): value is IDataObject =>
+	isObject(value) && !(value instanceof Uint8Array);
 
 /** A JSON document, else NDJSON read as a dataset download is (stopping one row past `maxRows`). */
 function parseText(text: string, maxRows: number): Body {
@@ -72,7 +78,10 @@ function parseText(text: string, maxRows: number): Body {
 	const ndjson = parseRows(trimmed, maxRows);
 	if (ndjson.kind === 'rows') return { json: ndjson.rows };
 	const start = JSON.stringify(trimmed.slice(0, 60));
-	return { invalid: `the body is neither JSON nor NDJSON (it starts with ${start})`, text: trimmed };
+	return {
+		invalid: `the body is neither JSON nor NDJSON (it starts with ${start})`,
+		text: trimmed,
+	};
 }
 
 /** A zlib stream (what HTTP calls "deflate"): method 8 and a header pair that is a multiple of 31. */
@@ -91,9 +100,16 @@ async function readBytes(
 ): Promise<Body | TooLarge> {
 	const utf8 = new TextDecoder('utf-8');
 	const gzip = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-	const format = gzip ? 'gzip' : /\bdeflate\b/i.test(contentEncoding ?? '') && isZlib(bytes) ? 'deflate' : undefined;
+	const format = gzip
+		? 'gzip'
+		: /\bdeflate\b/i.test(contentEncoding ?? '') && isZlib(bytes)
+			? 'deflate'
+			: undefined;
 	if (!format) return parseText(utf8.decode(bytes), limits.maxRows);
-	const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream(format)).getReader();
+	const reader = new Blob([bytes])
+		.stream()
+		.pipeThrough(new DecompressionStream(format))
+		.getReader();
 	const chunks: Uint8Array[] = [];
 	let total = 0;
 	try {
@@ -108,7 +124,9 @@ async function readBytes(
 		}
 	} catch (error) {
 		const detail = error instanceof Error ? error.message : String(error);
-		return { invalid: `the body looks ${format}-compressed but could not be decompressed (${detail})` };
+		return {
+			invalid: `the body looks ${format}-compressed but could not be decompressed (${detail})`,
+		};
 	}
 	return parseText(utf8.decode(Buffer.concat(chunks)), limits.maxRows);
 }
@@ -118,7 +136,11 @@ async function readBytes(
  * up here, with the JSON text made one meaningless field name. So: the raw text when it is JSON or NDJSON; else the
  * only field's value when that is JSON (`rows=[…]`); else the fields, which a notification can use and rows cannot.
  */
-async function readForm(parsed: unknown, raw: Uint8Array | undefined, limits: BodyLimits): Promise<Body | TooLarge> {
+async function readForm(
+	parsed: unknown,
+	raw: Uint8Array | undefined,
+	limits: BodyLimits,
+): Promise<Body | TooLarge> {
 	const holdsRows = (body: Body | TooLarge): boolean =>
 		'json' in body && typeof body.json === 'object' && body.json !== null;
 	if (raw?.length) {
@@ -151,21 +173,37 @@ const headerText = (value: string | string[] | undefined): string | undefined =>
  * The request's body. What n8n parsed is used when it is a JSON array or a non-empty object; else the raw bytes
  * (NDJSON, gzip without a header, unknown content types); a text n8n parsed (text/plain) is the last resort.
  */
-export async function readBody(ctx: IWebhookFunctions, limits: BodyLimits): Promise<Body | TooLarge> {
+export async function readBody(
+	ctx: IWebhookFunctions,
+	limits: BodyLimits,
+): Promise<Body | TooLarge> {
 	const request = ctx.getRequestObject() as unknown as WebhookRequest;
-	const mediaType = request.contentType ?? headerText(request.headers['content-type'])?.split(';')[0].trim();
+	const mediaType =
+		request.contentType ?? headerText(request.headers['content-type'])?.split(';')[0].trim();
 	const contentType = mediaType?.toLowerCase();
 	const parsed = ctx.getBodyData() as unknown;
 	// n8n has usually read (and inflated) the raw bytes before webhook(); else read them now, as its Webhook node does.
-	if (!request.rawBody && !contentType?.startsWith('multipart/') && !request.readableEnded && request.readRawBody) {
+	if (
+		!request.rawBody &&
+		!contentType?.startsWith('multipart/') &&
+		!request.readableEnded &&
+		request.readRawBody
+	) {
 		await request.readRawBody();
 	}
 	const raw = request.rawBody;
-	const received = raw?.length ?? (typeof parsed === 'string' || parsed instanceof Uint8Array ? parsed.length : 0);
+	const received =
+		raw?.length ?? (typeof parsed === 'string' || parsed instanceof Uint8Array ? parsed.length : 0);
 	if (received > limits.maxBytes) return tooLarge(limits, false);
-	if (contentType === 'application/x-www-form-urlencoded') return await readForm(parsed, raw, limits);
-	if (Array.isArray(parsed) || (isParsedObject(parsed) && Object.keys(parsed).length > 0)) return { json: parsed };
-	const bytes = raw?.length ? raw : parsed instanceof Uint8Array && parsed.length ? parsed : undefined;
+	if (contentType === 'application/x-www-form-urlencoded')
+		return await readForm(parsed, raw, limits);
+	if (Array.isArray(parsed) || (isParsedObject(parsed) && Object.keys(parsed).length > 0))
+		return { json: parsed };
+	const bytes = raw?.length
+		? raw
+		: parsed instanceof Uint8Array && parsed.length
+			? parsed
+			: undefined;
 	if (bytes) return await readBytes(bytes, headerText(request.headers['content-encoding']), limits);
 	return typeof parsed === 'string' ? parseText(parsed, limits.maxRows) : { json: undefined };
 }

@@ -5,7 +5,7 @@ import { DEFAULT_MAX_BODY_MB, DEFAULT_MAX_ROWS } from './body';
 export const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Copy this node\'s Production URL into a collector\'s Webhook delivery, or into the notify / deliver webhook of a Trigger operation. Bright Data must be able to reach your n8n (a public WEBHOOK_URL).',
+			"Copy this node's Production URL into a collector's Webhook delivery, or into the notify / deliver webhook of a Trigger operation. Bright Data must be able to reach your n8n (a public WEBHOOK_URL).",
 		name: 'setupNotice',
 		type: 'notice',
 		default: '',
@@ -20,7 +20,8 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Job Finished (Notification)',
 				value: 'jobFinished',
-				description: 'Bright Data calls the URL when a job ends (Notify When Done). The node can fetch the job\'s rows.',
+				description:
+					"Bright Data calls the URL when a job ends (Notify When Done). The node can fetch the job's rows.",
 				action: 'On job finished',
 			},
 			{
@@ -39,7 +40,7 @@ export const properties: INodeProperties[] = [
 		default: true,
 		displayOptions: { show: { event: ['jobFinished'] } },
 		description:
-			'Whether to download the finished job\'s rows with the credential and output one item per row, instead of outputting the notification itself',
+			"Whether to download the finished job's rows with the credential and output one item per row, instead of outputting the notification itself",
 		hint: 'The node finds the job in the notification (its snapshot ID in the URL or the body). Turn this off to see what Bright Data sends.',
 	},
 	{
@@ -52,12 +53,14 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Header Auth',
 				value: 'headerAuth',
-				description: 'Requests must carry the credential\'s secret in its header or as a Bearer token; others get 401 and start nothing',
+				description:
+					"Requests must carry the credential's secret in its header or as a Bearer token; others get 401 and start nothing",
 			},
 			{
 				name: 'None',
 				value: 'none',
-				description: 'Anyone who knows this node\'s URL can post rows and start the workflow. Only where the sender cannot add a header.',
+				description:
+					"Anyone who knows this node's URL can post rows and start the workflow. Only where the sender cannot add a header.",
 			},
 		],
 		description: 'How the node checks that a request comes from your Bright Data account',
@@ -126,7 +129,8 @@ export const properties: INodeProperties[] = [
 					},
 					{ name: 'Start No Execution', value: 'skip', description: 'Answer 200 and do nothing' },
 				],
-				description: 'What to do when the delivery or the fetched dataset has no rows (after dropping failed inputs)',
+				description:
+					'What to do when the delivery or the fetched dataset has no rows (after dropping failed inputs)',
 			},
 			{
 				displayName: 'Max Body Size (MB)',
@@ -135,7 +139,7 @@ export const properties: INodeProperties[] = [
 				typeOptions: { minValue: 1 },
 				default: DEFAULT_MAX_BODY_MB,
 				description:
-					'The largest request body the node reads, as received and once decompressed, and the largest dataset Fetch Rows downloads. A larger request is answered with 413 and starts nothing; a larger dataset fails the fetch, with no rows. The default matches n8n\'s own request limit (N8N_PAYLOAD_SIZE_MAX, 16 MB); raise both together.',
+					"The largest request body the node reads, as received and once decompressed, and the largest dataset Fetch Rows downloads. A larger request is answered with 413 and starts nothing; a larger dataset fails the fetch, with no rows. The default matches n8n's own request limit (N8N_PAYLOAD_SIZE_MAX, 16 MB); raise both together.",
 			},
 			{
 				displayName: 'Max Rows',

@@ -1,4 +1,8 @@
-import { NodeOperationError, type ICredentialDataDecryptedObject, type IWebhookFunctions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type IWebhookFunctions,
+} from 'n8n-workflow';
 
 import { offlineCredentialTest } from '../shared/offlineCredentialTest';
 import { sameSecret } from '../shared/secret';
@@ -17,7 +21,8 @@ function sharedSecretOf(data: ICredentialDataDecryptedObject): {
 	problems: string[];
 } {
 	const secret = typeof data.secret === 'string' ? data.secret.trim() : '';
-	const headerName = (typeof data.headerName === 'string' ? data.headerName.trim() : '') || DEFAULT_SECRET_HEADER;
+	const headerName =
+		(typeof data.headerName === 'string' ? data.headerName.trim() : '') || DEFAULT_SECRET_HEADER;
 	const problems = [
 		...(secret ? [] : ['Secret is empty']),
 		...(HEADER_NAME.test(headerName) ? [] : ['Header Name is not a valid HTTP header name']),
@@ -41,7 +46,8 @@ const BEARER = 'bearer';
 function bearerToken(authorization: HeaderValue): string | undefined {
 	const value = (first(authorization) ?? '').trim();
 	const space = value.charAt(BEARER.length);
-	if (value.slice(0, BEARER.length).toLowerCase() !== BEARER || space === '' || space.trim() !== '') return undefined;
+	if (value.slice(0, BEARER.length).toLowerCase() !== BEARER || space === '' || space.trim() !== '')
+		return undefined;
 	const token = value.slice(BEARER.length).trim();
 	// A value with a line break in it is no token.
 	return token && !/[\n\r\u2028\u2029]/.test(token) ? token : undefined;
@@ -52,10 +58,15 @@ function bearerToken(authorization: HeaderValue): string | undefined {
  * so the time does not tell which one was tried.
  */
 export async function hasSecret(ctx: IWebhookFunctions): Promise<boolean> {
-	const { secret, headerName, problems } = sharedSecretOf(await ctx.getCredentials(SECRET_CREDENTIAL_TYPE));
+	const { secret, headerName, problems } = sharedSecretOf(
+		await ctx.getCredentials(SECRET_CREDENTIAL_TYPE),
+	);
 	// A credential that cannot match fails the webhook (n8n answers 500) rather than letting everyone in.
 	if (problems.length) {
-		throw new NodeOperationError(ctx.getNode(), `The trigger's secret credential is not usable: ${problems.join('; ')}`);
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The trigger's secret credential is not usable: ${problems.join('; ')}`,
+		);
 	}
 	const received = Object.entries(ctx.getHeaderData());
 	const headers = Object.fromEntries(received.map(([name, value]) => [name.toLowerCase(), value]));

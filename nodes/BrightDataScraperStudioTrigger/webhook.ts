@@ -34,7 +34,12 @@ interface Delivery {
 }
 
 /** Writes the answer itself, as n8n's Webhook node does (the caller then returns `noWebhookResponse`). */
-function answer(ctx: IWebhookFunctions, status: number, body: IDataObject, headers: Record<string, string> = {}): void {
+function answer(
+	ctx: IWebhookFunctions,
+	status: number,
+	body: IDataObject,
+	headers: Record<string, string> = {},
+): void {
 	const response = ctx.getResponseObject();
 	response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
 	response.end(JSON.stringify(body));
@@ -43,8 +48,13 @@ function answer(ctx: IWebhookFunctions, status: number, body: IDataObject, heade
 /** Answers the sender and starts nothing; n8n records no execution, so the refusal is logged. */
 function refuse(ctx: IWebhookFunctions, status: 413 | 415, message: string): IWebhookResponseData {
 	const node = ctx.getNode().name;
-	ctx.logger?.warn(`Bright Data Scraper Studio Trigger "${node}" refused a request (${status}): ${message}`);
-	answer(ctx, status, { error: status === 413 ? 'Payload Too Large' : 'Unsupported Media Type', message });
+	ctx.logger?.warn(
+		`Bright Data Scraper Studio Trigger "${node}" refused a request (${status}): ${message}`,
+	);
+	answer(ctx, status, {
+		error: status === 413 ? 'Payload Too Large' : 'Unsupported Media Type',
+		message,
+	});
 	return { noWebhookResponse: true };
 }
 
@@ -57,7 +67,9 @@ function itemsOf(jsons: IDataObject[], at: Delivery): INodeExecutionData[] {
 		received_at: receivedAt,
 		...(notification ? { notification } : {}),
 	};
-	const items = at.options.addMetadata ? jsons.map((json) => ({ ...json, _brightdata: metadata })) : jsons;
+	const items = at.options.addMetadata
+		? jsons.map((json) => ({ ...json, _brightdata: metadata }))
+		: jsons;
 	return at.ctx.helpers.returnJsonArray(items);
 }
 
@@ -66,14 +78,23 @@ function rowItems(rows: Row[], at: Delivery): INodeExecutionData[] {
 	const kept = at.options.failedRows === 'drop' ? rows.filter((row) => !isFailedRow(row)) : rows;
 	if (kept.length > 0 || at.options.onNoRows !== 'item') return itemsOf(kept, at);
 	const { snapshotId, notification } = at;
-	const empty = { count: 0, ...(snapshotId ? { snapshot_id: snapshotId } : {}), ...(notification ? { notification } : {}) };
+	const empty = {
+		count: 0,
+		...(snapshotId ? { snapshot_id: snapshotId } : {}),
+		...(notification ? { notification } : {}),
+	};
 	return itemsOf([empty], at);
 }
 
 /** Starts the workflow with the items; with none, starts nothing (and n8n answers 200 unless the node has). */
 function start(items: INodeExecutionData[], answered: boolean): IWebhookResponseData {
-	if (answered) return items.length ? { noWebhookResponse: true, workflowData: [items] } : { noWebhookResponse: true };
-	return items.length ? { workflowData: [items] } : { webhookResponse: { received: true, rows: 0 } };
+	if (answered)
+		return items.length
+			? { noWebhookResponse: true, workflowData: [items] }
+			: { noWebhookResponse: true };
+	return items.length
+		? { workflowData: [items] }
+		: { webhookResponse: { received: true, rows: 0 } };
 }
 
 const FORM_REFUSAL =
@@ -96,7 +117,8 @@ function rowsDelivered(body: Body, at: Delivery): IWebhookResponseData {
 	if (json !== undefined && typeof json !== 'object') {
 		throw unreadableRows(ctx, `the body is a single JSON ${typeof json}, not rows`);
 	}
-	const asRow = (entry: unknown): Row => (isObject(entry) ? entry : { value: entry as IDataObject[string] });
+	const asRow = (entry: unknown): Row =>
+		isObject(entry) ? entry : { value: entry as IDataObject[string] };
 	const rows = Array.isArray(json) ? json.map(asRow) : isObject(json) ? [json] : [];
 	const snapshotId = findSnapshotId(ctx.getQueryData() as IDataObject, undefined)?.snapshotId;
 	return start(rowItems(rows, { ...at, snapshotId }), false);
@@ -114,11 +136,15 @@ function notificationOf(body: Body): IDataObject {
 }
 
 /** The snapshot's rows after a brief wait if it is still building; never reads past the limits. */
-async function fetchRows({ ctx, snapshotId, limits }: Delivery & { snapshotId: string }): Promise<Row[]> {
+async function fetchRows({
+	ctx,
+	snapshotId,
+	limits,
+}: Delivery & { snapshotId: string }): Promise<Row[]> {
 	const tooLarge = (limit: keyof BodyLimits): NodeOperationError =>
 		new NodeOperationError(ctx.getNode(), `Snapshot "${snapshotId}" ${pastLimit(limit, limits)}`, {
 			description:
-				'The node stopped downloading it and output no rows. Raise the option if your n8n has the memory, or get the rows with the Bright Data Scraper Studio node\'s Get Dataset operation and Output: File.',
+				"The node stopped downloading it and output no rows. Raise the option if your n8n has the memory, or get the rows with the Bright Data Scraper Studio node's Get Dataset operation and Output: File.",
 		});
 	// The same schedule as Trigger and Wait, from a first check at once: the job should be done.
 	const result = await pollUntilReady(ctx, snapshotId, {
@@ -144,14 +170,19 @@ async function jobFinished(body: Body, at: Delivery): Promise<IWebhookResponseDa
 	if (!snapshotId) {
 		const keys = Object.keys(notification);
 		const fields = keys.length ? keys.slice(0, 20).join(', ') : 'none';
-		throw new NodeOperationError(ctx.getNode(), 'The notification names no snapshot ID, so the node cannot fetch its rows', {
-			description: `Looked for ?${SNAPSHOT_QUERY_PARAMETER}= in the URL and ${SNAPSHOT_KEYS.join(', ')} in the body (its fields: ${fields}). Turn off Fetch Rows to see what Bright Data sends.`,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'The notification names no snapshot ID, so the node cannot fetch its rows',
+			{
+				description: `Looked for ?${SNAPSHOT_QUERY_PARAMETER}= in the URL and ${SNAPSHOT_KEYS.join(', ')} in the body (its fields: ${fields}). Turn off Fetch Rows to see what Bright Data sends.`,
+			},
+		);
 	}
 
 	const fetched = { ...at, snapshotId, notification };
 	// A failed fetch then fails the webhook: n8n answers 500 and records the failed execution.
-	if (at.options.respond === 'afterFetch') return start(rowItems(await fetchRows(fetched), fetched), false);
+	if (at.options.respond === 'afterFetch')
+		return start(rowItems(await fetchRows(fetched), fetched), false);
 
 	answer(ctx, 200, { received: true, snapshot_id: snapshotId });
 	let rows: Row[];

@@ -14,6 +14,8 @@ export const secretHash = (secret: string): string => digest(secret).toString('b
 /** Whether a token someone sent hashes to `expectedHash` (secretHash), in constant time; anything but a string never matches. */
 export function matchesSecretHash(provided: unknown, expectedHash: string): boolean {
 	const expected = Buffer.from(expectedHash, 'base64url');
-	const match = expected.length === 32 && timingSafeEqual(digest(typeof provided === 'string' ? provided : ''), expected);
+	const match =
+		expected.length === 32 &&
+		timingSafeEqual(digest(typeof provided === 'string' ? provided : ''), expected);
 	return typeof provided === 'string' && match;
 }

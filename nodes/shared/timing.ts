@@ -16,7 +16,8 @@ export const secondsToMs = (seconds: number): number => seconds * timing.msPerSe
 export const now = (): number => Date.now();
 
 /** Whole (scaled) seconds since `since`, for messages. */
-export const elapsedSeconds = (since: number): number => Math.round((now() - since) / timing.msPerSecond);
+export const elapsedSeconds = (since: number): number =>
+	Math.round((now() - since) / timing.msPerSecond);
 
 export async function sleepUnlessCancelled(ms: number, signal?: AbortSignal): Promise<void> {
 	const until = now() + ms;

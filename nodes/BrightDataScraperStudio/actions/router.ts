@@ -10,14 +10,24 @@ const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0, 'collection') as string;
 	if (resource === CUSTOM_API_CALL) {
-		throw new NodeOperationError(this.getNode(), 'Custom API calls run in the HTTP Request node, not in this node', {
-			description:
-				'Add an HTTP Request node, set Authentication to "Predefined Credential Type" and Credential Type to "Bright Data Scraper Studio API", then pick this credential: n8n adds the API token for you. Or set Resource to Collection or Job here.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			'Custom API calls run in the HTTP Request node, not in this node',
+			{
+				description:
+					'Add an HTTP Request node, set Authentication to "Predefined Credential Type" and Credential Type to "Bright Data Scraper Studio API", then pick this credential: n8n adds the API token for you. Or set Resource to Collection or Job here.',
+			},
+		);
 	}
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const handler = resources.find(({ option }) => option.value === resource)?.operations.find(({ option }) => option.value === operation);
-	if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not known`);
+	const handler = resources
+		.find(({ option }) => option.value === resource)
+		?.operations.find(({ option }) => option.value === operation);
+	if (!handler)
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of resource "${resource}" is not known`,
+		);
 	try {
 		return await handler.execute.call(this);
 	} catch (error) {

@@ -36,6 +36,7 @@ export const collectorLocator: INodeProperties = {
  */
 export const aiCollectorLocator: INodeProperties = {
 	...collectorLocator,
-	description: 'The collector whose AI job to start, read, answer or stop: one picked from the list, or one Create with AI made',
+	description:
+		'The collector whose AI job to start, read, answer or stop: one picked from the list, or one Create with AI made',
 	hint: 'For the collector of an earlier Create with AI or Self-Heal step, use the expression {{ $json.collector_id }}',
 };

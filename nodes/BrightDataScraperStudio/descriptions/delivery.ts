@@ -35,11 +35,17 @@ const emailField: INodeProperties = {
  * run (with a hint). Chosen over a node version bump, which would keep showing the empty secret
  * fields on every node of version 1 and change the version of every node that has no delivery.
  */
-const legacyHint = 'Saved in the workflow in plain text. Put it into a delivery credential (at the top of the node), then clear this field.';
+const legacyHint =
+	'Saved in the workflow in plain text. Put it into a delivery credential (at the top of the node), then clear this field.';
 const whileFilled = (type: string, field: string): INodeProperties['displayOptions'] => ({
 	show: { type: [type], [field]: [{ _cnd: { exists: true } }] },
 });
-const legacyField = (type: string, name: string, displayName: string, secret = false): INodeProperties => ({
+const legacyField = (
+	type: string,
+	name: string,
+	displayName: string,
+	secret = false,
+): INodeProperties => ({
 	displayName: `${displayName} (Old)`,
 	name,
 	type: 'string',
@@ -57,7 +63,14 @@ const legacyAccessFields: INodeProperties[] = [
 	legacyField('azure', 'key', 'Account Key', true),
 	legacyField('sftp', 'host', 'Host'),
 	// The port has a default, so it shows while the old host does.
-	{ displayName: 'Port (Old)', name: 'port', type: 'number', default: 22, description: legacyHint, displayOptions: whileFilled('sftp', 'host') },
+	{
+		displayName: 'Port (Old)',
+		name: 'port',
+		type: 'number',
+		default: 22,
+		description: legacyHint,
+		displayOptions: whileFilled('sftp', 'host'),
+	},
 	legacyField('sftp', 'username', 'Username'),
 	legacyField('sftp', 'password', 'Password', true),
 ];
@@ -121,7 +134,7 @@ const destinationFields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. prices_{[datetime]}',
-		description: 'Leave empty for Bright Data\'s default name',
+		description: "Leave empty for Bright Data's default name",
 		displayOptions: forTypes('s3', 'gcs', 'azure', 'sftp', 'webhook', 'email'),
 	},
 	{
@@ -148,7 +161,7 @@ export const deliveryField: INodeProperties = {
 	// An agent's tool answers with the rows; a delivery elsewhere is a workflow's job.
 	displayOptions: { hide: { '@tool': [true] } },
 	description:
-		'Override where Bright Data delivers this job\'s rows, and get a notification when it is done. Not needed to get the rows in this workflow. A destination\'s credential is picked at the top of this panel, under the API credential.',
+		"Override where Bright Data delivers this job's rows, and get a notification when it is done. Not needed to get the rows in this workflow. A destination's credential is picked at the top of this panel, under the API credential.",
 	options: [
 		{
 			displayName: 'Notify When Done',
@@ -164,7 +177,10 @@ export const deliveryField: INodeProperties = {
 						{ name: 'Webhook', value: 'webhook' },
 					],
 				},
-				webhookUrlField('e.g. https://n8n.example.com/webhook/job-done', 'Bright Data calls this URL when the job completes'),
+				webhookUrlField(
+					'e.g. https://n8n.example.com/webhook/job-done',
+					'Bright Data calls this URL when the job completes',
+				),
 				emailField,
 			],
 		},

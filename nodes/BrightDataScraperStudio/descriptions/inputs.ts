@@ -51,13 +51,13 @@ export const inputFields: INodeProperties[] = [
 			{
 				name: 'All Fields',
 				value: 'all',
-				description: 'Send each item\'s JSON as it is',
+				description: "Send each item's JSON as it is",
 			},
 			{
 				name: 'Selected Fields',
 				value: 'selected',
 				description:
-					'Send only the fields of the collector\'s input schema. Bright Data answers 422 to fields it does not know.',
+					"Send only the fields of the collector's input schema. Bright Data answers 422 to fields it does not know.",
 			},
 		],
 	},
@@ -68,7 +68,8 @@ export const inputFields: INodeProperties[] = [
 		default: 'url',
 		required: true,
 		placeholder: 'e.g. url, keyword',
-		description: 'Fields of the collector\'s input schema to take from each item, separated by commas',
+		description:
+			"Fields of the collector's input schema to take from each item, separated by commas",
 		displayOptions: { show: { inputSource: ['items'], fieldsToSend: ['selected'] } },
 	},
 	{
@@ -78,7 +79,7 @@ export const inputFields: INodeProperties[] = [
 		default: '[\n  {\n    "url": "https://example.com/product/1"\n  }\n]',
 		required: true,
 		description:
-			'A JSON array of input objects that match the collector\'s input schema. Evaluated for each incoming item; with one incoming item it is sent once.',
+			"A JSON array of input objects that match the collector's input schema. Evaluated for each incoming item; with one incoming item it is sent once.",
 		hint: 'The default input schema is a single "url" field',
 		displayOptions: { show: { inputSource: ['json'], '@tool': [false] } },
 	},

@@ -3,7 +3,11 @@ import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 import type { Resource } from '../actions/types';
 
 /** The Operation list of one resource, built from its operation files. */
-function operationField(resource: Resource, defaultOperation: string, show: NonNullable<INodeProperties['displayOptions']>['show']): INodeProperties {
+function operationField(
+	resource: Resource,
+	defaultOperation: string,
+	show: NonNullable<INodeProperties['displayOptions']>['show'],
+): INodeProperties {
 	return {
 		displayName: 'Operation',
 		name: 'operation',
@@ -11,7 +15,12 @@ function operationField(resource: Resource, defaultOperation: string, show: NonN
 		noDataExpression: true,
 		displayOptions: { show: { resource: [resource.option.value], ...show } },
 		default: defaultOperation,
-		options: resource.operations.map(({ option: { name, value, description, action } }) => ({ name, value, description, action })),
+		options: resource.operations.map(({ option: { name, value, description, action } }) => ({
+			name,
+			value,
+			description,
+			action,
+		})),
 	};
 }
 
@@ -45,7 +54,10 @@ export function nodeProperties(resources: Resource[]): INodeProperties[] {
 	};
 	const operationProperties = resources.flatMap((resource) =>
 		resource.operations.flatMap(({ option, properties }) =>
-			updateDisplayOptions({ show: { resource: [resource.option.value], operation: [option.value] } }, properties),
+			updateDisplayOptions(
+				{ show: { resource: [resource.option.value], operation: [option.value] } },
+				properties,
+			),
 		),
 	);
 	return [resourceField, ...resources.flatMap(operationFields), ...operationProperties];
@@ -54,7 +66,9 @@ export function nodeProperties(resources: Resource[]): INodeProperties[] {
 /** The canvas subtitle: the operation in words, e.g. "Trigger and Wait" or "Get Many Jobs". */
 export function subtitleOf(resources: Resource[]): string {
 	const words = Object.fromEntries(
-		resources.flatMap(({ operations }) => operations.map(({ option }) => [option.value, option.subtitle ?? option.name])),
+		resources.flatMap(({ operations }) =>
+			operations.map(({ option }) => [option.value, option.subtitle ?? option.name]),
+		),
 	);
 	return `={{ (${JSON.stringify(words)})[$parameter["operation"]] ?? $parameter["operation"] }}`;
 }

@@ -9,7 +9,7 @@ export const snapshotIdField: INodeProperties = {
 	required: true,
 	placeholder: 'e.g. j_m9im5n7v82p2y35la',
 	description:
-		'The snapshot_id that the Trigger operation output. Bright Data keeps a snapshot\'s rows for 16 days.',
+		"The snapshot_id that the Trigger operation output. Bright Data keeps a snapshot's rows for 16 days.",
 	hint: 'After a Trigger node, use the expression {{ $json.snapshot_id }}',
 };
 

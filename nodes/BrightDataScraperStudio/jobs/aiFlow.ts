@@ -1,8 +1,18 @@
-import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+} from 'n8n-workflow';
 
 import { plural } from '../../shared/plural';
 import { isObject } from '../../shared/rows';
-import { pollUntil, type Pending, type PollResult, type Probe } from '../../shared/snapshot/polling';
+import {
+	pollUntil,
+	type Pending,
+	type PollResult,
+	type Probe,
+} from '../../shared/snapshot/polling';
 import { elapsedSeconds, secondsToMs } from '../../shared/timing';
 import { apiRequest, cancelSignal, parseJsonBody } from '../../shared/transport';
 import { asNodeError, LateAnswerError } from '../../shared/transport/errors';
@@ -24,22 +34,31 @@ export const SLOT_WAIT = 'waiting for a free AI job slot';
 
 /** Create and heal jobs: each has its own progress endpoint under the collector. */
 type AiJobKind = 'create' | 'heal';
-const PROGRESS_TAIL: Record<AiJobKind, string> = { create: 'automate_template/progress', heal: 'refactor_template/progress' };
+const PROGRESS_TAIL: Record<AiJobKind, string> = {
+	create: 'automate_template/progress',
+	heal: 'refactor_template/progress',
+};
 
 /** A create that stops at an approval gate has failed too, as the CLI says; a heal's gate is its proposal. */
 const CREATE_FAILED_STATUSES = [...FAILED_STATUSES, 'pending_answer'];
 
 /** Whether `status` ended an AI job of `kind` without its result: the wait loop and Get AI Status agree. */
-export const aiJobFailed = (kind: AiJobKind, status: string): boolean => (kind === 'create' ? CREATE_FAILED_STATUSES : FAILED_STATUSES).includes(status);
+export const aiJobFailed = (kind: AiJobKind, status: string): boolean =>
+	(kind === 'create' ? CREATE_FAILED_STATUSES : FAILED_STATUSES).includes(status);
 
-export const aiPath = (collectorId: string, tail: string) => `/dca/collectors/${encodeURIComponent(collectorId)}/${tail}`;
+export const aiPath = (collectorId: string, tail: string) =>
+	`/dca/collectors/${encodeURIComponent(collectorId)}/${tail}`;
 
 /** How to go on with a collector whose AI job did not start, instead of creating another. */
 const goOnWith = (collectorId: string): string =>
 	`Collector ${collectorId} exists. Get AI Status with it shows whether its AI job started; to start it without creating another collector, run Create with AI again with the option "Existing Collector ID" set to ${collectorId}.`;
 
 /** POST /dca/collector: the collector entity, without code. Never resent: a second would be a second collector. */
-export async function createCollector(ctx: IExecuteFunctions, name: string, itemIndex: number): Promise<string> {
+export async function createCollector(
+	ctx: IExecuteFunctions,
+	name: string,
+	itemIndex: number,
+): Promise<string> {
 	const response = await apiRequest
 		.call(ctx, {
 			method: 'POST',
@@ -51,23 +70,45 @@ export async function createCollector(ctx: IExecuteFunctions, name: string, item
 		.catch((error: unknown) => {
 			const failure = asNodeError(ctx.getNode(), error);
 			// A lost answer may still have made the collector: going on with it beats making a second.
-			if (!cancelSignal(ctx)?.aborted) failure.description = [failure.description, `If a collector named "${name}" now shows in Scraper Studio, go on with it: run again with the option "Existing Collector ID" set to its ID.`].filter(Boolean).join('\n');
+			if (!cancelSignal(ctx)?.aborted)
+				failure.description = [
+					failure.description,
+					`If a collector named "${name}" now shows in Scraper Studio, go on with it: run again with the option "Existing Collector ID" set to its ID.`,
+				]
+					.filter(Boolean)
+					.join('\n');
 			throw failure;
 		});
 	const answer = parseJsonBody<unknown>(ctx, response, { itemIndex });
 	const id = isObject(answer) ? answer.id : undefined;
 	if (typeof id === 'string' && id) return id;
-	throw new NodeApiError(ctx.getNode(), { body: response.excerpt }, {
-		message: 'Bright Data created a collector but sent no ID',
-		description: `It was not sent again. Look for a new collector named "${name}" in Scraper Studio before running again. Bright Data said: ${response.excerpt}`,
-		itemIndex,
-	});
+	throw new NodeApiError(
+		ctx.getNode(),
+		{ body: response.excerpt },
+		{
+			message: 'Bright Data created a collector but sent no ID',
+			description: `It was not sent again. Look for a new collector named "${name}" in Scraper Studio before running again. Bright Data said: ${response.excerpt}`,
+			itemIndex,
+		},
+	);
 }
 
 /** GET …/automate_template/progress (or the heal's): `{step, completed_steps, status}`, plus the proposal at a heal's gate. */
-export async function readAiProgress(ctx: IExecuteFunctions, collectorId: string, itemIndex: number, deadline?: number, kind: AiJobKind = 'create'): Promise<IDataObject> {
+export async function readAiProgress(
+	ctx: IExecuteFunctions,
+	collectorId: string,
+	itemIndex: number,
+	deadline?: number,
+	kind: AiJobKind = 'create',
+): Promise<IDataObject> {
 	const subject = { collector: collectorId, itemIndex };
-	const response = await apiRequest.call(ctx, { method: 'GET', path: aiPath(collectorId, PROGRESS_TAIL[kind]), retry: 'idempotent', subject, deadline });
+	const response = await apiRequest.call(ctx, {
+		method: 'GET',
+		path: aiPath(collectorId, PROGRESS_TAIL[kind]),
+		retry: 'idempotent',
+		subject,
+		deadline,
+	});
 	const progress = parseJsonBody<unknown>(ctx, response, subject);
 	return isObject(progress) ? progress : {};
 }
@@ -85,7 +126,13 @@ interface AiStart {
 }
 
 /** Sends `start`; a 429 (3 AI jobs already run) is a pending state for the wait loop. Returns the job ID ('' when none). */
-async function sendStart(ctx: IExecuteFunctions, collectorId: string, start: AiStart, itemIndex: number, deadline: number): Promise<string | Pending> {
+async function sendStart(
+	ctx: IExecuteFunctions,
+	collectorId: string,
+	start: AiStart,
+	itemIndex: number,
+	deadline: number,
+): Promise<string | Pending> {
 	try {
 		const response = await apiRequest.call(ctx, {
 			method: 'POST',
@@ -96,12 +143,17 @@ async function sendStart(ctx: IExecuteFunctions, collectorId: string, start: AiS
 			deadline,
 			retryRateLimit: false,
 		});
-		const answer = response.body.trim() ? parseJsonBody<unknown>(ctx, response, { collector: collectorId, itemIndex }) : undefined;
+		const answer = response.body.trim()
+			? parseJsonBody<unknown>(ctx, response, { collector: collectorId, itemIndex })
+			: undefined;
 		return isObject(answer) && typeof answer.id === 'string' ? answer.id : '';
 	} catch (error) {
-		if (error instanceof LateAnswerError || cancelSignal(ctx)?.aborted) throw asNodeError(ctx.getNode(), error);
-		if (error instanceof NodeApiError && error.httpCode === '429') return { kind: 'pending', status: SLOT_WAIT };
-		if (error instanceof NodeApiError && error.httpCode === '409' && start.conflict) throw start.conflict();
+		if (error instanceof LateAnswerError || cancelSignal(ctx)?.aborted)
+			throw asNodeError(ctx.getNode(), error);
+		if (error instanceof NodeApiError && error.httpCode === '429')
+			return { kind: 'pending', status: SLOT_WAIT };
+		if (error instanceof NodeApiError && error.httpCode === '409' && start.conflict)
+			throw start.conflict();
 		const failure = asNodeError(ctx.getNode(), error);
 		failure.description = [failure.description, start.advice].filter(Boolean).join('\n');
 		throw failure;
@@ -125,7 +177,12 @@ export interface AiJobSpec {
 }
 
 /** The job as the wait loop sees it: first its start (retried while the 3 slots are taken), then its progress. */
-function aiJobProbe(ctx: IExecuteFunctions, collectorId: string, spec: AiJobSpec, itemIndex: number) {
+function aiJobProbe(
+	ctx: IExecuteFunctions,
+	collectorId: string,
+	spec: AiJobSpec,
+	itemIndex: number,
+) {
 	const state: { started: boolean; aiJobId?: string } = { started: false };
 	const probe: Probe<AiDone> = {
 		check: async (deadline) => {
@@ -138,19 +195,31 @@ function aiJobProbe(ctx: IExecuteFunctions, collectorId: string, spec: AiJobSpec
 			}
 			const progress = await readAiProgress(ctx, collectorId, itemIndex, deadline, spec.kind);
 			const status = typeof progress.status === 'string' ? progress.status : 'unknown';
-			if (spec.ready(status) || spec.returnAtOnce) return { kind: 'ready', progress, aiJobId: state.aiJobId };
+			if (spec.ready(status) || spec.returnAtOnce)
+				return { kind: 'ready', progress, aiJobId: state.aiJobId };
 			if (aiJobFailed(spec.kind, status)) {
 				const { message, description } = spec.failed(status, String(progress.step));
 				throw new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 			}
-			return { kind: 'pending', status, message: typeof progress.step === 'string' ? progress.step : undefined };
+			return {
+				kind: 'pending',
+				status,
+				message: typeof progress.step === 'string' ? progress.step : undefined,
+			};
 		},
 	};
 	return { probe, state };
 }
 
 /** Starts the job of `spec` on `collectorId` and waits with the shared loop until a ready status (or at once, with Return at Once). */
-export async function runAiJob(ctx: IExecuteFunctions, collectorId: string, spec: AiJobSpec, timeoutSeconds: number, itemIndex: number, startedAt: number): Promise<AiDone> {
+export async function runAiJob(
+	ctx: IExecuteFunctions,
+	collectorId: string,
+	spec: AiJobSpec,
+	timeoutSeconds: number,
+	itemIndex: number,
+	startedAt: number,
+): Promise<AiDone> {
 	const { probe, state } = aiJobProbe(ctx, collectorId, spec, itemIndex);
 	let result: PollResult<AiDone>;
 	try {
@@ -159,30 +228,58 @@ export async function runAiJob(ctx: IExecuteFunctions, collectorId: string, spec
 			startedAt,
 			checkAtOnce: true,
 			onPending: ({ status, message }) =>
-				ctx.sendMessageToUI(`Bright Data collector ${collectorId}: ${spec.label} ${status}${message ? `, step ${message}` : ''}, ${elapsedSeconds(startedAt)} s`),
+				ctx.sendMessageToUI(
+					`Bright Data collector ${collectorId}: ${spec.label} ${status}${message ? `, step ${message}` : ''}, ${elapsedSeconds(startedAt)} s`,
+				),
 		});
 	} catch (error) {
 		const stopped = cancelSignal(ctx)?.aborted;
-		logCollector(ctx, collectorId, `${stopped ? 'the execution was stopped' : 'the wait failed'}: ${(error as Error).message}`);
+		logCollector(
+			ctx,
+			collectorId,
+			`${stopped ? 'the execution was stopped' : 'the wait failed'}: ${(error as Error).message}`,
+		);
 		throw asNodeError(ctx.getNode(), error);
 	}
 	if (result.kind === 'ready') {
 		const status = String(result.progress.status);
-		logCollector(ctx, collectorId, `${spec.label} ${status}${spec.returnAtOnce ? ', not waited for' : ` after ${elapsedSeconds(startedAt)} s`}`);
+		logCollector(
+			ctx,
+			collectorId,
+			`${spec.label} ${status}${spec.returnAtOnce ? ', not waited for' : ` after ${elapsedSeconds(startedAt)} s`}`,
+		);
 		return result;
 	}
-	logCollector(ctx, collectorId, `not done within the timeout (status ${result.status}, ${plural(result.polls, 'check')})`);
-	const explained = state.started ? spec.notDone(result.status) : spec.notStarted(result.status === SLOT_WAIT);
-	throw new NodeOperationError(ctx.getNode(), explained.message, { itemIndex, description: explained.description });
+	logCollector(
+		ctx,
+		collectorId,
+		`not done within the timeout (status ${result.status}, ${plural(result.polls, 'check')})`,
+	);
+	const explained = state.started
+		? spec.notDone(result.status)
+		: spec.notStarted(result.status === SLOT_WAIT);
+	throw new NodeOperationError(ctx.getNode(), explained.message, {
+		itemIndex,
+		description: explained.description,
+	});
 }
 
 /** Create with AI: POST …/automate_template, waited for until done; pending_answer is a failure (notes §3, as the CLI). */
-export function createJob(collectorId: string, request: AiRequest, { timeoutSeconds, returnAtOnce }: AiOptions): AiJobSpec {
+export function createJob(
+	collectorId: string,
+	request: AiRequest,
+	{ timeoutSeconds, returnAtOnce }: AiOptions,
+): AiJobSpec {
 	const job = `The AI job of collector "${collectorId}"`;
 	return {
 		kind: 'create',
 		label: 'AI job',
-		start: { path: aiPath(collectorId, 'automate_template'), body: { description: request.description, urls: [request.url] }, action: 'AI start request', advice: goOnWith(collectorId) },
+		start: {
+			path: aiPath(collectorId, 'automate_template'),
+			body: { description: request.description, urls: [request.url] },
+			action: 'AI start request',
+			advice: goOnWith(collectorId),
+		},
 		ready: (status) => status === 'done',
 		returnAtOnce,
 		failed: (status, step) => ({

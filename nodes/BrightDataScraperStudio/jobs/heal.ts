@@ -1,4 +1,9 @@
-import { NodeApiError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import { plural } from '../../shared/plural';
 import { isObject } from '../../shared/rows';
@@ -9,7 +14,8 @@ import { aiPath, SLOT_WAIT, type AiJobSpec } from './aiFlow';
 export const AWAITING_APPROVAL = 'pending_answer';
 
 /** Where to look when the node cannot tell what a heal is doing. */
-const SEE_STATUS = (collectorId: string) => `Get AI Status with collector ${collectorId} and AI Job "Self-Heal" shows where it is.`;
+const SEE_STATUS = (collectorId: string) =>
+	`Get AI Status with collector ${collectorId} and AI Job "Self-Heal" shows where it is.`;
 
 interface HealRequest {
 	prompt: string;
@@ -17,7 +23,13 @@ interface HealRequest {
 }
 
 /** Self-Heal: POST …/refactor_template, waited for until the proposal waits for approval (or the job ends). */
-export function healJob(ctx: IExecuteFunctions, collectorId: string, request: HealRequest, timeoutSeconds: number, itemIndex: number): AiJobSpec {
+export function healJob(
+	ctx: IExecuteFunctions,
+	collectorId: string,
+	request: HealRequest,
+	timeoutSeconds: number,
+	itemIndex: number,
+): AiJobSpec {
 	const heal = `The self-heal of collector "${collectorId}"`;
 	return {
 		kind: 'heal',
@@ -29,12 +41,16 @@ export function healJob(ctx: IExecuteFunctions, collectorId: string, request: He
 			advice: `It was not sent again, so no second self-heal starts. ${SEE_STATUS(collectorId)}`,
 			// One heal per collector: a second start while one runs or waits answers 409 (notes §4).
 			conflict: () =>
-				new NodeApiError(ctx.getNode(), { error: 'Another refactor job is still in progress' } as JsonObject, {
-					message: `A self-heal of collector "${collectorId}" is already running or waiting for approval`,
-					description: `Bright Data runs one self-heal per collector at a time. If it waits for approval, answer it with Approve or Reject Heal; to drop it, use Cancel Heal; then run Self-Heal again. ${SEE_STATUS(collectorId)}`,
-					httpCode: '409',
-					itemIndex,
-				}),
+				new NodeApiError(
+					ctx.getNode(),
+					{ error: 'Another refactor job is still in progress' } as JsonObject,
+					{
+						message: `A self-heal of collector "${collectorId}" is already running or waiting for approval`,
+						description: `Bright Data runs one self-heal per collector at a time. If it waits for approval, answer it with Approve or Reject Heal; to drop it, use Cancel Heal; then run Self-Heal again. ${SEE_STATUS(collectorId)}`,
+						httpCode: '409',
+						itemIndex,
+					},
+				),
 		},
 		ready: (status) => status === AWAITING_APPROVAL || status === 'done',
 		failed: (status, step) => ({
@@ -44,7 +60,8 @@ export function healJob(ctx: IExecuteFunctions, collectorId: string, request: He
 		}),
 		notStarted: (slotWait) => ({
 			message: `${heal} did not start within ${timeoutSeconds} s${slotWait ? ` (${SLOT_WAIT})` : ''}`,
-			description: 'Bright Data runs at most 3 AI jobs per account at once; none was started for this item. Run Self-Heal again when one has finished, or raise the Timeout option.',
+			description:
+				'Bright Data runs at most 3 AI jobs per account at once; none was started for this item. Run Self-Heal again when one has finished, or raise the Timeout option.',
 		}),
 		notDone: (status) => ({
 			message: `${heal} proposed no change within ${timeoutSeconds} s (status: ${status})`,
@@ -54,7 +71,12 @@ export function healJob(ctx: IExecuteFunctions, collectorId: string, request: He
 }
 
 /** Approve or Reject Heal: POST …/resume_automation_job, then waited for until done (or the next gate). */
-export function resolveJob(collectorId: string, approve: boolean, saveToProduction: boolean, timeoutSeconds: number): AiJobSpec {
+export function resolveJob(
+	collectorId: string,
+	approve: boolean,
+	saveToProduction: boolean,
+	timeoutSeconds: number,
+): AiJobSpec {
 	const heal = `The self-heal of collector "${collectorId}"`;
 	// Right after the answer the progress may still show the old gate: only a gate after another status is a new one.
 	let movedOn = false;
@@ -90,7 +112,11 @@ export function resolveJob(collectorId: string, approve: boolean, saveToProducti
 }
 
 /** POST …/cancel_automation `{"type":"refactor"}`: resending a cancel is harmless, so it is retried. */
-export async function cancelHeal(ctx: IExecuteFunctions, collectorId: string, itemIndex: number): Promise<void> {
+export async function cancelHeal(
+	ctx: IExecuteFunctions,
+	collectorId: string,
+	itemIndex: number,
+): Promise<void> {
 	await apiRequest.call(ctx, {
 		method: 'POST',
 		path: aiPath(collectorId, 'cancel_automation'),
@@ -108,26 +134,49 @@ const stepName = (step: unknown, index: number): string => {
 
 /** The steps of a template (`diff.template_a`/`template_b`) by name, in order. */
 function stepsOf(template: unknown): Map<string, string> {
-	return new Map(asList(isObject(template) ? template.steps : undefined).map((step, index) => [stepName(step, index), JSON.stringify(step)]));
+	return new Map(
+		asList(isObject(template) ? template.steps : undefined).map((step, index) => [
+			stepName(step, index),
+			JSON.stringify(step),
+		]),
+	);
 }
 
 /** What a proposal changes, in words and as lists: steps changed, added and removed, and the preview rows' fields. */
 export function describeProposal(progress: IDataObject): { summary: string; changes: IDataObject } {
 	const diff = isObject(progress.diff) ? progress.diff : {};
 	const [before, after] = [stepsOf(diff.template_a), stepsOf(diff.template_b)];
-	const changed = [...after.keys()].filter((name) => before.has(name) && before.get(name) !== after.get(name));
+	const changed = [...after.keys()].filter(
+		(name) => before.has(name) && before.get(name) !== after.get(name),
+	);
 	const added = [...after.keys()].filter((name) => !before.has(name));
 	const removed = [...before.keys()].filter((name) => !after.has(name));
 	const rows = asList(progress.preview_result).filter(isObject);
-	const fields = [...new Set(rows.flatMap((row) => Object.keys(row).filter((field) => field !== 'input')))];
-	const empty = fields.filter((field) => rows.every((row) => row[field] === null || row[field] === undefined || row[field] === ''));
+	const fields = [
+		...new Set(rows.flatMap((row) => Object.keys(row).filter((field) => field !== 'input'))),
+	];
+	const empty = fields.filter((field) =>
+		rows.every((row) => row[field] === null || row[field] === undefined || row[field] === ''),
+	);
 	const list = (names: string[]) => (names.length ? ` (${names.join(', ')})` : '');
 	// The title last: it may be long (it can repeat the prompt), and the counts are what a reader looks for.
-	const title = typeof diff.title === 'string' && diff.title ? `Bright Data's title: "${diff.title}".` : '';
+	const title =
+		typeof diff.title === 'string' && diff.title ? `Bright Data's title: "${diff.title}".` : '';
 	const summary = [
 		`Proposed change: ${changed.length} of ${plural(before.size, 'step')} changed${list(changed)}, ${added.length} added${list(added)}, ${removed.length} removed${list(removed)}.`,
 		`The preview produced ${plural(rows.length, 'row')}${fields.length ? ` with ${fields.join(', ')}` : ''}${empty.length ? `; still empty: ${empty.join(', ')}` : ''}.`,
 		title,
-	].filter(Boolean).join(' ');
-	return { summary, changes: { steps_changed: changed, steps_added: added, steps_removed: removed, preview_fields: fields, preview_empty_fields: empty } };
+	]
+		.filter(Boolean)
+		.join(' ');
+	return {
+		summary,
+		changes: {
+			steps_changed: changed,
+			steps_added: added,
+			steps_removed: removed,
+			preview_fields: fields,
+			preview_empty_fields: empty,
+		},
+	};
 }

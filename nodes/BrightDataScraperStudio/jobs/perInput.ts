@@ -28,7 +28,8 @@ export async function runPerInput(
 		try {
 			const collector = readCollector(ctx, itemIndex, 'collector', read);
 			const options = readRealtimeOptions(ctx, itemIndex, read);
-			for (const input of readInputs(ctx, itemIndex, read)) requests.push({ itemIndex, collector, input, options });
+			for (const input of readInputs(ctx, itemIndex, read))
+				requests.push({ itemIndex, collector, input, options });
 		} catch (error) {
 			append(output, errorItems(ctx, error as Error, [itemIndex]));
 		}
@@ -36,17 +37,25 @@ export async function runPerInput(
 
 	const concurrency = requests[0]?.options.concurrency ?? 1;
 	type Outcome = { rows: Row[]; error?: undefined } | { rows?: undefined; error: Error };
-	const outcomes = await mapWithConcurrency(requests.length, concurrency, async (index): Promise<Outcome> => {
-		try {
-			return { rows: await run(requests[index]) };
-		} catch (error) {
-			return { error: error as Error };
-		}
-	});
+	const outcomes = await mapWithConcurrency(
+		requests.length,
+		concurrency,
+		async (index): Promise<Outcome> => {
+			try {
+				return { rows: await run(requests[index]) };
+			} catch (error) {
+				return { error: error as Error };
+			}
+		},
+	);
 	outcomes.forEach((outcome, index) => {
 		const item = requests[index].itemIndex;
 		if (outcome.error) append(output, errorItems(ctx, outcome.error, [item]));
-		else append(output, outcome.rows.map((row) => ({ json: row, pairedItem: { item } })));
+		else
+			append(
+				output,
+				outcome.rows.map((row) => ({ json: row, pairedItem: { item } })),
+			);
 	});
 	return output;
 }

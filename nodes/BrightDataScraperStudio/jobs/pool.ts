@@ -1,5 +1,9 @@
 /** Runs `work` for every index with at most `concurrency` at a time; results keep their order. */
-export async function mapWithConcurrency<T>(count: number, concurrency: number, work: (index: number) => Promise<T>): Promise<T[]> {
+export async function mapWithConcurrency<T>(
+	count: number,
+	concurrency: number,
+	work: (index: number) => Promise<T>,
+): Promise<T[]> {
 	const results = new Array<T>(count);
 	let next = 0;
 	const worker = async () => {

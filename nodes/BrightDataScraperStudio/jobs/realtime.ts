@@ -16,7 +16,10 @@ const LONG_POLL_MARGIN_MS = 20_000;
 export const PAGE_LIMIT_ERROR = /exceeded realtime job limit/i;
 
 /** A real-time result, or undefined while pending: 202, an empty or null body, or {"pending": true}. */
-export function readRealtimeResult({ statusCode, body }: Pick<ApiResponse, 'statusCode' | 'body'>): Row[] | undefined {
+export function readRealtimeResult({
+	statusCode,
+	body,
+}: Pick<ApiResponse, 'statusCode' | 'body'>): Row[] | undefined {
 	if (statusCode === 202) return undefined;
 	const answer = parseRows(body);
 	if (answer.kind === 'rows') return answer.rows;
@@ -68,15 +71,25 @@ export async function crawl(
 	});
 	const rows = readRealtimeResult(response);
 	if (rows) return { kind: 'rows', rows };
-	const what = response.statusCode === 202 ? 'crawl' : `crawl (its ${response.statusCode} answer held no rows)`;
-	return { kind: 'continue', responseId: startedJobId(ctx, response, { field: 'response_id', what, itemIndex }).id };
+	const what =
+		response.statusCode === 202
+			? 'crawl'
+			: `crawl (its ${response.statusCode} answer held no rows)`;
+	return {
+		kind: 'continue',
+		responseId: startedJobId(ctx, response, { field: 'response_id', what, itemIndex }).id,
+	};
 }
 
 /** Long-polls GET /dca/get_result with the one wait loop until the rows are there or the deadline passes. */
 export async function waitForRealtimeResult(
 	ctx: IExecuteFunctions,
 	responseId: string,
-	{ deadline, timeoutSeconds, itemIndex }: { deadline: number; timeoutSeconds: number; itemIndex: number },
+	{
+		deadline,
+		timeoutSeconds,
+		itemIndex,
+	}: { deadline: number; timeoutSeconds: number; itemIndex: number },
 ): Promise<Row[]> {
 	const check = async (until: number): Promise<{ kind: 'ready'; rows: Row[] } | Pending> => {
 		const leftSeconds = Math.ceil((until - now()) / secondsToMs(1));
@@ -94,10 +107,18 @@ export async function waitForRealtimeResult(
 		return rows ? { kind: 'ready', rows } : { kind: 'pending', status: 'pending' };
 	};
 	// Asked again as soon as a held request comes back, and at most once a second from a server that does not hold it.
-	const result = await pollUntil(ctx, { check }, { deadline, intervalSeconds: MIN_POLL_GAP_SECONDS, checkAtOnce: true });
+	const result = await pollUntil(
+		ctx,
+		{ check },
+		{ deadline, intervalSeconds: MIN_POLL_GAP_SECONDS, checkAtOnce: true },
+	);
 	if (result.kind === 'ready') return result.rows;
-	throw new NodeOperationError(ctx.getNode(), `Real-time result "${responseId}" was not ready after ${timeoutSeconds} s`, {
-		itemIndex,
-		description: `Bright Data keeps it for 7 days. Raise the Timeout option, or fetch it later from /dca/get_result?response_id=${responseId}.`,
-	});
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`Real-time result "${responseId}" was not ready after ${timeoutSeconds} s`,
+		{
+			itemIndex,
+			description: `Bright Data keeps it for 7 days. Raise the Timeout option, or fetch it later from /dca/get_result?response_id=${responseId}.`,
+		},
+	);
 }

@@ -47,7 +47,9 @@ export function planJobs(requests: TriggerRequest[]): JobPlan[] {
 }
 
 /** Reads and checks every item before any request, so a bad item fails before a job is billed. */
-export async function planJobsFromItems(ctx: IExecuteFunctions): Promise<{ jobs: JobPlan[]; invalidItems: INodeExecutionData[] }> {
+export async function planJobsFromItems(
+	ctx: IExecuteFunctions,
+): Promise<{ jobs: JobPlan[]; invalidItems: INodeExecutionData[] }> {
 	const requests: TriggerRequest[] = [];
 	const invalidItems: INodeExecutionData[] = [];
 	const read = constantParameterReader(ctx);
@@ -70,7 +72,10 @@ export async function planJobsFromItems(ctx: IExecuteFunctions): Promise<{ jobs:
 
 /** Names the jobs already started in an error, so their paid work can still be collected. */
 export function mentionStartedJobs<E extends Error>(error: E, started: TriggeredJob[]): E {
-	return mentionSnapshots(error, started.map(({ snapshotId }) => snapshotId));
+	return mentionSnapshots(
+		error,
+		started.map(({ snapshotId }) => snapshotId),
+	);
 }
 
 function mentionSnapshots<E extends Error>(error: E, snapshotIds: string[]): E {
@@ -82,21 +87,38 @@ function mentionSnapshots<E extends Error>(error: E, snapshotIds: string[]): E {
 }
 
 /** An error after jobs started names their snapshots: the user must learn which ones hold rows they were not given. */
-export function errorAfterTrigger(ctx: Pick<IExecuteFunctions | IWebhookFunctions, 'getNode'>, error: unknown, snapshotIds: string[]): Error {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return mentionSnapshots(error, snapshotIds);
+export function errorAfterTrigger(
+	ctx: Pick<IExecuteFunctions | IWebhookFunctions, 'getNode'>,
+	error: unknown,
+	snapshotIds: string[],
+): Error {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError)
+		return mentionSnapshots(error, snapshotIds);
 	const ids = snapshotIds.join(', ');
 	const reason = error instanceof Error ? error.message : String(error);
-	return new NodeOperationError(ctx.getNode(), `Could not output the rows of snapshot ${ids}: ${reason}`, {
-		description: `The rows are at Bright Data. Collect them with Get Dataset and snapshot ${ids}.`,
-	});
+	return new NodeOperationError(
+		ctx.getNode(),
+		`Could not output the rows of snapshot ${ids}: ${reason}`,
+		{
+			description: `The rows are at Bright Data. Collect them with Get Dataset and snapshot ${ids}.`,
+		},
+	);
 }
 
 /** Bright Data's 400 for a batch trigger of a real-time collector ("Use /trigger_immediate endpoint instead"). */
 function isRealtimeCollectorRefusal(error: unknown): boolean {
-	return error instanceof NodeApiError && error.httpCode === '400' && /trigger_immediate/i.test(String(error.description ?? ''));
+	return (
+		error instanceof NodeApiError &&
+		error.httpCode === '400' &&
+		/trigger_immediate/i.test(String(error.description ?? ''))
+	);
 }
 
-function realtimeCollectorError(ctx: IExecuteFunctions, collector: string, itemIndex: number | undefined): NodeApiError {
+function realtimeCollectorError(
+	ctx: IExecuteFunctions,
+	collector: string,
+	itemIndex: number | undefined,
+): NodeApiError {
 	return new NodeApiError(ctx.getNode(), { collector } as JsonObject, {
 		message: `Collector "${collector}" is a real-time collector, so it cannot start a batch job`,
 		description:
@@ -110,7 +132,11 @@ function realtimeCollectorError(ctx: IExecuteFunctions, collector: string, itemI
 export function startedJobId(
 	ctx: IExecuteFunctions,
 	response: ApiResponse,
-	{ field, what, itemIndex }: { field: 'collection_id' | 'response_id'; what: string; itemIndex?: number },
+	{
+		field,
+		what,
+		itemIndex,
+	}: { field: 'collection_id' | 'response_id'; what: string; itemIndex?: number },
 ): { id: string; answer: IDataObject } {
 	let answer: unknown;
 	try {
@@ -141,9 +167,15 @@ export async function triggerJob(ctx: IExecuteFunctions, job: JobPlan): Promise<
 			secrets: job.secrets,
 		})
 		.catch((error: unknown) => {
-			throw isRealtimeCollectorRefusal(error) ? realtimeCollectorError(ctx, job.collector, itemIndex) : error;
+			throw isRealtimeCollectorRefusal(error)
+				? realtimeCollectorError(ctx, job.collector, itemIndex)
+				: error;
 		});
-	const { id, answer } = startedJobId(ctx, response, { field: 'collection_id', what: `trigger for collector "${job.collector}"`, itemIndex });
+	const { id, answer } = startedJobId(ctx, response, {
+		field: 'collection_id',
+		what: `trigger for collector "${job.collector}"`,
+		itemIndex,
+	});
 	const triggered: TriggeredJob = {
 		...job,
 		snapshotId: id,
@@ -161,7 +193,10 @@ export async function triggerJob(ctx: IExecuteFunctions, job: JobPlan): Promise<
 export async function startJobs(
 	ctx: IExecuteFunctions,
 	jobs: JobPlan[],
-	{ stopOnError = false, itemOf }: { stopOnError?: boolean; itemOf?: (job: TriggeredJob) => INodeExecutionData } = {},
+	{
+		stopOnError = false,
+		itemOf,
+	}: { stopOnError?: boolean; itemOf?: (job: TriggeredJob) => INodeExecutionData } = {},
 ): Promise<{ started: TriggeredJob[]; items: INodeExecutionData[] }> {
 	const started: TriggeredJob[] = [];
 	const items: INodeExecutionData[] = [];
@@ -180,7 +215,12 @@ export async function startJobs(
 }
 
 /** Cancels a job at Bright Data (POST /dca/jobs/{id}/cancel); it then bills no more pages. `afterStop`: see ApiRequest. */
-export async function cancelJob(ctx: IExecuteFunctions, snapshotId: string, itemIndex?: number, afterStop = false): Promise<void> {
+export async function cancelJob(
+	ctx: IExecuteFunctions,
+	snapshotId: string,
+	itemIndex?: number,
+	afterStop = false,
+): Promise<void> {
 	await apiRequest.call(ctx, {
 		method: 'POST',
 		path: `/dca/jobs/${encodeURIComponent(snapshotId)}/cancel`,
@@ -191,12 +231,17 @@ export async function cancelJob(ctx: IExecuteFunctions, snapshotId: string, item
 }
 
 /** After a stop: the requests ignore the execution's cancel signal (already fired); failures are only logged. */
-export async function cancelJobsAfterStop(ctx: IExecuteFunctions, jobs: TriggeredJob[]): Promise<void> {
+export async function cancelJobsAfterStop(
+	ctx: IExecuteFunctions,
+	jobs: TriggeredJob[],
+): Promise<void> {
 	for (const job of jobs) {
 		try {
 			await cancelJob(ctx, job.snapshotId, undefined, true);
 		} catch (error) {
-			ctx.logger.warn(`Could not cancel Bright Data job ${job.snapshotId}: ${(error as Error).message}`);
+			ctx.logger.warn(
+				`Could not cancel Bright Data job ${job.snapshotId}: ${(error as Error).message}`,
+			);
 		}
 	}
 }

@@ -36,7 +36,9 @@ export async function waitForSnapshot<Ready extends FileOrRows>(
 			itemIndex,
 			onPending: ({ status, retryInSeconds }) => {
 				logPending(ctx, snapshotId, { check: ++checks, status, retryInSeconds });
-				ctx.sendMessageToUI(`Bright Data snapshot ${snapshotId}: ${status}, ${elapsedSeconds(startedAt)} s`);
+				ctx.sendMessageToUI(
+					`Bright Data snapshot ${snapshotId}: ${status}, ${elapsedSeconds(startedAt)} s`,
+				);
 			},
 		});
 	} catch (error) {
@@ -45,16 +47,33 @@ export async function waitForSnapshot<Ready extends FileOrRows>(
 		throw failure;
 	}
 	if (result.kind === 'ready') {
-		logReady(ctx, snapshotId, { ...countsOf(result), seconds: elapsedSeconds(startedAt), checks: result.polls });
+		logReady(ctx, snapshotId, {
+			...countsOf(result),
+			seconds: elapsedSeconds(startedAt),
+			checks: result.polls,
+		});
 		return result;
 	}
 
 	const detail = `status ${result.status} after ${wait.timeoutSeconds} s and ${plural(result.polls, 'status check')}`;
 	if (wait.onTimeout === 'output') {
-		logGaveUp(ctx, snapshotId, 'timeout', `${detail}; its snapshot ID is output, the job goes on at Bright Data`);
+		logGaveUp(
+			ctx,
+			snapshotId,
+			'timeout',
+			`${detail}; its snapshot ID is output, the job goes on at Bright Data`,
+		);
 		return result;
 	}
-	if (wait.onTimeout === 'cancel') throw await cancelOnTimeout(ctx, unfinished ?? [snapshotId], detail, result.status, itemIndex, wait);
+	if (wait.onTimeout === 'cancel')
+		throw await cancelOnTimeout(
+			ctx,
+			unfinished ?? [snapshotId],
+			detail,
+			result.status,
+			itemIndex,
+			wait,
+		);
 	logGaveUp(ctx, snapshotId, 'timeout', `${detail}; the job goes on at Bright Data`);
 	throw new NodeOperationError(
 		ctx.getNode(),
@@ -88,20 +107,42 @@ async function cancelOnTimeout(
 		} catch (error) {
 			const reason = (error as Error).message;
 			logGaveUp(ctx, id, 'timeout', `${detail}; cancelling the job failed: ${reason}`);
-			failures.push(`Could not cancel the job of snapshot ${id} (${reason}): if it still runs, cancel it in the Bright Data control panel; if it finished, Get Dataset collects its rows.`);
+			failures.push(
+				`Could not cancel the job of snapshot ${id} (${reason}): if it still runs, cancel it in the Bright Data control panel; if it finished, Get Dataset collects its rows.`,
+			);
 		}
 	}
-	const which = snapshotIds.length === 1 ? 'the job was' : `the jobs of snapshots ${cancelled.join(', ')} were`;
+	const which =
+		snapshotIds.length === 1 ? 'the job was' : `the jobs of snapshots ${cancelled.join(', ')} were`;
 	const outcome = cancelled.length ? `${which} cancelled` : 'cancelling the job failed';
-	const done = cancelled.length ? [`Cancelled at Bright Data: ${cancelled.join(', ')}. Rows they had already collected may still be in their snapshots (Get Dataset).`] : [];
-	return new JobsCancelledError(ctx.getNode(), `Snapshot "${snapshotIds[0]}" was not ready after ${wait.timeoutSeconds} s (status: ${status}); ${outcome}`, {
-		itemIndex,
-		description: [...done, ...failures].join('\n'),
-	});
+	const done = cancelled.length
+		? [
+				`Cancelled at Bright Data: ${cancelled.join(', ')}. Rows they had already collected may still be in their snapshots (Get Dataset).`,
+			]
+		: [];
+	return new JobsCancelledError(
+		ctx.getNode(),
+		`Snapshot "${snapshotIds[0]}" was not ready after ${wait.timeoutSeconds} s (status: ${status}); ${outcome}`,
+		{
+			itemIndex,
+			description: [...done, ...failures].join('\n'),
+		},
+	);
 }
 
 /** The item a timed-out snapshot leaves with the "Output the Snapshot ID" policy. */
-export const timedOutItem = (snapshotId: string, items: number[], status: string, waitedSeconds: number): INodeExecutionData => ({
-	json: { snapshot_id: snapshotId, ready: false, timed_out: true, status, waited_seconds: waitedSeconds },
+export const timedOutItem = (
+	snapshotId: string,
+	items: number[],
+	status: string,
+	waitedSeconds: number,
+): INodeExecutionData => ({
+	json: {
+		snapshot_id: snapshotId,
+		ready: false,
+		timed_out: true,
+		status,
+		waited_seconds: waitedSeconds,
+	},
 	pairedItem: items.map((item) => ({ item })),
 });

@@ -38,7 +38,9 @@ export async function searchCollectors(
 	const page = parseJsonBody<CollectorsPage>(this, response, {});
 	const data = Array.isArray(page.data) ? page.data : [];
 	const results = data
-		.filter((collector): collector is CollectorEntry & { id: string } => typeof collector.id === 'string')
+		.filter(
+			(collector): collector is CollectorEntry & { id: string } => typeof collector.id === 'string',
+		)
 		.map((collector) => ({ name: collectorLabel(collector), value: collector.id }));
 	const next = offset + data.length;
 	const more = data.length > 0 && typeof page.total === 'number' && next < page.total;

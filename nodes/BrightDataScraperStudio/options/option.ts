@@ -1,4 +1,10 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties, type IWebhookFunctions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+	type IWebhookFunctions,
+} from 'n8n-workflow';
 
 import { nodeParameter, type ReadParameter } from '../parameters/constant';
 
@@ -11,7 +17,11 @@ export function isTool(ctx: ParameterContext): boolean {
 }
 
 /** The values of the operation's Options collection, as the user set them. */
-export function readOptions(ctx: ParameterContext, itemIndex: number, read: ReadParameter = nodeParameter(ctx)): IDataObject {
+export function readOptions(
+	ctx: ParameterContext,
+	itemIndex: number,
+	read: ReadParameter = nodeParameter(ctx),
+): IDataObject {
 	return read('options', itemIndex, {}) as IDataObject;
 }
 
@@ -46,11 +56,20 @@ export interface NumberOption {
 }
 
 /** A number option of an Options collection, defined once: the editor's entry, its default and bounds, its reader. */
-export function numberOption({ min, max, toolDefault, integer, ...property }: NumberOptionSpec): NumberOption {
+export function numberOption({
+	min,
+	max,
+	toolDefault,
+	integer,
+	...property
+}: NumberOptionSpec): NumberOption {
 	const label = property.displayName.replace(/ \(Seconds\)$/, '');
 	const highest = max ?? Number.MAX_SAFE_INTEGER;
 	return {
-		property: { ...property, typeOptions: max === undefined ? { minValue: min } : { minValue: min, maxValue: max } },
+		property: {
+			...property,
+			typeOptions: max === undefined ? { minValue: min } : { minValue: min, maxValue: max },
+		},
 		default: property.default,
 		read(ctx, itemIndex, options = readOptions(ctx, itemIndex)) {
 			const fallback = toolDefault !== undefined && isTool(ctx) ? toolDefault : property.default;
@@ -58,9 +77,13 @@ export function numberOption({ min, max, toolDefault, integer, ...property }: Nu
 			const raw = property.name in options ? options[property.name] : fallback;
 			const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
 			if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > highest) {
-				throw new NodeOperationError(ctx.getNode(), `${label} must be a number from ${min} to ${highest} (got ${JSON.stringify(raw)})`, {
-					itemIndex,
-				});
+				throw new NodeOperationError(
+					ctx.getNode(),
+					`${label} must be a number from ${min} to ${highest} (got ${JSON.stringify(raw)})`,
+					{
+						itemIndex,
+					},
+				);
 			}
 			return integer ? Math.floor(value) : value;
 		},

@@ -13,9 +13,23 @@ export const outputFields: INodeProperties[] = [
 		hint: 'Pick File for datasets of many thousands of rows: items that large slow the workflow down',
 		displayOptions: { hide: { '@tool': [true] } },
 		options: [
-			{ name: 'One Item per Row', value: 'rows', description: 'Each scraped row is an item, linked to the incoming item that supplied its input' },
-			{ name: 'One Item With All Rows', value: 'allRows', description: 'A single item with the rows in a "rows" array, plus snapshot_id and count' },
-			{ name: 'File', value: 'file', description: 'A single item with the rows as a JSON, NDJSON or CSV file, for datasets too large to handle as items' },
+			{
+				name: 'One Item per Row',
+				value: 'rows',
+				description:
+					'Each scraped row is an item, linked to the incoming item that supplied its input',
+			},
+			{
+				name: 'One Item With All Rows',
+				value: 'allRows',
+				description: 'A single item with the rows in a "rows" array, plus snapshot_id and count',
+			},
+			{
+				name: 'File',
+				value: 'file',
+				description:
+					'A single item with the rows as a JSON, NDJSON or CSV file, for datasets too large to handle as items',
+			},
 		],
 	},
 	{
@@ -46,7 +60,8 @@ const rowLimit = numberOption({
 	name: 'rowLimit',
 	type: 'number',
 	default: 0,
-	min: 0, integer: true,
+	min: 0,
+	integer: true,
 	description: 'The most rows to output, in input order; 0 outputs all of them',
 });
 
@@ -61,10 +76,20 @@ export const rowOptions = (failedRowsDefault: 'separate' | 'main'): INodePropert
 		default: failedRowsDefault,
 		options: [
 			{ name: 'Drop Them', value: 'drop', description: 'Leave rows with an error out' },
-			{ name: 'Keep in Main Output', value: 'main', description: 'Output them with the other rows' },
-			{ name: 'Send to "Failed" Output', value: 'separate', description: 'A second output, "Failed", gets each failed input with its error and error_code' },
+			{
+				name: 'Keep in Main Output',
+				value: 'main',
+				description: 'Output them with the other rows',
+			},
+			{
+				name: 'Send to "Failed" Output',
+				value: 'separate',
+				description:
+					'A second output, "Failed", gets each failed input with its error and error_code',
+			},
 		],
-		description: 'Where rows for inputs Bright Data could not scrape go: rows that carry error or error_code (e.g. dead_page, blocked)',
+		description:
+			'Where rows for inputs Bright Data could not scrape go: rows that carry error or error_code (e.g. dead_page, blocked)',
 	},
 	rowLimit.property,
 ];
@@ -90,8 +115,14 @@ export function readOutputSettings(
 	const failedRows = (options.failedRows as FailedRowsPolicy | undefined) ?? failedRowsDefault;
 	return {
 		mode,
-		fileFormat: mode === 'file' ? (read('fileFormat', itemIndex, 'json') as OutputSettings['fileFormat']) : 'json',
-		binaryPropertyName: mode === 'file' ? String(read('binaryPropertyName', itemIndex, 'data')).trim() || 'data' : 'data',
+		fileFormat:
+			mode === 'file'
+				? (read('fileFormat', itemIndex, 'json') as OutputSettings['fileFormat'])
+				: 'json',
+		binaryPropertyName:
+			mode === 'file'
+				? String(read('binaryPropertyName', itemIndex, 'data')).trim() || 'data'
+				: 'data',
 		failedRows: tool && failedRows === 'separate' ? 'main' : failedRows,
 		rowLimit: rowLimit.read(ctx, itemIndex, options),
 	};

@@ -11,7 +11,8 @@ export const useDevVersion: INodeProperties = {
 	name: 'useDevVersion',
 	type: 'boolean',
 	default: false,
-	description: 'Whether to run the development version of the collector instead of the published one. Its rows may lack fields until the collector is saved to production.',
+	description:
+		'Whether to run the development version of the collector instead of the published one. Its rows may lack fields until the collector is saved to production.',
 };
 
 // Bright Data sets no limit; 10,000 inputs keep a body near a MB, and each extra job costs a trigger and a download (bench/RESULTS.md).
@@ -20,8 +21,11 @@ export const inputsPerJob = numberOption({
 	name: 'inputsPerJob',
 	type: 'number',
 	default: 10_000,
-	min: 1, max: 100000, integer: true,
-	description: 'The most inputs sent in one job. All incoming items go into one job unless there are more inputs than this; then several jobs are started. Default 10000.',
+	min: 1,
+	max: 100000,
+	integer: true,
+	description:
+		'The most inputs sent in one job. All incoming items go into one job unless there are more inputs than this; then several jobs are started. Default 10000.',
 });
 
 /** Options of the trigger request itself (query parameters of POST /dca/trigger). */
@@ -31,7 +35,8 @@ export const triggerOptions: INodeProperties[] = [
 		name: 'confirmCancel',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to cancel a collection of this collector that is still running and run this one instead. Off: this job waits or runs alongside it, as Bright Data decides.',
+		description:
+			'Whether to cancel a collection of this collector that is still running and run this one instead. Off: this job waits or runs alongside it, as Bright Data decides.',
 	},
 	{
 		displayName: 'Deadline',
@@ -47,7 +52,8 @@ export const triggerOptions: INodeProperties[] = [
 		name: 'downloadMedia',
 		type: 'boolean',
 		default: false,
-		description: 'Whether Bright Data downloads the media files (images, screenshots) the collector finds. Bright Data bills downloads per GB. Without this option the collector\'s own setting applies.',
+		description:
+			"Whether Bright Data downloads the media files (images, screenshots) the collector finds. Bright Data bills downloads per GB. Without this option the collector's own setting applies.",
 	},
 	inputsPerJob.property,
 	{
@@ -72,7 +78,7 @@ export const triggerOptions: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether Bright Data puts this job next in line, ahead of the collector\'s other waiting jobs. On by default, as in Bright Data\'s own examples; leave it on unless Bright Data support advises otherwise.',
+			"Whether Bright Data puts this job next in line, ahead of the collector's other waiting jobs. On by default, as in Bright Data's own examples; leave it on unless Bright Data support advises otherwise.",
 	},
 	useDevVersion,
 ];
@@ -88,24 +94,37 @@ const DEADLINE = /^\d+[smhd]$/;
 const flag = (value: unknown): number => (value ? 1 : 0);
 
 /** The trigger's query parameters, as the API names them; optional ones only when the user set them. */
-export async function readTriggerOptions(ctx: IExecuteFunctions, itemIndex: number, read: ReadParameter = nodeParameter(ctx)): Promise<TriggerOptions> {
+export async function readTriggerOptions(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	read: ReadParameter = nodeParameter(ctx),
+): Promise<TriggerOptions> {
 	const options = readOptions(ctx, itemIndex, read);
 	const perJob = inputsPerJob.read(ctx, itemIndex, options);
 	const query: TriggerQuery = { queue_next: options.queueNext === false ? 0 : 1 };
-	const text = (name: string) => (typeof options[name] === 'string' ? (options[name] as string).trim() : '');
+	const text = (name: string) =>
+		typeof options[name] === 'string' ? (options[name] as string).trim() : '';
 	if (text('jobName')) query.name = text('jobName');
 	if (text('queue')) query.queue = text('queue');
 	if (options.useDevVersion === true) query.version = 'dev';
 	if (text('deadline')) {
 		if (!DEADLINE.test(text('deadline'))) {
-			throw new NodeOperationError(ctx.getNode(), `Deadline "${text('deadline')}" is not a duration like 45s, 30m, 1h or 2d`, {
-				itemIndex,
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Deadline "${text('deadline')}" is not a duration like 45s, 30m, 1h or 2d`,
+				{
+					itemIndex,
+				},
+			);
 		}
 		query.deadline = text('deadline');
 	}
 	if (options.downloadMedia !== undefined) query.no_downloads = flag(!options.downloadMedia);
 	if (options.confirmCancel !== undefined) query.confirm_cancel = flag(options.confirmCancel);
 	const delivery = await readDelivery(ctx, itemIndex, read);
-	return { query: { ...query, ...delivery.query }, inputsPerJob: perJob, secrets: delivery.secrets };
+	return {
+		query: { ...query, ...delivery.query },
+		inputsPerJob: perJob,
+		secrets: delivery.secrets,
+	};
 }

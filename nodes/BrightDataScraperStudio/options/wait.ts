@@ -9,7 +9,8 @@ const pollInterval = numberOption({
 	name: 'pollInterval',
 	type: 'number',
 	default: DEFAULT_POLL_INTERVAL_SECONDS,
-	min: 1, max: 3600,
+	min: 1,
+	max: 3600,
 	description: `How often the node checks whether the rows are ready, e.g. 30 for jobs that take hours. Default ${DEFAULT_POLL_INTERVAL_SECONDS}, like Bright Data's quickstart. When Bright Data says when the rows will be ready ("try again in N s"), the node checks then instead.`,
 });
 
@@ -20,8 +21,10 @@ export const waitTimeout = numberOption({
 	default: 900,
 	// An AI agent waits for its tool before it answers, so as a tool Trigger and Wait gives up sooner.
 	toolDefault: 300,
-	min: 1, max: 86400,
-	description: 'The longest the node waits for the snapshot, e.g. 900 for 15 minutes. Default 900 (300 for an AI-agent tool). What happens then is set by On Timeout.',
+	min: 1,
+	max: 86400,
+	description:
+		'The longest the node waits for the snapshot, e.g. 900 for 15 minutes. Default 900 (300 for an AI-agent tool). What happens then is set by On Timeout.',
 });
 
 /** Options of the wait in Trigger and Wait. */
@@ -31,7 +34,8 @@ export const waitOptions: INodeProperties[] = [
 		name: 'cancelOnStop',
 		type: 'boolean',
 		default: false,
-		description: 'Whether stopping the execution also cancels the job at Bright Data. Off: the job goes on and its rows can be collected later with Get Dataset.',
+		description:
+			'Whether stopping the execution also cancels the job at Bright Data. Off: the job goes on and its rows can be collected later with Get Dataset.',
 	},
 	{
 		displayName: 'On Timeout',
@@ -39,9 +43,23 @@ export const waitOptions: INodeProperties[] = [
 		type: 'options',
 		default: 'error',
 		options: [
-			{ name: 'Cancel the Job and Fail', value: 'cancel', description: 'Cancel the job at Bright Data, so it bills no more pages, then fail' },
-			{ name: 'Fail', value: 'error', description: 'Stop with a message that names the snapshot ID; the job goes on at Bright Data' },
-			{ name: 'Output the Snapshot ID', value: 'output', description: 'Output one item with snapshot_id and status (timed_out: true), so a later Get Dataset can collect the rows' },
+			{
+				name: 'Cancel the Job and Fail',
+				value: 'cancel',
+				description: 'Cancel the job at Bright Data, so it bills no more pages, then fail',
+			},
+			{
+				name: 'Fail',
+				value: 'error',
+				description:
+					'Stop with a message that names the snapshot ID; the job goes on at Bright Data',
+			},
+			{
+				name: 'Output the Snapshot ID',
+				value: 'output',
+				description:
+					'Output one item with snapshot_id and status (timed_out: true), so a later Get Dataset can collect the rows',
+			},
 		],
 		description: 'What to do when the snapshot is not ready within the timeout',
 	},
@@ -69,6 +87,9 @@ export function readWaitOptions(ctx: ParameterContext, itemIndex: number): WaitO
 		onTimeout: (options.onTimeout as TimeoutPolicy | undefined) ?? 'error',
 		cancelOnStop: options.cancelOnStop === true,
 		// A tool's call cannot wait in the database for Bright Data's notification: it always polls.
-		mode: !isTool(ctx) && read('waitMode', itemIndex, 'poll') === 'notification' ? 'notification' : 'poll',
+		mode:
+			!isTool(ctx) && read('waitMode', itemIndex, 'poll') === 'notification'
+				? 'notification'
+				: 'poll',
 	};
 }

@@ -7,12 +7,15 @@ function cell(value: unknown): string {
 }
 
 /** One CSV line: the row's values in the order of `columns`, nested values as JSON text. */
-export const csvLine = (row: Row, columns: string[]): string => `${columns.map((column) => cell(row[column])).join(',')}\n`;
+export const csvLine = (row: Row, columns: string[]): string =>
+	`${columns.map((column) => cell(row[column])).join(',')}\n`;
 
 export const csvHeader = (columns: string[]): string => `${columns.map(cell).join(',')}\n`;
 
 /** Every field of `rows`, in first-seen order. */
-export const columnsOf = (rows: Row[]): string[] => [...new Set(rows.flatMap((row) => Object.keys(row)))];
+export const columnsOf = (rows: Row[]): string[] => [
+	...new Set(rows.flatMap((row) => Object.keys(row))),
+];
 
 /** Rows as CSV: a header with every field seen, in first-seen order; nested values as JSON text. */
 export function toCsv(rows: Row[]): string {

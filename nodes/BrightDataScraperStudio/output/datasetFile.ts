@@ -1,8 +1,18 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { isFailedRow } from '../../shared/rows';
-import { brokenDownload, NOT_A_DATASET, readDatasetStream, type DatasetState } from '../../shared/snapshot/dataset';
-import { rowReader, type DatasetAnswer, type DatasetReader, type ReadyRows } from '../../shared/snapshot/polling';
+import {
+	brokenDownload,
+	NOT_A_DATASET,
+	readDatasetStream,
+	type DatasetState,
+} from '../../shared/snapshot/dataset';
+import {
+	rowReader,
+	type DatasetAnswer,
+	type DatasetReader,
+	type ReadyRows,
+} from '../../shared/snapshot/polling';
 import { RowSplitter, toBuffer } from '../../shared/snapshot/rowSplitter';
 import { errorAfterTrigger } from '../jobs/trigger';
 import type { OutputSettings } from '../options/output';
@@ -24,12 +34,18 @@ type NotReady = Exclude<DatasetState, { kind: 'ready' }>;
 
 /** Rows of a ready dataset, and how many of them are failed inputs. */
 export const countsOf = (ready: FileOrRows): { rows: number; failed: number } =>
-	'file' in ready ? { rows: ready.file.total, failed: ready.file.failedCount } : { rows: ready.rows.length, failed: ready.rows.filter(isFailedRow).length };
+	'file' in ready
+		? { rows: ready.file.total, failed: ready.file.failedCount }
+		: { rows: ready.rows.length, failed: ready.rows.filter(isFailedRow).length };
 
 /** The chunks already read, then the rest of the body. */
-async function* replay(read: Buffer[], rest: AsyncIterator<Uint8Array> | undefined): AsyncGenerator<Uint8Array> {
+async function* replay(
+	read: Buffer[],
+	rest: AsyncIterator<Uint8Array> | undefined,
+): AsyncGenerator<Uint8Array> {
 	yield* read;
-	if (rest) for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+	if (rest)
+		for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
 }
 
 async function collect(source: AsyncIterable<Buffer>): Promise<Buffer> {
@@ -54,7 +70,8 @@ async function readIntoFile(
 	// Rows cut during the ready check wait in `cut`; after it, they go straight into the file.
 	let sink: (row: Buffer) => void = (row) => cut.push(row);
 	const splitter = new RowSplitter((row) => sink(row));
-	const isData = () => cut.length > 1 || (cut.length === 1 && (splitter.isArray || !isStatusOnly(cut[0])));
+	const isData = () =>
+		cut.length > 1 || (cut.length === 1 && (splitter.isArray || !isStatusOnly(cut[0])));
 
 	const iterator = stream[Symbol.asyncIterator]();
 	const read: Buffer[] = [];
@@ -71,7 +88,8 @@ async function readIntoFile(
 	} catch (error) {
 		return brokenDownload(error);
 	}
-	if (!isData()) return await readDatasetStream(statusCode, replay(read, ended ? undefined : iterator));
+	if (!isData())
+		return await readDatasetStream(statusCode, replay(read, ended ? undefined : iterator));
 
 	read.length = 0;
 	for (const row of cut) rows.add(row);
@@ -109,7 +127,11 @@ async function readIntoFile(
 	try {
 		const source = toReadable ? toReadable(fileBytes()) : await collect(fileBytes());
 		const fileName = datasetFileName([snapshotId], settings.fileFormat);
-		const binary = await ctx.helpers.prepareBinaryData(source, fileName, FILE_TYPES[settings.fileFormat].mimeType);
+		const binary = await ctx.helpers.prepareBinaryData(
+			source,
+			fileName,
+			FILE_TYPES[settings.fileFormat].mimeType,
+		);
 		return { kind: 'ready', file: rows.result(binary) };
 	} catch (error) {
 		// A torn download is fetched again into a new file; one ended by the Timeout is not.
@@ -131,7 +153,9 @@ export function datasetFileReader(
 ): DatasetReader<FileOrRows> {
 	return {
 		read: async (answer) =>
-			answer.statusCode === 202 ? await readDatasetStream(answer.statusCode, answer.stream) : await readIntoFile(ctx, settings, snapshotId, answer),
+			answer.statusCode === 202
+				? await readDatasetStream(answer.statusCode, answer.stream)
+				: await readIntoFile(ctx, settings, snapshotId, answer),
 		isEmpty: (ready) => 'rows' in ready && !ready.rows.length,
 	};
 }
@@ -146,7 +170,9 @@ export function readerFor(
 	settings: OutputSettings,
 	snapshotId: string,
 ): DatasetReader<FileOrRows> {
-	return settings.mode === 'file' && !settings.rowLimit ? datasetFileReader(ctx, settings, snapshotId) : rowReader;
+	return settings.mode === 'file' && !settings.rowLimit
+		? datasetFileReader(ctx, settings, snapshotId)
+		: rowReader;
 }
 
 /**
@@ -154,5 +180,9 @@ export function readerFor(
  * downloads (readerFor); the rows of several jobs are sorted into input order together
  * (shapeJobRows), so they are read into memory first.
  */
-export const readerForJobs = (ctx: FileContext, settings: OutputSettings, snapshotIds: string[]): DatasetReader<FileOrRows> =>
+export const readerForJobs = (
+	ctx: FileContext,
+	settings: OutputSettings,
+	snapshotIds: string[],
+): DatasetReader<FileOrRows> =>
 	snapshotIds.length === 1 ? readerFor(ctx, settings, snapshotIds[0]) : rowReader;

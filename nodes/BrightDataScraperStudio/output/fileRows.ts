@@ -91,7 +91,10 @@ export class FileRows {
 			this.out.push(this.rows === 1 ? OPEN : COMMA, bytes);
 		} else if (this.format === 'ndjson') {
 			// A pretty-printed array element spans lines: written again on one line.
-			this.out.push(bytes.includes(0x0a) ? Buffer.from(JSON.stringify(row ?? parseRow(bytes))) : bytes, NEWLINE);
+			this.out.push(
+				bytes.includes(0x0a) ? Buffer.from(JSON.stringify(row ?? parseRow(bytes))) : bytes,
+				NEWLINE,
+			);
 		} else {
 			this.addCsv(row!);
 		}
@@ -113,7 +116,11 @@ export class FileRows {
 		const columns = more ? [...seen, ...ROW_FIELDS.filter((field) => !seen.includes(field))] : seen;
 		this.columns = columns;
 		this.known = new Set(columns);
-		this.out.push(Buffer.from(csvHeader(columns) + this.headerRows.map((row) => csvLine(row, columns)).join('')));
+		this.out.push(
+			Buffer.from(
+				csvHeader(columns) + this.headerRows.map((row) => csvLine(row, columns)).join(''),
+			),
+		);
 		this.headerRows = [];
 	}
 

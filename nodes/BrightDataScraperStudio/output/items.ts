@@ -4,11 +4,18 @@ import { append } from '../../shared/append';
 import { cancelSignal } from '../../shared/transport';
 
 /** With "Continue On Fail", one error item per affected item; a cancelled execution always throws, so n8n records it so. */
-export function errorItems(ctx: IExecuteFunctions, error: Error, itemIndices: number[]): INodeExecutionData[] {
+export function errorItems(
+	ctx: IExecuteFunctions,
+	error: Error,
+	itemIndices: number[],
+): INodeExecutionData[] {
 	if (!ctx.continueOnFail() || cancelSignal(ctx)?.aborted) throw error;
 	const { description } = error as { description?: unknown };
 	return itemIndices.map((item) => ({
-		json: { error: error.message, ...(typeof description === 'string' && description ? { description } : {}) },
+		json: {
+			error: error.message,
+			...(typeof description === 'string' && description ? { description } : {}),
+		},
 		pairedItem: { item },
 	}));
 }

@@ -23,7 +23,10 @@ function flatKey(object: IDataObject): string | undefined {
 // Ignores key order and null fields (the API echoes omitted fields as null). An explicit stack, not recursion:
 // an echoed `input` comes from the network, and one nested 100,000 levels deep must not overflow the call stack.
 export function inputKey(input: unknown): string {
-	const flat = typeof input === 'object' && input !== null && !Array.isArray(input) ? flatKey(input as IDataObject) : undefined;
+	const flat =
+		typeof input === 'object' && input !== null && !Array.isArray(input)
+			? flatKey(input as IDataObject)
+			: undefined;
 	if (flat !== undefined) return flat;
 	const out: string[] = [];
 	const stack: Pending[] = [{ value: input }];
@@ -38,12 +41,21 @@ export function inputKey(input: unknown): string {
 		}
 		const { value } = next;
 		if (Array.isArray(value)) {
-			expand([{ text: '[' }, ...value.flatMap((entry, index): Pending[] => (index ? [{ text: ',' }, { value: entry }] : [{ value: entry }])), { text: ']' }]);
+			expand([
+				{ text: '[' },
+				...value.flatMap((entry, index): Pending[] =>
+					index ? [{ text: ',' }, { value: entry }] : [{ value: entry }],
+				),
+				{ text: ']' },
+			]);
 		} else if (typeof value === 'object' && value !== null) {
 			const entries = Object.entries(value as IDataObject)
 				.filter(([, field]) => field !== null && field !== undefined)
 				.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-			const fields = entries.flatMap(([key, field], index): Pending[] => [{ text: `${index ? ',' : ''}${JSON.stringify(key)}:` }, { value: field }]);
+			const fields = entries.flatMap(([key, field], index): Pending[] => [
+				{ text: `${index ? ',' : ''}${JSON.stringify(key)}:` },
+				{ value: field },
+			]);
 			expand([{ text: '{' }, ...fields, { text: '}' }]);
 		} else {
 			out.push(JSON.stringify(value) ?? 'null');
@@ -70,7 +82,8 @@ export function pairRows(rows: Row[], inputs: PlannedInput[]): PairedRow[] {
 	const everyItem = jobItems.map((item) => ({ item }));
 
 	const paired = rows.map((row): PairedRow => {
-		const item = itemByKey.get(inputKey(row.input)) ?? (jobItems.length === 1 ? jobItems[0] : undefined);
+		const item =
+			itemByKey.get(inputKey(row.input)) ?? (jobItems.length === 1 ? jobItems[0] : undefined);
 		return item === undefined
 			? { row, pairedItem: everyItem, order: jobItems[0] ?? 0 }
 			: { row, pairedItem: { item }, order: item };

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IPairedItemData,
+} from 'n8n-workflow';
 
 import { isFailedRow, type Row } from '../../shared/rows';
 import type { TriggeredJob } from '../jobs/types';
@@ -10,8 +15,11 @@ import { itemsOf } from './items';
 import { pairRows, type PairedRow } from './pairing';
 
 /** The node's outputs: Rows and Failed when failed inputs go to their own output, else one. */
-export const nodeOutputs = (failedRows: FailedRowsPolicy, main: INodeExecutionData[], failed: INodeExecutionData[]): INodeExecutionData[][] =>
-	failedRows === 'separate' ? [main, failed] : [main];
+export const nodeOutputs = (
+	failedRows: FailedRowsPolicy,
+	main: INodeExecutionData[],
+	failed: INodeExecutionData[],
+): INodeExecutionData[][] => (failedRows === 'separate' ? [main, failed] : [main]);
 
 /** n8n's binary data store, which the File output is written to. */
 export type BinaryContext = { helpers: Pick<IExecuteFunctions['helpers'], 'prepareBinaryData'> };
@@ -32,11 +40,15 @@ export const FILE_TYPES = {
 	csv: { mimeType: 'text/csv', serialize: toCsv },
 } as const;
 
-export const datasetFileName = (snapshotIds: string[], format: OutputSettings['fileFormat']): string =>
-	`${snapshotIds.join('_') || 'dataset'}.${format}`;
+export const datasetFileName = (
+	snapshotIds: string[],
+	format: OutputSettings['fileFormat'],
+): string => `${snapshotIds.join('_') || 'dataset'}.${format}`;
 
 function summary(snapshotIds: string[], count: number): IDataObject {
-	return snapshotIds.length === 1 ? { snapshot_id: snapshotIds[0], count } : { snapshot_ids: snapshotIds, count };
+	return snapshotIds.length === 1
+		? { snapshot_id: snapshotIds[0], count }
+		: { snapshot_ids: snapshotIds, count };
 }
 
 /** Rows into the main and "Failed" outputs, the row limit applied, as items, one item with all rows, or a file. */
@@ -50,7 +62,9 @@ export async function shapeOutput(
 	const kept = settings.failedRows === 'main' ? rows : rows.filter(({ row }) => !isFailedRow(row));
 	const limited = settings.rowLimit > 0 ? kept.slice(0, settings.rowLimit) : kept;
 	const failed =
-		settings.failedRows === 'separate' ? failedRows.map(({ row, pairedItem: item }) => ({ json: row, pairedItem: item })) : [];
+		settings.failedRows === 'separate'
+			? failedRows.map(({ row, pairedItem: item }) => ({ json: row, pairedItem: item }))
+			: [];
 
 	if (settings.mode === 'rows') {
 		const main = limited.map(({ row, pairedItem: item }) => ({ json: row, pairedItem: item }));
@@ -58,12 +72,18 @@ export async function shapeOutput(
 	}
 	const plainRows = limited.map(({ row }) => row);
 	if (settings.mode === 'allRows') {
-		const main = [{ json: { ...summary(snapshotIds, plainRows.length), rows: plainRows }, pairedItem }];
+		const main = [
+			{ json: { ...summary(snapshotIds, plainRows.length), rows: plainRows }, pairedItem },
+		];
 		return { main, failed, failedCount: failedRows.length };
 	}
 	const { mimeType, serialize } = FILE_TYPES[settings.fileFormat];
 	const fileName = datasetFileName(snapshotIds, settings.fileFormat);
-	const binary = await ctx.helpers.prepareBinaryData(Buffer.from(serialize(plainRows)), fileName, mimeType);
+	const binary = await ctx.helpers.prepareBinaryData(
+		Buffer.from(serialize(plainRows)),
+		fileName,
+		mimeType,
+	);
 	const main = [
 		{
 			json: { ...summary(snapshotIds, plainRows.length), format: settings.fileFormat },
@@ -90,7 +110,9 @@ async function shapeJobRows(
 	settings: OutputSettings,
 ): Promise<ShapedOutput & { rowCount: number }> {
 	if (!ready.length) return { main: [], failed: [], failedCount: 0, rowCount: 0 };
-	const rows = ready.flatMap(({ job, rows: jobRows }) => pairRows(jobRows, job.inputs)).sort((a, b) => a.order - b.order);
+	const rows = ready
+		.flatMap(({ job, rows: jobRows }) => pairRows(jobRows, job.inputs))
+		.sort((a, b) => a.order - b.order);
 	const shaped = await shapeOutput(ctx, rows, settings, {
 		snapshotIds: ready.map(({ job }) => job.snapshotId),
 		// Jobs may answer the same items (the resume webhook pairs every snapshot with all of them): each item once.
@@ -117,14 +139,25 @@ export function shapeStreamedFile(
 }
 
 /** Ready jobs shaped for the outputs: one job's streamed file as it was written, else all rows together. */
-export async function shapeReadyJobs(ctx: BinaryContext, ready: ReadyJob[], settings: OutputSettings): Promise<ShapedOutput & { rowCount: number }> {
-	const files = ready.flatMap(({ job, dataset }) => ('file' in dataset ? [{ job, file: dataset.file }] : []));
+export async function shapeReadyJobs(
+	ctx: BinaryContext,
+	ready: ReadyJob[],
+	settings: OutputSettings,
+): Promise<ShapedOutput & { rowCount: number }> {
+	const files = ready.flatMap(({ job, dataset }) =>
+		'file' in dataset ? [{ job, file: dataset.file }] : [],
+	);
 	// Only a run of one job streams its file (readerForJobs), so a file never comes with other jobs' rows.
 	if (files.length) {
 		const [{ job, file }] = files;
 		const pairedItem = itemsOf(job.inputs).map((item) => ({ item }));
-		return shapeStreamedFile(file, pairRows(file.failed, job.inputs), settings, { snapshotIds: [job.snapshotId], pairedItem });
+		return shapeStreamedFile(file, pairRows(file.failed, job.inputs), settings, {
+			snapshotIds: [job.snapshotId],
+			pairedItem,
+		});
 	}
-	const rows = ready.flatMap(({ job, dataset }) => ('rows' in dataset ? [{ job, rows: dataset.rows }] : []));
+	const rows = ready.flatMap(({ job, dataset }) =>
+		'rows' in dataset ? [{ job, rows: dataset.rows }] : [],
+	);
 	return await shapeJobRows(ctx, rows, settings);
 }

@@ -14,9 +14,15 @@ export interface AiTextRule {
 /** The trimmed text of parameter `rule.name` for item `itemIndex`, checked before any request. */
 export function readAiText(ctx: IExecuteFunctions, itemIndex: number, rule: AiTextRule): string {
 	const text = String(ctx.getNodeParameter(rule.name, itemIndex, '')).trim();
-	const fail = (why: string) => new NodeOperationError(ctx.getNode(), `The ${rule.name} ${why}`, { itemIndex, description: rule.advice });
+	const fail = (why: string) =>
+		new NodeOperationError(ctx.getNode(), `The ${rule.name} ${why}`, {
+			itemIndex,
+			description: rule.advice,
+		});
 	if (!text) throw fail('is empty');
-	if (text.length > rule.max) throw fail(`is ${text.length} characters long, more than Bright Data accepts (${rule.max})`);
-	if (rule.refuseAngleBrackets && /[<>]/.test(text)) throw fail('contains angle brackets (< or >), which Bright Data refuses');
+	if (text.length > rule.max)
+		throw fail(`is ${text.length} characters long, more than Bright Data accepts (${rule.max})`);
+	if (rule.refuseAngleBrackets && /[<>]/.test(text))
+		throw fail('contains angle brackets (< or >), which Bright Data refuses');
 	return text;
 }

@@ -15,7 +15,8 @@ export type ReadParameter = (
 /** n8n's getNodeParameter, as it is; the webhook that resumes a waiting execution has item 0 only. */
 export function nodeParameter(ctx: IExecuteFunctions | IWebhookFunctions): ReadParameter {
 	return 'getInputData' in ctx
-		? (name, itemIndex, fallback, options) => ctx.getNodeParameter(name, itemIndex, fallback, options)
+		? (name, itemIndex, fallback, options) =>
+				ctx.getNodeParameter(name, itemIndex, fallback, options)
 		: (name, _itemIndex, fallback, options) => ctx.getNodeParameter(name, fallback, options);
 }
 
@@ -59,7 +60,8 @@ export function constantParameterReader(ctx: IExecuteFunctions): ReadParameter {
 		const known = constant.get(key);
 		if (known && sameFallback(known.fallback, fallback)) return known.value;
 		const value = ctx.getNodeParameter(name, itemIndex, fallback, options);
-		if (hasExpression(ctx.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true }))) perItem.add(key);
+		if (hasExpression(ctx.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true })))
+			perItem.add(key);
 		else constant.set(key, { fallback, value });
 		return value;
 	};

@@ -35,7 +35,8 @@ export interface DestinationCredential {
 	deliverFields: (data: ICredentialDataDecryptedObject) => IDataObject;
 }
 
-const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '');
+const text = (value: unknown): string =>
+	typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
 const missing = (data: ICredentialDataDecryptedObject, fields: Array<[string, string]>): string[] =>
 	fields.filter(([name]) => !text(data[name])).map(([, label]) => `${label} is empty`);
 
@@ -43,7 +44,8 @@ const missing = (data: ICredentialDataDecryptedObject, fields: Array<[string, st
  * A service account key as it sits in the JSON key file has its line breaks written as `\n`;
  * people paste it either way. Bright Data needs the real line breaks.
  */
-export const normalizePrivateKey = (value: unknown): string => text(text(value).replace(/\\n/g, '\n'));
+export const normalizePrivateKey = (value: unknown): string =>
+	text(text(value).replace(/\\n/g, '\n'));
 
 function isPrivateKey(pem: string): boolean {
 	try {
@@ -67,12 +69,19 @@ export const DESTINATION_CREDENTIALS: Record<SecretDestination, DestinationCrede
 				['secretAccessKey', 'Secret Access Key'],
 			]),
 			...(text(data.accessKeyId) && !/^[A-Z0-9]{16,128}$/.test(text(data.accessKeyId))
-				? ['Access Key ID should be capital letters and digits only, like AKIA… (16 to 128 characters)']
+				? [
+						'Access Key ID should be capital letters and digits only, like AKIA… (16 to 128 characters)',
+					]
 				: []),
-			...(/\s/.test(text(data.secretAccessKey)) ? ['Secret Access Key contains spaces or line breaks'] : []),
+			...(/\s/.test(text(data.secretAccessKey))
+				? ['Secret Access Key contains spaces or line breaks']
+				: []),
 		],
 		deliverFields: (data) => ({
-			credentials: { 'aws-access-key': text(data.accessKeyId), 'aws-secret-key': text(data.secretAccessKey) },
+			credentials: {
+				'aws-access-key': text(data.accessKeyId),
+				'aws-secret-key': text(data.secretAccessKey),
+			},
 		}),
 	},
 	gcs: {
@@ -85,13 +94,20 @@ export const DESTINATION_CREDENTIALS: Record<SecretDestination, DestinationCrede
 				['clientEmail', 'Client Email'],
 				['privateKey', 'Private Key'],
 			]),
-			...(text(data.clientEmail) && !/^[^\s@]+@[^\s@]+$/.test(text(data.clientEmail)) ? ['Client Email is not an email address'] : []),
+			...(text(data.clientEmail) && !/^[^\s@]+@[^\s@]+$/.test(text(data.clientEmail))
+				? ['Client Email is not an email address']
+				: []),
 			...(text(data.privateKey) && !isPrivateKey(normalizePrivateKey(data.privateKey))
-				? ['Private Key is not a PEM private key (-----BEGIN PRIVATE KEY----- … -----END PRIVATE KEY-----)']
+				? [
+						'Private Key is not a PEM private key (-----BEGIN PRIVATE KEY----- … -----END PRIVATE KEY-----)',
+					]
 				: []),
 		],
 		deliverFields: (data) => ({
-			credentials: { client_email: text(data.clientEmail), private_key: normalizePrivateKey(data.privateKey) },
+			credentials: {
+				client_email: text(data.clientEmail),
+				private_key: normalizePrivateKey(data.privateKey),
+			},
 		}),
 	},
 	azure: {
@@ -112,7 +128,9 @@ export const DESTINATION_CREDENTIALS: Record<SecretDestination, DestinationCrede
 				? ['Account Key should be the key alone (base64), not a connection string']
 				: []),
 		],
-		deliverFields: (data) => ({ credentials: { account: text(data.account), key: text(data.secretKey) } }),
+		deliverFields: (data) => ({
+			credentials: { account: text(data.account), key: text(data.secretKey) },
+		}),
 	},
 	sftp: {
 		type: 'brightDataScraperStudioSftpApi',
@@ -127,8 +145,12 @@ export const DESTINATION_CREDENTIALS: Record<SecretDestination, DestinationCrede
 					['username', 'Username'],
 					['password', 'Password'],
 				]),
-				...(text(data.host) && !/^[^\s/:@]+$/.test(text(data.host)) ? ['Host should be a server name or IP address alone, without sftp:// or a path'] : []),
-				...(!Number.isInteger(port) || port < 1 || port > 65535 ? ['Port should be a number from 1 to 65535'] : []),
+				...(text(data.host) && !/^[^\s/:@]+$/.test(text(data.host))
+					? ['Host should be a server name or IP address alone, without sftp:// or a path']
+					: []),
+				...(!Number.isInteger(port) || port < 1 || port > 65535
+					? ['Port should be a number from 1 to 65535']
+					: []),
 			];
 		},
 		deliverFields: (data) => ({
@@ -145,7 +167,9 @@ export const DESTINATION_CREDENTIALS: Record<SecretDestination, DestinationCrede
 		problems: (data) => [
 			...missing(data, [['authorizationToken', 'Authorization Header']]),
 			// A line break would end the header early (and is refused by HTTP clients anyway).
-			...(/[\r\n\0]/.test(text(data.authorizationToken)) ? ['Authorization Header must be one line'] : []),
+			...(/[\r\n\0]/.test(text(data.authorizationToken))
+				? ['Authorization Header must be one line']
+				: []),
 		],
 		deliverFields: (data) => ({ [WEBHOOK_AUTH_FIELD]: text(data.authorizationToken) }),
 	},
@@ -158,16 +182,24 @@ export const DESTINATION_CREDENTIALS: Record<SecretDestination, DestinationCrede
  */
 export function secretForms(value: string): string[] {
 	const escaped = JSON.stringify(value).slice(1, -1);
-	const lines = value.split('\n').map((line) => line.trim()).filter((line) => line.length >= 8 && !/^-----/.test(line));
+	const lines = value
+		.split('\n')
+		.map((line) => line.trim())
+		.filter((line) => line.length >= 8 && !/^-----/.test(line));
 	const bearer = /^\s*Bearer\s+(\S.*)$/i.exec(value)?.[1]?.trim();
 	return [...new Set([value, escaped, ...lines, ...(bearer ? [bearer] : [])].filter(Boolean))];
 }
 
 /** The secrets of a destination credential, for redaction. */
-export function credentialSecrets(destination: DestinationCredential, data: ICredentialDataDecryptedObject): string[] {
+export function credentialSecrets(
+	destination: DestinationCredential,
+	data: ICredentialDataDecryptedObject,
+): string[] {
 	return destination.secretFields.flatMap((name) => {
 		const value = name === 'privateKey' ? normalizePrivateKey(data[name]) : text(data[name]);
-		return value ? [...secretForms(value), ...(name === 'privateKey' ? secretForms(text(data[name])) : [])] : [];
+		return value
+			? [...secretForms(value), ...(name === 'privateKey' ? secretForms(text(data[name])) : [])]
+			: [];
 	});
 }
 
@@ -177,7 +209,10 @@ export function credentialSecrets(destination: DestinationCredential, data: ICre
  * shows in the job's delivery status at Bright Data.
  */
 const credentialTest = (destination: DestinationCredential) =>
-	offlineCredentialTest(destination.problems, 'The fields are complete and well-formed. Bright Data connects to the destination itself when a job ends.');
+	offlineCredentialTest(
+		destination.problems,
+		'The fields are complete and well-formed. Bright Data connects to the destination itself when a job ends.',
+	);
 
 /** `methods.credentialTest` of the node: the names match `testedBy` in its credentials list. */
 export const deliveryCredentialTests = {

@@ -28,7 +28,9 @@ function safely(ctx: CustomDataContext, id: string, record: () => void): void {
 		record();
 	} catch (error) {
 		// A host without custom data (or with its 10 keys used up by the workflow) still runs the job.
-		ctx.logger.debug(`Bright Data: could not record ${id} in the execution's custom data: ${(error as Error).message}`);
+		ctx.logger.debug(
+			`Bright Data: could not record ${id} in the execution's custom data: ${(error as Error).message}`,
+		);
 	}
 }
 

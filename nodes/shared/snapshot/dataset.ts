@@ -12,7 +12,10 @@ export type DatasetState =
 const PENDING_KEYS = new Set(['status', 'message', 'pending']);
 
 /** A 200 body that cannot be read as rows (fetched again by the caller, like a torn one). */
-export const NOT_A_DATASET: Extract<DatasetState, { kind: 'invalid' }> = { kind: 'invalid', reason: 'the body is neither a JSON array nor NDJSON' };
+export const NOT_A_DATASET: Extract<DatasetState, { kind: 'invalid' }> = {
+	kind: 'invalid',
+	reason: 'the body is neither a JSON array nor NDJSON',
+};
 const TRY_AGAIN = /try again in\s*(\d+(?:\.\d+)?)\s*s/i;
 
 function pending(body: unknown): DatasetState {
@@ -28,7 +31,8 @@ function pending(body: unknown): DatasetState {
 }
 
 /** A bare status object ({"status": "building", …}): Bright Data's "not ready yet", also with a 200. */
-export const isStatusObject = (value: Row): boolean => Object.keys(value).every((key) => PENDING_KEYS.has(key));
+export const isStatusObject = (value: Row): boolean =>
+	Object.keys(value).every((key) => PENDING_KEYS.has(key));
 
 /** A download that broke off: torn (fetched again by the caller), or ended by the node's Timeout. */
 export const brokenDownload = (error: unknown): Extract<DatasetState, { kind: 'invalid' }> => ({
@@ -90,7 +94,9 @@ function datasetState(result: StreamResult): DatasetState {
 		case 'rows':
 			return { kind: 'ready', rows: result.rows };
 		case 'object':
-			return isStatusObject(result.value) ? pending(result.value) : { kind: 'ready', rows: [result.value] };
+			return isStatusObject(result.value)
+				? pending(result.value)
+				: { kind: 'ready', rows: [result.value] };
 		case 'empty':
 			return pending(null);
 		default:

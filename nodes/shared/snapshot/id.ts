@@ -39,7 +39,10 @@ function asSnapshotId(value: unknown): string | undefined {
  * purpose), then the body's `collection_id`, `snapshot_id`, `id`, `job_id`, then the same keys
  * (without `id`) one level down.
  */
-export function findSnapshotId(query: IDataObject | undefined, body: IDataObject | undefined): FoundSnapshot | undefined {
+export function findSnapshotId(
+	query: IDataObject | undefined,
+	body: IDataObject | undefined,
+): FoundSnapshot | undefined {
 	const fromQuery = asSnapshotId(query?.[SNAPSHOT_QUERY_PARAMETER]);
 	if (fromQuery) return { snapshotId: fromQuery, source: `query.${SNAPSHOT_QUERY_PARAMETER}` };
 	if (!isObject(body)) return undefined;

@@ -38,12 +38,18 @@ export function normalizeJobLog(raw: IDataObject): IDataObject {
 	}
 	const job: IDataObject = {};
 	for (const field of FIELDS) job[field] = lower[field] ?? null;
-	if (typeof job.status === 'string') job.status = job.status.toLowerCase().replace('cancelled', 'canceled');
+	if (typeof job.status === 'string')
+		job.status = job.status.toLowerCase().replace('cancelled', 'canceled');
 	return { ...job, ...Object.fromEntries(Object.entries(lower).filter(([key]) => !(key in job))) };
 }
 
 /** GET /dca/log/{id}, normalised. An unknown or expired job fails with the 404 explanation. */
-export async function fetchJobLog(ctx: RequestContext, snapshotId: string, itemIndex?: number, deadline?: number): Promise<IDataObject> {
+export async function fetchJobLog(
+	ctx: RequestContext,
+	snapshotId: string,
+	itemIndex?: number,
+	deadline?: number,
+): Promise<IDataObject> {
 	const subject = { snapshotId, itemIndex };
 	const response = await apiRequest.call(ctx, {
 		method: 'GET',

@@ -48,7 +48,13 @@ interface Window {
 
 /** A usable hint in seconds, or undefined for none, not a number, negative or absurd. */
 export function believedHint(hint: number | undefined): number | undefined {
-	if (typeof hint !== 'number' || !Number.isFinite(hint) || hint < 0 || hint > MAX_BELIEVED_HINT_SECONDS) return undefined;
+	if (
+		typeof hint !== 'number' ||
+		!Number.isFinite(hint) ||
+		hint < 0 ||
+		hint > MAX_BELIEVED_HINT_SECONDS
+	)
+		return undefined;
 	return hint;
 }
 
@@ -118,15 +124,21 @@ export class PollSchedule {
 		const next = { lo: sentAt + this.ms(hint - width), hi: receivedAt + this.ms(hint) };
 		const previous = this.hinted;
 		if (previous && (next.lo >= previous.hi || next.hi <= previous.lo)) this.hintsAgree = false;
-		this.hinted = previous && next.lo < previous.hi && next.hi > previous.lo
-			? { lo: Math.max(previous.lo, next.lo), hi: Math.min(previous.hi, next.hi) }
-			: next;
+		this.hinted =
+			previous && next.lo < previous.hi && next.hi > previous.lo
+				? { lo: Math.max(previous.lo, next.lo), hi: Math.min(previous.hi, next.hi) }
+				: next;
 		const { lo, hi } = this.hinted;
 		const split = (lo + hi) / 2 - this.ms(1);
 		// One split check per job, only while hints agree (a generic "try again in 10s" would otherwise
 		// cost a second request every time), and only when it leaves a second before the middle:
 		// its own hint (1 or 2) then tells which half of the second the finish is in.
-		if (!this.probed && this.hintsAgree && hi - lo > this.ms(0.6) && split >= this.lastSentAt + this.ms(MIN_POLL_GAP_SECONDS)) {
+		if (
+			!this.probed &&
+			this.hintsAgree &&
+			hi - lo > this.ms(0.6) &&
+			split >= this.lastSentAt + this.ms(MIN_POLL_GAP_SECONDS)
+		) {
 			this.probed = true;
 			return split;
 		}

@@ -1,7 +1,13 @@
 import { NodeApiError, type JsonObject } from 'n8n-workflow';
 
 import { now, secondsToMs, sleepUnlessCancelled, timing } from '../timing';
-import { apiRequest, cancelSignal, throwIfCancelled, type ApiResponse, type RequestContext } from '../transport';
+import {
+	apiRequest,
+	cancelSignal,
+	throwIfCancelled,
+	type ApiResponse,
+	type RequestContext,
+} from '../transport';
 import { asNodeError, LateAnswerError } from '../transport/errors';
 import { readDatasetStream, type DatasetLimits, type DatasetState } from './dataset';
 import { fetchJobLog } from './jobLog';
@@ -14,7 +20,9 @@ export type Pending = Extract<DatasetState, { kind: 'pending' }>;
 type NotReady = Exclude<DatasetState, { kind: 'ready' }>;
 
 /** A GET /dca/dataset answer as a reader gets it; its body still ends at the request's deadline. */
-export type DatasetAnswer = Pick<ApiResponse, 'statusCode' | 'toReadable'> & { stream: AsyncIterable<Uint8Array> };
+export type DatasetAnswer = Pick<ApiResponse, 'statusCode' | 'toReadable'> & {
+	stream: AsyncIterable<Uint8Array>;
+};
 
 /**
  * How a dataset answer is read: into rows (rowReader), or, for the File output, into a file while
@@ -64,7 +72,11 @@ export async function fetchDataset<Ready extends { kind: 'ready' }>(
 			stream: true,
 			deadline,
 		});
-		const state = await reader.read({ statusCode: response.statusCode, stream: response.stream!, toReadable: response.toReadable });
+		const state = await reader.read({
+			statusCode: response.statusCode,
+			stream: response.stream!,
+			toReadable: response.toReadable,
+		});
 		if (state.kind !== 'invalid') return state;
 		if (state.late) throw state.late;
 		if (attempt < INVALID_BODY_RETRIES) {
@@ -137,7 +149,9 @@ export async function checkSnapshot<Ready extends { kind: 'ready' }>(
 		});
 	}
 	// Finished: read once more, in case the job finished between the empty answer and the log.
-	return FINISHED.has(status) ? await fetchDataset(ctx, snapshotId, reader, itemIndex, deadline) : { kind: 'pending', status };
+	return FINISHED.has(status)
+		? await fetchDataset(ctx, snapshotId, reader, itemIndex, deadline)
+		: { kind: 'pending', status };
 }
 
 /** Polls one snapshot until it is ready, the deadline passes, or the execution is cancelled. */
@@ -146,7 +160,11 @@ export async function pollUntilReady<Ready extends { kind: 'ready' }>(
 	snapshotId: string,
 	{ reader, itemIndex, ...settings }: PollOptions<Ready>,
 ): Promise<PollResult<Ready>> {
-	return await pollUntil(ctx, { check: (deadline) => checkSnapshot(ctx, snapshotId, reader, itemIndex, deadline) }, settings);
+	return await pollUntil(
+		ctx,
+		{ check: (deadline) => checkSnapshot(ctx, snapshotId, reader, itemIndex, deadline) },
+		settings,
+	);
 }
 
 /**
@@ -163,7 +181,8 @@ export async function pollUntil<Ready extends { kind: 'ready' }>(
 	try {
 		return await pollLoop(ctx, probe, settings, last);
 	} catch (error) {
-		if (error instanceof LateAnswerError) return { kind: 'timedOut', status: last.status, polls: last.polls };
+		if (error instanceof LateAnswerError)
+			return { kind: 'timedOut', status: last.status, polls: last.polls };
 		throw asNodeError(ctx.getNode(), error);
 	}
 }
@@ -171,11 +190,25 @@ export async function pollUntil<Ready extends { kind: 'ready' }>(
 async function pollLoop<Ready extends { kind: 'ready' }>(
 	ctx: RequestContext,
 	probe: Probe<Ready>,
-	{ intervalSeconds = DEFAULT_POLL_INTERVAL_SECONDS, deadline, startedAt = now(), startEta, checkAtOnce, onPending }: WaitSettings,
+	{
+		intervalSeconds = DEFAULT_POLL_INTERVAL_SECONDS,
+		deadline,
+		startedAt = now(),
+		startEta,
+		checkAtOnce,
+		onPending,
+	}: WaitSettings,
 	last: { status: string; polls: number },
 ): Promise<PollResult<Ready>> {
 	const signal = cancelSignal(ctx);
-	const schedule = new PollSchedule({ msPerSecond: timing.msPerSecond, startedAt, deadline, intervalSeconds, startEta, checkAtOnce });
+	const schedule = new PollSchedule({
+		msPerSecond: timing.msPerSecond,
+		startedAt,
+		deadline,
+		intervalSeconds,
+		startEta,
+		checkAtOnce,
+	});
 	// The last check starts a second before the deadline, so its answer can still arrive.
 	const lastCheckAt = deadline - secondsToMs(MIN_POLL_GAP_SECONDS);
 	let next = schedule.first();

@@ -7,7 +7,8 @@ const CLOSE_BRACKET = 0x5d;
 /** A UTF-8 byte-order mark, which some exports put before the first byte of JSON or NDJSON. */
 const BOM = [0xef, 0xbb, 0xbf];
 
-const isSpace = (byte: number): boolean => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+const isSpace = (byte: number): boolean =>
+	byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 
 /** A downloaded chunk as a Buffer, without copying it. */
 export const toBuffer = (chunk: Uint8Array): Buffer =>

@@ -55,9 +55,13 @@ export class RowStreamParser {
 		this.parseCut();
 		if (this.invalid) return { kind: 'invalid' };
 		if (!this.splitter.started) return { kind: 'empty' };
-		if (this.splitter.unusual) return this.size <= HEAD_BYTES && Buffer.concat(this.head).toString('utf8').trim() === 'null' ? { kind: 'empty' } : { kind: 'invalid' };
+		if (this.splitter.unusual)
+			return this.size <= HEAD_BYTES && Buffer.concat(this.head).toString('utf8').trim() === 'null'
+				? { kind: 'empty' }
+				: { kind: 'invalid' };
 		if (!this.splitter.complete) return { kind: 'invalid' };
-		if (!this.splitter.isArray && this.rows.length === 1) return { kind: 'object', value: this.rows[0] };
+		if (!this.splitter.isArray && this.rows.length === 1)
+			return { kind: 'object', value: this.rows[0] };
 		return { kind: 'rows', rows: this.rows };
 	}
 

@@ -1,6 +1,8 @@
 const DEFAULT_BASE_URL = 'https://api.brightdata.com';
 
-type BaseUrlCheck = { ok: true; baseUrl: string; origin: string } | { ok: false; message: string; description: string };
+type BaseUrlCheck =
+	| { ok: true; baseUrl: string; origin: string }
+	| { ok: false; message: string; description: string };
 
 // The Base URL rule: https (http only for loopback), no user info, query or fragment; no trailing slash. Self-contained
 // (no imports, outer names or URL): the credential's Test embeds its source in an expression, so both apply one rule.
@@ -10,28 +12,39 @@ export function checkBaseUrlText(raw: unknown): BaseUrlCheck {
 	const shown = text.length > 100 ? `${text.slice(0, 100)}…` : text;
 	const parts = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#\s]+)([^?#\s]*)([?#][^\s]*)?$/.exec(text);
 	if (!parts) {
-		return { ok: false, message: `The credential's Base URL "${shown}" is not a valid URL`, description: `Enter a full address such as ${fallback}.` };
+		return {
+			ok: false,
+			message: `The credential's Base URL "${shown}" is not a valid URL`,
+			description: `Enter a full address such as ${fallback}.`,
+		};
 	}
 	const scheme = parts[1].toLowerCase();
 	const authority = parts[2].toLowerCase();
 	if (authority.includes('@') || parts[4]) {
 		return {
 			ok: false,
-			message: "The credential's Base URL must not contain a user name, password, query string or fragment",
+			message:
+				"The credential's Base URL must not contain a user name, password, query string or fragment",
 			description: `Enter only the address, such as ${fallback}; the API token goes in the API Token field.`,
 		};
 	}
 	const host = authority.replace(/:\d*$/, '');
-	const loopback = host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+	const loopback =
+		host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 	if (scheme !== 'https' && !(scheme === 'http' && loopback)) {
 		const origin = `${scheme}://${authority}`;
 		return {
 			ok: false,
 			message: `The credential's Base URL must use https (got "${origin.length > 100 ? `${origin.slice(0, 100)}…` : origin}")`,
-			description: 'Plain http is accepted only for 127.0.0.1 or localhost (a proxy or test server on this machine).',
+			description:
+				'Plain http is accepted only for 127.0.0.1 or localhost (a proxy or test server on this machine).',
 		};
 	}
-	return { ok: true, baseUrl: `${scheme}://${authority}${parts[3].replace(/\/+$/, '')}`, origin: `${scheme}://${authority}` };
+	return {
+		ok: true,
+		baseUrl: `${scheme}://${authority}${parts[3].replace(/\/+$/, '')}`,
+		origin: `${scheme}://${authority}`,
+	};
 }
 
 /** checkBaseUrlText, and an address Node.js can actually parse (a host name with a space is not one). */
@@ -41,7 +54,11 @@ export function checkBaseUrl(raw: unknown): BaseUrlCheck {
 	try {
 		return { ...checked, origin: new URL(checked.baseUrl).origin };
 	} catch {
-		return { ok: false, message: `The credential's Base URL "${checked.baseUrl.slice(0, 100)}" is not a valid URL`, description: `Enter a full address such as ${DEFAULT_BASE_URL}.` };
+		return {
+			ok: false,
+			message: `The credential's Base URL "${checked.baseUrl.slice(0, 100)}" is not a valid URL`,
+			description: `Enter a full address such as ${DEFAULT_BASE_URL}.`,
+		};
 	}
 }
 

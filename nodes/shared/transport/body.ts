@@ -33,7 +33,8 @@ export class RequestTimer {
 
 	/** Only a Node stream can be ended at the deadline; other bodies cannot. */
 	watch(body: unknown): void {
-		if (typeof body === 'object' && body !== null) this.body = body as { destroy?: (error?: Error) => void };
+		if (typeof body === 'object' && body !== null)
+			this.body = body as { destroy?: (error?: Error) => void };
 		if (this.late) this.body?.destroy?.(new Error('deadline passed'));
 	}
 
@@ -62,7 +63,8 @@ export class RequestTimer {
 
 /** The body as a byte stream, also when a host's request helper answered with text or a Buffer instead. */
 function byteStream(body: unknown): AsyncIterable<Uint8Array> {
-	if (typeof body === 'object' && body !== null && Symbol.asyncIterator in body) return body as AsyncIterable<Uint8Array>;
+	if (typeof body === 'object' && body !== null && Symbol.asyncIterator in body)
+		return body as AsyncIterable<Uint8Array>;
 	const bytes = body instanceof Uint8Array ? body : new TextEncoder().encode(bodyText(body));
 	return (async function* () {
 		yield bytes;
@@ -76,7 +78,10 @@ function bodyText(body: unknown): string {
 }
 
 /** A Node Readable, named through n8n's own signature (community nodes may not import node:stream). */
-type NodeReadable = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
+type NodeReadable = Exclude<
+	Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
+	Buffer
+>;
 
 export type ReadableFactory = (source: AsyncIterable<Uint8Array>) => NodeReadable;
 
@@ -87,7 +92,8 @@ export function readableFactory(body: unknown): ReadableFactory | undefined {
 	const { pipe, constructor } = body as { pipe?: unknown; constructor?: { from?: unknown } };
 	const from = constructor?.from;
 	if (typeof pipe !== 'function' || typeof from !== 'function') return undefined;
-	return (source) => (from as (iterable: AsyncIterable<Uint8Array>) => NodeReadable).call(constructor, source);
+	return (source) =>
+		(from as (iterable: AsyncIterable<Uint8Array>) => NodeReadable).call(constructor, source);
 }
 
 /** Destroys a body that will not be read, so its connection is freed at once. */
@@ -133,7 +139,11 @@ export async function* timedStream(
 	const chunks = byteStream(body)[Symbol.asyncIterator]();
 	let handedOver = false;
 	try {
-		for (let step = await timer.race(chunks.next()); !step.done; step = await timer.race(chunks.next())) {
+		for (
+			let step = await timer.race(chunks.next());
+			!step.done;
+			step = await timer.race(chunks.next())
+		) {
 			if (timer.passed) throw onLate();
 			handedOver = true;
 			yield step.value;

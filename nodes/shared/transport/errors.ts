@@ -18,7 +18,12 @@ export function shorten(text: string, max = 80): string {
 
 /** Every form a secret can take in an answer: as is, URL-encoded, JSON-escaped, base64. */
 function secretForms(secret: string): string[] {
-	const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), btoa(String.fromCharCode(...new TextEncoder().encode(secret)))];
+	const forms = [
+		secret,
+		encodeURIComponent(secret),
+		JSON.stringify(secret).slice(1, -1),
+		btoa(String.fromCharCode(...new TextEncoder().encode(secret))),
+	];
 	return [...new Set(forms)];
 }
 
@@ -47,7 +52,9 @@ export function apiMessage(body: string, secrets: string[] = []): string {
 		const parsed: unknown = JSON.parse(text);
 		if (parsed && typeof parsed === 'object') {
 			const { error, message } = parsed as { error?: unknown; message?: unknown };
-			const parts = [error, message].filter((part): part is string => typeof part === 'string' && part !== '');
+			const parts = [error, message].filter(
+				(part): part is string => typeof part === 'string' && part !== '',
+			);
 			if (parts.length) words = parts.join(': ');
 		}
 	} catch {
@@ -63,7 +70,11 @@ export function describeSubject({ collector, snapshotId }: RequestSubject): stri
 	return 'the request';
 }
 
-function explain(statusCode: number, subject: RequestSubject, attempts: number): { message: string; description: string } {
+function explain(
+	statusCode: number,
+	subject: RequestSubject,
+	attempts: number,
+): { message: string; description: string } {
 	const about = describeSubject(subject);
 	const retried = attempts > 1 ? ` It was tried ${attempts} times.` : '';
 	switch (statusCode) {
@@ -114,7 +125,8 @@ function explain(statusCode: number, subject: RequestSubject, attempts: number):
 					}
 				: {
 						message: `Bright Data refused ${about} (${statusCode})`,
-						description: 'Check the parameters of this node against the message from Bright Data below.',
+						description:
+							'Check the parameters of this node against the message from Bright Data below.',
 					};
 	}
 }
@@ -129,7 +141,12 @@ export function mapApiError(
 		secrets = [],
 		mayHaveBeenProcessed = false,
 		retryAfterSeconds,
-	}: { attempts?: number; secrets?: string[]; mayHaveBeenProcessed?: boolean; retryAfterSeconds?: number } = {},
+	}: {
+		attempts?: number;
+		secrets?: string[];
+		mayHaveBeenProcessed?: boolean;
+		retryAfterSeconds?: number;
+	} = {},
 ): NodeApiError {
 	const explained = explain(response.statusCode, subject, attempts);
 	const { message } = explained;
@@ -189,20 +206,32 @@ export function mapLateAnswer(node: INode, subject: RequestSubject): LateAnswerE
 }
 
 /** A JSON answer too large to read whole: no answer of these endpoints should come near it. */
-export function mapOversizedAnswer(node: INode, subject: RequestSubject, maxBytes: number): NodeApiError {
+export function mapOversizedAnswer(
+	node: INode,
+	subject: RequestSubject,
+	maxBytes: number,
+): NodeApiError {
 	return new NodeApiError(node, { networkError: 'too large' } as JsonObject, {
 		message: `Bright Data's answer about ${describeSubject(subject)} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`,
-		description: 'It was not read to protect n8n\'s memory. Check the Base URL of the credential: the real API never sends such an answer here.',
+		description:
+			"It was not read to protect n8n's memory. Check the Base URL of the credential: the real API never sends such an answer here.",
 		itemIndex: subject.itemIndex,
 	});
 }
 
 /** Redirects are never followed, so the token goes only to the Base URL (Bright Data's API does not redirect). */
-export function mapRedirect(node: INode, statusCode: number, location: unknown, subject: RequestSubject): NodeApiError {
-	const to = typeof location === 'string' && location ? ` to ${shorten(location.split('?')[0])}` : '';
+export function mapRedirect(
+	node: INode,
+	statusCode: number,
+	location: unknown,
+	subject: RequestSubject,
+): NodeApiError {
+	const to =
+		typeof location === 'string' && location ? ` to ${shorten(location.split('?')[0])}` : '';
 	return new NodeApiError(node, { status: statusCode } as JsonObject, {
 		message: `The API redirected ${describeSubject(subject)} (${statusCode})${to}; it was not followed`,
-		description: 'The API token is sent only to the Base URL of the credential. If Bright Data or your proxy moved, enter the new address as the Base URL.',
+		description:
+			'The API token is sent only to the Base URL of the credential. If Bright Data or your proxy moved, enter the new address as the Base URL.',
 		httpCode: String(statusCode),
 		itemIndex: subject.itemIndex,
 	});

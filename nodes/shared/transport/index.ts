@@ -12,7 +12,15 @@ import {
 
 import { now, secondsToMs, timing } from '../timing';
 import { checkBaseUrl } from './baseUrl';
-import { discard, readableFactory, readText, RequestTimer, timedStream, type ReadableFactory, type ReadTextResult } from './body';
+import {
+	discard,
+	readableFactory,
+	readText,
+	RequestTimer,
+	timedStream,
+	type ReadableFactory,
+	type ReadTextResult,
+} from './body';
 import {
 	apiMessage,
 	mapApiError,
@@ -101,16 +109,27 @@ type RawResponse = { statusCode: number; headers: Record<string, unknown>; body:
  * `afterStopToken`, through n8n's httpRequest, which attaches no cancel signal, with the header the
  * credential's `authenticate` sends (credentials/BrightDataScraperStudioApi.credentials.ts).
  */
-async function send(ctx: RequestContext, options: IHttpRequestOptions, timer: RequestTimer, afterStopToken?: string): Promise<RawResponse | 'late'> {
+async function send(
+	ctx: RequestContext,
+	options: IHttpRequestOptions,
+	timer: RequestTimer,
+	afterStopToken?: string,
+): Promise<RawResponse | 'late'> {
 	const sent = (
 		afterStopToken === undefined
 			? ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
-			: ctx.helpers.httpRequest({ ...options, headers: { ...options.headers, Authorization: `Bearer ${afterStopToken}` } })
+			: ctx.helpers.httpRequest({
+					...options,
+					headers: { ...options.headers, Authorization: `Bearer ${afterStopToken}` },
+				})
 	) as Promise<RawResponse>;
 	const first = await Promise.race([sent, timer.expired]);
 	if (first !== true) return first;
 	// Too late: free the connection whenever it answers, and never report its failure.
-	sent.then((response) => discard(response.body), () => undefined);
+	sent.then(
+		(response) => discard(response.body),
+		() => undefined,
+	);
 	return 'late';
 }
 
@@ -118,7 +137,10 @@ async function send(ctx: RequestContext, options: IHttpRequestOptions, timer: Re
 export async function apiRequest(this: RequestContext, request: ApiRequest): Promise<ApiResponse> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const baseUrl = checkBaseUrl(credentials.baseUrl);
-	if (!baseUrl.ok) throw new NodeOperationError(this.getNode(), baseUrl.message, { description: baseUrl.description });
+	if (!baseUrl.ok)
+		throw new NodeOperationError(this.getNode(), baseUrl.message, {
+			description: baseUrl.description,
+		});
 	const url = `${baseUrl.baseUrl}${request.path}`;
 	const token = String(credentials.apiToken ?? '');
 	const secrets = [token, ...(request.secrets ?? [])];
@@ -151,17 +173,28 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 		let answer: { response: RawResponse; text?: ReadTextResult } | { failure: unknown };
 		try {
 			const response = await send(this, options, timer, request.afterStop ? token : undefined);
-			if (response === 'late') throw Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' });
+			if (response === 'late')
+				throw Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' });
 			const streamed = request.stream && response.statusCode >= 200 && response.statusCode < 300;
 			if (streamed || REDIRECT_STATUSES.has(response.statusCode)) {
 				answer = { response };
 			} else {
 				const ok = response.statusCode >= 200 && response.statusCode < 300;
-				const body = timedStream(response.body, timer, () => Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' }));
-				answer = { response, text: await readText(body, ok ? MAX_JSON_BODY_BYTES : ERROR_BODY_BYTES) };
+				const body = timedStream(response.body, timer, () =>
+					Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' }),
+				);
+				answer = {
+					response,
+					text: await readText(body, ok ? MAX_JSON_BODY_BYTES : ERROR_BODY_BYTES),
+				};
 			}
 		} catch (error) {
-			answer = { failure: timer.passed && !(error as { code?: unknown }).code ? Object.assign(error as object, { code: 'ETIMEDOUT' }) : error };
+			answer = {
+				failure:
+					timer.passed && !(error as { code?: unknown }).code
+						? Object.assign(error as object, { code: 'ETIMEDOUT' })
+						: error,
+			};
 		} finally {
 			timer.cancel();
 		}
@@ -171,13 +204,21 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 			if (now() >= nodeDeadline) throw pastNodeDeadline();
 			const code = networkErrorCode(answer.failure);
 			if (attempt < MAX_ATTEMPTS && shouldRetryNetworkError(code, request.retry)) {
-				await waitBeforeRetry(this, request, { attempt, answer: code ?? 'a network error', delayMs: retryDelayMs(attempt) }, nodeDeadline, pastNodeDeadline, signal);
+				await waitBeforeRetry(
+					this,
+					request,
+					{ attempt, answer: code ?? 'a network error', delayMs: retryDelayMs(attempt) },
+					nodeDeadline,
+					pastNodeDeadline,
+					signal,
+				);
 				attempt++;
 				continue;
 			}
 			throw mapNetworkError(this.getNode(), code, request.subject, {
 				attempts: attempt,
-				mayHaveBeenSent: request.retry === 'neverResend' && !shouldRetryNetworkError(code, request.retry),
+				mayHaveBeenSent:
+					request.retry === 'neverResend' && !shouldRetryNetworkError(code, request.retry),
 			});
 		}
 
@@ -189,21 +230,32 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 		}
 		const ok = statusCode >= 200 && statusCode < 300;
 		if (!text) return streamedAnswer(this, response, request, nodeDeadline);
-		if (ok && text.truncated) throw mapOversizedAnswer(this.getNode(), request.subject, MAX_JSON_BODY_BYTES);
+		if (ok && text.truncated)
+			throw mapOversizedAnswer(this.getNode(), request.subject, MAX_JSON_BODY_BYTES);
 		const body = text.text;
 		// Only the start: this runs for every answer.
 		const excerpt = apiMessage(body.slice(0, EXCERPT_SOURCE_LENGTH), secrets);
 		if (ok) return { statusCode, headers, body, excerpt };
 
 		const retryAfterSeconds = parseRetryAfter(headers['retry-after']);
-		const waitsTooLong = retryAfterSeconds !== undefined && retryAfterSeconds > MAX_RETRY_AFTER_SECONDS;
-		const retries = shouldRetryStatus(statusCode, request.retry) && !(statusCode === 429 && request.retryRateLimit === false);
+		const waitsTooLong =
+			retryAfterSeconds !== undefined && retryAfterSeconds > MAX_RETRY_AFTER_SECONDS;
+		const retries =
+			shouldRetryStatus(statusCode, request.retry) &&
+			!(statusCode === 429 && request.retryRateLimit === false);
 		if (retries && (waitsTooLong || attempt < MAX_ATTEMPTS)) {
 			// Bright Data asks for a pause past the node's deadline: On Timeout decides, not this answer.
 			if (now() + secondsToMs(retryAfterSeconds ?? 0) >= nodeDeadline) throw pastNodeDeadline();
 			if (!waitsTooLong) {
 				const delayMs = retryDelayMs(attempt, retryAfterSeconds);
-				await waitBeforeRetry(this, request, { attempt, answer: String(statusCode), delayMs }, nodeDeadline, pastNodeDeadline, signal);
+				await waitBeforeRetry(
+					this,
+					request,
+					{ attempt, answer: String(statusCode), delayMs },
+					nodeDeadline,
+					pastNodeDeadline,
+					signal,
+				);
 				attempt++;
 				continue;
 			}
@@ -211,7 +263,8 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 		throw mapApiError(this.getNode(), { statusCode, body }, request.subject, {
 			attempts: attempt,
 			secrets,
-			mayHaveBeenProcessed: request.retry === 'neverResend' && MAYBE_PROCESSED_STATUSES.has(statusCode),
+			mayHaveBeenProcessed:
+				request.retry === 'neverResend' && MAYBE_PROCESSED_STATUSES.has(statusCode),
 			retryAfterSeconds: waitsTooLong ? retryAfterSeconds : undefined,
 		});
 	}
@@ -219,13 +272,21 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 
 // A streamed dataset may take `timing.streamTimeoutMs`, never past the node's deadline: cut there it is a
 // LateAnswerError, cut at the stream limit a broken download (the caller may fetch it again).
-function streamedAnswer(ctx: RequestContext, response: RawResponse, request: ApiRequest, nodeDeadline: number): ApiResponse {
+function streamedAnswer(
+	ctx: RequestContext,
+	response: RawResponse,
+	request: ApiRequest,
+	nodeDeadline: number,
+): ApiResponse {
 	const bodyBy = Math.min(now() + timing.streamTimeoutMs, nodeDeadline);
 	const timer = new RequestTimer(bodyBy);
 	const late = () =>
 		bodyBy >= nodeDeadline
 			? mapLateAnswer(ctx.getNode(), request.subject)
-			: mapNetworkError(ctx.getNode(), 'ETIMEDOUT', request.subject, { attempts: 1, mayHaveBeenSent: false });
+			: mapNetworkError(ctx.getNode(), 'ETIMEDOUT', request.subject, {
+					attempts: 1,
+					mayHaveBeenSent: false,
+				});
 	const { statusCode, headers } = response;
 	return {
 		statusCode,
@@ -238,7 +299,11 @@ function streamedAnswer(ctx: RequestContext, response: RawResponse, request: Api
 }
 
 /** A JSON answer body; one that is not JSON becomes an error that names what was asked. */
-export function parseJsonBody<T>(ctx: RequestContext, response: ApiResponse, subject: RequestSubject): T {
+export function parseJsonBody<T>(
+	ctx: RequestContext,
+	response: ApiResponse,
+	subject: RequestSubject,
+): T {
 	try {
 		return JSON.parse(response.body) as T;
 	} catch {

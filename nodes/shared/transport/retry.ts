@@ -11,7 +11,13 @@ const MAX_DELAY_SECONDS = 30;
 export const MAX_RETRY_AFTER_SECONDS = 60;
 
 /** Failures before a byte left this machine: the only ones safe to retry for a billed POST (a new job each time). */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+]);
 
 export type RetryMode =
 	/** Reads: retry 429, 5xx and any network failure. */
@@ -43,7 +49,11 @@ export function parseRetryAfter(value: unknown, nowMs = Date.now()): number | un
 }
 
 /** Exponential backoff with equal jitter, or a longer Retry-After; the backoff is the floor, so "Retry-After: 0" is no storm. */
-export function retryDelayMs(attempt: number, retryAfterSeconds?: number, random = Math.random): number {
+export function retryDelayMs(
+	attempt: number,
+	retryAfterSeconds?: number,
+	random = Math.random,
+): number {
 	const exponential = Math.min(MAX_DELAY_SECONDS, BASE_DELAY_SECONDS * 2 ** (attempt - 1));
 	const backoff = exponential / 2 + (random() * exponential) / 2;
 	return secondsToMs(Math.max(Math.min(retryAfterSeconds ?? 0, MAX_RETRY_AFTER_SECONDS), backoff));

@@ -1,4 +1,8 @@
-import { type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { plural } from '../../../shared/plural';
 import { now, secondsToMs } from '../../../shared/timing';
@@ -28,11 +32,21 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	let empty = 0;
 	const output = await runPerInput(this, async ({ collector, input, itemIndex, options }) => {
 		const deadline = now() + secondsToMs(options.timeoutSeconds);
-		const answer = await crawl(this, collector, input, { timeoutSeconds: options.crawlTimeoutSeconds, query: options.query }, itemIndex);
+		const answer = await crawl(
+			this,
+			collector,
+			input,
+			{ timeoutSeconds: options.crawlTimeoutSeconds, query: options.query },
+			itemIndex,
+		);
 		const rows =
 			answer.kind === 'rows'
 				? answer.rows
-				: await waitForRealtimeResult(this, answer.responseId, { deadline, timeoutSeconds: options.timeoutSeconds, itemIndex });
+				: await waitForRealtimeResult(this, answer.responseId, {
+						deadline,
+						timeoutSeconds: options.timeoutSeconds,
+						itemIndex,
+					});
 		if (!rows.length) empty++;
 		return rows;
 	});

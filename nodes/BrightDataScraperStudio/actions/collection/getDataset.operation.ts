@@ -17,7 +17,13 @@ import { nodeOutputs, shapeOutput, shapeStreamedFile } from '../../output/shape'
 import { constantParameterReader } from '../../parameters/constant';
 import { readSnapshotId } from '../../parameters/inputs';
 import { optionsCollection } from '../../options/option';
-import { outputFields, readOutputSettings, rowOptions, type FailedRowsPolicy, type OutputSettings } from '../../options/output';
+import {
+	outputFields,
+	readOutputSettings,
+	rowOptions,
+	type FailedRowsPolicy,
+	type OutputSettings,
+} from '../../options/output';
 import { readWaitOptions, waitOptions, type WaitOptions } from '../../options/wait';
 import type { OperationOption } from '../types';
 
@@ -27,7 +33,7 @@ const waitUntilReadyField: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		'Whether to keep checking until the snapshot\'s rows are ready, as Trigger and Wait does. Off: a snapshot that is still being built gives one item with its status.',
+		"Whether to keep checking until the snapshot's rows are ready, as Trigger and Wait does. Off: a snapshot that is still being built gives one item with its status.",
 };
 
 /** Trigger and Wait's wait options, minus cancelling: this node started no job (it may be another workflow's). */
@@ -35,14 +41,21 @@ const untilReadyOptions: INodeProperties[] = waitOptions
 	.filter(({ name }) => name !== 'cancelOnStop')
 	.map((option) => ({
 		...option,
-		...(option.name === 'onTimeout' ? { options: option.options?.filter((choice) => 'value' in choice && choice.value !== 'cancel') } : {}),
+		...(option.name === 'onTimeout'
+			? {
+					options: option.options?.filter(
+						(choice) => 'value' in choice && choice.value !== 'cancel',
+					),
+				}
+			: {}),
 		displayOptions: { show: { '/waitUntilReady': [true] } },
 	}));
 
 export const option: OperationOption = {
 	name: 'Get Dataset',
 	value: 'getDataset',
-	description: 'Get the scraped rows of a snapshot, or its status while it is still being collected',
+	description:
+		'Get the scraped rows of a snapshot, or its status while it is still being collected',
 	action: 'Get dataset of snapshot',
 };
 
@@ -60,7 +73,10 @@ function readRequests(ctx: IExecuteFunctions): ItemRequest[] {
 	const read = constantParameterReader(ctx);
 	return ctx.getInputData().map((_, itemIndex) => {
 		try {
-			return { snapshotId: readSnapshotId(ctx, itemIndex, 'snapshotId', read), settings: readOutputSettings(ctx, itemIndex, 'main', read) };
+			return {
+				snapshotId: readSnapshotId(ctx, itemIndex, 'snapshotId', read),
+				settings: readOutputSettings(ctx, itemIndex, 'main', read),
+			};
 		} catch (error) {
 			return { error: error as Error };
 		}
@@ -78,12 +94,19 @@ async function datasetOrStatus(
 	const reader = readerFor(ctx, settings, snapshotId);
 	if (wait) {
 		const result = await waitForSnapshot(ctx, snapshotId, reader, itemIndex, wait, startedAt);
-		return result.kind === 'ready' ? result : timedOutItem(snapshotId, [itemIndex], result.status, elapsedSeconds(startedAt));
+		return result.kind === 'ready'
+			? result
+			: timedOutItem(snapshotId, [itemIndex], result.status, elapsedSeconds(startedAt));
 	}
 	const state = await checkSnapshot(ctx, snapshotId, reader, itemIndex);
 	if (state.kind === 'ready') return state;
 	return {
-		json: { snapshot_id: snapshotId, ready: false, status: state.status, message: state.message ?? null },
+		json: {
+			snapshot_id: snapshotId,
+			ready: false,
+			status: state.status,
+			message: state.message ?? null,
+		},
 		pairedItem: { item: itemIndex },
 	};
 }
@@ -96,21 +119,35 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		// One wait covers all items, so its options are read once, before any request.
 		wait = waitUntilReady ? readWaitOptions(this, 0) : undefined;
 		if (wait?.onTimeout === 'cancel') {
-			throw new NodeOperationError(this.getNode(), 'On Timeout "Cancel the Job and Fail" is not available in Get Dataset', {
-				itemIndex: 0,
-				description: 'Get Dataset did not start the job, which may belong to another workflow, so it never cancels it. Pick "Fail" or "Output the Snapshot ID".',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				'On Timeout "Cancel the Job and Fail" is not available in Get Dataset',
+				{
+					itemIndex: 0,
+					description:
+						'Get Dataset did not start the job, which may belong to another workflow, so it never cancels it. Pick "Fail" or "Output the Snapshot ID".',
+				},
+			);
 		}
 	} catch (error) {
-		return [errorItems(this, error as Error, this.getInputData().map((_, item) => item))];
+		return [
+			errorItems(
+				this,
+				error as Error,
+				this.getInputData().map((_, item) => item),
+			),
+		];
 	}
 	const requests = readRequests(this);
 	// An item with bad parameters fails now (or becomes error items with Continue On Fail), before any request.
-	const invalid = requests.map((request, itemIndex) => ('error' in request ? errorItems(this, request.error, [itemIndex]) : []));
+	const invalid = requests.map((request, itemIndex) =>
+		'error' in request ? errorItems(this, request.error, [itemIndex]) : [],
+	);
 
 	// The outputs follow item 0's Failed Inputs, as the editor shows them.
 	const first = requests[0];
-	const failedRows: FailedRowsPolicy = first && 'settings' in first ? first.settings.failedRows : 'main';
+	const failedRows: FailedRowsPolicy =
+		first && 'settings' in first ? first.settings.failedRows : 'main';
 	const startedAt = now();
 	const failed: INodeExecutionData[] = [];
 	const emptySnapshots: string[] = [];
@@ -122,8 +159,16 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		// No Failed output for this item's failed rows: they stay in the main output rather than vanish.
 		const noFailedOutput = request.settings.failedRows === 'separate' && failedRows !== 'separate';
 		if (noFailedOutput) keptInMain.push(itemIndex);
-		const settings: OutputSettings = noFailedOutput ? { ...request.settings, failedRows: 'main' } : request.settings;
-		const dataset = await datasetOrStatus(this, { snapshotId, settings }, itemIndex, wait, startedAt);
+		const settings: OutputSettings = noFailedOutput
+			? { ...request.settings, failedRows: 'main' }
+			: request.settings;
+		const dataset = await datasetOrStatus(
+			this,
+			{ snapshotId, settings },
+			itemIndex,
+			wait,
+			startedAt,
+		);
 		if ('json' in dataset) return [dataset];
 		if (!countsOf(dataset).rows) emptySnapshots.push(snapshotId);
 		const pairedItem = { item: itemIndex };

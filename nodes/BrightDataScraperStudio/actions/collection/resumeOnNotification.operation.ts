@@ -40,7 +40,12 @@ export const properties: INodeProperties[] = [
 
 /** The editor evaluates this source as a `waitingNodeTooltip` expression: self-contained, and no "}}". */
 function waitingTooltip(
-	parameters: { resource?: string; operation?: string; waitMode?: string; options?: { timeout?: unknown } },
+	parameters: {
+		resource?: string;
+		operation?: string;
+		waitMode?: string;
+		options?: { timeout?: unknown };
+	},
 	defaultTimeout: number,
 	graceMinutes: number,
 ): string {
@@ -50,7 +55,10 @@ function waitingTooltip(
 		parameters.waitMode === 'notification';
 	if (!waits) return '';
 	const timeout = parameters.options?.timeout ?? defaultTimeout;
-	const limit = typeof timeout === 'number' && timeout > 0 ? `the timeout (${timeout} s)` : 'the Timeout option';
+	const limit =
+		typeof timeout === 'number' && timeout > 0
+			? `the timeout (${timeout} s)`
+			: 'the Timeout option';
 	return (
 		`Waiting for Bright Data to call back when the job is done; the execution waits in the database meanwhile. ` +
 		`If no call comes within ${limit} plus ${graceMinutes} minutes, the execution continues and this node outputs the snapshot IDs with timed_out: true.`
@@ -82,12 +90,20 @@ function leaveTimedOutItem(ctx: IExecuteFunctions, started: TriggeredJob[]): voi
 }
 
 /** A parked execution resumes with the webhook's output only, so error items would be lost: no job starts at all. */
-function notStartedItems(ctx: IExecuteFunctions, invalidItems: INodeExecutionData[]): INodeExecutionData[] {
-	const invalid = new Map(invalidItems.map((item) => [(item.pairedItem as IPairedItemData).item, item]));
+function notStartedItems(
+	ctx: IExecuteFunctions,
+	invalidItems: INodeExecutionData[],
+): INodeExecutionData[] {
+	const invalid = new Map(
+		invalidItems.map((item) => [(item.pairedItem as IPairedItemData).item, item]),
+	);
 	const [firstInvalid] = invalid.keys();
 	const error = `Not sent to Bright Data: item ${firstInvalid} is invalid, and Resume on Notification starts the jobs only when every item is valid`;
-	const description = 'A waiting execution cannot carry error items over the wait. Fix or filter out the invalid items, or use Wait Mode "Poll", which outputs them as error items and goes on.';
-	return ctx.getInputData().map((_, item) => invalid.get(item) ?? { json: { error, description }, pairedItem: { item } });
+	const description =
+		'A waiting execution cannot carry error items over the wait. Fix or filter out the invalid items, or use Wait Mode "Poll", which outputs them as error items and goes on.';
+	return ctx
+		.getInputData()
+		.map((_, item) => invalid.get(item) ?? { json: { error, description }, pairedItem: { item } });
 }
 
 /** Starts the job with a notify webhook and parks the execution until Bright Data calls back. */
@@ -98,28 +114,41 @@ export async function execute(
 	// n8n 2.8 gives nodes no execution custom data, where the wait is remembered: say so before any job starts.
 	if (!this.customData) {
 		throw new NodeOperationError(this.getNode(), 'Resume on Notification needs a newer n8n', {
-			description: 'This n8n gives nodes no execution custom data, where the wait is remembered. Set Wait Mode to "Poll", or update n8n.',
+			description:
+				'This n8n gives nodes no execution custom data, where the wait is remembered. Set Wait Mode to "Poll", or update n8n.',
 		});
 	}
 	const { jobs, invalidItems } = await planJobsFromItems(this);
-	if (invalidItems.length) return nodeOutputs(outputSettings.failedRows, notStartedItems(this, invalidItems), []);
+	if (invalidItems.length)
+		return nodeOutputs(outputSettings.failedRows, notStartedItems(this, invalidItems), []);
 	if (!jobs.length) return nodeOutputs(outputSettings.failedRows, [], []);
 	if (jobs.some(({ query }) => query.notify)) {
-		throw new NodeOperationError(this.getNode(), 'Resume on Notification and Delivery → Notify When Done both want Bright Data\'s notification', {
-			description:
-				'Bright Data notifies one URL per job, and Resume on Notification needs it to resume this execution. Remove Notify When Done from Delivery, or set Wait Mode to "Poll" to keep your own notification.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			"Resume on Notification and Delivery → Notify When Done both want Bright Data's notification",
+			{
+				description:
+					'Bright Data notifies one URL per job, and Resume on Notification needs it to resume this execution. Remove Notify When Done from Delivery, or set Wait Mode to "Poll" to keep your own notification.',
+			},
+		);
 	}
 	if (jobs.length > 1) {
 		const inputs = jobs.reduce((count, job) => count + job.inputs.length, 0);
-		throw new NodeOperationError(this.getNode(), `Resume on Notification waits for one job; this run needs ${jobs.length}`, {
-			itemIndex: jobs[1].inputs[0].itemIndex,
-			description: `The wait is remembered in one execution custom data value of ${MAX_VALUE_LENGTH} characters, which holds one snapshot ID of up to ${MAX_SNAPSHOT_ID_LENGTH} characters. Set Inputs per Job to ${inputs} or more for these ${inputs} inputs (items whose collector or options differ start jobs of their own), split the items into several executions, or use Wait Mode "Poll".`,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Resume on Notification waits for one job; this run needs ${jobs.length}`,
+			{
+				itemIndex: jobs[1].inputs[0].itemIndex,
+				description: `The wait is remembered in one execution custom data value of ${MAX_VALUE_LENGTH} characters, which holds one snapshot ID of up to ${MAX_SNAPSHOT_ID_LENGTH} characters. Set Inputs per Job to ${inputs} or more for these ${inputs} inputs (items whose collector or options differ start jobs of their own), split the items into several executions, or use Wait Mode "Poll".`,
+			},
+		);
 	}
 	const resumeUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', 0));
 	const nonce = randomBytes(16).toString('hex');
-	const notify = JSON.stringify({ type: 'webhook', endpoint: notifyEndpoint(resumeUrl, this.getNode().id, nonce) });
+	const notify = JSON.stringify({
+		type: 'webhook',
+		endpoint: notifyEndpoint(resumeUrl, this.getNode().id, nonce),
+	});
 	// Bright Data ends the job by the deadline, so a notification comes even for a job that would run too long.
 	const deadline = `${Math.ceil(wait.timeoutSeconds)}s`;
 	// The wait cannot carry error items to the resume, so a job that cannot start fails the node.
@@ -130,7 +159,11 @@ export async function execute(
 	// n8n refuses a notification that comes before the execution is saved as waiting
 	// ("running already"), so a job that is already done is collected now instead.
 	try {
-		const dataset = await checkSnapshot(this, job.snapshotId, readerForJobs(this, outputSettings, [job.snapshotId]));
+		const dataset = await checkSnapshot(
+			this,
+			job.snapshotId,
+			readerForJobs(this, outputSettings, [job.snapshotId]),
+		);
 		if (dataset.kind === 'ready') {
 			const shaped = await shapeReadyJobs(this, [{ job, dataset }], outputSettings);
 			return nodeOutputs(outputSettings.failedRows, shaped.main, shaped.failed);

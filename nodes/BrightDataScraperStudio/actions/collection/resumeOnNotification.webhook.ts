@@ -1,5 +1,10 @@
 // Wait Mode "Resume on Notification", second half: Bright Data's call, checked against the wait state, resumes with the rows.
-import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { isObject } from '../../../shared/rows';
 import { matchesSecretHash, secretHash } from '../../../shared/secret';
@@ -24,7 +29,8 @@ export interface WaitState {
 }
 
 /** JSON, so a value cut short (n8n 2.41 keeps up to 512 characters, logging an error above 255) fails to parse. */
-export const serializeState = ({ nonceHash, snapshotId }: WaitState): string => JSON.stringify({ nonce_sha256: nonceHash, snapshot_id: snapshotId });
+export const serializeState = ({ nonceHash, snapshotId }: WaitState): string =>
+	JSON.stringify({ nonce_sha256: nonceHash, snapshot_id: snapshotId });
 
 /** The wait state as serializeState wrote it; anything else (cut, edited, missing) is no state. */
 function readState(ctx: IWebhookFunctions): WaitState | undefined {
@@ -36,11 +42,19 @@ function readState(ctx: IWebhookFunctions): WaitState | undefined {
 	}
 	if (!isObject(state)) return undefined;
 	const { nonce_sha256: nonceHash, snapshot_id: snapshotId } = state;
-	const valid = typeof nonceHash === 'string' && nonceHash.length === secretHash('').length && typeof snapshotId === 'string' && isSnapshotId(snapshotId);
+	const valid =
+		typeof nonceHash === 'string' &&
+		nonceHash.length === secretHash('').length &&
+		typeof snapshotId === 'string' &&
+		isSnapshotId(snapshotId);
 	return valid ? { nonceHash, snapshotId } : undefined;
 }
 
-function answerWithoutResuming(ctx: IWebhookFunctions, status: number, error: string): IWebhookResponseData {
+function answerWithoutResuming(
+	ctx: IWebhookFunctions,
+	status: number,
+	error: string,
+): IWebhookResponseData {
 	ctx.getResponseObject().status(status).json({ error });
 	return { noWebhookResponse: true };
 }
@@ -51,16 +65,28 @@ function plannedInputs(ctx: IWebhookFunctions): PlannedInput[] {
 	if (ctx.getNodeParameter('inputSource', 'items') !== 'items') return [];
 	let items: unknown;
 	try {
-		items = ctx.evaluateExpression('{{ $($prevNode.name).all($prevNode.outputIndex, $prevNode.runIndex) }}', 0);
+		items = ctx.evaluateExpression(
+			'{{ $($prevNode.name).all($prevNode.outputIndex, $prevNode.runIndex) }}',
+			0,
+		);
 	} catch {
 		return [];
 	}
 	if (!Array.isArray(items)) return [];
 	const selected = ctx.getNodeParameter('fieldsToSend', 'all') === 'selected';
-	const names = String(ctx.getNodeParameter('inputFields', '')).split(',').map((name) => name.trim()).filter(Boolean);
+	const names = String(ctx.getNodeParameter('inputFields', ''))
+		.split(',')
+		.map((name) => name.trim())
+		.filter(Boolean);
 	return (items as INodeExecutionData[]).map(({ json }, itemIndex) => ({
 		itemIndex,
-		input: selected ? Object.fromEntries(names.filter((name) => Object.hasOwn(json, name) && json[name] !== undefined).map((name) => [name, json[name]])) : json,
+		input: selected
+			? Object.fromEntries(
+					names
+						.filter((name) => Object.hasOwn(json, name) && json[name] !== undefined)
+						.map((name) => [name, json[name]]),
+				)
+			: json,
 	}));
 }
 
@@ -70,19 +96,30 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	const state = readState(this);
 	// Any token (missing, repeated, non-ASCII, huge) is hashed and compared with the stored hash; 401 when wrong.
 	const nonce = (this.getQueryData() as IDataObject).brightdata;
-	if (!state || !matchesSecretHash(nonce, state.nonceHash)) return answerWithoutResuming(this, 401, 'Invalid token');
+	if (!state || !matchesSecretHash(nonce, state.nonceHash))
+		return answerWithoutResuming(this, 401, 'Invalid token');
 	// The same rule and keys as the trigger node: ?snapshot_id=, then collection_id, snapshot_id, id, job_id.
 	const named = findSnapshotId(this.getQueryData() as IDataObject, this.getBodyData())?.snapshotId;
 	const { snapshotId } = state;
-	if (named && named !== snapshotId) return answerWithoutResuming(this, 409, `Snapshot ${named} does not belong to this execution`);
+	if (named && named !== snapshotId)
+		return answerWithoutResuming(this, 409, `Snapshot ${named} does not belong to this execution`);
 
 	const settings = readOutputSettings(this, 0, 'separate');
 	const reader = readerForJobs(this, settings, [snapshotId]);
 	try {
-		const dataset = await pollUntilReady(this, snapshotId, { reader, deadline: now() + secondsToMs(NOTIFIED_WAIT_SECONDS), checkAtOnce: true });
-		if (dataset.kind === 'timedOut') return answerWithoutResuming(this, 202, `Waiting for snapshot ${snapshotId}`);
+		const dataset = await pollUntilReady(this, snapshotId, {
+			reader,
+			deadline: now() + secondsToMs(NOTIFIED_WAIT_SECONDS),
+			checkAtOnce: true,
+		});
+		if (dataset.kind === 'timedOut')
+			return answerWithoutResuming(this, 202, `Waiting for snapshot ${snapshotId}`);
 		logResumed(this, [snapshotId], countsOf(dataset));
-		const shaped = await shapeReadyJobs(this, [{ job: { snapshotId, inputs: plannedInputs(this) }, dataset }], settings);
+		const shaped = await shapeReadyJobs(
+			this,
+			[{ job: { snapshotId, inputs: plannedInputs(this) }, dataset }],
+			settings,
+		);
 		return { workflowData: nodeOutputs(settings.failedRows, shaped.main, shaped.failed) };
 	} catch (error) {
 		throw errorAfterTrigger(this, error, [snapshotId]);

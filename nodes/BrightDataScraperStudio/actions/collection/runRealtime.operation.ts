@@ -1,4 +1,9 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import type { Row } from '../../../shared/rows';
 import { pollUntilReady, rowReader } from '../../../shared/snapshot/polling';
@@ -15,7 +20,8 @@ import type { OperationOption } from '../types';
 export const option: OperationOption = {
 	name: 'Run Real-Time',
 	value: 'runRealtime',
-	description: 'Scrape each input right away with a real-time collector and output its rows within seconds',
+	description:
+		'Scrape each input right away with a real-time collector and output its rows within seconds',
 	action: 'Run real-time collection',
 };
 
@@ -26,9 +32,19 @@ export const properties: INodeProperties[] = [
 ];
 
 /** Runs an input that hit the real-time page limit as a one-input batch job instead. */
-async function runAsBatch(ctx: IExecuteFunctions, request: InputRequest, deadline: number): Promise<Row[]> {
+async function runAsBatch(
+	ctx: IExecuteFunctions,
+	request: InputRequest,
+	deadline: number,
+): Promise<Row[]> {
 	const [plan] = planJobs([
-		{ collector: request.collector, query: { queue_next: 1 }, inputs: [request], inputsPerJob: 1, secrets: [] },
+		{
+			collector: request.collector,
+			query: { queue_next: 1 },
+			inputs: [request],
+			inputsPerJob: 1,
+			secrets: [],
+		},
 	]);
 	const job = await triggerJob(ctx, plan);
 	const result = await pollUntilReady(ctx, job.snapshotId, {
@@ -38,10 +54,14 @@ async function runAsBatch(ctx: IExecuteFunctions, request: InputRequest, deadlin
 		itemIndex: request.itemIndex,
 	});
 	if (result.kind === 'ready') return result.rows;
-	throw new NodeOperationError(ctx.getNode(), `Snapshot "${job.snapshotId}" was not ready in time (status: ${result.status})`, {
-		itemIndex: request.itemIndex,
-		description: `The input exceeded the real-time page limit and ran as a batch job. Collect its rows later with Get Dataset and snapshot ID ${job.snapshotId}.`,
-	});
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`Snapshot "${job.snapshotId}" was not ready in time (status: ${result.status})`,
+		{
+			itemIndex: request.itemIndex,
+			description: `The input exceeded the real-time page limit and ran as a batch job. Collect its rows later with Get Dataset and snapshot ID ${job.snapshotId}.`,
+		},
+	);
 }
 
 /** One real-time job per input, several at a time; one item per result row. */
@@ -49,12 +69,26 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const output = await runPerInput(this, async (request) => {
 		const { options, itemIndex } = request;
 		const deadline = now() + secondsToMs(options.timeoutSeconds);
-		const responseId = await triggerRealtime(this, request.collector, request.input, options.query, itemIndex);
-		const rows = await waitForRealtimeResult(this, responseId, { deadline, timeoutSeconds: options.timeoutSeconds, itemIndex });
+		const responseId = await triggerRealtime(
+			this,
+			request.collector,
+			request.input,
+			options.query,
+			itemIndex,
+		);
+		const rows = await waitForRealtimeResult(this, responseId, {
+			deadline,
+			timeoutSeconds: options.timeoutSeconds,
+			itemIndex,
+		});
 		const overLimit = rows.some((row) => PAGE_LIMIT_ERROR.test(String(row.error ?? '')));
-		return overLimit && options.onPageLimit === 'batch' ? await runAsBatch(this, request, deadline) : rows;
+		return overLimit && options.onPageLimit === 'batch'
+			? await runAsBatch(this, request, deadline)
+			: rows;
 	});
-	const overLimit = output.filter(({ json }) => PAGE_LIMIT_ERROR.test(String(json.error ?? ''))).length;
+	const overLimit = output.filter(({ json }) =>
+		PAGE_LIMIT_ERROR.test(String(json.error ?? '')),
+	).length;
 	if (overLimit) {
 		this.addExecutionHints({
 			message: `${overLimit} input(s) exceeded the real-time limit of 51 pages. Set On Page Limit to "Run the Input as a Batch Job", or use Trigger and Wait.`,

@@ -17,7 +17,8 @@ import type { OperationOption } from '../types';
 export const option: OperationOption = {
 	name: 'Trigger',
 	value: 'trigger',
-	description: 'Start a batch collection with the incoming inputs and output its snapshot ID without waiting',
+	description:
+		'Start a batch collection with the incoming inputs and output its snapshot ID without waiting',
 	action: 'Trigger collection',
 };
 

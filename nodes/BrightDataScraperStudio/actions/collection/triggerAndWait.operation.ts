@@ -11,13 +11,24 @@ import { cancelSignal } from '../../../shared/transport';
 import { collectorLocator } from '../../descriptions/collector';
 import { deliveryField } from '../../descriptions/delivery';
 import { inputFields } from '../../descriptions/inputs';
-import { cancelJobsAfterStop, errorAfterTrigger, mentionStartedJobs, planJobsFromItems, startJobs } from '../../jobs/trigger';
+import {
+	cancelJobsAfterStop,
+	errorAfterTrigger,
+	mentionStartedJobs,
+	planJobsFromItems,
+	startJobs,
+} from '../../jobs/trigger';
 import { JobsCancelledError, timedOutItem, waitForSnapshot } from '../../jobs/waiting';
 import { readerForJobs } from '../../output/datasetFile';
 import { errorItems, itemsOf } from '../../output/items';
 import { nodeOutputs, shapeReadyJobs, type CollectedJob, type ReadyJob } from '../../output/shape';
 import { optionsCollection } from '../../options/option';
-import { outputFields, readOutputSettings, rowOptions, type OutputSettings } from '../../options/output';
+import {
+	outputFields,
+	readOutputSettings,
+	rowOptions,
+	type OutputSettings,
+} from '../../options/output';
 import { triggerOptions } from '../../options/trigger';
 import { readWaitOptions, waitOptions, type WaitOptions } from '../../options/wait';
 import type { OperationOption } from '../types';
@@ -26,7 +37,8 @@ import * as resumeOnNotification from './resumeOnNotification.operation';
 export const option: OperationOption = {
 	name: 'Trigger and Wait',
 	value: 'triggerAndWait',
-	description: 'Start a batch collection, wait until its snapshot is ready, and output one item per scraped row',
+	description:
+		'Start a batch collection, wait until its snapshot is ready, and output one item per scraped row',
 	action: 'Trigger collection and wait for rows',
 };
 
@@ -63,7 +75,9 @@ export const properties: INodeProperties[] = [
 /** "j_1" or "j_1, j_2, j_3 and 7 more". */
 function describeSnapshots(jobs: CollectedJob[]): string {
 	const ids = jobs.map(({ snapshotId }) => snapshotId);
-	return ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', ');
+	return ids.length > 3
+		? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more`
+		: ids.join(', ');
 }
 
 interface Settings {
@@ -78,7 +92,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		// One wait covers all jobs, so its options are read once, before any request.
 		settings = { wait: readWaitOptions(this, 0), output: readOutputSettings(this, 0, 'separate') };
 	} catch (error) {
-		return [errorItems(this, error as Error, this.getInputData().map((_, item) => item))];
+		return [
+			errorItems(
+				this,
+				error as Error,
+				this.getInputData().map((_, item) => item),
+			),
+		];
 	}
 	const { wait, output: outputSettings } = settings;
 	// Resume on Notification parks the execution instead of polling: its own operation file.
@@ -88,17 +108,37 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const { started, items: notStarted } = await startJobs(this, jobs);
 	const main = [...invalidItems, ...notStarted];
 
-	const reader = readerForJobs(this, outputSettings, started.map(({ snapshotId }) => snapshotId));
+	const reader = readerForJobs(
+		this,
+		outputSettings,
+		started.map(({ snapshotId }) => snapshotId),
+	);
 	const ready: ReadyJob[] = [];
 	let polls = 0;
 	for (const [index, job] of started.entries()) {
 		const unfinished = started.slice(index);
 		try {
 			const ids = unfinished.map(({ snapshotId }) => snapshotId);
-			const result = await waitForSnapshot(this, job.snapshotId, reader, job.inputs[0].itemIndex, wait, startedAt, job, ids);
+			const result = await waitForSnapshot(
+				this,
+				job.snapshotId,
+				reader,
+				job.inputs[0].itemIndex,
+				wait,
+				startedAt,
+				job,
+				ids,
+			);
 			polls += result.polls;
 			if (result.kind === 'timedOut') {
-				main.push(timedOutItem(job.snapshotId, itemsOf(job.inputs), result.status, elapsedSeconds(startedAt)));
+				main.push(
+					timedOutItem(
+						job.snapshotId,
+						itemsOf(job.inputs),
+						result.status,
+						elapsedSeconds(startedAt),
+					),
+				);
 				continue;
 			}
 			ready.push({ job, dataset: result });
@@ -106,12 +146,19 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			if (error instanceof JobsCancelledError) {
 				// All unfinished jobs were cancelled: only the rows of those already collected can be fetched later.
 				const cancelledItems = itemsOf(unfinished.flatMap(({ inputs }) => inputs));
-				append(main, errorItems(this, mentionStartedJobs(error, started.slice(0, index)), cancelledItems));
+				append(
+					main,
+					errorItems(this, mentionStartedJobs(error, started.slice(0, index)), cancelledItems),
+				);
 				break;
 			}
-			if (wait.cancelOnStop && cancelSignal(this)?.aborted) await cancelJobsAfterStop(this, unfinished);
+			if (wait.cancelOnStop && cancelSignal(this)?.aborted)
+				await cancelJobsAfterStop(this, unfinished);
 			const others = started.filter((other) => other !== job);
-			append(main, errorItems(this, mentionStartedJobs(error as Error, others), itemsOf(job.inputs)));
+			append(
+				main,
+				errorItems(this, mentionStartedJobs(error as Error, others), itemsOf(job.inputs)),
+			);
 		}
 	}
 
@@ -120,11 +167,17 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	try {
 		shaped = await shapeReadyJobs(this, ready, outputSettings);
 	} catch (error) {
-		throw errorAfterTrigger(this, error, collected.map(({ snapshotId }) => snapshotId));
+		throw errorAfterTrigger(
+			this,
+			error,
+			collected.map(({ snapshotId }) => snapshotId),
+		);
 	}
 	if (collected.length) {
 		const inputs = collected.reduce((count, job) => count + job.inputs.length, 0);
-		const failedNote = shaped.failedCount ? ` ${shaped.failedCount} of ${plural(inputs, 'input')} failed.` : '';
+		const failedNote = shaped.failedCount
+			? ` ${shaped.failedCount} of ${plural(inputs, 'input')} failed.`
+			: '';
 		const emptyNote = shaped.rowCount
 			? ''
 			: ' The job finished without rows: the collector found nothing, or its delivery settings leave rows out.';

@@ -10,7 +10,8 @@ import type { OperationOption } from '../types';
 export const option: OperationOption = {
 	name: 'Cancel Heal',
 	value: 'cancelHeal',
-	description: 'Stop a self-heal that runs or waits for approval (only the user who started it can); the collector\'s code stays as it is',
+	description:
+		"Stop a self-heal that runs or waits for approval (only the user who started it can); the collector's code stays as it is",
 	action: 'Cancel heal of collector',
 	subtitle: 'Cancel Heal',
 };
@@ -23,7 +24,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const collectorId = readCollector(this, itemIndex);
 		await cancelHeal(this, collectorId, itemIndex);
 		logCollector(this, collectorId, 'self-heal cancelled');
-		return [{ json: { collector_id: collectorId, cancelled: true }, pairedItem: { item: itemIndex } }];
+		return [
+			{ json: { collector_id: collectorId, cancelled: true }, pairedItem: { item: itemIndex } },
+		];
 	});
 	return [output];
 }

@@ -9,7 +9,8 @@ import type { OperationOption } from '../types';
 export const option: OperationOption = {
 	name: 'Get AI Status',
 	value: 'getAiStatus',
-	description: 'Read once how far Bright Data\'s AI is with a collector\'s create or self-heal job: status, current step, steps done',
+	description:
+		"Read once how far Bright Data's AI is with a collector's create or self-heal job: status, current step, steps done",
 	action: 'Get AI status of collector',
 	subtitle: 'Get AI Status',
 };
@@ -21,11 +22,20 @@ export const properties: INodeProperties[] = [
 		name: 'aiJob',
 		type: 'options',
 		options: [
-			{ name: 'Create with AI', value: 'create', description: 'The job that writes a new collector' },
-			{ name: 'Self-Heal', value: 'heal', description: 'The job that repairs the collector; "pending_answer" means it waits for approval' },
+			{
+				name: 'Create with AI',
+				value: 'create',
+				description: 'The job that writes a new collector',
+			},
+			{
+				name: 'Self-Heal',
+				value: 'heal',
+				description:
+					'The job that repairs the collector; "pending_answer" means it waits for approval',
+			},
 		],
 		default: 'create',
-		description: 'Which of the collector\'s AI jobs to read. Default Create with AI.',
+		description: "Which of the collector's AI jobs to read. Default Create with AI.",
 	},
 ];
 
@@ -37,7 +47,17 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const progress = await readAiProgress(this, collectorId, itemIndex, undefined, kind);
 		const status = String(progress.status);
 		// done and failed let an IF node end a Wait-node loop without knowing Bright Data's status names.
-		return [{ json: { collector_id: collectorId, ...progress, done: status === 'done', failed: aiJobFailed(kind, status) }, pairedItem: { item: itemIndex } }];
+		return [
+			{
+				json: {
+					collector_id: collectorId,
+					...progress,
+					done: status === 'done',
+					failed: aiJobFailed(kind, status),
+				},
+				pairedItem: { item: itemIndex },
+			},
+		];
 	});
 	return [output];
 }

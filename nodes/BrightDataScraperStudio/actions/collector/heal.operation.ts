@@ -1,4 +1,11 @@
-import { NodeOperationError, jsonParse, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	jsonParse,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { isObject } from '../../../shared/rows';
 import { now } from '../../../shared/timing';
@@ -16,7 +23,8 @@ import type { OperationOption } from '../types';
 export const option: OperationOption = {
 	name: 'Self-Heal',
 	value: 'heal',
-	description: 'Have Bright Data\'s AI repair a collector from a prompt, and get its proposed change (summary, diff, preview rows) for approval',
+	description:
+		"Have Bright Data's AI repair a collector from a prompt, and get its proposed change (summary, diff, preview rows) for approval",
 	action: 'Self-heal collector',
 	subtitle: 'Self-Heal Collector',
 };
@@ -43,7 +51,8 @@ export const properties: INodeProperties[] = [
 			type: 'json',
 			default: '[]',
 			placeholder: 'e.g. [{ "url": "https://shop.example/product/123" }]',
-			description: 'Input objects the proposed code is tried on; its preview rows come from them. Default: none (Bright Data picks its own).',
+			description:
+				'Input objects the proposed code is tried on; its preview rows come from them. Default: none (Bright Data picks its own).',
 		},
 		healTimeout.property,
 	]),
@@ -52,11 +61,13 @@ export const properties: INodeProperties[] = [
 /** Options → Test Inputs: a JSON array of input objects (or one given as an expression). */
 function readTestInputs(ctx: IExecuteFunctions, itemIndex: number): IDataObject[] {
 	const raw = (ctx.getNodeParameter('options.testInputs', itemIndex, '[]') as unknown) ?? '[]';
-	const value: unknown = typeof raw === 'string' ? jsonParse(raw.trim() || '[]', { fallbackValue: undefined }) : raw;
+	const value: unknown =
+		typeof raw === 'string' ? jsonParse(raw.trim() || '[]', { fallbackValue: undefined }) : raw;
 	if (Array.isArray(value) && value.every(isObject)) return value;
 	throw new NodeOperationError(ctx.getNode(), 'Test Inputs must be a JSON array of input objects', {
 		itemIndex,
-		description: 'For example [{ "url": "https://shop.example/product/123" }], with the fields of the collector\'s input schema; or [] for none.',
+		description:
+			'For example [{ "url": "https://shop.example/product/123" }], with the fields of the collector\'s input schema; or [] for none.',
 	});
 }
 
@@ -68,18 +79,35 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			name: 'prompt',
 			max: MAX_PROMPT_LENGTH,
 			refuseAngleBrackets: true,
-			advice: 'Say what is wrong and where, in words, e.g. "The price comes back empty since the site changed; it now shows next to the Buy button".',
+			advice:
+				'Say what is wrong and where, in words, e.g. "The price comes back empty since the site changed; it now shows next to the Buy button".',
 		});
 		const testInputs = readTestInputs(this, itemIndex);
 		const timeoutSeconds = healTimeout.read(this, itemIndex);
 		const startedAt = now();
 		recordCollectorId(this, collectorId);
 		const spec = healJob(this, collectorId, { prompt, testInputs }, timeoutSeconds, itemIndex);
-		const { progress, aiJobId } = await runAiJob(this, collectorId, spec, timeoutSeconds, itemIndex, startedAt);
+		const { progress, aiJobId } = await runAiJob(
+			this,
+			collectorId,
+			spec,
+			timeoutSeconds,
+			itemIndex,
+			startedAt,
+		);
 		const awaiting = progress.status === AWAITING_APPROVAL;
-		const { summary, changes } = awaiting ? describeProposal(progress) : { summary: 'Bright Data ended the self-heal without proposing a change.', changes: {} };
+		const { summary, changes } = awaiting
+			? describeProposal(progress)
+			: { summary: 'Bright Data ended the self-heal without proposing a change.', changes: {} };
 		const { diff, preview_result: previewResult, ...status } = progress;
-		const json: IDataObject = { collector_id: collectorId, ...(aiJobId ? { ai_job_id: aiJobId } : {}), ...status, awaiting_approval: awaiting, summary, ...changes };
+		const json: IDataObject = {
+			collector_id: collectorId,
+			...(aiJobId ? { ai_job_id: aiJobId } : {}),
+			...status,
+			awaiting_approval: awaiting,
+			summary,
+			...changes,
+		};
 		if (awaiting) Object.assign(json, { diff: diff ?? null, preview_result: previewResult ?? [] });
 		return [{ json, pairedItem: { item: itemIndex } }];
 	});

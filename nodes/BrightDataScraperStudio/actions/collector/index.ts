@@ -6,7 +6,11 @@ import * as heal from './heal.operation';
 import * as resolveHeal from './resolveHeal.operation';
 
 export const collector: Resource = {
-	option: { name: 'Collector', value: 'collector', description: 'Build and repair collectors with Bright Data\'s AI' },
+	option: {
+		name: 'Collector',
+		value: 'collector',
+		description: "Build and repair collectors with Bright Data's AI",
+	},
 	operations: [resolveHeal, cancelHeal, createWithAi, getAiStatus, heal],
 	defaultOperation: 'createWithAi',
 };

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { now } from '../../../shared/timing';
 import { aiCollectorLocator } from '../../descriptions/collector';
@@ -13,7 +18,8 @@ import type { OperationOption } from '../types';
 export const option: OperationOption = {
 	name: 'Approve or Reject Heal',
 	value: 'resolveHeal',
-	description: 'Answer a self-heal that waits for approval, and wait until Bright Data has applied (or dropped) the change',
+	description:
+		'Answer a self-heal that waits for approval, and wait until Bright Data has applied (or dropped) the change',
 	action: 'Approve or reject heal of collector',
 	subtitle: 'Approve or Reject Heal',
 };
@@ -26,10 +32,15 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Approve', value: 'approve', description: 'Accept the proposed change' },
-			{ name: 'Reject', value: 'reject', description: 'Drop the proposed change; the collector\'s code stays as it is' },
+			{
+				name: 'Reject',
+				value: 'reject',
+				description: "Drop the proposed change; the collector's code stays as it is",
+			},
 		],
 		default: 'approve',
-		description: 'What to answer. Default Approve. From an approval step, use an expression that gives "approve" or "reject".',
+		description:
+			'What to answer. Default Approve. From an approval step, use an expression that gives "approve" or "reject".',
 	},
 	{
 		displayName: 'Save to Production',
@@ -45,7 +56,7 @@ export const properties: INodeProperties[] = [
 
 /** What the answer did, for the person reading the output. */
 function notice(approve: boolean, saved: boolean): string {
-	if (!approve) return 'Rejected: the collector\'s code is unchanged.';
+	if (!approve) return "Rejected: the collector's code is unchanged.";
 	if (saved) return 'Approved and saved to production: later runs use the healed code.';
 	return 'Approved but not saved to production: production runs keep the old code. To run the healed draft, turn on the option "Use Development Version" of Trigger and Wait (or Trigger, Run Real-Time, Crawl); to publish it, save it to production in Scraper Studio\'s IDE.';
 }
@@ -58,10 +69,23 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const saved = approve && this.getNodeParameter('saveToProduction', itemIndex, true) === true;
 		const timeoutSeconds = resolveHealTimeout.read(this, itemIndex);
 		const startedAt = now();
-		const { progress } = await runAiJob(this, collectorId, resolveJob(collectorId, approve, saved, timeoutSeconds), timeoutSeconds, itemIndex, startedAt);
-		const json: IDataObject = { collector_id: collectorId, decision: approve ? 'approve' : 'reject', saved_to_production: saved, ...progress };
+		const { progress } = await runAiJob(
+			this,
+			collectorId,
+			resolveJob(collectorId, approve, saved, timeoutSeconds),
+			timeoutSeconds,
+			itemIndex,
+			startedAt,
+		);
+		const json: IDataObject = {
+			collector_id: collectorId,
+			decision: approve ? 'approve' : 'reject',
+			saved_to_production: saved,
+			...progress,
+		};
 		// A heal can stop at the gate more than once (notes §3): then this is the next proposal to answer.
-		if (progress.status === AWAITING_APPROVAL) Object.assign(json, { awaiting_approval: true, ...describeProposal(progress) });
+		if (progress.status === AWAITING_APPROVAL)
+			Object.assign(json, { awaiting_approval: true, ...describeProposal(progress) });
 		else json.notice = notice(approve, saved);
 		return [{ json, pairedItem: { item: itemIndex } }];
 	});

@@ -6,7 +6,13 @@ import { forEachItem } from '../../output/items';
 import { readJobId } from '../../parameters/inputs';
 import type { OperationOption } from '../types';
 
-export const option: OperationOption = { name: 'Cancel', value: 'cancel', description: 'Stop a job that is still running', action: 'Cancel job', subtitle: 'Cancel Job' };
+export const option: OperationOption = {
+	name: 'Cancel',
+	value: 'cancel',
+	description: 'Stop a job that is still running',
+	action: 'Cancel job',
+	subtitle: 'Cancel Job',
+};
 
 export const properties = [jobIdField];
 
@@ -18,8 +24,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			if (!(error instanceof NodeApiError) || error.httpCode !== '400') throw error;
 			error.message = `Job "${snapshotId}" cannot be cancelled: it has already ended`;
 			// Keep Bright Data's own words; drop the generic "check the parameters" advice.
-			const said = String(error.description ?? '').split('\n').filter((line) => line.startsWith('Bright Data said'));
-			error.description = ['Bright Data cancels only jobs that are still queued or running; Job → Get shows its status, Get Dataset its rows.', ...said].join('\n');
+			const said = String(error.description ?? '')
+				.split('\n')
+				.filter((line) => line.startsWith('Bright Data said'));
+			error.description = [
+				'Bright Data cancels only jobs that are still queued or running; Job → Get shows its status, Get Dataset its rows.',
+				...said,
+			].join('\n');
 			throw error;
 		});
 		return [{ json: { snapshot_id: snapshotId, canceled: true }, pairedItem: { item: itemIndex } }];

@@ -29,7 +29,7 @@ export const SIMPLE_JOB_FIELDS = [
 export const option: OperationOption = {
 	name: 'Get',
 	value: 'get',
-	description: 'Retrieve a job\'s status, number of inputs, rows and failures, and its times',
+	description: "Retrieve a job's status, number of inputs, rows and failures, and its times",
 	action: 'Get job',
 	subtitle: 'Get Job',
 };

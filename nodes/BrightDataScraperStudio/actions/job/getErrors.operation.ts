@@ -36,7 +36,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			retry: 'idempotent',
 			subject: { snapshotId, itemIndex },
 		});
-		const { errors } = parseJsonBody<{ errors?: IDataObject[] }>(this, response, { snapshotId, itemIndex });
+		const { errors } = parseJsonBody<{ errors?: IDataObject[] }>(this, response, {
+			snapshotId,
+			itemIndex,
+		});
 		return (Array.isArray(errors) ? errors : []).map((error) => ({
 			json: { snapshot_id: snapshotId, ...error },
 			pairedItem: { item: itemIndex },

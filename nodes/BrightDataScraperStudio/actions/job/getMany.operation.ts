@@ -20,7 +20,7 @@ const PAGE_SIZE = 500;
 export const option: OperationOption = {
 	name: 'Get Many',
 	value: 'getMany',
-	description: 'Retrieve a list of a collector\'s jobs in a date range',
+	description: "Retrieve a list of a collector's jobs in a date range",
 	action: 'Get many jobs',
 	subtitle: 'Get Many Jobs',
 };
@@ -66,7 +66,9 @@ export const properties: INodeProperties[] = [
 		default: false,
 		description: 'Whether to list the oldest jobs first instead of the newest',
 	},
-	...simplifyFields('Simplified: collector, ID, status, inputs, rows (data_lines), failed pages, page loads, queued, started and finished'),
+	...simplifyFields(
+		'Simplified: collector, ID, status, inputs, rows (data_lines), failed pages, page loads, queued, started and finished',
+	),
 ];
 
 /** The fields a simplified job in the list keeps, most used first (n8n's guideline: at most 10). */
@@ -86,12 +88,16 @@ const SIMPLE_LISTED_JOB_FIELDS = [
 /** A date parameter as the API wants it: YYYY-MM-DD. */
 function readDate(ctx: IExecuteFunctions, name: string, label: string, itemIndex: number): string {
 	const raw = ctx.getNodeParameter(name, itemIndex, '') as unknown;
-	const text = raw && typeof raw === 'object' && 'toISO' in raw ? String((raw as { toISO: () => string }).toISO()) : String(raw ?? '');
+	const text =
+		raw && typeof raw === 'object' && 'toISO' in raw
+			? String((raw as { toISO: () => string }).toISO())
+			: String(raw ?? '');
 	const day = text.trim().slice(0, 10);
 	if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day))) {
 		throw new NodeOperationError(ctx.getNode(), `${label} "${text}" is not a date`, {
 			itemIndex,
-			description: 'Use a date like 2026-11-01, or an expression such as {{ $today.minus({ days: 7 }) }}.',
+			description:
+				'Use a date like 2026-11-01, or an expression such as {{ $today.minus({ days: 7 }) }}.',
 		});
 	}
 	return day;
@@ -100,9 +106,13 @@ function readDate(ctx: IExecuteFunctions, name: string, label: string, itemIndex
 function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
 	const limit = ctx.getNodeParameter('limit', itemIndex, 50) as unknown;
 	if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
-		throw new NodeOperationError(ctx.getNode(), `Limit must be a whole number of at least 1 (got ${JSON.stringify(limit)})`, {
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Limit must be a whole number of at least 1 (got ${JSON.stringify(limit)})`,
+			{
+				itemIndex,
+			},
+		);
 	}
 	return limit;
 }
@@ -129,7 +139,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				retry: 'idempotent',
 				subject: { collector, itemIndex },
 			});
-			const page = parseJsonBody<{ data?: IDataObject[]; total?: number }>(this, response, { collector, itemIndex });
+			const page = parseJsonBody<{ data?: IDataObject[]; total?: number }>(this, response, {
+				collector,
+				itemIndex,
+			});
 			const data = Array.isArray(page.data) ? page.data : [];
 			append(jobs, data);
 			offset += data.length;
@@ -138,7 +151,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const simple = this.getNodeParameter('simplify', itemIndex, false) === true;
 		return jobs.slice(0, wanted).map((job) => {
 			const json = { collector, ...job };
-			return { json: simple ? pick(json, SIMPLE_LISTED_JOB_FIELDS) : json, pairedItem: { item: itemIndex } };
+			return {
+				json: simple ? pick(json, SIMPLE_LISTED_JOB_FIELDS) : json,
+				pairedItem: { item: itemIndex },
+			};
 		});
 	});
 	return [output];

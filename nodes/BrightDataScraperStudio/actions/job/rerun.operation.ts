@@ -40,12 +40,21 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			retry: 'neverResend',
 			subject: { snapshotId, itemIndex, action: 'rerun request' },
 		});
-		const { id: newId, answer } = startedJobId(this, response, { field: 'collection_id', what: `rerun of "${snapshotId}"`, itemIndex });
+		const { id: newId, answer } = startedJobId(this, response, {
+			field: 'collection_id',
+			what: `rerun of "${snapshotId}"`,
+			itemIndex,
+		});
 		const startEta = answer.start_eta;
 		logRerunStarted(this, { snapshotId: newId, rerunOf: snapshotId, failedOnly });
 		recordSnapshotId(this, newId);
 		const json = { snapshot_id: newId, rerun_of: snapshotId, failed_only: failedOnly };
-		return [{ json: typeof startEta === 'string' ? { ...json, start_eta: startEta } : json, pairedItem: { item: itemIndex } }];
+		return [
+			{
+				json: typeof startEta === 'string' ? { ...json, start_eta: startEta } : json,
+				pairedItem: { item: itemIndex },
+			},
+		];
 	});
 	return [output];
 }
