@@ -1,4 +1,4 @@
-import { RowStreamParser } from '../../nodes/shared/snapshot/rowStream';
+import { parseRows, RowStreamParser } from '../../nodes/shared/snapshot/rowStream';
 
 /** Feeds `text` as UTF-8 in chunks of `size` bytes (a cut may fall inside a character, as in a download). */
 function parse(text: string, size = Infinity) {
@@ -114,5 +114,14 @@ describe('long strings and lines are read in one pass, whatever the chunk size',
 		expect(parse('n\nu', 1)).toEqual({ kind: 'invalid' });
 		expect(parse(' nu', 1)).toEqual({ kind: 'invalid' });
 		expect(parse(' null\n', 1)).toEqual({ kind: 'empty' });
+	});
+});
+
+describe('parseRows: a body in memory', () => {
+	test('stops one row past maxRows, and reads pretty-printed objects and NDJSON alike', () => {
+		const ndjson = Array.from({ length: 10 }, (_, a) => JSON.stringify({ a })).join('\n');
+		expect(parseRows(ndjson, 3)).toEqual({ kind: 'rows', rows: [{ a: 0 }, { a: 1 }, { a: 2 }, { a: 3 }] });
+		expect(parseRows(ndjson)).toMatchObject({ kind: 'rows', rows: { length: 10 } });
+		expect(parseRows('{\n  "status": "building"\n}')).toEqual({ kind: 'object', value: { status: 'building' } });
 	});
 });

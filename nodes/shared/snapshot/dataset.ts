@@ -76,7 +76,7 @@ export async function readDatasetStream(
 			over = size > maxBytes ? 'maxBytes' : undefined;
 			if (over) break;
 			parser.push(chunk);
-			over = parser.count > maxRows ? 'maxRows' : undefined;
+			over = parser.rows.length > maxRows ? 'maxRows' : undefined;
 			if (over) break;
 		}
 	} catch (error) {

@@ -37,11 +37,6 @@ export class RowStreamParser {
 	private head: Buffer[] = [];
 	private size = 0;
 
-	/** The rows parsed so far. */
-	get count(): number {
-		return this.rows.length;
-	}
-
 	push(chunk: Uint8Array): void {
 		const bytes = toBuffer(chunk);
 		if (this.size < HEAD_BYTES) this.head.push(bytes.subarray(0, HEAD_BYTES - this.size));
@@ -95,7 +90,8 @@ export function parseRows(body: string | Uint8Array, maxRows = Infinity): Stream
 	const parser = new RowStreamParser();
 	for (let at = 0; at < bytes.length; at += SLICE_BYTES) {
 		parser.push(bytes.subarray(at, at + SLICE_BYTES));
-		if (parser.count > maxRows) return { kind: 'rows', rows: parser.rows.slice(0, maxRows + 1) };
+		if (parser.rows.length > maxRows)
+			return { kind: 'rows', rows: parser.rows.slice(0, maxRows + 1) };
 	}
 	return parser.end();
 }
