@@ -6,7 +6,8 @@ import {
 } from 'n8n-workflow';
 
 import { now } from '../../../shared/timing';
-import { createCollector, createJob, runAiJob, type AiRequest } from '../../jobs/aiFlow';
+import { runAiJob } from '../../jobs/aiFlow';
+import { createCollector, createJob, type AiRequest } from '../../jobs/create';
 import { createWithAiOptions, readAiOptions } from '../../options/ai';
 import { optionsCollection } from '../../options/option';
 import { forEachItem } from '../../output/items';
