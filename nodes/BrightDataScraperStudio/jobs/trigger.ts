@@ -17,7 +17,8 @@ import { constantParameterReader, isConstantParameter } from '../parameters/cons
 import { readCollector, readInputs } from '../parameters/inputs';
 import { readTriggerOptions, type TriggerOptions } from '../options/trigger';
 import { recordSnapshotId } from '../records/customData';
-import { logJobStarted } from '../records/log';
+import { plural } from '../../shared/plural';
+import { logEvent } from '../records/log';
 import type { JobPlan, PlannedInput, TriggeredJob, TriggerQuery } from './types';
 
 interface TriggerRequest {
@@ -183,7 +184,12 @@ export async function triggerJob(ctx: IExecuteFunctions, job: JobPlan): Promise<
 		triggeredAt: now(),
 	};
 	// A billed job: make it findable at once, should the worker die before the node ends.
-	logJobStarted(ctx, triggered);
+	logEvent(
+		ctx,
+		`job started, snapshot ${id}`,
+		{ snapshotId: id, collector: job.collector, inputs: job.inputs.length },
+		{ detail: `collector ${job.collector}, ${plural(job.inputs.length, 'input')}` },
+	);
 	recordSnapshotId(ctx, triggered.snapshotId);
 	return triggered;
 }

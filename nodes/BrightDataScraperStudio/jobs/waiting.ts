@@ -6,7 +6,7 @@ import { elapsedSeconds, secondsToMs } from '../../shared/timing';
 import { cancelSignal } from '../../shared/transport';
 import { countsOf, type FileOrRows } from '../output/datasetFile';
 import type { WaitOptions } from '../options/wait';
-import { logGaveUp, logPending, logReady } from '../records/log';
+import { logEvent, logGaveUp } from '../records/log';
 import { cancelJob } from './trigger';
 import type { TriggeredJob } from './types';
 
@@ -35,7 +35,15 @@ export async function waitForSnapshot<Ready extends FileOrRows>(
 			startEta: job?.startEta,
 			itemIndex,
 			onPending: ({ status, retryInSeconds }) => {
-				logPending(ctx, snapshotId, { check: ++checks, status, retryInSeconds });
+				checks++;
+				const hint =
+					retryInSeconds === undefined ? '' : `, Bright Data says try again in ${retryInSeconds} s`;
+				logEvent(
+					ctx,
+					`snapshot ${snapshotId} not ready: ${status}`,
+					{ snapshotId, status, check: checks, ...(hint ? { retryInSeconds } : {}) },
+					{ detail: `status check ${checks}${hint}`, level: 'debug' },
+				);
 				ctx.sendMessageToUI(
 					`Bright Data snapshot ${snapshotId}: ${status}, ${elapsedSeconds(startedAt)} s`,
 				);
@@ -47,11 +55,13 @@ export async function waitForSnapshot<Ready extends FileOrRows>(
 		throw failure;
 	}
 	if (result.kind === 'ready') {
-		logReady(ctx, snapshotId, {
-			...countsOf(result),
-			seconds: elapsedSeconds(startedAt),
-			checks: result.polls,
-		});
+		const { rows, failed } = countsOf(result);
+		const seconds = elapsedSeconds(startedAt);
+		logEvent(
+			ctx,
+			`snapshot ${snapshotId} ready: ${plural(rows, 'row')} (${plural(failed, 'failed input')}) after ${seconds} s and ${plural(result.polls, 'status check')}`,
+			{ snapshotId, rows, failed, seconds, checks: result.polls },
+		);
 		return result;
 	}
 

@@ -21,7 +21,7 @@ import { nodeOutputs, shapeReadyJobs } from '../../output/shape';
 import type { OutputSettings } from '../../options/output';
 import { waitTimeout, type WaitOptions } from '../../options/wait';
 import { MAX_VALUE_LENGTH } from '../../records/customData';
-import { logParked } from '../../records/log';
+import { logEvent } from '../../records/log';
 import { serializeState, STATE_KEY, type WaitState } from './resumeOnNotification.webhook';
 
 /** n8n resumes the execution on its own this long after the job's deadline, if no notification came. */
@@ -176,7 +176,11 @@ export async function execute(
 	this.customData.set(STATE_KEY, serializeState(state));
 	const until = new Date(now() + secondsToMs(wait.timeoutSeconds + GRACE_SECONDS));
 	await this.putExecutionToWait(until);
-	logParked(this, [job.snapshotId], until);
+	logEvent(
+		this,
+		`waiting for Bright Data's notification for snapshot ${job.snapshotId} until ${until.toISOString()}, the execution parked`,
+		{ snapshotIds: [job.snapshotId], until: until.toISOString() },
+	);
 	leaveTimedOutItem(this, started);
 	// Only shown while it waits; n8n's own waiting nodes return their input.
 	return [this.getInputData()];

@@ -16,7 +16,8 @@ import type { PlannedInput } from '../../jobs/types';
 import { countsOf, readerForJobs } from '../../output/datasetFile';
 import { nodeOutputs, shapeReadyJobs } from '../../output/shape';
 import { readOutputSettings } from '../../options/output';
-import { logResumed } from '../../records/log';
+import { plural } from '../../../shared/plural';
+import { logEvent } from '../../records/log';
 
 /** Where the wait is remembered: execution custom data survives the wait in n8n's database (255 characters a value). */
 export const STATE_KEY = 'brightdata_wait';
@@ -114,7 +115,12 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		});
 		if (dataset.kind === 'timedOut')
 			return answerWithoutResuming(this, 202, `Waiting for snapshot ${snapshotId}`);
-		logResumed(this, [snapshotId], countsOf(dataset));
+		const { rows, failed } = countsOf(dataset);
+		logEvent(
+			this,
+			`snapshot ${snapshotId} ready: ${plural(rows, 'row')} (${plural(failed, 'failed input')}), resumed by Bright Data's notification`,
+			{ snapshotIds: [snapshotId], rows, failed },
+		);
 		const shaped = await shapeReadyJobs(
 			this,
 			[{ job: { snapshotId, inputs: plannedInputs(this) }, dataset }],

@@ -5,7 +5,7 @@ import { jobIdField } from '../../descriptions/snapshot';
 import { forEachItem } from '../../output/items';
 import { readJobId } from '../../parameters/inputs';
 import { recordSnapshotId } from '../../records/customData';
-import { logRerunStarted } from '../../records/log';
+import { logEvent } from '../../records/log';
 import type { OperationOption } from '../types';
 import { startedJobId } from '../../jobs/trigger';
 
@@ -46,7 +46,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			itemIndex,
 		});
 		const startEta = answer.start_eta;
-		logRerunStarted(this, { snapshotId: newId, rerunOf: snapshotId, failedOnly });
+		logEvent(
+			this,
+			`job started, snapshot ${newId}`,
+			{ snapshotId: newId, rerunOf: snapshotId, failedOnly },
+			{ detail: `rerun of ${snapshotId}${failedOnly ? ', failed inputs only' : ''}` },
+		);
 		recordSnapshotId(this, newId);
 		const json = { snapshot_id: newId, rerun_of: snapshotId, failed_only: failedOnly };
 		return [
