@@ -3,11 +3,11 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { append } from '../../shared/append';
 import { cancelSignal } from '../../shared/transport';
 
-/** With "Continue On Fail", one error item per affected item; a cancelled execution always throws, so n8n records it so. */
+/** With "Continue On Fail", one error item per affected item (default: all); a cancelled execution always throws. */
 export function errorItems(
 	ctx: IExecuteFunctions,
 	error: Error,
-	itemIndices: number[],
+	itemIndices = ctx.getInputData().map((_, item) => item),
 ): INodeExecutionData[] {
 	if (!ctx.continueOnFail() || cancelSignal(ctx)?.aborted) throw error;
 	const { description } = error as { description?: unknown };

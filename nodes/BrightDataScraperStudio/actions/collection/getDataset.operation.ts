@@ -130,13 +130,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			);
 		}
 	} catch (error) {
-		return [
-			errorItems(
-				this,
-				error as Error,
-				this.getInputData().map((_, item) => item),
-			),
-		];
+		return [errorItems(this, error as Error)];
 	}
 	const requests = readRequests(this);
 	// An item with bad parameters fails now (or becomes error items with Continue On Fail), before any request.

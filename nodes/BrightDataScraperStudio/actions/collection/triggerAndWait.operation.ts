@@ -92,13 +92,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		// One wait covers all jobs, so its options are read once, before any request.
 		settings = { wait: readWaitOptions(this, 0), output: readOutputSettings(this, 0, 'separate') };
 	} catch (error) {
-		return [
-			errorItems(
-				this,
-				error as Error,
-				this.getInputData().map((_, item) => item),
-			),
-		];
+		return [errorItems(this, error as Error)];
 	}
 	const { wait, output: outputSettings } = settings;
 	// Resume on Notification parks the execution instead of polling: its own operation file.
