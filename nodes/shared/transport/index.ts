@@ -1,6 +1,7 @@
 import {
 	NodeApiError,
 	NodeOperationError,
+	type ICredentialsDecrypted,
 	type JsonObject,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -102,25 +103,66 @@ export async function streamText(stream: AsyncIterable<Uint8Array>): Promise<str
 	return (await readText(stream, MAX_JSON_BODY_BYTES)).text;
 }
 
+interface ApiCredential {
+	baseUrl: string;
+	token: string;
+	decrypted: ICredentialsDecrypted;
+}
+
+// n8n decrypts the credential on every getCredentials, and a wait polls many times: read once per context
+// (one run of the node; a resumed webhook call or an editor list search has its own context and reads again).
+const credentialReads = new WeakMap<RequestContext, Promise<ApiCredential>>();
+
+function apiCredential(ctx: RequestContext): Promise<ApiCredential> {
+	let read = credentialReads.get(ctx);
+	if (!read) {
+		read = readCredential(ctx);
+		credentialReads.set(ctx, read);
+		// A failed read (a Base URL that breaks the rule) is not kept: the next request reads again.
+		read.catch(() => credentialReads.delete(ctx));
+	}
+	return read;
+}
+
+async function readCredential(ctx: RequestContext): Promise<ApiCredential> {
+	const data = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const checked = checkBaseUrl(data.baseUrl);
+	if (!checked.ok)
+		throw new NodeOperationError(ctx.getNode(), checked.message, {
+			description: checked.description,
+		});
+	const { id = '', name = '' } = ctx.getNode().credentials?.[CREDENTIAL_TYPE] ?? {};
+	const token = String(data.apiToken ?? '');
+	return {
+		baseUrl: checked.baseUrl,
+		token,
+		decrypted: { id: id ?? '', name, type: CREDENTIAL_TYPE, data },
+	};
+}
+
 type RawResponse = { statusCode: number; headers: Record<string, unknown>; body: unknown };
 
 /**
  * Sends one request and waits for its headers, never past the timer (a silent peer is cut off). With
- * `afterStopToken`, through n8n's httpRequest, which attaches no cancel signal, with the header the
+ * `afterStop`, through n8n's httpRequest, which attaches no cancel signal, with the header the
  * credential's `authenticate` sends (credentials/BrightDataScraperStudioApi.credentials.ts).
  */
 async function send(
 	ctx: RequestContext,
 	options: IHttpRequestOptions,
 	timer: RequestTimer,
-	afterStopToken?: string,
+	credential: ApiCredential,
+	afterStop?: boolean,
 ): Promise<RawResponse | 'late'> {
+	// The credential read once (apiCredential): n8n's helper authenticates with it instead of reading it again.
 	const sent = (
-		afterStopToken === undefined
-			? ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
+		!afterStop
+			? ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options, {
+					credentialsDecrypted: credential.decrypted,
+				})
 			: ctx.helpers.httpRequest({
 					...options,
-					headers: { ...options.headers, Authorization: `Bearer ${afterStopToken}` },
+					headers: { ...options.headers, Authorization: `Bearer ${credential.token}` },
 				})
 	) as Promise<RawResponse>;
 	const first = await Promise.race([sent, timer.expired]);
@@ -135,15 +177,9 @@ async function send(
 
 /** The one request helper: no redirects, a deadline and size limit on every answer, safe retries, errors naming the subject. */
 export async function apiRequest(this: RequestContext, request: ApiRequest): Promise<ApiResponse> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-	const baseUrl = checkBaseUrl(credentials.baseUrl);
-	if (!baseUrl.ok)
-		throw new NodeOperationError(this.getNode(), baseUrl.message, {
-			description: baseUrl.description,
-		});
-	const url = `${baseUrl.baseUrl}${request.path}`;
-	const token = String(credentials.apiToken ?? '');
-	const secrets = [token, ...(request.secrets ?? [])];
+	const credential = await apiCredential(this);
+	const url = `${credential.baseUrl}${request.path}`;
+	const secrets = [credential.token, ...(request.secrets ?? [])];
 	// After a stop the fired signal is ignored: no abort of the request or of a retry's pause.
 	const signal = request.afterStop ? undefined : cancelSignal(this);
 	const limitMs = request.timeoutMs ?? timing.requestTimeoutMs;
@@ -172,7 +208,7 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 
 		let answer: { response: RawResponse; text?: ReadTextResult } | { failure: unknown };
 		try {
-			const response = await send(this, options, timer, request.afterStop ? token : undefined);
+			const response = await send(this, options, timer, credential, request.afterStop);
 			if (response === 'late')
 				throw Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' });
 			const streamed = request.stream && response.statusCode >= 200 && response.statusCode < 300;
