@@ -1,7 +1,7 @@
 const DEFAULT_BASE_URL = 'https://api.brightdata.com';
 
 type BaseUrlCheck =
-	| { ok: true; baseUrl: string; origin: string }
+	| { ok: true; baseUrl: string }
 	| { ok: false; message: string; description: string };
 
 // The Base URL rule: https (http only for loopback), no user info, query or fragment; no trailing slash. Self-contained
@@ -40,26 +40,18 @@ export function checkBaseUrlText(raw: unknown): BaseUrlCheck {
 				'Plain http is accepted only for 127.0.0.1 or localhost (a proxy or test server on this machine).',
 		};
 	}
-	return {
-		ok: true,
-		baseUrl: `${scheme}://${authority}${parts[3].replace(/\/+$/, '')}`,
-		origin: `${scheme}://${authority}`,
-	};
+	return { ok: true, baseUrl: `${scheme}://${authority}${parts[3].replace(/\/+$/, '')}` };
 }
 
 /** checkBaseUrlText, and an address Node.js can actually parse (a host name with a space is not one). */
 export function checkBaseUrl(raw: unknown): BaseUrlCheck {
 	const checked = checkBaseUrlText(raw);
-	if (!checked.ok) return checked;
-	try {
-		return { ...checked, origin: new URL(checked.baseUrl).origin };
-	} catch {
-		return {
-			ok: false,
-			message: `The credential's Base URL "${checked.baseUrl.slice(0, 100)}" is not a valid URL`,
-			description: `Enter a full address such as ${DEFAULT_BASE_URL}.`,
-		};
-	}
+	if (!checked.ok || URL.canParse(checked.baseUrl)) return checked;
+	return {
+		ok: false,
+		message: `The credential's Base URL "${checked.baseUrl.slice(0, 100)}" is not a valid URL`,
+		description: `Enter a full address such as ${DEFAULT_BASE_URL}.`,
+	};
 }
 
 // A Base URL that breaks the rule fails the expression, so the Test sends nothing (no token). n8n's sandbox
