@@ -1,6 +1,12 @@
-import { sleep, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError, sleep, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
 import { now } from '../timing';
+import type { RequestSubject } from './errors';
+import type { ApiResponse, RequestContext } from './index';
+
+/** Error answers are read up to 64 KB (enough for any message), JSON answers whole up to 32 MB; datasets stream. */
+export const ERROR_BODY_BYTES = 64 * 1024;
+export const MAX_JSON_BODY_BYTES = 32 * 1024 * 1024;
 
 /** At `at` (epoch ms) marks the request late and destroys its body: a peer trickling a byte a minute cannot outlast it. */
 export class RequestTimer {
@@ -139,5 +145,27 @@ export async function* timedStream(
 		timer.cancel();
 		// Ended early (the reader stopped, an error, the deadline): read no more, which frees the connection.
 		discard(body);
+	}
+}
+
+/** A streamed body as text, at most MAX_JSON_BODY_BYTES (small answers only; the rest is dropped). */
+export async function streamText(stream: AsyncIterable<Uint8Array>): Promise<string> {
+	return (await readText(stream, MAX_JSON_BODY_BYTES)).text;
+}
+
+/** A JSON answer body; one that is not JSON becomes an error that names what was asked. */
+export function parseJsonBody<T>(
+	ctx: RequestContext,
+	response: ApiResponse,
+	subject: RequestSubject,
+): T {
+	try {
+		return JSON.parse(response.body) as T;
+	} catch {
+		throw new NodeApiError(ctx.getNode(), { statusCode: response.statusCode } as JsonObject, {
+			message: 'Bright Data sent an answer that is not JSON',
+			description: `It said: "${response.excerpt.slice(0, 80)}". Try again; if it persists, Bright Data may have changed this endpoint.`,
+			itemIndex: subject.itemIndex,
+		});
 	}
 }

@@ -1,5 +1,7 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
+import { MAX_JSON_BODY_BYTES } from './body';
+
 /** What a request was about, so an error can name it. */
 export interface RequestSubject {
 	collector?: string;
@@ -9,8 +11,6 @@ export interface RequestSubject {
 	action?: string;
 }
 
-const MAX_DETAIL_LENGTH = 300;
-
 /** `text` cut to `max` characters, for anything a user typed or a peer sent that goes into a message. */
 export function shorten(text: string, max = 80): string {
 	return text.length > max ? `${text.slice(0, max)}…` : text;
@@ -18,13 +18,10 @@ export function shorten(text: string, max = 80): string {
 
 /** Every form a secret can take in an answer: as is, URL-encoded, JSON-escaped, base64. */
 function secretForms(secret: string): string[] {
-	const forms = [
-		secret,
-		encodeURIComponent(secret),
-		JSON.stringify(secret).slice(1, -1),
-		btoa(String.fromCharCode(...new TextEncoder().encode(secret))),
+	const base64 = btoa(String.fromCharCode(...new TextEncoder().encode(secret)));
+	return [
+		...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), base64]),
 	];
-	return [...new Set(forms)];
 }
 
 /** Replaces each secret (the token, delivery passwords) in any of its forms. */
@@ -61,7 +58,7 @@ export function apiMessage(body: string, secrets: string[] = []): string {
 		// Plain-text body: management endpoints answer text/plain.
 	}
 	// Redacted before decoding too: a token that itself contains "%41" would not match afterwards.
-	return shorten(redact(decodeEscapes(redact(words ?? text, secrets)), secrets), MAX_DETAIL_LENGTH);
+	return shorten(redact(decodeEscapes(redact(words ?? text, secrets)), secrets), 300);
 }
 
 export function describeSubject({ collector, snapshotId }: RequestSubject): string {
@@ -200,21 +197,11 @@ export function mapLateAnswer(node: INode, subject: RequestSubject): LateAnswerE
 }
 
 /** A JSON answer too large to read whole: no answer of these endpoints should come near it. */
-export function mapOversizedAnswer(
-	node: INode,
-	subject: RequestSubject,
-	maxBytes: number,
-): NodeApiError {
-	const megabytes = Math.round(maxBytes / 1024 / 1024);
-	return apiError(
-		node,
-		{ networkError: 'too large' },
-		[
-			`Bright Data's answer about ${describeSubject(subject)} is larger than ${megabytes} MB`,
-			"It was not read to protect n8n's memory. Check the Base URL of the credential: the real API never sends such an answer here.",
-		],
-		subject,
-	);
+export function mapOversizedAnswer(node: INode, subject: RequestSubject): NodeApiError {
+	const message = `Bright Data's answer about ${describeSubject(subject)} is larger than ${MAX_JSON_BODY_BYTES / 1024 / 1024} MB`;
+	const description =
+		"It was not read to protect n8n's memory. Check the Base URL of the credential: the real API never sends such an answer here.";
+	return apiError(node, { networkError: 'too large' }, [message, description], subject);
 }
 
 /** Redirects are never followed, so the token goes only to the Base URL (Bright Data's API does not redirect). */
@@ -226,16 +213,10 @@ export function mapRedirect(
 ): NodeApiError {
 	const to =
 		typeof location === 'string' && location ? ` to ${shorten(location.split('?')[0])}` : '';
-	return apiError(
-		node,
-		{ status: statusCode },
-		[
-			`The API redirected ${describeSubject(subject)} (${statusCode})${to}; it was not followed`,
-			'The API token is sent only to the Base URL of the credential. If Bright Data or your proxy moved, enter the new address as the Base URL.',
-		],
-		subject,
-		statusCode,
-	);
+	const message = `The API redirected ${describeSubject(subject)} (${statusCode})${to}; it was not followed`;
+	const description =
+		'The API token is sent only to the Base URL of the credential. If Bright Data or your proxy moved, enter the new address as the Base URL.';
+	return apiError(node, { status: statusCode }, [message, description], subject, statusCode);
 }
 
 /** An error as n8n should show it: node errors as they are, anything else (a host quirk, a bug) wrapped. */

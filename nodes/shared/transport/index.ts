@@ -1,8 +1,5 @@
 import {
-	NodeApiError,
 	NodeOperationError,
-	type ICredentialsDecrypted,
-	type JsonObject,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
@@ -12,9 +9,11 @@ import {
 } from 'n8n-workflow';
 
 import { now, secondsToMs, sleepUnlessCancelled, timing } from '../timing';
-import { checkBaseUrl } from './baseUrl';
+import { apiCredential, CREDENTIAL_TYPE } from './credential';
 import {
 	discard,
+	ERROR_BODY_BYTES,
+	MAX_JSON_BODY_BYTES,
 	readableFactory,
 	readText,
 	RequestTimer,
@@ -43,10 +42,8 @@ import {
 	type RetryMode,
 } from './retry';
 
-const CREDENTIAL_TYPE = 'brightDataScraperStudioApi';
-/** Error answers are read up to 64 KB (enough for any message); JSON answers whole up to 32 MB; datasets stream. */
-const ERROR_BODY_BYTES = 64 * 1024;
-const MAX_JSON_BODY_BYTES = 32 * 1024 * 1024;
+export { parseJsonBody, streamText } from './body';
+
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
@@ -100,50 +97,20 @@ export function throwIfCancelled(ctx: RequestContext): void {
 	}
 }
 
-interface ApiCredential {
-	baseUrl: string;
-	token: string;
-	decrypted: ICredentialsDecrypted;
-}
-
-// n8n decrypts the credential on every getCredentials, and a wait polls many times: read once per context
-// (one run of the node; a resumed webhook call or an editor list search has its own context and reads again).
-const credentialReads = new WeakMap<RequestContext, Promise<ApiCredential>>();
-
-async function readCredential(ctx: RequestContext): Promise<ApiCredential> {
-	const data = await ctx.getCredentials(CREDENTIAL_TYPE);
-	const checked = checkBaseUrl(data.baseUrl);
-	if (!checked.ok)
-		throw new NodeOperationError(ctx.getNode(), checked.message, {
-			description: checked.description,
-		});
-	const { id, name = '' } = ctx.getNode().credentials?.[CREDENTIAL_TYPE] ?? {};
-	const decrypted = { id: id ?? '', name, type: CREDENTIAL_TYPE, data };
-	return { baseUrl: checked.baseUrl, token: String(data.apiToken ?? ''), decrypted };
-}
-
-async function apiCredential(ctx: RequestContext): Promise<ApiCredential> {
-	let read = credentialReads.get(ctx);
-	if (!read) {
-		read = readCredential(ctx);
-		credentialReads.set(ctx, read);
-		// A failed read (a Base URL that breaks the rule) is not kept: the next request reads again.
-		read.catch(() => credentialReads.delete(ctx));
-	}
-	return await read;
-}
-
 type RawResponse = { statusCode: number; headers: Record<string, unknown>; body: unknown };
 const isOk = (statusCode: number) => statusCode >= 200 && statusCode < 300;
 
-/** One attempt: its headers, then (unless streamed or redirected) its body as bounded text, all by the timer. */
-async function receive(
-	ctx: RequestContext,
-	request: ApiRequest,
-	{ baseUrl, token, decrypted }: ApiCredential,
-	timer: RequestTimer,
-	limitMs: number,
-): Promise<{ response: RawResponse; text?: string; truncated?: boolean }> {
+/** The one request helper: no redirects, a deadline and size limit on every answer, safe retries, errors naming the subject. */
+export async function apiRequest(this: RequestContext, request: ApiRequest): Promise<ApiResponse> {
+	const { baseUrl, token, decrypted } = await apiCredential(this);
+	const node = this.getNode();
+	const { subject, afterStop, retry } = request;
+	const secrets = [token, ...(request.secrets ?? [])];
+	const limitMs = request.timeoutMs ?? timing.requestTimeoutMs;
+	const nodeDeadline = request.deadline ?? Infinity;
+	const late = () => mapLateAnswer(node, subject);
+	// After a stop the fired signal is ignored: no abort of the request or of a retry's pause.
+	const signal = afterStop ? undefined : cancelSignal(this);
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: `${baseUrl}${request.path}`,
@@ -157,58 +124,44 @@ async function receive(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		disableFollowRedirect: true,
-		// An idle limit for the socket; the timer is the limit for the whole answer.
-		timeout: Math.max(1, Math.min(limitMs, timer.at - now())),
 	};
-	// After a stop: the header the credential's `authenticate` sends, without n8n's (fired) cancel signal.
-	const sent = (
-		request.afterStop
-			? ctx.helpers.httpRequest({
-					...options,
-					headers: { ...options.headers, Authorization: `Bearer ${token}` },
-				})
-			: ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options, {
-					credentialsDecrypted: decrypted,
-				})
-	) as Promise<RawResponse>;
-	const response = await Promise.race([sent, timer.expired]);
-	if (response === true) {
-		// Too late: free the connection whenever it answers, and never report its failure.
-		sent.then(
-			(late) => discard(late.body),
-			() => undefined,
-		);
-		throw new Error('no answer in time');
-	}
-	const { statusCode } = response;
-	if ((request.stream && isOk(statusCode)) || REDIRECT_STATUSES.has(statusCode))
-		return { response };
-	const body = timedStream(response.body, timer, () => new Error('no answer in time'));
-	return {
-		response,
-		...(await readText(body, isOk(statusCode) ? MAX_JSON_BODY_BYTES : ERROR_BODY_BYTES)),
-	};
-}
 
-/** The one request helper: no redirects, a deadline and size limit on every answer, safe retries, errors naming the subject. */
-export async function apiRequest(this: RequestContext, request: ApiRequest): Promise<ApiResponse> {
-	const credential = await apiCredential(this);
-	const node = this.getNode();
-	const { subject, afterStop } = request;
-	const secrets = [credential.token, ...(request.secrets ?? [])];
-	const limitMs = request.timeoutMs ?? timing.requestTimeoutMs;
-	const nodeDeadline = request.deadline ?? Infinity;
-	const late = () => mapLateAnswer(node, subject);
-	// After a stop the fired signal is ignored: no abort of the request or of a retry's pause.
-	const checkCancelled = () => afterStop || throwIfCancelled(this);
-	const pause = async (attempt: number, answer: string, delayMs: number) => {
-		if (now() + delayMs >= nodeDeadline) throw late();
-		// Method, path and the subject's IDs only: never the query (it can carry delivery settings), body or headers.
-		this.logger.debug(
-			`Bright Data: ${request.method} ${request.path} for ${describeSubject(subject)} answered ${answer}, attempt ${attempt} of ${MAX_ATTEMPTS}; retrying in ${(delayMs / timing.msPerSecond).toFixed(1)} s`,
-		);
-		await sleepUnlessCancelled(delayMs, afterStop ? undefined : cancelSignal(this));
-		checkCancelled();
+	// One attempt: the headers, then (unless streamed or redirected) the body as bounded text, all by the timer.
+	const receive = async (
+		timer: RequestTimer,
+	): Promise<{ response: RawResponse; text?: string; truncated?: boolean }> => {
+		// An idle limit for the socket; the timer is the limit for the whole answer.
+		const timeout = Math.max(1, Math.min(limitMs, timer.at - now()));
+		// After a stop: the header the credential's `authenticate` sends, without n8n's (fired) cancel signal.
+		const sent = (
+			afterStop
+				? this.helpers.httpRequest({
+						...options,
+						timeout,
+						headers: { ...options.headers, Authorization: `Bearer ${token}` },
+					})
+				: this.helpers.httpRequestWithAuthentication.call(
+						this,
+						CREDENTIAL_TYPE,
+						{ ...options, timeout },
+						{ credentialsDecrypted: decrypted },
+					)
+		) as Promise<RawResponse>;
+		const response = await Promise.race([sent, timer.expired]);
+		if (response === true) {
+			// Too late: free the connection whenever it answers, and never report its failure.
+			sent.then(
+				(answer) => discard(answer.body),
+				() => undefined,
+			);
+			throw new Error('no answer in time');
+		}
+		const { statusCode } = response;
+		if ((request.stream && isOk(statusCode)) || REDIRECT_STATUSES.has(statusCode))
+			return { response };
+		const body = timedStream(response.body, timer, () => new Error('no answer in time'));
+		const maxBytes = isOk(statusCode) ? MAX_JSON_BODY_BYTES : ERROR_BODY_BYTES;
+		return { response, ...(await readText(body, maxBytes)) };
 	};
 
 	for (let attempt = 1; ; attempt++) {
@@ -217,98 +170,79 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 		let answer: Awaited<ReturnType<typeof receive>> | undefined;
 		let code: string | undefined;
 		try {
-			answer = await receive(this, request, credential, timer, limitMs);
+			answer = await receive(timer);
 		} catch (error) {
 			code = networkErrorCode(error) ?? (timer.passed ? 'ETIMEDOUT' : undefined);
 		} finally {
 			timer.cancel();
 		}
 
+		let delayMs: number;
 		if (!answer) {
-			checkCancelled();
+			if (!afterStop) throwIfCancelled(this);
 			if (now() >= nodeDeadline) throw late();
-			const retries = shouldRetryNetworkError(code, request.retry);
-			if (retries && attempt < MAX_ATTEMPTS) {
-				await pause(attempt, code ?? 'a network error', retryDelayMs(attempt));
-				continue;
+			const retries = shouldRetryNetworkError(code, retry);
+			if (!retries || attempt >= MAX_ATTEMPTS)
+				throw mapNetworkError(node, code, subject, {
+					attempts: attempt,
+					mayHaveBeenSent: retry === 'neverResend' && !retries,
+				});
+			delayMs = retryDelayMs(attempt);
+		} else {
+			const { statusCode, headers, body: raw } = answer.response;
+			if (REDIRECT_STATUSES.has(statusCode)) {
+				discard(raw);
+				throw mapRedirect(node, statusCode, headers.location, subject);
 			}
-			throw mapNetworkError(node, code, subject, {
-				attempts: attempt,
-				mayHaveBeenSent: request.retry === 'neverResend' && !retries,
-			});
-		}
-
-		const { statusCode, headers, body: raw } = answer.response;
-		if (REDIRECT_STATUSES.has(statusCode)) {
-			discard(raw);
-			throw mapRedirect(node, statusCode, headers.location, subject);
-		}
-		if (answer.text === undefined) {
-			// A streamed dataset may take `timing.streamTimeoutMs`, never past the node's deadline: cut there it is a
-			// LateAnswerError, cut at the stream limit a broken download (the caller may fetch it again).
-			const bodyBy = Math.min(now() + timing.streamTimeoutMs, nodeDeadline);
-			const cut = () =>
-				bodyBy >= nodeDeadline
-					? late()
-					: mapNetworkError(node, 'ETIMEDOUT', subject, { attempts: 1, mayHaveBeenSent: false });
-			const stream = timedStream(raw, new RequestTimer(bodyBy), cut);
-			return {
-				statusCode,
-				headers,
-				body: '',
-				excerpt: '',
-				stream,
-				toReadable: readableFactory(raw),
-			};
-		}
-		const body = answer.text;
-		if (isOk(statusCode)) {
-			if (answer.truncated) throw mapOversizedAnswer(node, subject, MAX_JSON_BODY_BYTES);
-			// Only the start: this runs for every answer.
-			return { statusCode, headers, body, excerpt: apiMessage(body.slice(0, 2000), secrets) };
-		}
-
-		const retryAfter = parseRetryAfter(headers['retry-after']);
-		const waitsTooLong = retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_SECONDS;
-		const retries =
-			shouldRetryStatus(statusCode, request.retry) &&
-			!(statusCode === 429 && request.retryRateLimit === false);
-		if (retries && (waitsTooLong || attempt < MAX_ATTEMPTS)) {
+			if (answer.text === undefined) {
+				// A streamed dataset may take `timing.streamTimeoutMs`, never past the node's deadline: cut there it is a
+				// LateAnswerError, cut at the stream limit a broken download (the caller may fetch it again).
+				const bodyBy = Math.min(now() + timing.streamTimeoutMs, nodeDeadline);
+				const cut = () =>
+					bodyBy >= nodeDeadline
+						? late()
+						: mapNetworkError(node, 'ETIMEDOUT', subject, { attempts: 1, mayHaveBeenSent: false });
+				const stream = timedStream(raw, new RequestTimer(bodyBy), cut);
+				return {
+					statusCode,
+					headers,
+					body: '',
+					excerpt: '',
+					stream,
+					toReadable: readableFactory(raw),
+				};
+			}
+			const body = answer.text;
+			if (isOk(statusCode)) {
+				if (answer.truncated) throw mapOversizedAnswer(node, subject);
+				// Only the start: this runs for every answer.
+				return { statusCode, headers, body, excerpt: apiMessage(body.slice(0, 2000), secrets) };
+			}
+			const retryAfter = parseRetryAfter(headers['retry-after']);
+			const waitsTooLong = retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_SECONDS;
+			const retries =
+				shouldRetryStatus(statusCode, retry) &&
+				!(statusCode === 429 && request.retryRateLimit === false);
 			// Bright Data asks for a pause past the node's deadline: On Timeout decides, not this answer.
-			if (now() + secondsToMs(retryAfter ?? 0) >= nodeDeadline) throw late();
-			if (!waitsTooLong) {
-				await pause(attempt, String(statusCode), retryDelayMs(attempt, retryAfter));
-				continue;
-			}
+			if (retries && waitsTooLong && now() + secondsToMs(retryAfter ?? 0) >= nodeDeadline)
+				throw late();
+			if (!retries || waitsTooLong || attempt >= MAX_ATTEMPTS)
+				throw mapApiError(node, { statusCode, body }, subject, {
+					attempts: attempt,
+					secrets,
+					mayHaveBeenProcessed: retry === 'neverResend' && MAYBE_PROCESSED_STATUSES.has(statusCode),
+					retryAfterSeconds: waitsTooLong ? retryAfter : undefined,
+				});
+			delayMs = retryDelayMs(attempt, retryAfter);
 		}
-		throw mapApiError(node, { statusCode, body }, subject, {
-			attempts: attempt,
-			secrets,
-			mayHaveBeenProcessed:
-				request.retry === 'neverResend' && MAYBE_PROCESSED_STATUSES.has(statusCode),
-			retryAfterSeconds: waitsTooLong ? retryAfter : undefined,
-		});
-	}
-}
 
-/** A streamed body as text, at most MAX_JSON_BODY_BYTES (small answers only; the rest is dropped). */
-export async function streamText(stream: AsyncIterable<Uint8Array>): Promise<string> {
-	return (await readText(stream, MAX_JSON_BODY_BYTES)).text;
-}
-
-/** A JSON answer body; one that is not JSON becomes an error that names what was asked. */
-export function parseJsonBody<T>(
-	ctx: RequestContext,
-	response: ApiResponse,
-	subject: RequestSubject,
-): T {
-	try {
-		return JSON.parse(response.body) as T;
-	} catch {
-		throw new NodeApiError(ctx.getNode(), { statusCode: response.statusCode } as JsonObject, {
-			message: 'Bright Data sent an answer that is not JSON',
-			description: `It said: "${response.excerpt.slice(0, 80)}". Try again; if it persists, Bright Data may have changed this endpoint.`,
-			itemIndex: subject.itemIndex,
-		});
+		// No pause that would end past the node's deadline (a Retry-After there included): its error at once.
+		if (now() + delayMs >= nodeDeadline) throw late();
+		// Method, path and the subject's IDs only: never the query (it can carry delivery settings), body or headers.
+		this.logger.debug(
+			`Bright Data: ${request.method} ${request.path} for ${describeSubject(subject)} answered ${code ?? answer?.response.statusCode ?? 'a network error'}, attempt ${attempt} of ${MAX_ATTEMPTS}; retrying in ${(delayMs / timing.msPerSecond).toFixed(1)} s`,
+		);
+		await sleepUnlessCancelled(delayMs, signal);
+		if (!afterStop) throwIfCancelled(this);
 	}
 }

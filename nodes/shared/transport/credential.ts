@@ -1,3 +1,7 @@
+import { NodeOperationError, type ICredentialsDecrypted } from 'n8n-workflow';
+
+import type { RequestContext } from './index';
+
 const DEFAULT_BASE_URL = 'https://api.brightdata.com';
 
 type BaseUrlCheck =
@@ -57,3 +61,38 @@ export function checkBaseUrl(raw: unknown): BaseUrlCheck {
 // A Base URL that breaks the rule fails the expression, so the Test sends nothing (no token). n8n's sandbox
 // shows the Test only "invalid URL"; the nodes show the rule's words when they run.
 export const TEST_BASE_URL_EXPRESSION = `={{ ((check) => { const result = check($credentials.baseUrl); if (!result.ok) { throw new Error(result.message + '. ' + result.description); } return result.baseUrl; })(${checkBaseUrlText}) }}`;
+
+export const CREDENTIAL_TYPE = 'brightDataScraperStudioApi';
+
+export interface ApiCredential {
+	baseUrl: string;
+	token: string;
+	decrypted: ICredentialsDecrypted;
+}
+
+// n8n decrypts the credential on every getCredentials, and a wait polls many times: read once per context
+// (one run of the node; a resumed webhook call or an editor list search has its own context and reads again).
+const credentialReads = new WeakMap<RequestContext, Promise<ApiCredential>>();
+
+async function readCredential(ctx: RequestContext): Promise<ApiCredential> {
+	const data = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const checked = checkBaseUrl(data.baseUrl);
+	if (!checked.ok)
+		throw new NodeOperationError(ctx.getNode(), checked.message, {
+			description: checked.description,
+		});
+	const { id, name = '' } = ctx.getNode().credentials?.[CREDENTIAL_TYPE] ?? {};
+	const decrypted = { id: id ?? '', name, type: CREDENTIAL_TYPE, data };
+	return { baseUrl: checked.baseUrl, token: String(data.apiToken ?? ''), decrypted };
+}
+
+export async function apiCredential(ctx: RequestContext): Promise<ApiCredential> {
+	let read = credentialReads.get(ctx);
+	if (!read) {
+		read = readCredential(ctx);
+		credentialReads.set(ctx, read);
+		// A failed read (a Base URL that breaks the rule) is not kept: the next request reads again.
+		read.catch(() => credentialReads.delete(ctx));
+	}
+	return await read;
+}
