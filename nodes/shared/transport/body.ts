@@ -8,29 +8,24 @@ import type { ApiResponse, RequestContext } from './index';
 export const ERROR_BODY_BYTES = 64 * 1024;
 export const MAX_JSON_BODY_BYTES = 32 * 1024 * 1024;
 
-/** At `at` (epoch ms) marks the request late and destroys its body: a peer trickling a byte a minute cannot outlast it. */
+/** At `at` (epoch ms) marks the request late and ends its wait and body: a peer trickling a byte a minute cannot outlast it. */
 export class RequestTimer {
 	private late = false;
-	private settled = false;
 	private body?: unknown;
 	private abortRead?: (error: Error) => void;
 	private readonly controller = new AbortController();
-	readonly expired: Promise<true>;
 
 	constructor(readonly at: number) {
-		this.expired = new Promise((resolve) => {
-			sleep(Math.max(0, at - now()), this.controller.signal).then(
-				() => {
-					// Hosts older than n8n 2.34 ignore the abort signal: the sleep ends anyway.
-					if (this.settled) return;
-					this.late = true;
-					discard(this.body);
-					this.abortRead?.(new Error('deadline passed'));
-					resolve(true);
-				},
-				() => undefined,
-			);
-		});
+		sleep(Math.max(0, at - now()), this.controller.signal).then(
+			() => {
+				// Hosts older than n8n 2.34 ignore the abort signal: the sleep ends anyway.
+				if (this.controller.signal.aborted) return;
+				this.late = true;
+				discard(this.body);
+				this.abortRead?.(new Error('deadline passed'));
+			},
+			() => undefined,
+		);
 	}
 
 	get passed(): boolean {
@@ -39,7 +34,7 @@ export class RequestTimer {
 
 	// Rejects at the deadline even while no byte arrives: axios 1.18+ (n8n 2.41) hands over Readable.from(an async
 	// generator over the socket), and destroying that does not end a read the generator waits on. Ends `body` too.
-	async race<T>(read: Promise<T>, body: unknown): Promise<T> {
+	async race<T>(read: Promise<T>, body?: unknown): Promise<T> {
 		this.body = body;
 		if (this.late) {
 			read.catch(() => undefined);
@@ -56,7 +51,6 @@ export class RequestTimer {
 	}
 
 	cancel(): void {
-		this.settled = true;
 		this.controller.abort();
 	}
 }

@@ -147,15 +147,14 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 						{ credentialsDecrypted: decrypted },
 					)
 		) as Promise<RawResponse>;
-		const response = await Promise.race([sent, timer.expired]);
-		if (response === true) {
+		const response = await timer.race(sent).catch((error: unknown) => {
 			// Too late: free the connection whenever it answers, and never report its failure.
 			sent.then(
-				(answer) => discard(answer.body),
+				(late) => discard(late.body),
 				() => undefined,
 			);
-			throw new Error('no answer in time');
-		}
+			throw error;
+		});
 		const { statusCode } = response;
 		if ((request.stream && isOk(statusCode)) || REDIRECT_STATUSES.has(statusCode))
 			return { response };
