@@ -111,44 +111,38 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 	const late = () => mapLateAnswer(node, subject);
 	// After a stop the fired signal is ignored: no abort of the request or of a retry's pause.
 	const signal = afterStop ? undefined : cancelSignal(this);
-	const options: IHttpRequestOptions = {
-		method: request.method,
-		url: `${baseUrl}${request.path}`,
-		qs: request.qs,
-		body: request.body,
-		headers: {
-			Accept: 'application/json',
-			...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-		},
-		encoding: 'stream',
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		disableFollowRedirect: true,
-	};
 
 	// One attempt: the headers, then (unless streamed or redirected) the body as bounded text, all by the timer.
 	const receive = async (
 		timer: RequestTimer,
 	): Promise<{ response: RawResponse; text?: string; truncated?: boolean }> => {
-		// An idle limit for the socket; the timer is the limit for the whole answer.
-		const timeout = Math.max(1, Math.min(limitMs, timer.at - now()));
-		// After a stop: the header the credential's `authenticate` sends, without n8n's (fired) cancel signal.
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url: `${baseUrl}${request.path}`,
+			qs: request.qs,
+			body: request.body,
+			headers: {
+				Accept: 'application/json',
+				...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+				// After a stop, sent without n8n's (fired) cancel signal: the header the credential's `authenticate` sends.
+				...(afterStop ? { Authorization: `Bearer ${token}` } : {}),
+			},
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			// An idle limit for the socket; the timer is the limit for the whole answer.
+			timeout: Math.max(1, Math.min(limitMs, timer.at - now())),
+		};
 		const sent = (
 			afterStop
-				? this.helpers.httpRequest({
-						...options,
-						timeout,
-						headers: { ...options.headers, Authorization: `Bearer ${token}` },
+				? this.helpers.httpRequest(options)
+				: this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options, {
+						credentialsDecrypted: decrypted,
 					})
-				: this.helpers.httpRequestWithAuthentication.call(
-						this,
-						CREDENTIAL_TYPE,
-						{ ...options, timeout },
-						{ credentialsDecrypted: decrypted },
-					)
 		) as Promise<RawResponse>;
 		const response = await timer.race(sent).catch((error: unknown) => {
-			// Too late: free the connection whenever it answers, and never report its failure.
+			// Late or failed: free the connection if it answers after all, and never report that.
 			sent.then(
 				(late) => discard(late.body),
 				() => undefined,
