@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { TEST_BASE_URL_EXPRESSION } from '../nodes/shared/transport/baseUrl';
+import { TEST_BASE_URL_EXPRESSION } from '../nodes/shared/transport/credential';
 
 const TOKEN_REJECTED =
 	'Bright Data rejected the API token. Copy it again from Account Settings → API Tokens in the Bright Data control panel, and check that it has access to Scraper Studio.';

@@ -153,6 +153,8 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		private readonly byType: Record<string, ICredentialDataDecryptedObject>,
 		/** Told of every authenticated request the node sends (method and path), in order. */
 		private readonly onRequest?: (request: string) => void,
+		/** Told of every credential n8n decrypts for a node (what a node's getCredentials costs). */
+		private readonly onDecrypt?: (type: string) => void,
 	) {
 		super();
 	}
@@ -160,6 +162,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	getParentTypes = () => [];
 	isCredentialUsableByNode = () => true;
 	getDecrypted = async (_additionalData: unknown, _nodeCredentials: unknown, type: string) => {
+		this.onDecrypt?.(type);
 		const data = this.byType[type];
 		if (!data) throw new Error(`no test credential of type ${type}`);
 		return { ...data };
@@ -217,6 +220,9 @@ export interface RunOptions {
 	cancelWhen?: () => boolean;
 	/** Receives what nodes send to the editor (sendMessageToUI), e.g. progress. */
 	onMessage?: (node: string, messages: unknown[]) => void;
+	/** Told of each authenticated request (method and path) and each credential decrypted (its type). */
+	onRequest?: (request: string) => void;
+	onCredentialRead?: (type: string) => void;
 }
 
 export interface RunResult {
@@ -244,10 +250,14 @@ function prepare(definition: WorkflowDefinition, options: RunOptions, http?: { r
 	};
 	const workflow = new Workflow({ ...workflowData, nodeTypes, staticData: {} });
 	const additionalData = {
-		credentialsHelper: new TestCredentialsHelper({
-			...options.credentials,
-			[API_CREDENTIAL_TYPE]: { apiToken: options.token ?? TEST_TOKEN, baseUrl: options.baseUrl },
-		}),
+		credentialsHelper: new TestCredentialsHelper(
+			{
+				...options.credentials,
+				[API_CREDENTIAL_TYPE]: { apiToken: options.token ?? TEST_TOKEN, baseUrl: options.baseUrl },
+			},
+			options.onRequest,
+			options.onCredentialRead,
+		),
 		hooks: new ExecutionLifecycleHooks('manual', EXECUTION_ID, workflowData),
 		executionId: EXECUTION_ID,
 		webhookWaitingBaseUrl: WAITING_BASE_URL,

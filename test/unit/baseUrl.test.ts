@@ -1,7 +1,7 @@
 import { Workflow, type INode, type INodeTypes } from 'n8n-workflow';
 
 import { BrightDataScraperStudioApi } from '../../credentials/BrightDataScraperStudioApi.credentials';
-import { checkBaseUrl, checkBaseUrlText } from '../../nodes/shared/transport/baseUrl';
+import { checkBaseUrl, checkBaseUrlText } from '../../nodes/shared/transport/credential';
 
 describe('the Base URL rule', () => {
 	test.each([

@@ -1,5 +1,7 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
+import { MAX_JSON_BODY_BYTES } from './body';
+
 /** What a request was about, so an error can name it. */
 export interface RequestSubject {
 	collector?: string;
@@ -9,8 +11,6 @@ export interface RequestSubject {
 	action?: string;
 }
 
-const MAX_DETAIL_LENGTH = 300;
-
 /** `text` cut to `max` characters, for anything a user typed or a peer sent that goes into a message. */
 export function shorten(text: string, max = 80): string {
 	return text.length > max ? `${text.slice(0, max)}…` : text;
@@ -18,13 +18,10 @@ export function shorten(text: string, max = 80): string {
 
 /** Every form a secret can take in an answer: as is, URL-encoded, JSON-escaped, base64. */
 function secretForms(secret: string): string[] {
-	const forms = [
-		secret,
-		encodeURIComponent(secret),
-		JSON.stringify(secret).slice(1, -1),
-		btoa(String.fromCharCode(...new TextEncoder().encode(secret))),
+	const base64 = btoa(String.fromCharCode(...new TextEncoder().encode(secret)));
+	return [
+		...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), base64]),
 	];
-	return [...new Set(forms)];
 }
 
 /** Replaces each secret (the token, delivery passwords) in any of its forms. */
@@ -35,12 +32,12 @@ function redact(text: string, secrets: string[]): string {
 		.reduce((result, form) => result.split(form).join('[redacted]'), text);
 }
 
-/** Undoes the escapes a peer can hide a secret behind in plain text: \uXXXX, \xXX and %XX. */
+const ESCAPES = [/\\u([0-9a-fA-F]{4})/g, /\\x([0-9a-fA-F]{2})/g, /%([0-9a-fA-F]{2})/g];
+
+/** Undoes the escapes a peer can hide a secret behind in plain text, in this order: \uXXXX, \xXX and %XX. */
 function decodeEscapes(text: string): string {
-	return text
-		.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
-		.replace(/\\x([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
-		.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+	const decode = (_: string, hex: string) => String.fromCharCode(parseInt(hex, 16));
+	return ESCAPES.reduce((decoded, escape) => decoded.replace(escape, decode), text);
 }
 
 // The API's words (JSON `error`/`message`, else the text). Redacted after decoding escapes, then cut, so no part
@@ -61,7 +58,7 @@ export function apiMessage(body: string, secrets: string[] = []): string {
 		// Plain-text body: management endpoints answer text/plain.
 	}
 	// Redacted before decoding too: a token that itself contains "%41" would not match afterwards.
-	return shorten(redact(decodeEscapes(redact(words ?? text, secrets)), secrets), MAX_DETAIL_LENGTH);
+	return shorten(redact(decodeEscapes(redact(words ?? text, secrets)), secrets), 300);
 }
 
 export function describeSubject({ collector, snapshotId }: RequestSubject): string {
@@ -70,71 +67,58 @@ export function describeSubject({ collector, snapshotId }: RequestSubject): stri
 	return 'the request';
 }
 
-function explain(
-	statusCode: number,
-	subject: RequestSubject,
-	attempts: number,
-): { message: string; description: string } {
+/** The message and description of an unsuccessful answer, by status. */
+function explain(statusCode: number, subject: RequestSubject, attempts: number): [string, string] {
 	const about = describeSubject(subject);
 	const retried = attempts > 1 ? ` It was tried ${attempts} times.` : '';
-	switch (statusCode) {
-		case 401:
+	if (statusCode === 401)
+		return [
 			// The collector picker shows only the message, so without a subject the message carries the fix.
-			return {
-				message:
-					about === 'the request'
-						? 'Bright Data rejected the API token (401): copy it again into the "Bright Data Scraper Studio API" credential'
-						: `Bright Data rejected the API token (401) for ${about}`,
-				description:
-					'The token is missing, mistyped or revoked. Copy it again from Account Settings → API Tokens in the Bright Data control panel and update the "Bright Data Scraper Studio API" credential.',
-			};
-		case 403:
-			return {
-				message: `Bright Data denied access (403) to ${about}`,
-				description:
-					'The token works but may not use this collector. Check that the collector is published and belongs to the account of this token.',
-			};
-		case 404:
-			return subject.snapshotId
-				? {
-						message: `Snapshot "${subject.snapshotId}" does not exist or has expired (404)`,
-						description:
-							'Bright Data keeps batch snapshots for 16 days, then deletes them. Check the snapshot ID (it is the collection_id the Trigger operation returned).',
-					}
-				: {
-						message: `${subject.collector ? `Collector "${subject.collector}"` : 'The resource'} was not found (404)`,
-						description:
-							'Check the collector ID (it starts with "c_", see Scraper Studio → My scrapers) and that the account of this token has access to it.',
-					};
-		case 422:
-			return {
-				message: `The inputs do not match the input schema of ${about} (422)`,
-				description:
-					'Each input object must have exactly the fields defined on the collector\'s Inputs tab. With Input Source "Incoming Items", set "Fields to Send" to "Selected Fields" when the items carry other fields; with "JSON", check the objects in Inputs.',
-			};
-		case 429:
-			return {
-				message: `Bright Data is rate limiting requests (429) for ${about}`,
-				description: `Too many requests in a short time.${retried} Run fewer executions at once or wait a minute and run again.`,
-			};
-		default:
-			return statusCode >= 500
-				? {
-						message: `Bright Data had a server error (${statusCode}) for ${about}`,
-						description: `This is usually temporary.${retried} Try again in a few minutes.`,
-					}
-				: {
-						message: `Bright Data refused ${about} (${statusCode})`,
-						description:
-							'Check the parameters of this node against the message from Bright Data below.',
-					};
-	}
+			about === 'the request'
+				? 'Bright Data rejected the API token (401): copy it again into the "Bright Data Scraper Studio API" credential'
+				: `Bright Data rejected the API token (401) for ${about}`,
+			'The token is missing, mistyped or revoked. Copy it again from Account Settings → API Tokens in the Bright Data control panel and update the "Bright Data Scraper Studio API" credential.',
+		];
+	if (statusCode === 403)
+		return [
+			`Bright Data denied access (403) to ${about}`,
+			'The token works but may not use this collector. Check that the collector is published and belongs to the account of this token.',
+		];
+	if (statusCode === 404 && subject.snapshotId)
+		return [
+			`Snapshot "${subject.snapshotId}" does not exist or has expired (404)`,
+			'Bright Data keeps batch snapshots for 16 days, then deletes them. Check the snapshot ID (it is the collection_id the Trigger operation returned).',
+		];
+	if (statusCode === 404)
+		return [
+			`${subject.collector ? `Collector "${subject.collector}"` : 'The resource'} was not found (404)`,
+			'Check the collector ID (it starts with "c_", see Scraper Studio → My scrapers) and that the account of this token has access to it.',
+		];
+	if (statusCode === 422)
+		return [
+			`The inputs do not match the input schema of ${about} (422)`,
+			'Each input object must have exactly the fields defined on the collector\'s Inputs tab. With Input Source "Incoming Items", set "Fields to Send" to "Selected Fields" when the items carry other fields; with "JSON", check the objects in Inputs.',
+		];
+	if (statusCode === 429)
+		return [
+			`Bright Data is rate limiting requests (429) for ${about}`,
+			`Too many requests in a short time.${retried} Run fewer executions at once or wait a minute and run again.`,
+		];
+	if (statusCode >= 500)
+		return [
+			`Bright Data had a server error (${statusCode}) for ${about}`,
+			`This is usually temporary.${retried} Try again in a few minutes.`,
+		];
+	return [
+		`Bright Data refused ${about} (${statusCode})`,
+		'Check the parameters of this node against the message from Bright Data below.',
+	];
 }
 
 /** The one place that turns an unsuccessful API answer into the error users see. */
 export function mapApiError(
 	node: INode,
-	response: { statusCode: number; body: string },
+	{ statusCode, body }: { statusCode: number; body: string },
 	subject: RequestSubject,
 	{
 		attempts = 1,
@@ -148,22 +132,36 @@ export function mapApiError(
 		retryAfterSeconds?: number;
 	} = {},
 ): NodeApiError {
-	const explained = explain(response.statusCode, subject, attempts);
-	const { message } = explained;
+	const [message, explained] = explain(statusCode, subject, attempts);
 	// A gateway error on a billed request: the API behind it may have started the job anyway.
 	let description = mayHaveBeenProcessed
 		? 'A gateway answered, so the request may still have reached Bright Data. It was not sent again, so no second job is billed: look for a new job of this collector in the control panel (or with Job → Get Many) before running again.'
-		: explained.description;
-	if (retryAfterSeconds !== undefined) {
+		: explained;
+	if (retryAfterSeconds !== undefined)
 		description += ` Bright Data asked to wait ${Math.round(retryAfterSeconds)} s before trying again, too long to wait inside an execution.`;
-	}
-	const detail = apiMessage(response.body, secrets);
-	return new NodeApiError(node, { status: response.statusCode, body: detail } as JsonObject, {
+	const detail = apiMessage(body, secrets);
+	if (detail) description += `\nBright Data said: ${detail}`;
+	const data = { status: statusCode, body: detail };
+	return apiError(node, data, [message, description], subject, statusCode);
+}
+
+/** A NodeApiError that shows `message` as written: n8n swaps one that mentions a code like ECONNRESET for its own. */
+function apiError(
+	node: INode,
+	data: JsonObject,
+	[message, description]: [string, string],
+	subject: RequestSubject,
+	httpCode?: number,
+	Kind: typeof NodeApiError = NodeApiError,
+): NodeApiError {
+	const error = new Kind(node, data, {
 		message,
-		description: detail ? `${description}\nBright Data said: ${detail}` : description,
-		httpCode: String(response.statusCode),
+		description,
+		httpCode: httpCode === undefined ? undefined : String(httpCode),
 		itemIndex: subject.itemIndex,
 	});
+	error.message = message;
+	return error;
 }
 
 /** A failure with no HTTP answer: refused, reset, timed out. */
@@ -171,24 +169,20 @@ export function mapNetworkError(
 	node: INode,
 	code: string | undefined,
 	subject: RequestSubject,
-	options: { attempts: number; mayHaveBeenSent: boolean },
+	{ attempts, mayHaveBeenSent }: { attempts: number; mayHaveBeenSent: boolean },
 ): NodeApiError {
 	const reason = code ?? 'network error';
 	const about = describeSubject(subject);
-	const message = options.mayHaveBeenSent
-		? `The ${subject.action ?? 'request'} for ${about} failed after it may have reached Bright Data (${reason})`
-		: `Could not reach Bright Data for ${about} (${reason})`;
-	const description = options.mayHaveBeenSent
-		? 'It was not sent again, so no second job is billed. Look for a new job of this collector in the Bright Data control panel (or with Job → Get or Job → Get Many) before running this again.'
-		: `Check the Base URL of the credential and the network of the n8n host.${options.attempts > 1 ? ` It was tried ${options.attempts} times.` : ''}`;
-	const error = new NodeApiError(node, { networkError: reason } as JsonObject, {
-		message,
-		description,
-		itemIndex: subject.itemIndex,
-	});
-	// NodeApiError swaps any message that mentions a code like ECONNRESET for a generic one; keep ours.
-	error.message = message;
-	return error;
+	const explained: [string, string] = mayHaveBeenSent
+		? [
+				`The ${subject.action ?? 'request'} for ${about} failed after it may have reached Bright Data (${reason})`,
+				'It was not sent again, so no second job is billed. Look for a new job of this collector in the Bright Data control panel (or with Job → Get or Job → Get Many) before running this again.',
+			]
+		: [
+				`Could not reach Bright Data for ${about} (${reason})`,
+				`Check the Base URL of the credential and the network of the n8n host.${attempts > 1 ? ` It was tried ${attempts} times.` : ''}`,
+			];
+	return apiError(node, { networkError: reason }, explained, subject);
 }
 
 /** The node's Timeout passed mid-request: callers that wait turn it into their On Timeout result. */
@@ -196,27 +190,18 @@ export class LateAnswerError extends NodeApiError {}
 
 export function mapLateAnswer(node: INode, subject: RequestSubject): LateAnswerError {
 	const message = `The node's timeout passed while waiting for Bright Data's answer about ${describeSubject(subject)}`;
-	const error = new LateAnswerError(node, { networkError: 'deadline' } as JsonObject, {
-		message,
-		description: 'Raise the Timeout option, or choose what happens on a timeout with On Timeout.',
-		itemIndex: subject.itemIndex,
-	});
-	error.message = message;
-	return error;
+	const description =
+		'Raise the Timeout option, or choose what happens on a timeout with On Timeout.';
+	const data = { networkError: 'deadline' };
+	return apiError(node, data, [message, description], subject, undefined, LateAnswerError);
 }
 
 /** A JSON answer too large to read whole: no answer of these endpoints should come near it. */
-export function mapOversizedAnswer(
-	node: INode,
-	subject: RequestSubject,
-	maxBytes: number,
-): NodeApiError {
-	return new NodeApiError(node, { networkError: 'too large' } as JsonObject, {
-		message: `Bright Data's answer about ${describeSubject(subject)} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`,
-		description:
-			"It was not read to protect n8n's memory. Check the Base URL of the credential: the real API never sends such an answer here.",
-		itemIndex: subject.itemIndex,
-	});
+export function mapOversizedAnswer(node: INode, subject: RequestSubject): NodeApiError {
+	const message = `Bright Data's answer about ${describeSubject(subject)} is larger than ${MAX_JSON_BODY_BYTES / 1024 / 1024} MB`;
+	const description =
+		"It was not read to protect n8n's memory. Check the Base URL of the credential: the real API never sends such an answer here.";
+	return apiError(node, { networkError: 'too large' }, [message, description], subject);
 }
 
 /** Redirects are never followed, so the token goes only to the Base URL (Bright Data's API does not redirect). */
@@ -228,13 +213,10 @@ export function mapRedirect(
 ): NodeApiError {
 	const to =
 		typeof location === 'string' && location ? ` to ${shorten(location.split('?')[0])}` : '';
-	return new NodeApiError(node, { status: statusCode } as JsonObject, {
-		message: `The API redirected ${describeSubject(subject)} (${statusCode})${to}; it was not followed`,
-		description:
-			'The API token is sent only to the Base URL of the credential. If Bright Data or your proxy moved, enter the new address as the Base URL.',
-		httpCode: String(statusCode),
-		itemIndex: subject.itemIndex,
-	});
+	const message = `The API redirected ${describeSubject(subject)} (${statusCode})${to}; it was not followed`;
+	const description =
+		'The API token is sent only to the Base URL of the credential. If Bright Data or your proxy moved, enter the new address as the Base URL.';
+	return apiError(node, { status: statusCode }, [message, description], subject, statusCode);
 }
 
 /** An error as n8n should show it: node errors as they are, anything else (a host quirk, a bug) wrapped. */

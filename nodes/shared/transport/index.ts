@@ -1,7 +1,5 @@
 import {
-	NodeApiError,
 	NodeOperationError,
-	type JsonObject,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
@@ -10,19 +8,21 @@ import {
 	type IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { now, secondsToMs, timing } from '../timing';
-import { checkBaseUrl } from './baseUrl';
+import { now, secondsToMs, sleepUnlessCancelled, timing } from '../timing';
+import { apiCredential, CREDENTIAL_TYPE } from './credential';
 import {
 	discard,
+	ERROR_BODY_BYTES,
+	MAX_JSON_BODY_BYTES,
 	readableFactory,
 	readText,
 	RequestTimer,
 	timedStream,
 	type ReadableFactory,
-	type ReadTextResult,
 } from './body';
 import {
 	apiMessage,
+	describeSubject,
 	mapApiError,
 	mapLateAnswer,
 	mapNetworkError,
@@ -31,7 +31,6 @@ import {
 	networkErrorCode,
 	type RequestSubject,
 } from './errors';
-import { cancelSignal, throwIfCancelled } from './cancel';
 import {
 	MAX_ATTEMPTS,
 	MAX_RETRY_AFTER_SECONDS,
@@ -40,20 +39,11 @@ import {
 	retryDelayMs,
 	shouldRetryNetworkError,
 	shouldRetryStatus,
-	waitBeforeRetry,
 	type RetryMode,
 } from './retry';
 
-export { cancelSignal, throwIfCancelled } from './cancel';
+export { parseJsonBody, streamText } from './body';
 
-const CREDENTIAL_TYPE = 'brightDataScraperStudioApi';
-
-/** How much of an answer's body its excerpt is made from. */
-const EXCERPT_SOURCE_LENGTH = 2000;
-/** How much of an error answer is read: enough for any message, never a 100 MB body. */
-const ERROR_BODY_BYTES = 64 * 1024;
-/** The largest JSON answer read whole (job lists, collector lists); datasets are streamed instead. */
-const MAX_JSON_BODY_BYTES = 32 * 1024 * 1024;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
@@ -77,9 +67,8 @@ export interface ApiRequest {
 	/** False: a 429 is the caller's to wait out (its wait loop shows it and holds the Timeout). */
 	retryRateLimit?: boolean;
 	/**
-	 * A clean-up request after the user stopped the execution (Cancel on Stop): it ignores the execution's
-	 * cancel signal, which has fired. n8n's httpRequestWithAuthentication attaches that signal to every
-	 * request, so this one goes through n8n's plain httpRequest with the credential's Bearer header.
+	 * A clean-up request after the user stopped the execution (Cancel on Stop). n8n's httpRequestWithAuthentication
+	 * attaches the fired cancel signal, so it goes through n8n's plain httpRequest with the credential's Bearer header.
 	 */
 	afterStop?: boolean;
 }
@@ -97,220 +86,156 @@ export interface ApiResponse {
 	toReadable?: ReadableFactory;
 }
 
-/** A streamed body as text, at most MAX_JSON_BODY_BYTES (small answers only; the rest is dropped). */
-export async function streamText(stream: AsyncIterable<Uint8Array>): Promise<string> {
-	return (await readText(stream, MAX_JSON_BODY_BYTES)).text;
+export function cancelSignal(ctx: RequestContext): AbortSignal | undefined {
+	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+}
+
+/** Stops work once the user stops the execution. n8n recognises a cancellation by the word "canceled". */
+export function throwIfCancelled(ctx: RequestContext): void {
+	if (cancelSignal(ctx)?.aborted) {
+		throw new NodeOperationError(ctx.getNode(), 'The execution was canceled');
+	}
 }
 
 type RawResponse = { statusCode: number; headers: Record<string, unknown>; body: unknown };
-
-/**
- * Sends one request and waits for its headers, never past the timer (a silent peer is cut off). With
- * `afterStopToken`, through n8n's httpRequest, which attaches no cancel signal, with the header the
- * credential's `authenticate` sends (credentials/BrightDataScraperStudioApi.credentials.ts).
- */
-async function send(
-	ctx: RequestContext,
-	options: IHttpRequestOptions,
-	timer: RequestTimer,
-	afterStopToken?: string,
-): Promise<RawResponse | 'late'> {
-	const sent = (
-		afterStopToken === undefined
-			? ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
-			: ctx.helpers.httpRequest({
-					...options,
-					headers: { ...options.headers, Authorization: `Bearer ${afterStopToken}` },
-				})
-	) as Promise<RawResponse>;
-	const first = await Promise.race([sent, timer.expired]);
-	if (first !== true) return first;
-	// Too late: free the connection whenever it answers, and never report its failure.
-	sent.then(
-		(response) => discard(response.body),
-		() => undefined,
-	);
-	return 'late';
-}
+const isOk = (statusCode: number) => statusCode >= 200 && statusCode < 300;
 
 /** The one request helper: no redirects, a deadline and size limit on every answer, safe retries, errors naming the subject. */
 export async function apiRequest(this: RequestContext, request: ApiRequest): Promise<ApiResponse> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-	const baseUrl = checkBaseUrl(credentials.baseUrl);
-	if (!baseUrl.ok)
-		throw new NodeOperationError(this.getNode(), baseUrl.message, {
-			description: baseUrl.description,
-		});
-	const url = `${baseUrl.baseUrl}${request.path}`;
-	const token = String(credentials.apiToken ?? '');
+	const { baseUrl, token, decrypted } = await apiCredential(this);
+	const node = this.getNode();
+	const { subject, afterStop, retry } = request;
 	const secrets = [token, ...(request.secrets ?? [])];
-	// After a stop the fired signal is ignored: no abort of the request or of a retry's pause.
-	const signal = request.afterStop ? undefined : cancelSignal(this);
 	const limitMs = request.timeoutMs ?? timing.requestTimeoutMs;
 	const nodeDeadline = request.deadline ?? Infinity;
-	const pastNodeDeadline = () => mapLateAnswer(this.getNode(), request.subject);
+	const late = () => mapLateAnswer(node, subject);
+	// After a stop the fired signal is ignored: no abort of the request or of a retry's pause.
+	const signal = afterStop ? undefined : cancelSignal(this);
 
-	for (let attempt = 1; ; ) {
-		// The whole answer (the headers, for a streamed one) within the request limit, and never past the node's deadline.
-		const timer = new RequestTimer(Math.min(now() + limitMs, nodeDeadline));
+	// One attempt: the headers, then (unless streamed or redirected) the body as bounded text, all by the timer.
+	const receive = async (
+		timer: RequestTimer,
+	): Promise<{ response: RawResponse; text?: string; truncated?: boolean }> => {
 		const options: IHttpRequestOptions = {
 			method: request.method,
-			url,
+			url: `${baseUrl}${request.path}`,
 			qs: request.qs,
 			body: request.body,
 			headers: {
 				Accept: 'application/json',
 				...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+				// After a stop, sent without n8n's (fired) cancel signal: the header the credential's `authenticate` sends.
+				...(afterStop ? { Authorization: `Bearer ${token}` } : {}),
 			},
 			encoding: 'stream',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
-			// An idle limit for the socket; the timer above is the limit for the whole answer.
+			// An idle limit for the socket; the timer is the limit for the whole answer.
 			timeout: Math.max(1, Math.min(limitMs, timer.at - now())),
 		};
+		const sent = (
+			afterStop
+				? this.helpers.httpRequest(options)
+				: this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options, {
+						credentialsDecrypted: decrypted,
+					})
+		) as Promise<RawResponse>;
+		const response = await timer.race(sent).catch((error: unknown) => {
+			// Late or failed: free the connection if it answers after all, and never report that.
+			sent.then(
+				(late) => discard(late.body),
+				() => undefined,
+			);
+			throw error;
+		});
+		const { statusCode } = response;
+		if ((request.stream && isOk(statusCode)) || REDIRECT_STATUSES.has(statusCode))
+			return { response };
+		const body = timedStream(response.body, timer, () => new Error('no answer in time'));
+		const maxBytes = isOk(statusCode) ? MAX_JSON_BODY_BYTES : ERROR_BODY_BYTES;
+		return { response, ...(await readText(body, maxBytes)) };
+	};
 
-		let answer: { response: RawResponse; text?: ReadTextResult } | { failure: unknown };
+	for (let attempt = 1; ; attempt++) {
+		// The whole answer (a streamed one: its headers) within the request limit, never past the node's deadline.
+		const timer = new RequestTimer(Math.min(now() + limitMs, nodeDeadline));
+		let answer: Awaited<ReturnType<typeof receive>> | undefined;
+		let code: string | undefined;
 		try {
-			const response = await send(this, options, timer, request.afterStop ? token : undefined);
-			if (response === 'late')
-				throw Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' });
-			const streamed = request.stream && response.statusCode >= 200 && response.statusCode < 300;
-			if (streamed || REDIRECT_STATUSES.has(response.statusCode)) {
-				answer = { response };
-			} else {
-				const ok = response.statusCode >= 200 && response.statusCode < 300;
-				const body = timedStream(response.body, timer, () =>
-					Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' }),
-				);
-				answer = {
-					response,
-					text: await readText(body, ok ? MAX_JSON_BODY_BYTES : ERROR_BODY_BYTES),
-				};
-			}
+			answer = await receive(timer);
 		} catch (error) {
-			answer = {
-				failure:
-					timer.passed && !(error as { code?: unknown }).code
-						? Object.assign(error as object, { code: 'ETIMEDOUT' })
-						: error,
-			};
+			code = networkErrorCode(error) ?? (timer.passed ? 'ETIMEDOUT' : undefined);
 		} finally {
 			timer.cancel();
 		}
 
-		if ('failure' in answer) {
-			if (!request.afterStop) throwIfCancelled(this);
-			if (now() >= nodeDeadline) throw pastNodeDeadline();
-			const code = networkErrorCode(answer.failure);
-			if (attempt < MAX_ATTEMPTS && shouldRetryNetworkError(code, request.retry)) {
-				await waitBeforeRetry(
-					this,
-					request,
-					{ attempt, answer: code ?? 'a network error', delayMs: retryDelayMs(attempt) },
-					nodeDeadline,
-					pastNodeDeadline,
-					signal,
-				);
-				attempt++;
-				continue;
-			}
-			throw mapNetworkError(this.getNode(), code, request.subject, {
-				attempts: attempt,
-				mayHaveBeenSent:
-					request.retry === 'neverResend' && !shouldRetryNetworkError(code, request.retry),
-			});
-		}
-
-		const { response, text } = answer;
-		const { statusCode, headers } = response;
-		if (REDIRECT_STATUSES.has(statusCode)) {
-			discard(response.body);
-			throw mapRedirect(this.getNode(), statusCode, headers.location, request.subject);
-		}
-		const ok = statusCode >= 200 && statusCode < 300;
-		if (!text) return streamedAnswer(this, response, request, nodeDeadline);
-		if (ok && text.truncated)
-			throw mapOversizedAnswer(this.getNode(), request.subject, MAX_JSON_BODY_BYTES);
-		const body = text.text;
-		// Only the start: this runs for every answer.
-		const excerpt = apiMessage(body.slice(0, EXCERPT_SOURCE_LENGTH), secrets);
-		if (ok) return { statusCode, headers, body, excerpt };
-
-		const retryAfterSeconds = parseRetryAfter(headers['retry-after']);
-		const waitsTooLong =
-			retryAfterSeconds !== undefined && retryAfterSeconds > MAX_RETRY_AFTER_SECONDS;
-		const retries =
-			shouldRetryStatus(statusCode, request.retry) &&
-			!(statusCode === 429 && request.retryRateLimit === false);
-		if (retries && (waitsTooLong || attempt < MAX_ATTEMPTS)) {
-			// Bright Data asks for a pause past the node's deadline: On Timeout decides, not this answer.
-			if (now() + secondsToMs(retryAfterSeconds ?? 0) >= nodeDeadline) throw pastNodeDeadline();
-			if (!waitsTooLong) {
-				const delayMs = retryDelayMs(attempt, retryAfterSeconds);
-				await waitBeforeRetry(
-					this,
-					request,
-					{ attempt, answer: String(statusCode), delayMs },
-					nodeDeadline,
-					pastNodeDeadline,
-					signal,
-				);
-				attempt++;
-				continue;
-			}
-		}
-		throw mapApiError(this.getNode(), { statusCode, body }, request.subject, {
-			attempts: attempt,
-			secrets,
-			mayHaveBeenProcessed:
-				request.retry === 'neverResend' && MAYBE_PROCESSED_STATUSES.has(statusCode),
-			retryAfterSeconds: waitsTooLong ? retryAfterSeconds : undefined,
-		});
-	}
-}
-
-// A streamed dataset may take `timing.streamTimeoutMs`, never past the node's deadline: cut there it is a
-// LateAnswerError, cut at the stream limit a broken download (the caller may fetch it again).
-function streamedAnswer(
-	ctx: RequestContext,
-	response: RawResponse,
-	request: ApiRequest,
-	nodeDeadline: number,
-): ApiResponse {
-	const bodyBy = Math.min(now() + timing.streamTimeoutMs, nodeDeadline);
-	const timer = new RequestTimer(bodyBy);
-	const late = () =>
-		bodyBy >= nodeDeadline
-			? mapLateAnswer(ctx.getNode(), request.subject)
-			: mapNetworkError(ctx.getNode(), 'ETIMEDOUT', request.subject, {
-					attempts: 1,
-					mayHaveBeenSent: false,
+		let delayMs: number;
+		if (!answer) {
+			if (!afterStop) throwIfCancelled(this);
+			if (now() >= nodeDeadline) throw late();
+			const retries = shouldRetryNetworkError(code, retry);
+			if (!retries || attempt >= MAX_ATTEMPTS)
+				throw mapNetworkError(node, code, subject, {
+					attempts: attempt,
+					mayHaveBeenSent: retry === 'neverResend' && !retries,
 				});
-	const { statusCode, headers } = response;
-	return {
-		statusCode,
-		headers,
-		body: '',
-		excerpt: '',
-		stream: timedStream(response.body, timer, late),
-		toReadable: readableFactory(response.body),
-	};
-}
+			delayMs = retryDelayMs(attempt);
+		} else {
+			const { statusCode, headers, body: raw } = answer.response;
+			if (REDIRECT_STATUSES.has(statusCode)) {
+				discard(raw);
+				throw mapRedirect(node, statusCode, headers.location, subject);
+			}
+			if (answer.text === undefined) {
+				// A streamed dataset may take `timing.streamTimeoutMs`, never past the node's deadline: cut there it is a
+				// LateAnswerError, cut at the stream limit a broken download (the caller may fetch it again).
+				const bodyBy = Math.min(now() + timing.streamTimeoutMs, nodeDeadline);
+				const cut = () =>
+					bodyBy >= nodeDeadline
+						? late()
+						: mapNetworkError(node, 'ETIMEDOUT', subject, { attempts: 1, mayHaveBeenSent: false });
+				const stream = timedStream(raw, new RequestTimer(bodyBy), cut);
+				return {
+					statusCode,
+					headers,
+					body: '',
+					excerpt: '',
+					stream,
+					toReadable: readableFactory(raw),
+				};
+			}
+			const body = answer.text;
+			if (isOk(statusCode)) {
+				if (answer.truncated) throw mapOversizedAnswer(node, subject);
+				// Only the start: this runs for every answer.
+				return { statusCode, headers, body, excerpt: apiMessage(body.slice(0, 2000), secrets) };
+			}
+			const retryAfter = parseRetryAfter(headers['retry-after']);
+			const waitsTooLong = retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_SECONDS;
+			const retries =
+				shouldRetryStatus(statusCode, retry) &&
+				!(statusCode === 429 && request.retryRateLimit === false);
+			// Bright Data asks for a pause past the node's deadline: On Timeout decides, not this answer.
+			if (retries && waitsTooLong && now() + secondsToMs(retryAfter ?? 0) >= nodeDeadline)
+				throw late();
+			if (!retries || waitsTooLong || attempt >= MAX_ATTEMPTS)
+				throw mapApiError(node, { statusCode, body }, subject, {
+					attempts: attempt,
+					secrets,
+					mayHaveBeenProcessed: retry === 'neverResend' && MAYBE_PROCESSED_STATUSES.has(statusCode),
+					retryAfterSeconds: waitsTooLong ? retryAfter : undefined,
+				});
+			delayMs = retryDelayMs(attempt, retryAfter);
+		}
 
-/** A JSON answer body; one that is not JSON becomes an error that names what was asked. */
-export function parseJsonBody<T>(
-	ctx: RequestContext,
-	response: ApiResponse,
-	subject: RequestSubject,
-): T {
-	try {
-		return JSON.parse(response.body) as T;
-	} catch {
-		throw new NodeApiError(ctx.getNode(), { statusCode: response.statusCode } as JsonObject, {
-			message: 'Bright Data sent an answer that is not JSON',
-			description: `It said: "${response.excerpt.slice(0, 80)}". Try again; if it persists, Bright Data may have changed this endpoint.`,
-			itemIndex: subject.itemIndex,
-		});
+		// No pause that would end past the node's deadline (a Retry-After there included): its error at once.
+		if (now() + delayMs >= nodeDeadline) throw late();
+		// Method, path and the subject's IDs only: never the query (it can carry delivery settings), body or headers.
+		this.logger.debug(
+			`Bright Data: ${request.method} ${request.path} for ${describeSubject(subject)} answered ${code ?? answer?.response.statusCode ?? 'a network error'}, attempt ${attempt} of ${MAX_ATTEMPTS}; retrying in ${(delayMs / timing.msPerSecond).toFixed(1)} s`,
+		);
+		await sleepUnlessCancelled(delayMs, signal);
+		if (!afterStop) throwIfCancelled(this);
 	}
 }

@@ -1,7 +1,4 @@
-import { now, secondsToMs, sleepUnlessCancelled, timing } from '../timing';
-import type { ApiRequest, RequestContext } from './index';
-import { throwIfCancelled } from './cancel';
-import { describeSubject, type LateAnswerError } from './errors';
+import { secondsToMs } from '../timing';
 
 /** How often a request is sent at most, first attempt included. */
 export const MAX_ATTEMPTS = 5;
@@ -57,22 +54,4 @@ export function retryDelayMs(
 	const exponential = Math.min(MAX_DELAY_SECONDS, BASE_DELAY_SECONDS * 2 ** (attempt - 1));
 	const backoff = exponential / 2 + (random() * exponential) / 2;
 	return secondsToMs(Math.max(Math.min(retryAfterSeconds ?? 0, MAX_RETRY_AFTER_SECONDS), backoff));
-}
-
-/** Sleeps before a retry, unless that would end after the node's deadline: then it is the deadline's error at once. */
-export async function waitBeforeRetry(
-	ctx: RequestContext,
-	request: ApiRequest,
-	{ attempt, answer, delayMs }: { attempt: number; answer: string; delayMs: number },
-	nodeDeadline: number,
-	pastNodeDeadline: () => LateAnswerError,
-	signal: AbortSignal | undefined,
-): Promise<void> {
-	if (now() + delayMs >= nodeDeadline) throw pastNodeDeadline();
-	// Method, path and the subject's IDs only: never the query (it can carry delivery settings), body or headers.
-	ctx.logger.debug(
-		`Bright Data: ${request.method} ${request.path} for ${describeSubject(request.subject)} answered ${answer}, attempt ${attempt} of ${MAX_ATTEMPTS}; retrying in ${(delayMs / timing.msPerSecond).toFixed(1)} s`,
-	);
-	await sleepUnlessCancelled(delayMs, signal);
-	if (!request.afterStop) throwIfCancelled(ctx);
 }

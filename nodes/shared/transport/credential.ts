@@ -1,7 +1,11 @@
+import { NodeOperationError, type ICredentialsDecrypted } from 'n8n-workflow';
+
+import type { RequestContext } from './index';
+
 const DEFAULT_BASE_URL = 'https://api.brightdata.com';
 
 type BaseUrlCheck =
-	| { ok: true; baseUrl: string; origin: string }
+	| { ok: true; baseUrl: string }
 	| { ok: false; message: string; description: string };
 
 // The Base URL rule: https (http only for loopback), no user info, query or fragment; no trailing slash. Self-contained
@@ -40,28 +44,55 @@ export function checkBaseUrlText(raw: unknown): BaseUrlCheck {
 				'Plain http is accepted only for 127.0.0.1 or localhost (a proxy or test server on this machine).',
 		};
 	}
-	return {
-		ok: true,
-		baseUrl: `${scheme}://${authority}${parts[3].replace(/\/+$/, '')}`,
-		origin: `${scheme}://${authority}`,
-	};
+	return { ok: true, baseUrl: `${scheme}://${authority}${parts[3].replace(/\/+$/, '')}` };
 }
 
 /** checkBaseUrlText, and an address Node.js can actually parse (a host name with a space is not one). */
 export function checkBaseUrl(raw: unknown): BaseUrlCheck {
 	const checked = checkBaseUrlText(raw);
-	if (!checked.ok) return checked;
-	try {
-		return { ...checked, origin: new URL(checked.baseUrl).origin };
-	} catch {
-		return {
-			ok: false,
-			message: `The credential's Base URL "${checked.baseUrl.slice(0, 100)}" is not a valid URL`,
-			description: `Enter a full address such as ${DEFAULT_BASE_URL}.`,
-		};
-	}
+	if (!checked.ok || URL.canParse(checked.baseUrl)) return checked;
+	return {
+		ok: false,
+		message: `The credential's Base URL "${checked.baseUrl.slice(0, 100)}" is not a valid URL`,
+		description: `Enter a full address such as ${DEFAULT_BASE_URL}.`,
+	};
 }
 
 // A Base URL that breaks the rule fails the expression, so the Test sends nothing (no token). n8n's sandbox
 // shows the Test only "invalid URL"; the nodes show the rule's words when they run.
 export const TEST_BASE_URL_EXPRESSION = `={{ ((check) => { const result = check($credentials.baseUrl); if (!result.ok) { throw new Error(result.message + '. ' + result.description); } return result.baseUrl; })(${checkBaseUrlText}) }}`;
+
+export const CREDENTIAL_TYPE = 'brightDataScraperStudioApi';
+
+export interface ApiCredential {
+	baseUrl: string;
+	token: string;
+	decrypted: ICredentialsDecrypted;
+}
+
+// n8n decrypts the credential on every getCredentials, and a wait polls many times: read once per context
+// (one run of the node; a resumed webhook call or an editor list search has its own context and reads again).
+const credentialReads = new WeakMap<RequestContext, Promise<ApiCredential>>();
+
+async function readCredential(ctx: RequestContext): Promise<ApiCredential> {
+	const data = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const checked = checkBaseUrl(data.baseUrl);
+	if (!checked.ok)
+		throw new NodeOperationError(ctx.getNode(), checked.message, {
+			description: checked.description,
+		});
+	const { id, name = '' } = ctx.getNode().credentials?.[CREDENTIAL_TYPE] ?? {};
+	const decrypted = { id: id ?? '', name, type: CREDENTIAL_TYPE, data };
+	return { baseUrl: checked.baseUrl, token: String(data.apiToken ?? ''), decrypted };
+}
+
+export async function apiCredential(ctx: RequestContext): Promise<ApiCredential> {
+	let read = credentialReads.get(ctx);
+	if (!read) {
+		read = readCredential(ctx);
+		credentialReads.set(ctx, read);
+		// A failed read (a Base URL that breaks the rule) is not kept: the next request reads again.
+		read.catch(() => credentialReads.delete(ctx));
+	}
+	return await read;
+}
