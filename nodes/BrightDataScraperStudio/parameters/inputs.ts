@@ -6,6 +6,11 @@ import { shorten } from '../../shared/transport/errors';
 import { nodeParameter, type ReadParameter } from './constant';
 
 const COLLECTOR_ID = /^c_[A-Za-z0-9]+$/;
+const EXAMPLE_INPUT = '{"url": "https://example.com/product/1"}';
+
+/** A parameter of item `itemIndex` that cannot be sent: the message and how to fix it. */
+const invalid = (ctx: IExecuteFunctions, itemIndex: number, message: string, description: string) =>
+	new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 
 /** The collector ID of item `itemIndex` (in parameter `name`), validated before any request. */
 export function readCollector(
@@ -16,20 +21,21 @@ export function readCollector(
 ): string {
 	const raw = read(name, itemIndex, '', { extractValue: true });
 	const collector = typeof raw === 'string' ? raw.trim() : '';
-	if (!collector) {
-		throw new NodeOperationError(ctx.getNode(), 'No collector ID given', {
+	const example = 'for example c_m9im5n7v82p2y35la.';
+	if (!collector)
+		throw invalid(
+			ctx,
 			itemIndex,
-			description:
-				'Pick a collector from the list or enter its ID, for example c_m9im5n7v82p2y35la.',
-		});
-	}
-	if (!COLLECTOR_ID.test(collector)) {
-		throw new NodeOperationError(ctx.getNode(), `"${shorten(collector)}" is not a collector ID`, {
+			'No collector ID given',
+			`Pick a collector from the list or enter its ID, ${example}`,
+		);
+	if (!COLLECTOR_ID.test(collector))
+		throw invalid(
+			ctx,
 			itemIndex,
-			description:
-				'Collector IDs start with "c_" followed by letters and digits, for example c_m9im5n7v82p2y35la.',
-		});
-	}
+			`"${shorten(collector)}" is not a collector ID`,
+			`Collector IDs start with "c_" followed by letters and digits, ${example}`,
+		);
 	return collector;
 }
 
@@ -39,13 +45,11 @@ function parseJsonInputs(ctx: IExecuteFunctions, itemIndex: number, read: ReadPa
 	try {
 		return JSON.parse(raw);
 	} catch {
-		throw new NodeOperationError(
-			ctx.getNode(),
+		throw invalid(
+			ctx,
+			itemIndex,
 			`The 'Inputs' parameter is not valid JSON [item ${itemIndex}]`,
-			{
-				itemIndex,
-				description: `Check the 'Inputs' parameter (as evaluated for item ${itemIndex}): it must be a JSON array of input objects, for example [{"url": "https://example.com/product/1"}]. Field names need double quotes.`,
-			},
+			`Check the 'Inputs' parameter (as evaluated for item ${itemIndex}): it must be a JSON array of input objects, for example [${EXAMPLE_INPUT}]. Field names need double quotes.`,
 		);
 	}
 }
@@ -60,13 +64,13 @@ function pickFields(
 		.split(',')
 		.map((name) => name.trim())
 		.filter(Boolean);
-	if (!names.length) {
-		throw new NodeOperationError(ctx.getNode(), 'No input fields selected', {
+	if (!names.length)
+		throw invalid(
+			ctx,
 			itemIndex,
-			description:
-				"List the fields of the collector's input schema, separated by commas, for example: url, keyword",
-		});
-	}
+			'No input fields selected',
+			"List the fields of the collector's input schema, separated by commas, for example: url, keyword",
+		);
 	// Own fields only: "toString" or "constructor" must not be read from Object.prototype. fromEntries
 	// defines each field, so "__proto__" stays a field (an assignment would set the prototype instead).
 	const picked: IDataObject = Object.fromEntries(
@@ -74,16 +78,13 @@ function pickFields(
 			.filter((name) => Object.hasOwn(json, name) && json[name] !== undefined)
 			.map((name) => [name, json[name]]),
 	);
-	if (!Object.keys(picked).length) {
-		throw new NodeOperationError(
-			ctx.getNode(),
+	if (!Object.keys(picked).length)
+		throw invalid(
+			ctx,
+			itemIndex,
 			`Item ${itemIndex} has none of the fields ${names.join(', ')}`,
-			{
-				itemIndex,
-				description: 'Check the field names in "Input Fields" against the incoming item.',
-			},
+			'Check the field names in "Input Fields" against the incoming item.',
 		);
-	}
 	return picked;
 }
 
@@ -93,91 +94,64 @@ export function readInputs(
 	itemIndex: number,
 	read: ReadParameter = nodeParameter(ctx),
 ): IDataObject[] {
-	const source = read('inputSource', itemIndex, 'items') as 'items' | 'json';
-	if (source === 'items') {
+	if (read('inputSource', itemIndex, 'items') === 'items') {
 		const { json } = ctx.getInputData()[itemIndex];
-		const fieldsToSend = read('fieldsToSend', itemIndex, 'all') as 'all' | 'selected';
-		const input = fieldsToSend === 'selected' ? pickFields(ctx, itemIndex, json, read) : json;
-		if (!Object.keys(input).length) {
-			throw new NodeOperationError(
-				ctx.getNode(),
+		const selected = read('fieldsToSend', itemIndex, 'all') === 'selected';
+		const input = selected ? pickFields(ctx, itemIndex, json, read) : json;
+		if (!Object.keys(input).length)
+			throw invalid(
+				ctx,
+				itemIndex,
 				`Item ${itemIndex} is empty, so it gives no input`,
-				{
-					itemIndex,
-					description:
-						'With Input Source "Incoming Items", each incoming item is one input for the collector, e.g. {"url": "https://example.com/product/1"}. Switch Input Source to JSON and enter the inputs there, or add a "url" field with a Set (Edit Fields) node before this node.',
-				},
+				`With Input Source "Incoming Items", each incoming item is one input for the collector, e.g. ${EXAMPLE_INPUT}. Switch Input Source to JSON and enter the inputs there, or add a "url" field with a Set (Edit Fields) node before this node.`,
 			);
-		}
 		return [input];
 	}
 
 	const inputs = parseJsonInputs(ctx, itemIndex, read);
-	if (!Array.isArray(inputs)) {
-		throw new NodeOperationError(ctx.getNode(), 'Inputs must be a JSON array of objects', {
+	if (!Array.isArray(inputs))
+		throw invalid(
+			ctx,
 			itemIndex,
-			description: 'Wrap a single input in brackets: [{"url": "https://example.com/product/1"}].',
-		});
-	}
-	if (!inputs.length) {
-		throw new NodeOperationError(ctx.getNode(), 'Inputs is an empty array', {
+			'Inputs must be a JSON array of objects',
+			`Wrap a single input in brackets: [${EXAMPLE_INPUT}].`,
+		);
+	if (!inputs.length)
+		throw invalid(
+			ctx,
 			itemIndex,
-			description:
-				'Give at least one input object, for example [{"url": "https://example.com/product/1"}].',
-		});
-	}
+			'Inputs is an empty array',
+			`Give at least one input object, for example [${EXAMPLE_INPUT}].`,
+		);
 	const position = inputs.findIndex((input) => !isObject(input));
-	if (position !== -1) {
-		throw new NodeOperationError(ctx.getNode(), `Input ${position} is not an object`, {
+	if (position !== -1)
+		throw invalid(
+			ctx,
 			itemIndex,
-			description:
-				'Every element of Inputs must be an object such as {"url": "https://example.com/product/1"}.',
-		});
-	}
+			`Input ${position} is not an object`,
+			`Every element of Inputs must be an object such as ${EXAMPLE_INPUT}.`,
+		);
 	return inputs as IDataObject[];
 }
 
-/** A snapshot ID parameter, trimmed, required and checked by the one rule (isSnapshotId). */
-function readId(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	name: string,
-	fix: string,
-	read: ReadParameter = nodeParameter(ctx),
-): string {
-	const label = 'snapshot ID';
-	const raw = read(name, itemIndex, '');
-	const id = typeof raw === 'string' ? raw.trim() : '';
-	const fail = (message: string) =>
-		new NodeOperationError(ctx.getNode(), message, { itemIndex, description: fix });
-	if (!id) throw fail(`No ${label} given`);
-	if (COLLECTOR_ID.test(id)) throw fail(`"${shorten(id)}" is a collector ID, not a ${label}`);
-	if (!isSnapshotId(id)) throw fail(`"${shorten(id)}" is not a ${label}`);
-	return id;
-}
+const SNAPSHOT_ID_FIX =
+	'Use the snapshot_id that the Trigger operation output, e.g. {{ $json.snapshot_id }}';
 
-/** The Snapshot ID parameter of Get Dataset. */
+/** The Snapshot ID parameter, trimmed, required and checked by the one rule (isSnapshotId); of a Job operation: the job's ID. */
 export function readSnapshotId(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	name = 'snapshotId',
-	read: ReadParameter = nodeParameter(ctx),
+	{ job = false, read = nodeParameter(ctx) }: { job?: boolean; read?: ReadParameter } = {},
 ): string {
-	return readId(
-		ctx,
-		itemIndex,
-		name,
-		'Use the snapshot_id that the Trigger operation output, e.g. {{ $json.snapshot_id }}.',
-		read,
-	);
-}
-
-/** The Snapshot ID of the Job operations: the job's ID. */
-export function readJobId(ctx: IExecuteFunctions, itemIndex: number): string {
-	return readId(
-		ctx,
-		itemIndex,
-		'snapshotId',
-		'Use the snapshot_id that the Trigger operation output, e.g. {{ $json.snapshot_id }}, or the id of a job from Get Many Jobs.',
-	);
+	const raw = read('snapshotId', itemIndex, '');
+	const id = typeof raw === 'string' ? raw.trim() : '';
+	const fix = job
+		? `${SNAPSHOT_ID_FIX}, or the id of a job from Get Many Jobs.`
+		: `${SNAPSHOT_ID_FIX}.`;
+	if (!id) throw invalid(ctx, itemIndex, 'No snapshot ID given', fix);
+	if (COLLECTOR_ID.test(id))
+		throw invalid(ctx, itemIndex, `"${shorten(id)}" is a collector ID, not a snapshot ID`, fix);
+	if (!isSnapshotId(id))
+		throw invalid(ctx, itemIndex, `"${shorten(id)}" is not a snapshot ID`, fix);
+	return id;
 }

@@ -74,7 +74,7 @@ function readRequests(ctx: IExecuteFunctions): ItemRequest[] {
 	return ctx.getInputData().map((_, itemIndex) => {
 		try {
 			return {
-				snapshotId: readSnapshotId(ctx, itemIndex, 'snapshotId', read),
+				snapshotId: readSnapshotId(ctx, itemIndex, { read }),
 				settings: readOutputSettings(ctx, itemIndex, 'main', read),
 			};
 		} catch (error) {

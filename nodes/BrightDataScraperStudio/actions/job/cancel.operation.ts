@@ -3,7 +3,7 @@ import { NodeApiError, type IExecuteFunctions, type INodeExecutionData } from 'n
 import { jobIdField } from '../../descriptions/snapshot';
 import { cancelJob } from '../../jobs/trigger';
 import { forEachItem } from '../../output/items';
-import { readJobId } from '../../parameters/inputs';
+import { readSnapshotId } from '../../parameters/inputs';
 import type { OperationOption } from '../types';
 
 export const option: OperationOption = {
@@ -19,7 +19,7 @@ export const properties = [jobIdField];
 /** POST /dca/jobs/{id}/cancel. Bright Data refuses (400) to cancel a job that has ended. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const output = await forEachItem(this, async (itemIndex) => {
-		const snapshotId = readJobId(this, itemIndex);
+		const snapshotId = readSnapshotId(this, itemIndex, { job: true });
 		await cancelJob(this, snapshotId, itemIndex).catch((error: unknown) => {
 			if (!(error instanceof NodeApiError) || error.httpCode !== '400') throw error;
 			error.message = `Job "${snapshotId}" cannot be cancelled: it has already ended`;

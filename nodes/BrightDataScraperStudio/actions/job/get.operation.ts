@@ -9,7 +9,7 @@ import { fetchJobLog } from '../../../shared/snapshot/jobLog';
 import { pick, simplifyFields } from '../../descriptions/simplify';
 import { jobIdField } from '../../descriptions/snapshot';
 import { forEachItem } from '../../output/items';
-import { readJobId } from '../../parameters/inputs';
+import { readSnapshotId } from '../../parameters/inputs';
 import type { OperationOption } from '../types';
 
 /** The fields a simplified job keeps, most used first (n8n's guideline: at most 10). */
@@ -46,7 +46,7 @@ export const simplifyJob = (job: IDataObject): IDataObject => pick(job, SIMPLE_J
 /** GET /dca/log/{id}: status, inputs, lines, fails, success rate and times of a job. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const output = await forEachItem(this, async (itemIndex) => {
-		const jobId = readJobId(this, itemIndex);
+		const jobId = readSnapshotId(this, itemIndex, { job: true });
 		const job = await fetchJobLog(this, jobId, itemIndex);
 		const simple = this.getNodeParameter('simplify', itemIndex, false) === true;
 		return [{ json: simple ? simplifyJob(job) : job, pairedItem: { item: itemIndex } }];

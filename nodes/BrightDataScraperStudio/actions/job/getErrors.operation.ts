@@ -8,7 +8,7 @@ import {
 import { apiRequest, parseJsonBody } from '../../../shared/transport';
 import { jobIdField } from '../../descriptions/snapshot';
 import { forEachItem } from '../../output/items';
-import { readJobId } from '../../parameters/inputs';
+import { readSnapshotId } from '../../parameters/inputs';
 import type { OperationOption } from '../types';
 
 export const option: OperationOption = {
@@ -29,7 +29,7 @@ export const properties: INodeProperties[] = [
 /** GET /dca/jobs/{id}/hp_errors: one item per error (url, error, consumer). */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const output = await forEachItem(this, async (itemIndex) => {
-		const snapshotId = readJobId(this, itemIndex);
+		const snapshotId = readSnapshotId(this, itemIndex, { job: true });
 		const response = await apiRequest.call(this, {
 			method: 'GET',
 			path: `/dca/jobs/${encodeURIComponent(snapshotId)}/hp_errors`,

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { apiRequest } from '../../../shared/transport';
 import { jobIdField } from '../../descriptions/snapshot';
 import { forEachItem } from '../../output/items';
-import { readJobId } from '../../parameters/inputs';
+import { readSnapshotId } from '../../parameters/inputs';
 import { recordSnapshotId } from '../../records/customData';
 import { logEvent } from '../../records/log';
 import type { OperationOption } from '../types';
@@ -31,7 +31,7 @@ export const properties: INodeProperties[] = [
 /** POST /dca/jobs/{id}/rerun: starts a new, billed job; outputs its snapshot ID. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const output = await forEachItem(this, async (itemIndex) => {
-		const snapshotId = readJobId(this, itemIndex);
+		const snapshotId = readSnapshotId(this, itemIndex, { job: true });
 		const failedOnly = this.getNodeParameter('failedOnly', itemIndex, false) as boolean;
 		const response = await apiRequest.call(this, {
 			method: 'POST',
