@@ -201,8 +201,8 @@ describe('delivery secrets in a real n8n', { timeout: 900_000 }, () => {
 		const exported = readFileSync(output, 'utf8');
 		assert.deepEqual(JSON.parse(exported).map(({ name }) => name).sort(), [
 			'Deliver to S3 with a credential',
-			'Deliver to a webhook with an Authorization header',
 			'Deliver to S3 without a credential',
+			'Deliver to a webhook with an Authorization header',
 		]);
 		for (const secret of NEW_SECRETS) assert.equal(exported.includes(secret), false);
 		// The control: the export holds the node parameters in clear, so it would show a secret if one were there.
