@@ -2,8 +2,6 @@ import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { deliveryCredentialNotice } from './deliveryCredentialNotice';
 
-// Delivery keys in an n8n credential, encrypted at rest, never in a workflow's parameters. No `test` request: only
-// Bright Data connects to the destination, so the node's `testedBy` runs the offline format check it runs before a job.
 export class BrightDataScraperStudioSftpApi implements ICredentialType {
 	name = 'brightDataScraperStudioSftpApi';
 	displayName = 'Bright Data Scraper Studio: SFTP Delivery API';

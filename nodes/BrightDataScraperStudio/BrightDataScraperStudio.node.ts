@@ -62,8 +62,8 @@ export class BrightDataScraperStudio implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
-		// Delivery credentials are not required: a webhook needs none, and older workflows keep their keys in the
-		// parameters (the node asks when neither is there). Their Test is offline (parameters/deliveryCredentials.ts).
+		// A destination's credential shows only while Deliver Rows To has that type; the node asks for it at run
+		// time (a webhook needs none). Their Test is offline (parameters/deliveryCredentials.ts).
 		credentials: [
 			{ name: 'brightDataScraperStudioApi', required: true },
 			{

@@ -8,14 +8,14 @@
  *    names are), and the REST API does not hand the secrets back.
  *  - Running the saved workflow builds `deliver` from the credential (the emulator receives the keys),
  *    and the webhook delivery carries the credential's Authorization header to the receiver.
- *  - A workflow saved with the old key fields still runs; its run carries the hint to move them.
+ *  - An S3 delivery without its credential fails before any request, naming the credential to create.
  *  - Not here: the credentials' Test button. n8n links a credential to the nodes that test it
  *    (`testedBy`) only for installed packages, not for N8N_CUSTOM_EXTENSIONS, which these tests use:
  *    POST /rest/credentials/test answers "No testing function found for this credential." (seen).
  *    test/package.test.ts checks the link n8n's package loader makes; the test functions themselves
  *    run in test/workflow/deliveryCredentials.test.ts.
  *  - In the editor (headless Chromium; skipped without it, except under CI=true): the node shows the S3 credential field for
- *    an S3 delivery and no other delivery credential; an old workflow shows its "(Old)" key fields.
+ *    an S3 delivery and no other delivery credential, and no key fields on the node.
  *
  * Run: node --import tsx --test test/e2e/deliveryCredentials.test.mjs (needs the n8n install: node scripts/n8n/install.mjs --check)
  */
@@ -40,7 +40,8 @@ const root = join(import.meta.dirname, '..', '..');
 
 const S3_SECRET = `e2eS3secret/${randomUUID()}`;
 const WEBHOOK_SECRET = `Bearer e2e-webhook-${randomUUID()}`;
-const OLD_SECRET = `e2e-old-field-secret-${randomUUID()}`;
+// A node parameter, in clear wherever the workflow is: the control for the searches for secrets.
+const BUCKET = `e2e-bucket-${randomUUID()}`;
 const NEW_SECRETS = [S3_SECRET, WEBHOOK_SECRET];
 
 let emulator;
@@ -147,7 +148,7 @@ describe('delivery secrets in a real n8n', { timeout: 900_000 }, () => {
 			deliveryWorkflow({
 				name: 'Deliver to S3 with a credential',
 				path: 'bd-s3',
-				deliver: { type: 's3', bucket: 'e2e-bucket', region: 'eu-west-1', directory: 'daily', extension: 'json' },
+				deliver: { type: 's3', bucket: BUCKET, region: 'eu-west-1', directory: 'daily', extension: 'json' },
 				credentials: { brightDataScraperStudioApi: creds.api, brightDataScraperStudioS3Api: creds.s3 },
 			}),
 		);
@@ -159,11 +160,11 @@ describe('delivery secrets in a real n8n', { timeout: 900_000 }, () => {
 				credentials: { brightDataScraperStudioApi: creds.api, brightDataScraperStudioWebhookApi: creds.webhook },
 			}),
 		);
-		ids.old = await rest.createActiveWorkflow(
+		ids.missing = await rest.createActiveWorkflow(
 			deliveryWorkflow({
-				name: 'Saved before delivery credentials',
-				path: 'bd-old',
-				deliver: { type: 's3', bucket: 'old-bucket', accessKey: 'AKIAOLDFIELDS0000000', secretKey: OLD_SECRET },
+				name: 'Deliver to S3 without a credential',
+				path: 'bd-missing',
+				deliver: { type: 's3', bucket: 'no-credential-bucket' },
 				credentials: { brightDataScraperStudioApi: creds.api },
 			}),
 		);
@@ -185,7 +186,7 @@ describe('delivery secrets in a real n8n', { timeout: 900_000 }, () => {
 		const s3 = await rest.call(`/rest/workflows/${ids.s3}`);
 		assert.deepEqual(s3.nodes.find(({ name }) => name === 'Scraper').parameters.delivery.deliver, {
 			type: 's3',
-			bucket: 'e2e-bucket',
+			bucket: BUCKET,
 			region: 'eu-west-1',
 			directory: 'daily',
 			extension: 'json',
@@ -200,12 +201,12 @@ describe('delivery secrets in a real n8n', { timeout: 900_000 }, () => {
 		const exported = readFileSync(output, 'utf8');
 		assert.deepEqual(JSON.parse(exported).map(({ name }) => name).sort(), [
 			'Deliver to S3 with a credential',
+			'Deliver to S3 without a credential',
 			'Deliver to a webhook with an Authorization header',
-			'Saved before delivery credentials',
 		]);
 		for (const secret of NEW_SECRETS) assert.equal(exported.includes(secret), false);
-		// The control: the old workflow still carries its key in its parameters, so the export would show a secret if one were there.
-		assert.equal(exported.includes(OLD_SECRET), true);
+		// The control: the export holds the node parameters in clear, so it would show a secret if one were there.
+		assert.equal(exported.includes(BUCKET), true);
 	});
 
 	test('running the S3 workflow sends the credential\'s keys in `deliver`; its execution holds no secret', async () => {
@@ -218,7 +219,7 @@ describe('delivery secrets in a real n8n', { timeout: 900_000 }, () => {
 		const [job] = emulator.jobs.slice(jobsBefore);
 		assert.deepEqual(job.options.deliver, {
 			type: 's3',
-			bucket: 'e2e-bucket',
+			bucket: BUCKET,
 			region: 'eu-west-1',
 			directory: 'daily',
 			credentials: { 'aws-access-key': 'AKIAE2EEXAMPLE000000', 'aws-secret-key': S3_SECRET },
@@ -244,17 +245,16 @@ describe('delivery secrets in a real n8n', { timeout: 900_000 }, () => {
 		assert.equal(JSON.stringify(run).includes(WEBHOOK_SECRET), false);
 	});
 
-	test('a workflow saved with the old key fields still runs, and its run says to move them into a credential', async () => {
+	test('an S3 delivery without its credential fails before any request, naming the credential and the field to select it in', async () => {
 		const jobsBefore = emulator.jobs.length;
-		await rest.webhook('bd-old', { urls: ['https://shop.example/product/speaker'] });
-		const [execution] = await rest.waitForExecutions(ids.old, { predicate: (e) => e.status === 'success' || e.status === 'error', what: 'the old run' });
+		await rest.webhook('bd-missing', { urls: ['https://shop.example/product/speaker'] });
+		const [execution] = await rest.waitForExecutions(ids.missing, { predicate: (e) => e.status === 'success' || e.status === 'error', what: 'the run without a credential' });
 		const run = await rest.execution(execution.id);
-		assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error ?? {}));
-		const [job] = emulator.jobs.slice(jobsBefore);
-		assert.deepEqual(job.options.deliver.credentials, { 'aws-access-key': 'AKIAOLDFIELDS0000000', 'aws-secret-key': OLD_SECRET });
-		const hints = (run.data.resultData.runData.Scraper?.[0]?.hints ?? []).map(({ message }) => message);
-		assert.equal(hints.length, 1, JSON.stringify(hints));
-		assert.match(hints[0], /Delivery keys are saved in this workflow in plain text .*Bright Data Scraper Studio: S3 Delivery API/);
+		assert.equal(run.status, 'error');
+		const error = run.data.resultData.runData.Scraper?.[0]?.error ?? run.data.resultData.error;
+		assert.equal(error?.message, 'Deliver Rows To needs a "Bright Data Scraper Studio: S3 Delivery API" credential');
+		assert.match(error?.description ?? '', /Select or create one in the node's field "S3 Delivery Credential"/);
+		assert.equal(emulator.jobs.length, jobsBefore, 'a job was started');
 	});
 
 	test('n8n hands the secrets back to nobody: the REST API blanks them', async () => {
@@ -265,7 +265,7 @@ describe('delivery secrets in a real n8n', { timeout: 900_000 }, () => {
 	});
 
 	const chromiumPath = CHROMIUM;
-	test('the editor shows the credential of the chosen destination, and old key fields only where they hold a value', { skip: skipUnless(existsSync(chromiumPath), `no ${chromiumPath} (apt-get install -y chromium)`) }, async () => {
+	test('the editor shows the credential of the chosen destination, and no key fields on the node', { skip: skipUnless(existsSync(chromiumPath), `no ${chromiumPath} (apt-get install -y chromium)`) }, async () => {
 		const { chromium } = await import('playwright-core');
 		const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
 		try {
@@ -294,14 +294,13 @@ describe('delivery secrets in a real n8n', { timeout: 900_000 }, () => {
 			const s3 = await panelText(ids.s3);
 			assert.match(s3, /S3 Delivery Credential/);
 			assert.doesNotMatch(s3, /(Webhook|GCS|Azure|SFTP) Delivery Credential/);
-			assert.doesNotMatch(s3, /\(Old\)/);
+			assert.doesNotMatch(s3, /Access Key ID|Secret Access Key/);
 			const webhook = await panelText(ids.webhook);
 			assert.match(webhook, /Webhook Delivery Credential/);
 			assert.doesNotMatch(webhook, /S3 Delivery Credential/);
-			const old = await panelText(ids.old);
-			assert.match(old, /Access Key ID \(Old\)/);
-			assert.match(old, /Secret Access Key \(Old\)/);
-			assert.match(old, /S3 Delivery Credential/);
+			const missing = await panelText(ids.missing);
+			assert.match(missing, /S3 Delivery Credential/);
+			assert.doesNotMatch(missing, /Access Key ID|Secret Access Key/);
 		} finally {
 			await browser.close();
 		}
@@ -317,8 +316,8 @@ describe('delivery secrets in a real n8n', { timeout: 900_000 }, () => {
 		// The controls: the credential rows are in these files (their names are not encrypted) ...
 		assert.equal(inSqlite('E2E S3 delivery'), true, `credential name not found in ${sqlite.map(({ path, bytes }) => `${path} (${bytes.length} B)`).join(', ')}`);
 		assert.equal(inSqlite('E2E webhook delivery'), true);
-		// ... and so is the old workflow's key, saved as a parameter in plain text: what the credentials avoid.
-		assert.equal(inSqlite(OLD_SECRET), true);
+		// ... and so are the node parameters, in plain text: what the credentials avoid.
+		assert.equal(inSqlite(BUCKET), true);
 		for (const { path, bytes } of files) {
 			for (const secret of NEW_SECRETS) assert.equal(bytes.includes(secret), false, `${secret.slice(0, 12)}… in clear in ${path}`);
 		}

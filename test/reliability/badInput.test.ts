@@ -150,11 +150,11 @@ const deliveryCases: Case[] = (
 		['notify webhook not http(s)', { notify: { type: 'webhook', endpoint: 'ftp://hook.example/x' } }, /Notify webhook URL must be an http\(s\) URL/],
 		['notify email blank', { notify: { type: 'email', email: ' ' } }, /Notify email is required/],
 		['deliver webhook javascript:', { deliver: { type: 'webhook', endpoint: 'javascript:alert(1)' } }, /Deliver webhook URL must be an http\(s\) URL/],
-		['deliver s3 without bucket', { deliver: { type: 's3', accessKey: 'AKIA', secretKey: 'x' } }, /Bucket is required/],
-		['deliver s3 without secret key', { deliver: { type: 's3', bucket: 'b', accessKey: 'AKIA' } }, /Secret Access Key is required/],
-		['deliver sftp without password', { deliver: { type: 'sftp', host: 'h', username: 'u' } }, /Password is required/],
-		['deliver azure without key', { deliver: { type: 'azure', container: 'c', account: 'a' } }, /Account Key is required/],
-		['deliver gcs without private key', { deliver: { type: 'gcs', bucket: 'b', clientEmail: 'e@x' } }, /Private Key is required/],
+		['deliver s3 without bucket', { deliver: { type: 's3' } }, /Bucket is required/],
+		['deliver s3 without its credential', { deliver: { type: 's3', bucket: 'b' } }, /needs a "Bright Data Scraper Studio: S3 Delivery API" credential/],
+		['deliver sftp without its credential', { deliver: { type: 'sftp' } }, /needs a "Bright Data Scraper Studio: SFTP Delivery API" credential/],
+		['deliver azure without its credential', { deliver: { type: 'azure', container: 'c' } }, /needs a "Bright Data Scraper Studio: Azure Delivery API" credential/],
+		['deliver gcs without its credential', { deliver: { type: 'gcs', bucket: 'b' } }, /needs a "Bright Data Scraper Studio: GCS Delivery API" credential/],
 	] as const
 ).map(([what, delivery, message]) => ({ ops: BATCH, what, override: { delivery: delivery as never }, item: { url: URL_A }, message }));
 

@@ -1,8 +1,8 @@
 /**
- * Secrets: the API token and the credentials typed into delivery options never appear in output
- * items, error messages or descriptions, n8n's logs (every call, every level), or the request
- * URLs the emulator recorded. `deliver` is a documented query parameter of POST /dca/trigger, so
- * delivery credentials necessarily travel in that one query value; nowhere else.
+ * Secrets: the API token and the keys of delivery credentials never appear in output items, error
+ * messages or descriptions, n8n's logs (every call, every level), or the request URLs the emulator
+ * recorded. `deliver` is a documented query parameter of POST /dca/trigger, so delivery keys
+ * necessarily travel in that one query value; nowhere else.
  * Also: the credential's Base URL must be https unless it is loopback, checked before any request.
  */
 import { generateKeyPairSync } from 'node:crypto';
@@ -24,16 +24,21 @@ const api = () => emulator.current();
 
 const SECRETS = {
 	s3: 'S3secretKEY/wJalrXUtnFEMI/K7MDENG+bPxRfiCYzz',
+	gcs: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+	azure: 'AZUREaccountKEY0xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
 	sftp: 'sftp-Pa55word!with&odd=chars#',
-	azure: 'AZUREaccountKEY==Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq',
-	gcs: '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n',
+	webhook: 'Bearer cred-webhook-shared-secret-0123456789abcdef',
 };
-const DELIVERIES: Record<keyof typeof SECRETS, INodeParameters> = {
-	s3: { type: 's3', bucket: 'my-bucket', region: 'us-east-1', accessKey: 'AKIAEXAMPLE', secretKey: SECRETS.s3 },
-	sftp: { type: 'sftp', host: 'sftp.example.com', port: 22, username: 'bd', password: SECRETS.sftp },
-	azure: { type: 'azure', container: 'rows', account: 'acct', key: SECRETS.azure },
-	gcs: { type: 'gcs', bucket: 'rows', clientEmail: 'svc@proj.iam.gserviceaccount.com', privateKey: SECRETS.gcs },
+type Kind = keyof typeof SECRETS;
+/** Each destination: its Deliver Rows To fields, and its credential (type and data) holding the secret. */
+const DELIVERIES: Record<Kind, [INodeParameters, string, ICredentialDataDecryptedObject]> = {
+	s3: [{ type: 's3', bucket: 'my-bucket', region: 'us-east-1' }, 'brightDataScraperStudioS3Api', { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: SECRETS.s3 }],
+	gcs: [{ type: 'gcs', bucket: 'rows' }, 'brightDataScraperStudioGcsApi', { clientEmail: 'svc@proj.iam.gserviceaccount.com', privateKey: SECRETS.gcs }],
+	azure: [{ type: 'azure', container: 'rows' }, 'brightDataScraperStudioAzureApi', { account: 'acct', secretKey: SECRETS.azure }],
+	sftp: [{ type: 'sftp' }, 'brightDataScraperStudioSftpApi', { host: 'sftp.example.com', username: 'bd', password: SECRETS.sftp }],
+	webhook: [{ type: 'webhook', endpoint: 'http://127.0.0.1:9/rows' }, 'brightDataScraperStudioWebhookApi', { authorizationToken: SECRETS.webhook }],
 };
+const KINDS = Object.keys(DELIVERIES) as Kind[];
 const ALL_SECRETS = [TOKEN, ...Object.values(SECRETS)];
 /** Any 16 characters in a row of a secret count as a leak (an excerpt may cut it). */
 const needles = (secret: string) =>
@@ -46,6 +51,11 @@ const items = [{ url: 'https://shop.example/product/speaker' }, { url: 'https://
 type RunExtra = { continueOnFail?: boolean; cancelWhen?: () => boolean; token?: string; credentials?: Record<string, ICredentialDataDecryptedObject> };
 const run = (parameters: INodeParameters, extra: RunExtra = {}) =>
 	runScraper(parameters, items, { baseUrl: api().url, token: TOKEN, ...extra });
+/** Trigger and Wait (or `operation`) delivering to `kind`, with its credential selected. */
+const delivering = (kind: Kind, extra: RunExtra = {}, parameters: INodeParameters = triggerAndWait('c_products01')) => {
+	const [deliver, type, data] = DELIVERIES[kind];
+	return run({ ...parameters, delivery: { deliver } }, { ...extra, credentials: { [type]: data } });
+};
 
 let logs: ReturnType<typeof recordN8nLogs>;
 beforeAll(() => {
@@ -108,20 +118,17 @@ describe('the token and delivery credentials never show', () => {
 		expect(logs.records.slice(before).map(({ level }) => level)).toContain('debug');
 	});
 
-	test.each(Object.keys(DELIVERIES) as Array<keyof typeof SECRETS>)(
-		'%s delivery: rows arrive; its secret travels only inside the documented `deliver` query value',
-		async (type) => {
-			const mark = since();
-			const result = await run(triggerAndWait('c_products01', { delivery: { deliver: DELIVERIES[type] } }));
+	test.each(KINDS)('%s delivery: rows arrive; its secret travels only inside the documented `deliver` query value', async (kind) => {
+		const mark = since();
+		const result = await delivering(kind);
 
-			expect(result.status).toBe('success');
-			expect(leaks(result, mark)).toEqual([]);
-			const [trigger] = mark.requests().requests.filter(({ path }) => path === '/dca/trigger');
-			const deliver = JSON.parse(trigger.query.deliver) as { credentials: Record<string, string> };
-			// Documented: `deliver` (with its credentials) is a query parameter of POST /dca/trigger.
-			expect(Object.values(deliver.credentials)).toContain(SECRETS[type].trim());
-		},
-	);
+		expect(result.status).toBe('success');
+		expect(leaks(result, mark)).toEqual([]);
+		const [trigger] = mark.requests().requests.filter(({ path }) => path === '/dca/trigger');
+		const deliver = JSON.parse(trigger.query.deliver) as { credentials?: Record<string, string>; auth_header?: string };
+		// Documented: `deliver` (with its credentials) is a query parameter of POST /dca/trigger.
+		expect([...Object.values(deliver.credentials ?? {}), deliver.auth_header]).toContain(SECRETS[kind].trim());
+	});
 
 	test('a wrong token: the 401 error shows neither the wrong token nor the right one', async () => {
 		const wrong = 'tok_wrong_0123456789abcdef0123456789';
@@ -138,21 +145,21 @@ describe('the token and delivery credentials never show', () => {
 	 */
 	const echoAll = `${TOKEN} is not allowed with deliver=${SECRETS.s3}`;
 	const echoToken = `${TOKEN} is not allowed`;
-	const withS3 = { delivery: { deliver: DELIVERIES.s3 } };
-	const echoCases: Array<[string, INodeParameters, Fault]> = [
-		['422 on the trigger', triggerAndWait('c_products01', withS3), { path: '/dca/trigger', kind: 'status', status: 422, body: { error: echoAll } }],
-		['500 on every dataset poll', triggerAndWait('c_products01', withS3), { path: '/dca/dataset', kind: 'status', status: 500, body: echoToken, times: Infinity }],
-		['200 without collection_id on the trigger', triggerAndWait('c_products01', withS3), { path: '/dca/trigger', kind: 'malformed', body: JSON.stringify({ message: echoAll }) }],
-		['200 with an unreadable dataset', triggerAndWait('c_products01', withS3), { path: '/dca/dataset', kind: 'malformed', body: echoToken, contentType: 'text/plain', times: Infinity }],
-		['200 non-JSON on Get Job', { resource: 'job', operation: 'get', snapshotId: 'j_abc' }, { path: /^\/dca\/log\//, kind: 'malformed', body: echoToken, contentType: 'text/html' }],
-		['200 without collection_id on Rerun', { resource: 'job', operation: 'rerun', snapshotId: 'j_abc' }, { path: /\/rerun$/, kind: 'malformed', body: JSON.stringify({ error: echoToken }) }],
-		['200 without response_id on Run Real-time', { operation: 'runRealtime', collector: collectorId('c_realtime03') }, { path: '/dca/trigger_immediate', kind: 'malformed', body: JSON.stringify({ error: echoToken }) }],
+	// [name, parameters, with the S3 delivery, fault]
+	const echoCases: Array<[string, INodeParameters, boolean, Fault]> = [
+		['422 on the trigger', triggerAndWait('c_products01'), true, { path: '/dca/trigger', kind: 'status', status: 422, body: { error: echoAll } }],
+		['500 on every dataset poll', triggerAndWait('c_products01'), true, { path: '/dca/dataset', kind: 'status', status: 500, body: echoToken, times: Infinity }],
+		['200 without collection_id on the trigger', triggerAndWait('c_products01'), true, { path: '/dca/trigger', kind: 'malformed', body: JSON.stringify({ message: echoAll }) }],
+		['200 with an unreadable dataset', triggerAndWait('c_products01'), true, { path: '/dca/dataset', kind: 'malformed', body: echoToken, contentType: 'text/plain', times: Infinity }],
+		['200 non-JSON on Get Job', { resource: 'job', operation: 'get', snapshotId: 'j_abc' }, false, { path: /^\/dca\/log\//, kind: 'malformed', body: echoToken, contentType: 'text/html' }],
+		['200 without collection_id on Rerun', { resource: 'job', operation: 'rerun', snapshotId: 'j_abc' }, false, { path: /\/rerun$/, kind: 'malformed', body: JSON.stringify({ error: echoToken }) }],
+		['200 without response_id on Run Real-time', { operation: 'runRealtime', collector: collectorId('c_realtime03') }, false, { path: '/dca/trigger_immediate', kind: 'malformed', body: JSON.stringify({ error: echoToken }) }],
 	];
 
-	test.each(echoCases)('an answer that echoes the secrets (%s) is redacted in the error', async (_name, parameters, fault) => {
+	test.each(echoCases)('an answer that echoes the secrets (%s) is redacted in the error', async (_name, parameters, withS3, fault) => {
 		api().injectFault(fault);
 		const mark = since();
-		const result = await run(parameters, { continueOnFail: false });
+		const result = withS3 ? await delivering('s3', { continueOnFail: false }, parameters) : await run(parameters, { continueOnFail: false });
 
 		expect(result.status).toBe('error');
 		expect(leaks(result, mark)).toEqual([]);
@@ -161,7 +168,7 @@ describe('the token and delivery credentials never show', () => {
 	test('network failures and Stop: nothing in errors or logs', async () => {
 		api().injectFault({ path: '/dca/trigger', kind: 'drop', after: true });
 		const mark = since();
-		const dropped = await run(triggerAndWait('c_products01', { delivery: { deliver: DELIVERIES.sftp } }));
+		const dropped = await delivering('sftp');
 		expect(dropped.error?.message).toMatch(/may have reached/);
 		expect(leaks(dropped, mark)).toEqual([]);
 
@@ -169,9 +176,11 @@ describe('the token and delivery credentials never show', () => {
 		api().injectFault({ path: '/dca/dataset', kind: 'hang', times: Infinity });
 		api().injectFault({ path: /\/cancel$/, kind: 'status', status: 500, body: echoToken, times: Infinity });
 		const mark2 = since();
-		const stopped = await run(triggerAndWait('c_stuck05', { options: { cancelOnStop: true }, delivery: { deliver: DELIVERIES.azure } }), {
-			cancelWhen: () => mark2.requests().requests.some(({ path }) => path === '/dca/dataset'),
-		});
+		const stopped = await delivering(
+			'azure',
+			{ cancelWhen: () => mark2.requests().requests.some(({ path }) => path === '/dca/dataset') },
+			triggerAndWait('c_stuck05', { options: { cancelOnStop: true } }),
+		);
 		expect(stopped.status).toBe('canceled');
 		expect(logs.records.slice(mark2.logs).some(({ level, message }) => level === 'warn' && String(message).includes('Could not cancel'))).toBe(true);
 		expect(leaks(stopped, mark2)).toEqual([]);
@@ -179,10 +188,10 @@ describe('the token and delivery credentials never show', () => {
 
 	test('when a run with delivery credentials fails, n8n\'s debug log of the error does not show them (error.node.parameters)', async () => {
 		// n8n attaches the node, parameters included, to every node error, and WorkflowExecute logs the
-		// error at debug level. The delivery passwords are node parameters, so they go along.
+		// error at debug level. A credential is not a node parameter: only its ID and name go along.
 		api().injectFault({ path: '/dca/trigger', kind: 'status', status: 422, body: { error: 'Unexpected field' } });
 		const before = logs.records.length;
-		const result = await run(triggerAndWait('c_products01', { delivery: { deliver: DELIVERIES.sftp } }));
+		const result = await delivering('sftp');
 
 		expect(result.status).toBe('error');
 		const logged = logText(logs.records.slice(before));
@@ -198,58 +207,20 @@ describe('the token and delivery credentials never show', () => {
 	});
 });
 
-/**
- * The same guarantees when the keys come from delivery credentials (the way new workflows hold
- * them): n8n keeps them encrypted, the node reads them at run time, and they travel only in `deliver`.
- */
-describe('delivery credentials: their secrets show nowhere but inside `deliver`', () => {
-	const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-	const CREDENTIAL_SECRETS = {
-		s3: 'CREDs3SECRET/wJalrXUtnFEMI/K7MDENG+bPxRfiCY',
-		gcs: pem,
-		azure: 'CREDazureKEY0xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
-		sftp: 'cred-sftp-Pa55word!with&odd=chars#',
-		webhook: 'Bearer cred-webhook-shared-secret-0123456789abcdef',
-	};
-	const BY_KIND: Record<keyof typeof CREDENTIAL_SECRETS, [INodeParameters, string, ICredentialDataDecryptedObject]> = {
-		s3: [{ type: 's3', bucket: 'b' }, 'brightDataScraperStudioS3Api', { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: CREDENTIAL_SECRETS.s3 }],
-		gcs: [{ type: 'gcs', bucket: 'b' }, 'brightDataScraperStudioGcsApi', { clientEmail: 'svc@proj.iam.gserviceaccount.com', privateKey: CREDENTIAL_SECRETS.gcs }],
-		azure: [{ type: 'azure', container: 'c' }, 'brightDataScraperStudioAzureApi', { account: 'acct', secretKey: CREDENTIAL_SECRETS.azure }],
-		sftp: [{ type: 'sftp' }, 'brightDataScraperStudioSftpApi', { host: 'sftp.example.com', username: 'bd', password: CREDENTIAL_SECRETS.sftp }],
-		webhook: [{ type: 'webhook', endpoint: 'http://127.0.0.1:9/rows' }, 'brightDataScraperStudioWebhookApi', { authorizationToken: CREDENTIAL_SECRETS.webhook }],
-	};
-	const secrets = [TOKEN, ...Object.values(CREDENTIAL_SECRETS)];
-	const withCredential = (kind: keyof typeof CREDENTIAL_SECRETS, extra: RunExtra = {}) => {
-		const [deliver, type, data] = BY_KIND[kind];
-		return run(triggerAndWait('c_products01', { delivery: { deliver } }), { ...extra, credentials: { [type]: data } });
-	};
-
-	test.each(Object.keys(BY_KIND) as Array<keyof typeof CREDENTIAL_SECRETS>)('%s: rows arrive; the secret is only in the `deliver` query value', async (kind) => {
+describe('delivery credentials: an echo of their secret is redacted', () => {
+	test.each(KINDS)('%s: an API that echoes the secret in a 422 gets it redacted, in the error and in n8n\'s debug log', async (kind) => {
+		const echoed = SECRETS[kind].split('\n').find((line) => line.length > 40) ?? SECRETS[kind];
+		api().injectFault({ path: '/dca/trigger', kind: 'status', status: 422, body: { error: `Invalid deliver: ${echoed}` } });
 		const mark = since();
-		const result = await withCredential(kind);
+		const result = await delivering(kind);
 
-		expect(result.status).toBe('success');
-		expect(leaks(result, mark, secrets)).toEqual([]);
-		const [trigger] = mark.requests().requests.filter(({ path }) => path === '/dca/trigger');
-		expect(trigger.query.deliver).toContain(JSON.stringify(CREDENTIAL_SECRETS[kind].trim()).slice(1, -1));
+		expect(result.status).toBe('error');
+		expect(result.error?.description ?? result.error?.message).toContain('[redacted]');
+		expect(leaks(result, mark)).toEqual([]);
+		// With the node's parameters this time: a credential is not a parameter, so nothing to blank out.
+		const logged = logText(logs.records.slice(mark.logs));
+		expect(ALL_SECRETS.filter((secret) => needles(secret).some((needle) => logged.includes(needle)))).toEqual([]);
 	});
-
-	test.each(Object.keys(BY_KIND) as Array<keyof typeof CREDENTIAL_SECRETS>)(
-		'%s: an API that echoes the secret in a 422 gets it redacted, in the error and in n8n\'s debug log',
-		async (kind) => {
-			const echoed = CREDENTIAL_SECRETS[kind].split('\n').find((line) => line.length > 40) ?? CREDENTIAL_SECRETS[kind];
-			api().injectFault({ path: '/dca/trigger', kind: 'status', status: 422, body: { error: `Invalid deliver: ${echoed}` } });
-			const mark = since();
-			const result = await withCredential(kind);
-
-			expect(result.status).toBe('error');
-			expect(result.error?.description ?? result.error?.message).toContain('[redacted]');
-			expect(leaks(result, mark, secrets)).toEqual([]);
-			// With the node's parameters this time: a credential is not a parameter, so nothing to blank out.
-			const logged = logText(logs.records.slice(mark.logs));
-			expect(secrets.filter((secret) => needles(secret).some((needle) => logged.includes(needle)))).toEqual([]);
-		},
-	);
 });
 
 describe('the Base URL must be https unless it is loopback, checked before any request', () => {

@@ -1,10 +1,10 @@
 /**
  * Delivery destinations as n8n credentials, through n8n's engine against the emulator:
  * - the `deliver` query value is built from the selected credential at run time;
- * - workflows saved with the old key fields still run, with a hint to move them;
- * - no credential and no old fields: an error before any request; a malformed credential too;
- * - the editor shows each credential only for its destination, and the old fields only while
- *   they hold a value (n8n's own display rules, as the editor and the engine apply them);
+ * - S3, GCS, Azure and SFTP without their credential: an error before any request; a malformed
+ *   credential too;
+ * - the editor shows each credential only for its destination, and no key fields on the node
+ *   (n8n's own display rules, as the editor and the engine apply them);
  * - the credentials' Test button (the node's credentialTest methods) checks the format offline.
  */
 import { generateKeyPairSync } from 'node:crypto';
@@ -119,55 +119,22 @@ describe('the deliver query value is built from the selected credential', () => 
 	});
 });
 
-describe('workflows saved with the old key fields', () => {
-	const old = { type: 's3', bucket: 'scrapes', accessKey: 'AKIAOLDOLDOLDOLD0000', secretKey: 'old-secret-typed-into-the-node' };
-
-	test('still deliver with those keys, and the run says to move them into a credential', async () => {
-		const since = mark(api());
-		const result = await run(deliverTo(old));
-
-		expect(result.error).toBeUndefined();
-		expect(deliverSent(since)?.credentials).toEqual({ 'aws-access-key': 'AKIAOLDOLDOLDOLD0000', 'aws-secret-key': 'old-secret-typed-into-the-node' });
-		expect(hintsOf(result)).toEqual([
-			'Delivery keys are saved in this workflow in plain text (Access Key ID, Secret Access Key). Create a "Bright Data Scraper Studio: S3 Delivery API" credential with them, select it in "S3 Delivery Credential" on this node, and clear the old fields.',
-		]);
-	});
-
-	test('one hint per run, however many items', async () => {
-		const result = await runScraper(deliverTo(old), [...items, { url: 'https://shop.example/product/b' }, { url: 'https://shop.example/product/c' }], {
-			baseUrl: api().url,
-			token: api().token,
-		});
-		expect(result.error).toBeUndefined();
-		expect(hintsOf(result)).toHaveLength(1);
-	});
-
-	test('SFTP: the old host, port and login still work', async () => {
-		const since = mark(api());
-		const result = await run(deliverTo({ type: 'sftp', host: 'old.example.com', port: 2022, username: 'u', password: 'old-password-1234' }));
-
-		expect(result.error).toBeUndefined();
-		expect(deliverSent(since)).toMatchObject({ host: 'old.example.com', port: 2022, credentials: { username: 'u', password: 'old-password-1234' } });
-	});
-
-	test('with a credential selected as well, the credential wins and the hint says to clear the old fields', async () => {
-		const since = mark(api());
-		const result = await run(deliverTo(old), credential('s3'));
-
-		expect(result.error).toBeUndefined();
-		expect((deliverSent(since)?.credentials as Record<string, string>)['aws-secret-key']).toBe('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
-		expect(hintsOf(result)).toEqual([
-			'Delivery uses the credential "Test brightDataScraperStudioS3Api". The old fields of this node (Access Key ID, Secret Access Key) are ignored but still saved in the workflow: clear them.',
-		]);
-	});
-});
-
 describe('checked before any request', () => {
-	test.each(['s3', 'gcs', 'azure', 'sftp'])('%s without a credential or old fields: a clear error', async (type) => {
+	test.each([
+		['s3', 'S3'],
+		['gcs', 'GCS'],
+		['azure', 'Azure'],
+		['sftp', 'SFTP'],
+	])('%s without its credential: an error for the item, naming the credential and the field to select it in', async (type, kind) => {
 		const since = mark(api());
-		const result = await run(deliverTo({ type, bucket: 'b', container: 'c' }));
+		// Key fields typed into the Delivery parameter (an expression could put them there) are not read.
+		const result = await run(deliverTo({ type, bucket: 'b', container: 'c', accessKey: 'AKIAOLDOLDOLDOLD0000', secretKey: 'typed-into-the-node', password: 'p4ssword-long' }));
 
-		expect(result.error?.message).toMatch(/^Deliver Rows To needs a "Bright Data Scraper Studio: (S3|GCS|Azure|SFTP) Delivery API" credential$/);
+		expect(result.error?.message).toBe(`Deliver Rows To needs a "Bright Data Scraper Studio: ${kind} Delivery API" credential`);
+		expect(result.error?.description).toBe(
+			`Select or create one in the node's field "${kind} Delivery Credential". It holds the keys Bright Data uses to write the rows, encrypted by n8n.`,
+		);
+		expect((result.error as { context?: { itemIndex?: number } } | undefined)?.context?.itemIndex).toBe(0);
 		expect(since().requests).toEqual([]);
 	});
 
@@ -220,13 +187,12 @@ describe('what the editor shows (n8n\'s display rules on the node description)',
 		expect(credentialsShown(loaded(getDataset('j_1')))).toEqual(['brightDataScraperStudioApi']);
 	});
 
-	test('a new node has no old key fields; a saved one keeps those that hold a value', () => {
+	test('the node has no key fields: a destination has only where the rows go, and key values given to it are dropped', () => {
 		const fresh = loaded({ operation: 'trigger', delivery: { deliver: { type: 's3', bucket: 'b' } } });
 		expect(Object.keys((fresh.delivery as { deliver: object }).deliver).sort()).toEqual(['bucket', 'directory', 'extension', 'filename', 'region', 'type']);
 
-		const saved = loaded({ operation: 'trigger', delivery: { deliver: { type: 'sftp', host: 'h', username: 'u', password: 'p', secretKey: 'wrong type, dropped' } } });
-		expect((saved.delivery as { deliver: object }).deliver).toMatchObject({ host: 'h', port: 22, username: 'u', password: 'p' });
-		expect((saved.delivery as { deliver: object }).deliver).not.toHaveProperty('secretKey');
+		const typed = loaded({ operation: 'trigger', delivery: { deliver: { type: 'sftp', host: 'h', username: 'u', password: 'p', secretKey: 'k' } } });
+		expect(Object.keys((typed.delivery as { deliver: object }).deliver).sort()).toEqual(['directory', 'extension', 'filename', 'type']);
 	});
 });
 

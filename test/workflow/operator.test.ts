@@ -17,11 +17,12 @@ const TOKEN = 'tok_live_operator_9d8c7b6a5f4e3d2c1b0a';
 const SFTP_PASSWORD = 'sftp-Operator-Pa55word!#';
 const emulator = useEmulator({ token: TOKEN });
 const api = () => emulator.current();
-const run = (parameters: INodeParameters, items: IDataObject[], extra: { cancelWhen?: () => boolean } = {}) =>
+const run = (parameters: INodeParameters, items: IDataObject[], extra: Partial<Parameters<typeof runScraper>[2]> = {}) =>
 	runScraper(parameters, items, { baseUrl: api().url, token: TOKEN, ...extra });
 
 const product = (name: string) => ({ url: `https://shop.example/product/${name}` });
-const sftp = { deliver: { type: 'sftp', host: 'sftp.example.com', port: 22, username: 'bd', password: SFTP_PASSWORD } };
+const sftp = { deliver: { type: 'sftp' } };
+const sftpCredential = { brightDataScraperStudioSftpApi: { host: 'sftp.example.com', port: 22, username: 'bd', password: SFTP_PASSWORD } };
 
 let logs: ReturnType<typeof recordN8nLogs>;
 beforeAll(() => {
@@ -45,10 +46,11 @@ describe('log lines for operators', () => {
 		// A job that runs until the test ends it, after a status check found it running. At timeScale
 		// 1000 the default 900 s Timeout is 0.9 real seconds: too short on a busy machine.
 		const jobs = api().jobs.length;
-		const running = run(triggerAndWait('c_stuck05', { delivery: sftp, options: { pollInterval: 1, timeout: 86_400 } }), [
-			product('speaker'),
-			product('fail-lamp'),
-		]);
+		const running = run(
+			triggerAndWait('c_stuck05', { delivery: sftp, options: { pollInterval: 1, timeout: 86_400 } }),
+			[product('speaker'), product('fail-lamp')],
+			{ credentials: sftpCredential },
+		);
 		while (!api().requests.some(({ path, query, status }) => path === '/dca/dataset' && query.id === api().jobs[jobs]?.id && status === 202)) {
 			await new Promise((resolve) => setTimeout(resolve, 5));
 		}
@@ -138,8 +140,8 @@ describe('log lines for operators', () => {
 	test('no line at any level, of the node or of n8n, carries the token or a delivery password', async () => {
 		const from = logs.records.length;
 		api().injectFault({ path: '/dca/dataset', kind: 'status', status: 503, times: 1 });
-		await run(triggerAndWait('c_products01', { delivery: sftp }), [product('speaker')]);
-		await run(triggerAndWait('c_stuck05', { delivery: sftp, options: { timeout: 3, pollInterval: 1 } }), [product('stuck')]);
+		await run(triggerAndWait('c_products01', { delivery: sftp }), [product('speaker')], { credentials: sftpCredential });
+		await run(triggerAndWait('c_stuck05', { delivery: sftp, options: { timeout: 3, pollInterval: 1 } }), [product('stuck')], { credentials: sftpCredential });
 
 		const records: LogRecord[] = logs.records.slice(from);
 		expect(nodeLines(from).length).toBeGreaterThan(3);

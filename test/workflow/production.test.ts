@@ -4,6 +4,8 @@ import { API, useNock } from '../harness/nock';
 import { getDataset, trigger, triggerAndWait } from '../harness/params';
 import { runScraper, runWorkflow, scraperWorkflow, SCRAPER } from '../harness/workflow';
 
+const S3_CREDENTIAL = { brightDataScraperStudioS3Api: { accessKeyId: 'AKIA1234567890ABCDEF', secretAccessKey: 'hunter2-secret' } };
+
 const nock = useNock();
 beforeEach(() => (timing.msPerSecond = 1));
 
@@ -197,11 +199,11 @@ describe('trigger options', () => {
 				},
 				delivery: {
 					notify: { type: 'webhook', endpoint: 'https://n8n.example.com/webhook/done' },
-					deliver: { type: 's3', bucket: 'scrapes', region: 'eu-west-1', directory: 'daily', accessKey: 'AKIA123', secretKey: 'hunter2-secret', extension: 'csv' },
+					deliver: { type: 's3', bucket: 'scrapes', region: 'eu-west-1', directory: 'daily', extension: 'csv' },
 				},
 			}),
 			items,
-			{ baseUrl: API },
+			{ baseUrl: API, credentials: S3_CREDENTIAL },
 		);
 
 		expect(query).toMatchObject({
@@ -220,19 +222,19 @@ describe('trigger options', () => {
 			bucket: 'scrapes',
 			region: 'eu-west-1',
 			directory: 'daily',
-			credentials: { 'aws-access-key': 'AKIA123', 'aws-secret-key': 'hunter2-secret' },
+			credentials: { 'aws-access-key': 'AKIA1234567890ABCDEF', 'aws-secret-key': 'hunter2-secret' },
 			filename: { extension: 'csv' },
 			delivery_type: 'deliver_results',
 		});
 	});
 
-	test('a secret typed into a delivery field never reaches an output item or error', async () => {
+	test('a delivery credential\'s secret never reaches an output item or error', async () => {
 		nock(API).post('/dca/trigger').query(true).reply(422, { error: 'Invalid deliver: {"aws-secret-key":"hunter2-secret"}' });
 
 		const result = await runScraper(
-			trigger('c_products', { delivery: { deliver: { type: 's3', bucket: 'b', accessKey: 'AKIA123', secretKey: 'hunter2-secret' } } }),
+			trigger('c_products', { delivery: { deliver: { type: 's3', bucket: 'b' } } }),
 			items,
-			{ baseUrl: API, continueOnFail: true },
+			{ baseUrl: API, continueOnFail: true, credentials: S3_CREDENTIAL },
 		);
 
 		expect(result.items[0].json.description).toContain('[redacted]');

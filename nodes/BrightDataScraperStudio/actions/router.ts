@@ -1,6 +1,5 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { withoutDeliverySecrets } from '../parameters/delivery';
 import { resources } from './index';
 
 /** The value of the "Custom API Call" resource n8n adds to nodes whose credential can sign any request. */
@@ -28,9 +27,5 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			this.getNode(),
 			`The operation "${operation}" of resource "${resource}" is not known`,
 		);
-	try {
-		return await handler.execute.call(this);
-	} catch (error) {
-		throw withoutDeliverySecrets(error);
-	}
+	return await handler.execute.call(this);
 }
