@@ -38,11 +38,7 @@ function operationFields(resource: Resource): INodeProperties[] {
 	];
 }
 
-/**
- * Every parameter of the node: Resource, each resource's Operation list, and each operation's
- * own parameters, shown only for it. Saved workflows from before `resource` existed get its
- * default, Collection.
- */
+/** Every parameter of the node: Resource, each resource's Operation list, and each operation's own parameters. */
 export function nodeProperties(resources: Resource[]): INodeProperties[] {
 	const resourceField: INodeProperties = {
 		displayName: 'Resource',
