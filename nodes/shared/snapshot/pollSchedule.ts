@@ -13,18 +13,16 @@ const MAX_BELIEVED_HINT_SECONDS = 86_400;
 const START_ETA_MAX_SHARE = 0.1;
 const START_ETA_TRUSTED_SECONDS = 30;
 
+/**
+ * Node ms per API second (1000 outside tests); the wait's start (the trigger's answer) and end (it bounds how far a
+ * start_eta pushes the checks), node ms; the Poll Interval; the trigger's start_eta; a first check at once.
+ */
 export interface ScheduleSettings {
-	/** Node ms per API second (1000 outside tests). */
 	msPerSecond: number;
-	/** When the wait started (the trigger answered), node ms. */
 	startedAt: number;
-	/** When the wait ends, node ms: bounds how far a start_eta can push the checks. */
 	deadline: number;
-	/** The Poll Interval option: the gap when Bright Data gives no hint. */
 	intervalSeconds: number;
-	/** The trigger's start_eta, when it sent one. */
 	startEta?: string;
-	/** First check at once (the job is known to be done, e.g. after Bright Data's notification). */
 	checkAtOnce?: boolean;
 }
 
