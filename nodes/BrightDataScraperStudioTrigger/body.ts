@@ -10,14 +10,9 @@ const MEGABYTE = 1024 * 1024;
 export const DEFAULT_MAX_BODY_MB = 16;
 export const DEFAULT_MAX_ROWS = 100_000;
 
-/**
- * Max Body Size (as received and once decompressed: 100 KB of gzip sent without Content-Encoding can inflate to
- * gigabytes) and Max Rows (each row becomes a stored item). Options, as nodes cannot read N8N_PAYLOAD_SIZE_MAX.
- */
-export interface BodyLimits {
-	maxBytes: number;
-	maxRows: number;
-}
+// Bytes as received and once decompressed (100 KB of gzip can inflate to gigabytes), rows (each becomes a stored
+// item): options, as nodes cannot read N8N_PAYLOAD_SIZE_MAX.
+export type BodyLimits = { maxBytes: number; maxRows: number };
 
 /** The limits set in the options; what is not a positive number (an expression may give anything) is the default. */
 export function limitsOf(options: { maxBodyMb?: unknown; maxRows?: unknown }): BodyLimits {
@@ -62,11 +57,8 @@ function parseText(text: string, maxRows: number): Body {
 	} catch {
 		const ndjson = parseRows(trimmed, maxRows);
 		if (ndjson.kind === 'rows') return { json: ndjson.rows };
-		const start = JSON.stringify(trimmed.slice(0, 60));
-		return {
-			invalid: `the body is neither JSON nor NDJSON (it starts with ${start})`,
-			text: trimmed,
-		};
+		const invalid = `the body is neither JSON nor NDJSON (it starts with ${JSON.stringify(trimmed.slice(0, 60))})`;
+		return { invalid, text: trimmed };
 	}
 }
 
@@ -77,24 +69,20 @@ const isZlib = (bytes: Uint8Array): boolean =>
 /**
  * Raw bytes, inflated first when compressed: gzip whatever the headers say (n8n has gunzipped a body sent with
  * `Content-Encoding: gzip`, not one sent without), deflate only when the header says so. DecompressionStream
- * because community nodes may not import node:zlib; it stops at Max Body Size, so the rest is never produced.
+ * because community nodes may not import node:zlib; leaving it at Max Body Size stops it: the rest is never made.
  */
 async function readBytes(bytes: Uint8Array, encoding: string, limits: BodyLimits): Promise<Body> {
 	const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
 	const format = gzip ? 'gzip' : /\bdeflate\b/i.test(encoding) && isZlib(bytes) ? 'deflate' : '';
 	if (!format) return parseText(new TextDecoder().decode(bytes), limits.maxRows);
-	const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream(format));
-	const reader = stream.getReader();
+	const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream(format));
 	const chunks: Uint8Array[] = [];
 	let total = 0;
 	try {
-		for (let read = await reader.read(); !read.done; read = await reader.read()) {
-			chunks.push(read.value);
-			total += read.value.byteLength;
-			if (total > limits.maxBytes) {
-				await reader.cancel();
-				return tooLarge(limits, true);
-			}
+		for await (const chunk of inflated) {
+			chunks.push(chunk);
+			total += chunk.byteLength;
+			if (total > limits.maxBytes) return tooLarge(limits, true);
 		}
 	} catch (error) {
 		const detail = error instanceof Error ? error.message : String(error);
@@ -105,15 +93,15 @@ async function readBytes(bytes: Uint8Array, encoding: string, limits: BodyLimits
 	return parseText(new TextDecoder().decode(Buffer.concat(chunks)), limits.maxRows);
 }
 
-/** The parts of n8n's request object (express + n8n's raw-body reader) the node reads. */
-interface WebhookRequest {
+/** The parts of n8n's request object (express + n8n's raw-body reader; `contentType` without parameters) read here. */
+type WebhookRequest = Partial<{
+	contentType: string;
+	rawBody: Uint8Array;
+	readableEnded: boolean;
+}> & {
 	headers: Record<string, string | string[] | undefined>;
-	/** The media type without parameters, set by n8n's body reader. */
-	contentType?: string;
-	rawBody?: Uint8Array;
 	readRawBody?: () => Promise<void>;
-	readableEnded?: boolean;
-}
+};
 
 const header = (request: WebhookRequest, name: string): string =>
 	[request.headers[name] ?? []].flat().join(', ');

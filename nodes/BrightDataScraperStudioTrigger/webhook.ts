@@ -13,20 +13,11 @@ import { now, secondsToMs } from '../shared/timing';
 import { limitsOf, pastLimit, readBody, type Body, type BodyLimits } from './body';
 import { hasSecret } from './secret';
 
-interface WebhookOptions {
-	failedRows?: 'main' | 'drop';
-	addMetadata?: boolean;
-	respond?: 'beforeFetch' | 'afterFetch';
-	onNoRows?: 'skip' | 'item';
-	maxBodyMb?: number;
-	maxRows?: number;
-}
-
-/** One request: how the node is set up, and what it has found out so far. */
+/** One request: how the node is set up (its options), and what it has found out so far. */
 interface Delivery {
 	ctx: IWebhookFunctions;
 	event: string;
-	options: WebhookOptions;
+	options: IDataObject;
 	limits: BodyLimits;
 	receivedAt: string;
 	snapshotId?: string;
@@ -75,12 +66,9 @@ function start(rows: Row[], at: Delivery, answered = false): IWebhookResponseDat
 	const kept = at.options.failedRows === 'drop' ? rows.filter((row) => !isFailedRow(row)) : rows;
 	const empty = !kept.length && at.options.onNoRows === 'item' ? [{ count: 0, ...known(at) }] : [];
 	const items = itemsOf(kept.length ? kept : empty, at);
-	const response = answered
-		? { noWebhookResponse: true }
-		: items.length
-			? {}
-			: { webhookResponse: { received: true, rows: 0 } };
-	return { ...response, ...(items.length ? { workflowData: [items] } : {}) };
+	const workflowData = items.length ? { workflowData: [items] } : undefined;
+	if (answered) return { noWebhookResponse: true, ...workflowData };
+	return workflowData ?? { webhookResponse: { received: true, rows: 0 } };
 }
 
 const FORM_REFUSAL =
@@ -149,14 +137,10 @@ async function jobFinished(body: Body, at: Delivery): Promise<IWebhookResponseDa
 	}
 	if (!snapshotId) {
 		const fields = Object.keys(notification).slice(0, 20).join(', ') || 'none';
-		const looked = `Looked for ?${SNAPSHOT_QUERY_PARAMETER}= in the URL and ${SNAPSHOT_KEYS.join(', ')} in the body`;
-		throw new NodeOperationError(
-			ctx.getNode(),
-			'The notification names no snapshot ID, so the node cannot fetch its rows',
-			{
-				description: `${looked} (its fields: ${fields}). Turn off Fetch Rows to see what Bright Data sends.`,
-			},
-		);
+		const message = 'The notification names no snapshot ID, so the node cannot fetch its rows';
+		throw new NodeOperationError(ctx.getNode(), message, {
+			description: `Looked for ?${SNAPSHOT_QUERY_PARAMETER}= in the URL and ${SNAPSHOT_KEYS.join(', ')} in the body (its fields: ${fields}). Turn off Fetch Rows to see what Bright Data sends.`,
+		});
 	}
 	const fetched = { ...at, snapshotId, notification };
 	// A failed fetch then fails the webhook: n8n answers 500 and records the failed execution.
@@ -181,7 +165,7 @@ export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookRes
 	// No workflowData: n8n starts no execution (as its Webhook node does for failed auth).
 	if (ctx.getNodeParameter('authentication', 'none') === 'headerAuth' && !(await hasSecret(ctx)))
 		return refuse(ctx, 401, 'Missing or wrong webhook secret');
-	const options = ctx.getNodeParameter('options', {}) as WebhookOptions;
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const event = ctx.getNodeParameter('event', 'rowsDelivered') as string;
 	const limits = limitsOf(options);
 	const at: Delivery = { ctx, event, options, limits, receivedAt: new Date(now()).toISOString() };
