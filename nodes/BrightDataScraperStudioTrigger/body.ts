@@ -94,14 +94,13 @@ async function readBytes(bytes: Uint8Array, encoding: string, limits: BodyLimits
 }
 
 /** The parts of n8n's request object (express + n8n's raw-body reader; `contentType` without parameters) read here. */
-type WebhookRequest = Partial<{
-	contentType: string;
-	rawBody: Uint8Array;
-	readableEnded: boolean;
-}> & {
+interface WebhookRequest {
 	headers: Record<string, string | string[] | undefined>;
+	contentType?: string;
+	rawBody?: Uint8Array;
 	readRawBody?: () => Promise<void>;
-};
+	readableEnded?: boolean;
+}
 
 const header = (request: WebhookRequest, name: string): string =>
 	[request.headers[name] ?? []].flat().join(', ');
@@ -129,8 +128,9 @@ export async function readBody(ctx: IWebhookFunctions, limits: BodyLimits): Prom
 		return tooLarge(limits, false);
 	const holdsRows = (body: Body) => 'json' in body && typeof body.json === 'object' && body.json;
 	if (contentType === 'application/x-www-form-urlencoded') {
-		const raw = request.rawBody;
-		const body = raw?.length ? await readBytes(raw, '', limits) : undefined;
+		const body = isBytes(request.rawBody)
+			? await readBytes(request.rawBody, '', limits)
+			: undefined;
 		if (body && ('tooLarge' in body || holdsRows(body))) return body;
 		const values = Object.values(fields ?? {});
 		const only =

@@ -150,11 +150,8 @@ async function jobFinished(body: Body, at: Delivery): Promise<IWebhookResponseDa
 		return start(await fetchRows(fetched), fetched, true);
 	} catch (error) {
 		// The answer is already sent (n8n would answer twice): the failure becomes the execution's item.
-		const { message, description } = error as { message?: unknown; description?: unknown };
-		const failure: IDataObject = {
-			error: typeof message === 'string' ? message : String(error),
-			...(typeof description === 'string' && description ? { description } : {}),
-		};
+		const { message, description } = error as NodeOperationError;
+		const failure = { error: message, ...(description ? { description } : {}) };
 		const items = itemsOf([{ ...failure, snapshot_id: snapshotId, notification }], fetched);
 		return { noWebhookResponse: true, workflowData: [items] };
 	}
