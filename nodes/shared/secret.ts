@@ -9,12 +9,9 @@ export const secretHash = (secret: string): string => digest(secret).toString('b
 // nor how much matched) and no input can make it throw. Anything but a string never matches.
 export function matchesSecretHash(provided: unknown, expectedHash: string): boolean {
 	const expected = Buffer.from(expectedHash, 'base64url');
-	const text = typeof provided === 'string' ? provided : '';
-	return (
-		expected.length === 32 &&
-		timingSafeEqual(digest(text), expected) &&
-		typeof provided === 'string'
-	);
+	const isText = typeof provided === 'string';
+	const match = expected.length === 32 && timingSafeEqual(digest(isText ? provided : ''), expected);
+	return isText && match;
 }
 
 /** The same against a secret in clear; an empty secret matches nothing. */
