@@ -44,12 +44,7 @@ export class BrightDataScraperStudioTrigger implements INodeType {
 			},
 		],
 		webhooks: [
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				responseMode: 'onReceived',
-				path: 'webhook',
-			},
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
 		],
 		properties,
 	};
@@ -59,11 +54,7 @@ export class BrightDataScraperStudioTrigger implements INodeType {
 
 	// Bright Data has no API to register a webhook (the user pastes the URL), so there is nothing to do remotely.
 	webhookMethods = {
-		default: {
-			checkExists: async (): Promise<boolean> => true,
-			create: async (): Promise<boolean> => true,
-			delete: async (): Promise<boolean> => true,
-		},
+		default: { checkExists: async () => true, create: async () => true, delete: async () => true },
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

@@ -10,14 +10,9 @@ const MEGABYTE = 1024 * 1024;
 export const DEFAULT_MAX_BODY_MB = 16;
 export const DEFAULT_MAX_ROWS = 100_000;
 
-// n8n refuses bodies past N8N_PAYLOAD_SIZE_MAX before the node runs, but a gzip body sent without Content-Encoding
-// arrives compressed (100 KB can inflate to gigabytes), and each row becomes a stored item. Nodes cannot read n8n's
-// environment, so both limits are options.
-export interface BodyLimits {
-	/** As received and once decompressed. */
-	maxBytes: number;
-	maxRows: number;
-}
+// Bytes as received and once decompressed (100 KB of gzip can inflate to gigabytes), rows (each becomes a stored
+// item): options, as nodes cannot read N8N_PAYLOAD_SIZE_MAX.
+export type BodyLimits = { maxBytes: number; maxRows: number };
 
 /** The limits set in the options; what is not a positive number (an expression may give anything) is the default. */
 export function limitsOf(options: { maxBodyMb?: unknown; maxRows?: unknown }): BodyLimits {
@@ -30,41 +25,28 @@ export function limitsOf(options: { maxBodyMb?: unknown; maxRows?: unknown }): B
 }
 
 /** How a body or a fetched dataset is past a limit, naming the option that sets it. */
-export function pastLimit(
-	limit: keyof BodyLimits,
-	limits: BodyLimits,
-	decompressed = false,
-): string {
-	if (limit === 'maxRows') {
-		const rows = limits.maxRows.toLocaleString('en-US');
-		return `holds more than ${rows} rows, the limit set in the trigger node's "Max Rows" option`;
-	}
-	const round = (value: number): number => Math.round(value * 100) / 100;
-	const { maxBytes } = limits;
-	const size =
-		maxBytes >= MEGABYTE ? `${round(maxBytes / MEGABYTE)} MB` : `${round(maxBytes / 1024)} KB`;
+export function pastLimit(limit: keyof BodyLimits, limits: BodyLimits, decompressed = false) {
+	const { maxBytes, maxRows } = limits;
+	if (limit === 'maxRows')
+		return `holds more than ${maxRows.toLocaleString('en-US')} rows, the limit set in the trigger node's "Max Rows" option`;
+	const [size, unit] = maxBytes >= MEGABYTE ? [maxBytes / MEGABYTE, 'MB'] : [maxBytes / 1024, 'KB'];
 	const once = decompressed ? ' once decompressed' : '';
-	return `is larger than ${size}${once}, the limit set in the trigger node's "Max Body Size (MB)" option`;
+	return `is larger than ${Math.round(size * 100) / 100} ${unit}${once}, the limit set in the trigger node's "Max Body Size (MB)" option`;
 }
 
-/** What a request carried. NDJSON is read as the array of its rows; an empty body is `{ json: undefined }`. */
+/**
+ * What a request carried (NDJSON as the array of its rows, nothing as `{ json: undefined }`); form fields that
+ * hold no JSON; why it could not be read (and its text when it decoded); or, past Max Body Size, the 413 message.
+ */
 export type Body =
 	| { json: unknown }
-	/** Form fields that hold no JSON. */
 	| { form: IDataObject }
-	/** Why it could not be read, and its text when it decoded. */
-	| { invalid: string; text?: string };
+	| { invalid: string; text?: string }
+	| { tooLarge: string };
 
-/** Past Max Body Size: the 413 message. The node stopped reading there. */
-type TooLarge = { tooLarge: string };
-
-const tooLarge = (limits: BodyLimits, decompressed: boolean): TooLarge => ({
+const tooLarge = (limits: BodyLimits, decompressed: boolean): Body => ({
 	tooLarge: `The body ${pastLimit('maxBytes', limits, decompressed)}. Nothing was started.`,
 });
-
-/** A JSON object n8n parsed from the body (a raw body arrives as bytes instead). */
-const isParsedObject = (value: unknown): value is IDataObject =>
-	isObject(value) && !(value instanceof Uint8Array);
 
 /** A JSON document, else NDJSON read as a dataset download is (stopping one row past `maxRows`). */
 function parseText(text: string, maxRows: number): Body {
@@ -73,15 +55,11 @@ function parseText(text: string, maxRows: number): Body {
 	try {
 		return { json: JSON.parse(trimmed) as unknown };
 	} catch {
-		// Not one JSON document: try one object per line.
+		const ndjson = parseRows(trimmed, maxRows);
+		if (ndjson.kind === 'rows') return { json: ndjson.rows };
+		const invalid = `the body is neither JSON nor NDJSON (it starts with ${JSON.stringify(trimmed.slice(0, 60))})`;
+		return { invalid, text: trimmed };
 	}
-	const ndjson = parseRows(trimmed, maxRows);
-	if (ndjson.kind === 'rows') return { json: ndjson.rows };
-	const start = JSON.stringify(trimmed.slice(0, 60));
-	return {
-		invalid: `the body is neither JSON nor NDJSON (it starts with ${start})`,
-		text: trimmed,
-	};
 }
 
 /** A zlib stream (what HTTP calls "deflate"): method 8 and a header pair that is a multiple of 31. */
@@ -89,38 +67,22 @@ const isZlib = (bytes: Uint8Array): boolean =>
 	bytes.length >= 2 && (bytes[0] & 0x0f) === 8 && ((bytes[0] << 8) | bytes[1]) % 31 === 0;
 
 /**
- * Raw bytes, inflated first when compressed. gzip is recognised by its magic bytes (1f 8b) whatever the headers say:
- * n8n has already gunzipped a body sent with `Content-Encoding: gzip`, and one sent without arrives compressed.
- * Deflate only when the header says so. DecompressionStream because community nodes may not import node:zlib.
+ * Raw bytes, inflated first when compressed: gzip whatever the headers say (n8n has gunzipped a body sent with
+ * `Content-Encoding: gzip`, not one sent without), deflate only when the header says so. DecompressionStream
+ * because community nodes may not import node:zlib; leaving it at Max Body Size stops it: the rest is never made.
  */
-async function readBytes(
-	bytes: Uint8Array,
-	contentEncoding: string | undefined,
-	limits: BodyLimits,
-): Promise<Body | TooLarge> {
-	const utf8 = new TextDecoder('utf-8');
-	const gzip = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-	const format = gzip
-		? 'gzip'
-		: /\bdeflate\b/i.test(contentEncoding ?? '') && isZlib(bytes)
-			? 'deflate'
-			: undefined;
-	if (!format) return parseText(utf8.decode(bytes), limits.maxRows);
-	const reader = new Blob([bytes])
-		.stream()
-		.pipeThrough(new DecompressionStream(format))
-		.getReader();
+async function readBytes(bytes: Uint8Array, encoding: string, limits: BodyLimits): Promise<Body> {
+	const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
+	const format = gzip ? 'gzip' : /\bdeflate\b/i.test(encoding) && isZlib(bytes) ? 'deflate' : '';
+	if (!format) return parseText(new TextDecoder().decode(bytes), limits.maxRows);
+	const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream(format));
 	const chunks: Uint8Array[] = [];
 	let total = 0;
 	try {
-		for (let read = await reader.read(); !read.done; read = await reader.read()) {
-			total += read.value.byteLength;
-			if (total > limits.maxBytes) {
-				// Stop inflating at once: the rest is never produced.
-				await reader.cancel();
-				return tooLarge(limits, true);
-			}
-			chunks.push(read.value);
+		for await (const chunk of inflated) {
+			chunks.push(chunk);
+			total += chunk.byteLength;
+			if (total > limits.maxBytes) return tooLarge(limits, true);
 		}
 	} catch (error) {
 		const detail = error instanceof Error ? error.message : String(error);
@@ -128,82 +90,54 @@ async function readBytes(
 			invalid: `the body looks ${format}-compressed but could not be decompressed (${detail})`,
 		};
 	}
-	return parseText(utf8.decode(Buffer.concat(chunks)), limits.maxRows);
+	return parseText(new TextDecoder().decode(Buffer.concat(chunks)), limits.maxRows);
 }
 
-/**
- * A form-encoded body. Senders that post JSON with the wrong Content-Type (`curl -d`, many libraries' defaults) end
- * up here, with the JSON text made one meaningless field name. So: the raw text when it is JSON or NDJSON; else the
- * only field's value when that is JSON (`rows=[…]`); else the fields, which a notification can use and rows cannot.
- */
-async function readForm(
-	parsed: unknown,
-	raw: Uint8Array | undefined,
-	limits: BodyLimits,
-): Promise<Body | TooLarge> {
-	const holdsRows = (body: Body | TooLarge): boolean =>
-		'json' in body && typeof body.json === 'object' && body.json !== null;
-	if (raw?.length) {
-		const body = await readBytes(raw, undefined, limits);
-		if ('tooLarge' in body || holdsRows(body)) return body;
-	}
-	const fields = isParsedObject(parsed) ? parsed : {};
-	const values = Object.values(fields);
-	if (values.length === 1 && typeof values[0] === 'string') {
-		const body = parseText(values[0], limits.maxRows);
-		if (holdsRows(body)) return body;
-	}
-	return { form: fields };
-}
-
-/** The parts of n8n's request object (express + n8n's raw-body reader) the node reads. */
+/** The parts of n8n's request object (express + n8n's raw-body reader; `contentType` without parameters) read here. */
 interface WebhookRequest {
 	headers: Record<string, string | string[] | undefined>;
-	/** The media type without parameters, set by n8n's body reader. */
 	contentType?: string;
 	rawBody?: Uint8Array;
 	readRawBody?: () => Promise<void>;
 	readableEnded?: boolean;
 }
 
-const headerText = (value: string | string[] | undefined): string | undefined =>
-	Array.isArray(value) ? value.join(', ') : value;
+const header = (request: WebhookRequest, name: string): string =>
+	[request.headers[name] ?? []].flat().join(', ');
 
 /**
  * The request's body. What n8n parsed is used when it is a JSON array or a non-empty object; else the raw bytes
  * (NDJSON, gzip without a header, unknown content types); a text n8n parsed (text/plain) is the last resort.
+ * A form body (`curl -d` and many libraries post JSON so, n8n making the JSON text one field name) is its raw text
+ * when that is JSON or NDJSON, else its only field's value when that is JSON (`rows=[…]`), else the fields.
  */
-export async function readBody(
-	ctx: IWebhookFunctions,
-	limits: BodyLimits,
-): Promise<Body | TooLarge> {
+export async function readBody(ctx: IWebhookFunctions, limits: BodyLimits): Promise<Body> {
 	const request = ctx.getRequestObject() as unknown as WebhookRequest;
-	const mediaType =
-		request.contentType ?? headerText(request.headers['content-type'])?.split(';')[0].trim();
-	const contentType = mediaType?.toLowerCase();
+	const type = (request.contentType ?? header(request, 'content-type').split(';')[0]).trim();
+	const contentType = type.toLowerCase();
 	const parsed = ctx.getBodyData() as unknown;
 	// n8n has usually read (and inflated) the raw bytes before webhook(); else read them now, as its Webhook node does.
-	if (
-		!request.rawBody &&
-		!contentType?.startsWith('multipart/') &&
-		!request.readableEnded &&
-		request.readRawBody
-	) {
-		await request.readRawBody();
-	}
-	const raw = request.rawBody;
-	const received =
-		raw?.length ?? (typeof parsed === 'string' || parsed instanceof Uint8Array ? parsed.length : 0);
-	if (received > limits.maxBytes) return tooLarge(limits, false);
-	if (contentType === 'application/x-www-form-urlencoded')
-		return await readForm(parsed, raw, limits);
-	if (Array.isArray(parsed) || (isParsedObject(parsed) && Object.keys(parsed).length > 0))
-		return { json: parsed };
-	const bytes = raw?.length
-		? raw
-		: parsed instanceof Uint8Array && parsed.length
-			? parsed
+	const unread =
+		!request.rawBody && !contentType.startsWith('multipart/') && !request.readableEnded;
+	if (unread && request.readRawBody) await request.readRawBody();
+	const fields = isObject(parsed) && !(parsed instanceof Uint8Array) ? parsed : undefined;
+	const isBytes = (raw: unknown): raw is Uint8Array => raw instanceof Uint8Array && raw.length > 0;
+	const bytes = [request.rawBody, parsed].find(isBytes);
+	const text = typeof parsed === 'string' ? parsed : undefined;
+	if ((request.rawBody?.length ?? bytes?.length ?? text?.length ?? 0) > limits.maxBytes)
+		return tooLarge(limits, false);
+	const holdsRows = (body: Body) => 'json' in body && typeof body.json === 'object' && body.json;
+	if (contentType === 'application/x-www-form-urlencoded') {
+		const body = isBytes(request.rawBody)
+			? await readBytes(request.rawBody, '', limits)
 			: undefined;
-	if (bytes) return await readBytes(bytes, headerText(request.headers['content-encoding']), limits);
-	return typeof parsed === 'string' ? parseText(parsed, limits.maxRows) : { json: undefined };
+		if (body && ('tooLarge' in body || holdsRows(body))) return body;
+		const values = Object.values(fields ?? {});
+		const only =
+			values.length === 1 && typeof values[0] === 'string' && parseText(values[0], limits.maxRows);
+		return only && holdsRows(only) ? only : { form: fields ?? {} };
+	}
+	if (Array.isArray(parsed) || (fields && Object.keys(fields).length)) return { json: parsed };
+	if (bytes) return await readBytes(bytes, header(request, 'content-encoding'), limits);
+	return text === undefined ? { json: undefined } : parseText(text, limits.maxRows);
 }

@@ -8,26 +8,19 @@ import { offlineCredentialTest } from '../shared/offlineCredentialTest';
 import { sameSecret } from '../shared/secret';
 
 export const DEFAULT_SECRET_HEADER = 'X-Webhook-Secret';
-
 export const SECRET_CREDENTIAL_TYPE = 'brightDataScraperStudioTriggerSecretApi';
 
-/** An HTTP header name (RFC 9110 token). */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-/** The credential's secret and header name, trimmed, with what makes them unusable. */
-function sharedSecretOf(data: ICredentialDataDecryptedObject): {
-	secret: string;
-	headerName: string;
-	problems: string[];
-} {
-	const secret = typeof data.secret === 'string' ? data.secret.trim() : '';
-	const headerName =
-		(typeof data.headerName === 'string' ? data.headerName.trim() : '') || DEFAULT_SECRET_HEADER;
+/** The credential's secret and header name (an RFC 9110 token), trimmed, with what makes them unusable. */
+function sharedSecretOf({ secret, headerName }: ICredentialDataDecryptedObject) {
+	const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+	const header = text(headerName) || DEFAULT_SECRET_HEADER;
 	const problems = [
-		...(secret ? [] : ['Secret is empty']),
-		...(HEADER_NAME.test(headerName) ? [] : ['Header Name is not a valid HTTP header name']),
+		...(text(secret) ? [] : ['Secret is empty']),
+		...(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)
+			? []
+			: ['Header Name is not a valid HTTP header name']),
 	];
-	return { secret, headerName, problems };
+	return { secret: text(secret), header: header.toLowerCase(), problems };
 }
 
 export const testSecretCredential = offlineCredentialTest(
@@ -35,42 +28,27 @@ export const testSecretCredential = offlineCredentialTest(
 	'The fields are complete. Requests without this secret get 401 and start nothing.',
 );
 
-type HeaderValue = string | string[] | undefined;
-
-const first = (value: HeaderValue): string | undefined => (Array.isArray(value) ? value[0] : value);
-
-const BEARER = 'bearer';
-
-// Read by hand, not with a regular expression: `\s*Bearer\s+(.+?)\s*$` backtracks over a value padded with spaces
-// (tens of ms per request for a few KB).
-function bearerToken(authorization: HeaderValue): string | undefined {
-	const value = (first(authorization) ?? '').trim();
-	const space = value.charAt(BEARER.length);
-	if (value.slice(0, BEARER.length).toLowerCase() !== BEARER || space === '' || space.trim() !== '')
-		return undefined;
-	const token = value.slice(BEARER.length).trim();
-	// A value with a line break in it is no token.
-	return token && !/[\n\r\u2028\u2029]/.test(token) ? token : undefined;
-}
-
 /**
  * Whether the request carries the credential's secret, in its header or as a Bearer token. Both are always compared,
  * so the time does not tell which one was tried.
  */
 export async function hasSecret(ctx: IWebhookFunctions): Promise<boolean> {
-	const { secret, headerName, problems } = sharedSecretOf(
+	const { secret, header, problems } = sharedSecretOf(
 		await ctx.getCredentials(SECRET_CREDENTIAL_TYPE),
 	);
 	// A credential that cannot match fails the webhook (n8n answers 500) rather than letting everyone in.
 	if (problems.length) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`The trigger's secret credential is not usable: ${problems.join('; ')}`,
-		);
+		const message = `The trigger's secret credential is not usable: ${problems.join('; ')}`;
+		throw new NodeOperationError(ctx.getNode(), message);
 	}
-	const received = Object.entries(ctx.getHeaderData());
-	const headers = Object.fromEntries(received.map(([name, value]) => [name.toLowerCase(), value]));
-	const inHeader = sameSecret(first(headers[headerName.toLowerCase()]), secret);
-	const asBearer = sameSecret(bearerToken(headers.authorization), secret);
-	return inHeader || asBearer;
+	const headers: Record<string, unknown> = {};
+	for (const [name, value] of Object.entries(ctx.getHeaderData()))
+		headers[name.toLowerCase()] = Array.isArray(value) ? value[0] : value;
+	const authorization =
+		typeof headers.authorization === 'string' ? headers.authorization.trim() : '';
+	// "Bearer", blank, the token (no line break in it). Read by hand: `\s*Bearer\s+(.+?)\s*$` backtracks over spaces.
+	const token = /^bearer\s/i.test(authorization) ? authorization.slice(6).trim() : '';
+	const bearer = token && !/[\n\r\u2028\u2029]/.test(token) ? token : undefined;
+	const inHeader = sameSecret(headers[header], secret);
+	return sameSecret(bearer, secret) || inHeader;
 }

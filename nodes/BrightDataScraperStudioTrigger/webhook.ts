@@ -13,20 +13,11 @@ import { now, secondsToMs } from '../shared/timing';
 import { limitsOf, pastLimit, readBody, type Body, type BodyLimits } from './body';
 import { hasSecret } from './secret';
 
-interface WebhookOptions {
-	failedRows?: 'main' | 'drop';
-	addMetadata?: boolean;
-	respond?: 'beforeFetch' | 'afterFetch';
-	onNoRows?: 'skip' | 'item';
-	maxBodyMb?: number;
-	maxRows?: number;
-}
-
-/** One request: how the node is set up, and what it has found out so far. */
+/** One request: how the node is set up (its options), and what it has found out so far. */
 interface Delivery {
 	ctx: IWebhookFunctions;
 	event: string;
-	options: WebhookOptions;
+	options: IDataObject;
 	limits: BodyLimits;
 	receivedAt: string;
 	snapshotId?: string;
@@ -34,67 +25,50 @@ interface Delivery {
 }
 
 /** Writes the answer itself, as n8n's Webhook node does (the caller then returns `noWebhookResponse`). */
-function answer(
-	ctx: IWebhookFunctions,
-	status: number,
-	body: IDataObject,
-	headers: Record<string, string> = {},
-): void {
+function answer(ctx: IWebhookFunctions, status: number, body: IDataObject, headers = {}): void {
 	const response = ctx.getResponseObject();
 	response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
 	response.end(JSON.stringify(body));
 }
 
-/** Answers the sender and starts nothing; n8n records no execution, so the refusal is logged. */
-function refuse(ctx: IWebhookFunctions, status: 413 | 415, message: string): IWebhookResponseData {
+const REFUSALS = { 401: 'Unauthorized', 413: 'Payload Too Large', 415: 'Unsupported Media Type' };
+
+/** Answers the sender and starts nothing. n8n records no execution, so a 413 or 415 is logged (a 401 is anyone's). */
+function refuse(ctx: IWebhookFunctions, status: keyof typeof REFUSALS, message: string) {
 	const node = ctx.getNode().name;
-	ctx.logger?.warn(
-		`Bright Data Scraper Studio Trigger "${node}" refused a request (${status}): ${message}`,
-	);
-	answer(ctx, status, {
-		error: status === 413 ? 'Payload Too Large' : 'Unsupported Media Type',
-		message,
-	});
+	const why = `Bright Data Scraper Studio Trigger "${node}" refused a request (${status}): ${message}`;
+	if (status !== 401) ctx.logger?.warn(why);
+	const headers = status === 401 ? { 'WWW-Authenticate': 'Bearer realm="Webhook"' } : {};
+	answer(ctx, status, { error: REFUSALS[status], message }, headers);
 	return { noWebhookResponse: true };
 }
 
+/** The snapshot ID and notification, where known: Add Metadata's and the no-rows item's fields. */
+const known = ({ snapshotId, notification }: Delivery): IDataObject => ({
+	...(snapshotId ? { snapshot_id: snapshotId } : {}),
+	...(notification ? { notification } : {}),
+});
+
 /** The items to start with; with Add Metadata, each carries `_brightdata`. */
 function itemsOf(jsons: IDataObject[], at: Delivery): INodeExecutionData[] {
-	const { event, receivedAt, snapshotId, notification } = at;
-	const metadata = {
-		event,
-		...(snapshotId ? { snapshot_id: snapshotId } : {}),
-		received_at: receivedAt,
-		...(notification ? { notification } : {}),
-	};
+	const metadata = { event: at.event, received_at: at.receivedAt, ...known(at) };
 	const items = at.options.addMetadata
 		? jsons.map((json) => ({ ...json, _brightdata: metadata }))
 		: jsons;
 	return at.ctx.helpers.returnJsonArray(items);
 }
 
-/** Rows as items, failed inputs dropped if asked; no rows are no items, or one `count: 0` item if asked. */
-function rowItems(rows: Row[], at: Delivery): INodeExecutionData[] {
+/**
+ * Starts the workflow with the rows (failed inputs dropped if asked), or with one `count: 0` item if asked; with
+ * none, starts nothing and, unless the node has `answered`, n8n answers 200.
+ */
+function start(rows: Row[], at: Delivery, answered = false): IWebhookResponseData {
 	const kept = at.options.failedRows === 'drop' ? rows.filter((row) => !isFailedRow(row)) : rows;
-	if (kept.length > 0 || at.options.onNoRows !== 'item') return itemsOf(kept, at);
-	const { snapshotId, notification } = at;
-	const empty = {
-		count: 0,
-		...(snapshotId ? { snapshot_id: snapshotId } : {}),
-		...(notification ? { notification } : {}),
-	};
-	return itemsOf([empty], at);
-}
-
-/** Starts the workflow with the items; with none, starts nothing (and n8n answers 200 unless the node has). */
-function start(items: INodeExecutionData[], answered: boolean): IWebhookResponseData {
-	if (answered)
-		return items.length
-			? { noWebhookResponse: true, workflowData: [items] }
-			: { noWebhookResponse: true };
-	return items.length
-		? { workflowData: [items] }
-		: { webhookResponse: { received: true, rows: 0 } };
+	const empty = !kept.length && at.options.onNoRows === 'item' ? [{ count: 0, ...known(at) }] : [];
+	const items = itemsOf(kept.length ? kept : empty, at);
+	const workflowData = items.length ? { workflowData: [items] } : undefined;
+	if (answered) return { noWebhookResponse: true, ...workflowData };
+	return workflowData ?? { webhookResponse: { received: true, rows: 0 } };
 }
 
 const FORM_REFUSAL =
@@ -110,25 +84,23 @@ function rowsDelivered(body: Body, at: Delivery): IWebhookResponseData {
 	const { ctx, limits } = at;
 	if ('form' in body) return refuse(ctx, 415, FORM_REFUSAL);
 	if ('invalid' in body) throw unreadableRows(ctx, body.invalid);
-	const { json } = body;
-	if (Array.isArray(json) && json.length > limits.maxRows) {
+	const json = 'json' in body ? body.json : undefined;
+	if (Array.isArray(json) && json.length > limits.maxRows)
 		return refuse(ctx, 413, `The body ${pastLimit('maxRows', limits)}. Nothing was started.`);
-	}
-	if (json !== undefined && typeof json !== 'object') {
+	if (json !== undefined && typeof json !== 'object')
 		throw unreadableRows(ctx, `the body is a single JSON ${typeof json}, not rows`);
-	}
 	const asRow = (entry: unknown): Row =>
 		isObject(entry) ? entry : { value: entry as IDataObject[string] };
 	const rows = Array.isArray(json) ? json.map(asRow) : isObject(json) ? [json] : [];
 	const snapshotId = findSnapshotId(ctx.getQueryData() as IDataObject, undefined)?.snapshotId;
-	return start(rowItems(rows, { ...at, snapshotId }), false);
+	return start(rows, { ...at, snapshotId });
 }
 
 /** A notification as one object: a JSON object, the only object of a one-element array, else what came as `body`. */
 function notificationOf(body: Body): IDataObject {
 	if ('form' in body) return body.form;
 	if ('invalid' in body) return { body: body.text ?? body.invalid };
-	const { json } = body;
+	const json = 'json' in body ? body.json : undefined;
 	if (json === undefined) return {};
 	if (isObject(json)) return json;
 	if (Array.isArray(json) && json.length === 1 && isObject(json[0])) return json[0];
@@ -136,11 +108,7 @@ function notificationOf(body: Body): IDataObject {
 }
 
 /** The snapshot's rows after a brief wait if it is still building; never reads past the limits. */
-async function fetchRows({
-	ctx,
-	snapshotId,
-	limits,
-}: Delivery & { snapshotId: string }): Promise<Row[]> {
+async function fetchRows({ ctx, snapshotId, limits }: Delivery & { snapshotId: string }) {
 	const tooLarge = (limit: keyof BodyLimits): NodeOperationError =>
 		new NodeOperationError(ctx.getNode(), `Snapshot "${snapshotId}" ${pastLimit(limit, limits)}`, {
 			description:
@@ -168,47 +136,33 @@ async function jobFinished(body: Body, at: Delivery): Promise<IWebhookResponseDa
 		return { workflowData: [itemsOf([item], { ...at, snapshotId })] };
 	}
 	if (!snapshotId) {
-		const keys = Object.keys(notification);
-		const fields = keys.length ? keys.slice(0, 20).join(', ') : 'none';
-		throw new NodeOperationError(
-			ctx.getNode(),
-			'The notification names no snapshot ID, so the node cannot fetch its rows',
-			{
-				description: `Looked for ?${SNAPSHOT_QUERY_PARAMETER}= in the URL and ${SNAPSHOT_KEYS.join(', ')} in the body (its fields: ${fields}). Turn off Fetch Rows to see what Bright Data sends.`,
-			},
-		);
+		const fields = Object.keys(notification).slice(0, 20).join(', ') || 'none';
+		const message = 'The notification names no snapshot ID, so the node cannot fetch its rows';
+		throw new NodeOperationError(ctx.getNode(), message, {
+			description: `Looked for ?${SNAPSHOT_QUERY_PARAMETER}= in the URL and ${SNAPSHOT_KEYS.join(', ')} in the body (its fields: ${fields}). Turn off Fetch Rows to see what Bright Data sends.`,
+		});
 	}
-
 	const fetched = { ...at, snapshotId, notification };
 	// A failed fetch then fails the webhook: n8n answers 500 and records the failed execution.
-	if (at.options.respond === 'afterFetch')
-		return start(rowItems(await fetchRows(fetched), fetched), false);
-
+	if (at.options.respond === 'afterFetch') return start(await fetchRows(fetched), fetched);
 	answer(ctx, 200, { received: true, snapshot_id: snapshotId });
-	let rows: Row[];
 	try {
-		rows = await fetchRows(fetched);
+		return start(await fetchRows(fetched), fetched, true);
 	} catch (error) {
 		// The answer is already sent (n8n would answer twice): the failure becomes the execution's item.
-		const { message, description } = error as { message?: unknown; description?: unknown };
-		const failure: IDataObject = {
-			error: typeof message === 'string' ? message : String(error),
-			...(typeof description === 'string' && description ? { description } : {}),
-		};
-		return start(itemsOf([{ ...failure, snapshot_id: snapshotId, notification }], fetched), true);
+		const { message, description } = error as NodeOperationError;
+		const failure = { error: message, ...(description ? { description } : {}) };
+		const items = itemsOf([{ ...failure, snapshot_id: snapshotId, notification }], fetched);
+		return { noWebhookResponse: true, workflowData: [items] };
 	}
-	return start(rowItems(rows, fetched), true);
 }
 
 /** The trigger's `webhook()`: check the secret, read the body, output rows or the notification. */
 export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const options = ctx.getNodeParameter('options', {}) as WebhookOptions;
-	if (ctx.getNodeParameter('authentication', 'none') === 'headerAuth' && !(await hasSecret(ctx))) {
-		// No workflowData: n8n starts no execution (as its Webhook node does for failed auth).
-		const unauthorized = { error: 'Unauthorized', message: 'Missing or wrong webhook secret' };
-		answer(ctx, 401, unauthorized, { 'WWW-Authenticate': 'Bearer realm="Webhook"' });
-		return { noWebhookResponse: true };
-	}
+	// No workflowData: n8n starts no execution (as its Webhook node does for failed auth).
+	if (ctx.getNodeParameter('authentication', 'none') === 'headerAuth' && !(await hasSecret(ctx)))
+		return refuse(ctx, 401, 'Missing or wrong webhook secret');
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const event = ctx.getNodeParameter('event', 'rowsDelivered') as string;
 	const limits = limitsOf(options);
 	const at: Delivery = { ctx, event, options, limits, receivedAt: new Date(now()).toISOString() };

@@ -96,19 +96,19 @@ describe('Header Auth: the secret in the credential\'s header or as a Bearer tok
 
 describe('findSnapshotId', () => {
 	test('?snapshot_id= in the URL first', () => {
-		expect(findSnapshotId({ snapshot_id: 'j_query' }, { collection_id: 'j_body' })).toEqual({ snapshotId: 'j_query', source: 'query.snapshot_id' });
-		expect(findSnapshotId({ snapshot_id: ['j_first', 'j_second'] }, {})).toEqual({ snapshotId: 'j_first', source: 'query.snapshot_id' });
+		expect(findSnapshotId({ snapshot_id: 'j_query' }, { collection_id: 'j_body' })).toEqual({ snapshotId: 'j_query' });
+		expect(findSnapshotId({ snapshot_id: ['j_first', 'j_second'] }, {})).toEqual({ snapshotId: 'j_first' });
 	});
 
 	test('then collection_id, snapshot_id, id, job_id in the body, in that order', () => {
 		expect(findSnapshotId({}, { id: 'j_id', snapshot_id: 'j_snap', collection_id: 'j_coll' })?.snapshotId).toBe('j_coll');
 		expect(findSnapshotId({}, { id: 'j_id', snapshot_id: 'j_snap' })?.snapshotId).toBe('j_snap');
 		expect(findSnapshotId({}, { job_id: 'j_job', id: 'j_id' })?.snapshotId).toBe('j_id');
-		expect(findSnapshotId(undefined, { job_id: ' j_job ' })).toEqual({ snapshotId: 'j_job', source: 'body.job_id' });
+		expect(findSnapshotId(undefined, { job_id: ' j_job ' })).toEqual({ snapshotId: 'j_job' });
 	});
 
 	test('then one level down, without id', () => {
-		expect(findSnapshotId({}, { data: { snapshot_id: 'j_nested' } })).toEqual({ snapshotId: 'j_nested', source: 'body.data.snapshot_id' });
+		expect(findSnapshotId({}, { data: { snapshot_id: 'j_nested' } })).toEqual({ snapshotId: 'j_nested' });
 		expect(findSnapshotId({}, { data: { id: 'row-1' } })).toBeUndefined();
 	});
 

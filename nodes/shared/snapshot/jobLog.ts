@@ -3,27 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { apiRequest, parseJsonBody, type RequestContext } from '../transport';
 
 /** The /dca/log fields users look at, in the order they are shown. */
-const FIELDS = [
-	'id',
-	'status',
-	'collector',
-	'template',
-	'inputs',
-	'dup_inputs',
-	'lines',
-	'fails',
-	'pages',
-	'pages_left',
-	'success',
-	'success_rate',
-	'navigations',
-	'created',
-	'started',
-	'finished',
-	'job_time',
-	'queue_time',
-	'trigger',
-] as const;
+const FIELDS = `id status collector template inputs dup_inputs lines fails pages pages_left success
+	success_rate navigations created started finished job_time queue_time trigger`.split(/\s+/);
 
 /**
  * One shape for a job log whatever the key casing (the API answers `status`, the official SDK

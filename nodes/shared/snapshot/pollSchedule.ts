@@ -1,67 +1,39 @@
 /**
- * When to check next: a pure policy (no I/O, no clock of its own) that the wait loop asks after
- * every pending answer. Times are the node's epoch ms; API seconds are converted with `msPerSecond`.
- * 1. Bright Data's hint ("try again in N s"): check then, plus one split check (followHint).
- * 2. Without a hint, every Poll Interval (5 s) from the trigger: the quickstart's loop, so never
- *    later and never more requests than it (bench/RESULTS.md, part 1).
- * The checks before a start_eta are skipped (a job cannot be done before it starts), up to a tenth
- * of the wait; one further than 30 s is checked at 5 s too (it may be wrong). Never two requests
- * less than a second apart.
+ * When to check next: a pure policy (no I/O, no clock), asked after every pending answer; times are node ms.
+ * Bright Data's hint ("try again in N s") is followed, with one split check; without one, every Poll Interval
+ * from the trigger, as the quickstart's loop (bench/RESULTS.md, part 1). Never two requests within a second.
  */
 
 /** The gap between checks when Bright Data gives no hint: the quickstart's loop. */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
-/** Never more than one request a second, whatever the hint or interval says. */
 export const MIN_POLL_GAP_SECONDS = 1;
 /** A hint above a day is not believed (a timestamp or milliseconds sent by mistake). */
-export const MAX_BELIEVED_HINT_SECONDS = 86_400;
-/** The start_eta moves the first check by at most this share of the time to the deadline. */
-export const START_ETA_MAX_SHARE = 0.1;
-/** A start_eta further than this is checked at the usual first check too. */
-export const START_ETA_TRUSTED_SECONDS = 30;
+const MAX_BELIEVED_HINT_SECONDS = 86_400;
+/** A start_eta skips the checks before it, up to this share of the wait, and only within 30 s (it may be wrong). */
+const START_ETA_MAX_SHARE = 0.1;
+const START_ETA_TRUSTED_SECONDS = 30;
 
+/**
+ * Node ms per API second (1000 outside tests); the wait's start (the trigger's answer) and end (it bounds how far a
+ * start_eta pushes the checks), node ms; the Poll Interval; the trigger's start_eta; a first check at once.
+ */
 export interface ScheduleSettings {
-	/** Node ms per API second (1000 outside tests). */
 	msPerSecond: number;
-	/** When the wait started (the trigger answered), node ms. */
 	startedAt: number;
-	/** When the wait ends, node ms: bounds how far a start_eta can push the checks. */
 	deadline: number;
-	/** The Poll Interval option: the gap when Bright Data gives no hint. */
 	intervalSeconds: number;
-	/** The trigger's start_eta, when it sent one. */
 	startEta?: string;
-	/** First check at once (the job is known to be done, e.g. after Bright Data's notification). */
 	checkAtOnce?: boolean;
 }
 
-/** One answer as the schedule sees it: when its request was sent and its answer read. */
-export interface Exchange {
-	sentAt: number;
-	receivedAt: number;
-}
-
-interface Window {
-	lo: number;
-	hi: number;
-}
-
 /** A usable hint in seconds, or undefined for none, not a number, negative or absurd. */
-export function believedHint(hint: number | undefined): number | undefined {
-	if (
-		typeof hint !== 'number' ||
-		!Number.isFinite(hint) ||
-		hint < 0 ||
-		hint > MAX_BELIEVED_HINT_SECONDS
-	)
-		return undefined;
-	return hint;
-}
+export const believedHint = (hint: number | undefined): number | undefined =>
+	typeof hint === 'number' && hint >= 0 && hint <= MAX_BELIEVED_HINT_SECONDS ? hint : undefined;
 
 export class PollSchedule {
 	private lastSentAt = -Infinity;
 	/** Where the hints put the finish. */
-	private hinted?: Window;
+	private hinted?: { lo: number; hi: number };
 	/** Whole-second hints have agreed so far (a split check is worth its request). */
 	private hintsAgree = true;
 	private probed = false;
@@ -70,7 +42,11 @@ export class PollSchedule {
 	private readonly step: number;
 
 	constructor(private readonly settings: ScheduleSettings) {
-		this.eta = settings.startedAt + this.startEtaOffsetMs();
+		const { startEta, startedAt, deadline } = settings;
+		// start_eta as ms after the trigger: 0 when absent or past, at most a tenth of the wait.
+		const offset = startEta ? Date.parse(startEta) - startedAt : NaN;
+		const share = (deadline - startedAt) * START_ETA_MAX_SHARE;
+		this.eta = startedAt + (offset > 0 ? Math.min(offset, share) : 0);
 		this.step = this.ms(Math.max(MIN_POLL_GAP_SECONDS, settings.intervalSeconds));
 	}
 
@@ -88,7 +64,10 @@ export class PollSchedule {
 	}
 
 	/** Still pending: when to check next, with `hintSeconds` from its message, if any. */
-	afterPending({ sentAt, receivedAt }: Exchange, hintSeconds?: number): number {
+	afterPending(
+		{ sentAt, receivedAt }: { sentAt: number; receivedAt: number },
+		hintSeconds?: number,
+	) {
 		const hint = believedHint(hintSeconds);
 		if (hint !== undefined) return this.followHint(sentAt, receivedAt, hint);
 		this.hinted = undefined;
@@ -105,17 +84,8 @@ export class PollSchedule {
 		return seconds * this.settings.msPerSecond;
 	}
 
-	/** Never two requests within a second. */
 	private notBefore(at: number): number {
 		return Math.max(at, this.lastSentAt + this.ms(MIN_POLL_GAP_SECONDS));
-	}
-
-	/** An ISO start_eta as ms after the trigger: 0 when absent or past, at most a tenth of the wait. */
-	private startEtaOffsetMs(): number {
-		const { startEta, startedAt, deadline } = this.settings;
-		const offset = startEta ? Date.parse(startEta) - startedAt : NaN;
-		if (!Number.isFinite(offset) || offset <= 0) return 0;
-		return Math.min(offset, (deadline - startedAt) * START_ETA_MAX_SHARE);
 	}
 
 	private followHint(sentAt: number, receivedAt: number, hint: number): number {
@@ -123,16 +93,15 @@ export class PollSchedule {
 		const width = Number.isInteger(hint) && hint >= 1 ? 1 : 0;
 		const next = { lo: sentAt + this.ms(hint - width), hi: receivedAt + this.ms(hint) };
 		const previous = this.hinted;
-		if (previous && (next.lo >= previous.hi || next.hi <= previous.lo)) this.hintsAgree = false;
-		this.hinted =
-			previous && next.lo < previous.hi && next.hi > previous.lo
-				? { lo: Math.max(previous.lo, next.lo), hi: Math.min(previous.hi, next.hi) }
-				: next;
+		const overlap = previous && next.lo < previous.hi && next.hi > previous.lo;
+		if (previous && !overlap) this.hintsAgree = false;
+		this.hinted = overlap
+			? { lo: Math.max(previous.lo, next.lo), hi: Math.min(previous.hi, next.hi) }
+			: next;
 		const { lo, hi } = this.hinted;
 		const split = (lo + hi) / 2 - this.ms(1);
-		// One split check per job, only while hints agree (a generic "try again in 10s" would otherwise
-		// cost a second request every time), and only when it leaves a second before the middle:
-		// its own hint (1 or 2) then tells which half of the second the finish is in.
+		// One split check per job, while hints agree (a generic "try again in 10s" would cost a request every time),
+		// a second before the middle: its own hint (1 or 2) then tells which half of the second the finish is in.
 		if (
 			!this.probed &&
 			this.hintsAgree &&

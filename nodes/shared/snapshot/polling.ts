@@ -11,27 +11,29 @@ import {
 import { asNodeError, LateAnswerError } from '../transport/errors';
 import { readDatasetStream, type DatasetLimits, type DatasetState } from './dataset';
 import { fetchJobLog } from './jobLog';
-import { DEFAULT_POLL_INTERVAL_SECONDS, MIN_POLL_GAP_SECONDS, PollSchedule } from './pollSchedule';
+import {
+	DEFAULT_POLL_INTERVAL_SECONDS,
+	MIN_POLL_GAP_SECONDS,
+	PollSchedule,
+	type ScheduleSettings,
+} from './pollSchedule';
 
 export { MIN_POLL_GAP_SECONDS } from './pollSchedule';
 
 export type ReadyRows = Extract<DatasetState, { kind: 'ready' }>;
 export type Pending = Extract<DatasetState, { kind: 'pending' }>;
-type NotReady = Exclude<DatasetState, { kind: 'ready' }>;
+type Ready = { kind: 'ready' };
 
 /** A GET /dca/dataset answer as a reader gets it; its body still ends at the request's deadline. */
 export type DatasetAnswer = Pick<ApiResponse, 'statusCode' | 'toReadable'> & {
 	stream: AsyncIterable<Uint8Array>;
 };
 
-/**
- * How a dataset answer is read: into rows (rowReader), or, for the File output, into a file while
- * it downloads (the action node's output/datasetFile.ts), so the answer that says "ready" is the one that fills the file.
- */
-export interface DatasetReader<Ready extends { kind: 'ready' }> {
-	read(answer: DatasetAnswer): Promise<Ready | NotReady>;
+/** How a dataset answer is read: into rows (rowReader), or into a file while it downloads (output/datasetFile.ts). */
+export interface DatasetReader<R extends Ready> {
+	read(answer: DatasetAnswer): Promise<R | Exclude<DatasetState, Ready>>;
 	/** A ready answer without rows: the job log then tells "finished empty" from "not ready yet". */
-	isEmpty(ready: Ready): boolean;
+	isEmpty(ready: R): boolean;
 }
 
 /** Rows in memory; a dataset past `limits` throws its `tooLarge` error (the trigger node's Fetch Rows). */
@@ -42,102 +44,52 @@ export const rowReaderWithin = (limits?: DatasetLimits): DatasetReader<ReadyRows
 
 export const rowReader = rowReaderWithin();
 
-/**
- * How long a snapshot Bright Data has notified as done may still build (it notifies after
- * delivery, so it should be ready at once): the trigger node and Resume on Notification wait this long.
- */
+/** How long a snapshot Bright Data notified as done may still build (it should be ready at once). */
 export const NOTIFIED_WAIT_SECONDS = 30;
 
-/** An unreadable dataset body (a torn download) is fetched again this many times: the read is idempotent. */
+/** A torn dataset body is fetched again this many times: the read is idempotent. */
 const INVALID_BODY_RETRIES = 2;
-
-/**
- * One GET /dca/dataset, read by `reader`: asks for JSON, still accepts NDJSON; a torn body is
- * fetched again. With a `deadline` (epoch ms), the download ends there with a LateAnswerError.
- */
-export async function fetchDataset<Ready extends { kind: 'ready' }>(
-	ctx: RequestContext,
-	snapshotId: string,
-	reader: DatasetReader<Ready>,
-	itemIndex?: number,
-	deadline?: number,
-): Promise<Ready | Pending> {
-	for (let attempt = 0; ; attempt++) {
-		const response = await apiRequest.call(ctx, {
-			method: 'GET',
-			path: '/dca/dataset',
-			qs: { id: snapshotId, format: 'json' },
-			retry: 'idempotent',
-			subject: { snapshotId, itemIndex },
-			stream: true,
-			deadline,
-		});
-		const state = await reader.read({
-			statusCode: response.statusCode,
-			stream: response.stream!,
-			toReadable: response.toReadable,
-		});
-		if (state.kind !== 'invalid') return state;
-		if (state.late) throw state.late;
-		if (attempt < INVALID_BODY_RETRIES) {
-			await sleepUnlessCancelled(secondsToMs(MIN_POLL_GAP_SECONDS), cancelSignal(ctx));
-			continue;
-		}
-		throw new NodeApiError(ctx.getNode(), { statusCode: response.statusCode } as JsonObject, {
-			message: `Bright Data sent an unreadable dataset for snapshot "${snapshotId}"`,
-			description: `${state.reason}, ${attempt + 1} times. Run Get Dataset later with this snapshot ID, or download it from the control panel.`,
-			itemIndex,
-		});
-	}
-}
-
-/** How long and how a wait goes, whatever it waits for. */
-export interface WaitSettings {
-	/** The Poll Interval option (default 5 s): the gap between checks when Bright Data gives no hint. */
-	intervalSeconds?: number;
-	/** Epoch ms after which the node stops waiting. */
-	deadline: number;
-	/** When the job was triggered (default: now). */
-	startedAt?: number;
-	/** The trigger's start_eta, if it sent one. */
-	startEta?: string;
-	/** Check at once: Bright Data said the job is done (its notification). */
-	checkAtOnce?: boolean;
-	/** Called after every poll that found the snapshot not ready yet. */
-	onPending?: (state: Pending) => void;
-}
-
-export interface PollOptions<Ready extends { kind: 'ready' }> extends WaitSettings {
-	/** How a ready dataset is read: rowReader, or the File output's (the action node's output/datasetFile.ts). */
-	reader: DatasetReader<Ready>;
-	itemIndex?: number;
-}
-
-/** What the loop waits for: one look at it. */
-export interface Probe<Ready extends { kind: 'ready' }> {
-	check(deadline: number): Promise<Ready | Pending>;
-}
-
-export type PollResult<Ready extends { kind: 'ready' } = ReadyRows> =
-	| (Ready & { polls: number })
-	| { kind: 'timedOut'; status: string; polls: number };
 
 const FINISHED = new Set(['done', 'finished', 'ready', 'canceled']);
 
 /**
- * One look at a snapshot: its rows when ready, else its status. The one rule for an empty dataset,
- * used by every operation, the resume webhook and the trigger node: it can mean "finished with no
- * rows", "expired", or (seen live) "not ready yet", so it counts as ready only when the job log
- * says the job finished. A failed job, or an unknown or expired one (the log's 404), is an error.
+ * One look at a snapshot: its rows when ready, else its status. An empty dataset may mean "finished
+ * with no rows" or (seen live) "not ready yet", so it is ready only when the job log says finished.
+ * A failed job, or an unknown or expired one (the log's 404), is an error.
  */
-export async function checkSnapshot<Ready extends { kind: 'ready' }>(
+export async function checkSnapshot<R extends Ready>(
 	ctx: RequestContext,
 	snapshotId: string,
-	reader: DatasetReader<Ready>,
+	reader: DatasetReader<R>,
 	itemIndex?: number,
 	deadline?: number,
-): Promise<Ready | Pending> {
-	const state = await fetchDataset(ctx, snapshotId, reader, itemIndex, deadline);
+): Promise<R | Pending> {
+	// One GET /dca/dataset (JSON asked, NDJSON accepted); a torn body is fetched again.
+	const fetchDataset = async (): Promise<R | Pending> => {
+		for (let attempt = 0; ; attempt++) {
+			const response = await apiRequest.call(ctx, {
+				method: 'GET',
+				path: '/dca/dataset',
+				qs: { id: snapshotId, format: 'json' },
+				retry: 'idempotent',
+				subject: { snapshotId, itemIndex },
+				stream: true,
+				deadline,
+			});
+			const state = await reader.read({ ...response, stream: response.stream! });
+			if (state.kind !== 'invalid') return state;
+			if (state.late) throw state.late;
+			if (attempt >= INVALID_BODY_RETRIES) {
+				throw new NodeApiError(ctx.getNode(), { statusCode: response.statusCode } as JsonObject, {
+					message: `Bright Data sent an unreadable dataset for snapshot "${snapshotId}"`,
+					description: `${state.reason}, ${attempt + 1} times. Run Get Dataset later with this snapshot ID, or download it from the control panel.`,
+					itemIndex,
+				});
+			}
+			await sleepUnlessCancelled(secondsToMs(MIN_POLL_GAP_SECONDS), cancelSignal(ctx));
+		}
+	};
+	const state = await fetchDataset();
 	if (state.kind !== 'ready' || !reader.isEmpty(state)) return state;
 	const log = await fetchJobLog(ctx, snapshotId, itemIndex, deadline);
 	const status = typeof log.status === 'string' ? log.status : 'unknown';
@@ -149,82 +101,74 @@ export async function checkSnapshot<Ready extends { kind: 'ready' }>(
 		});
 	}
 	// Finished: read once more, in case the job finished between the empty answer and the log.
-	return FINISHED.has(status)
-		? await fetchDataset(ctx, snapshotId, reader, itemIndex, deadline)
-		: { kind: 'pending', status };
+	return FINISHED.has(status) ? await fetchDataset() : { kind: 'pending', status };
 }
 
+/** How long and how a wait goes, whatever it waits for (see ScheduleSettings). */
+export type WaitSettings = Pick<ScheduleSettings, 'deadline' | 'startEta' | 'checkAtOnce'> &
+	Partial<Pick<ScheduleSettings, 'intervalSeconds' | 'startedAt'>> & {
+		/** Called after every check that found it not ready yet. */
+		onPending?: (state: Pending) => void;
+	};
+
+/** What the loop waits for: one look at it. */
+export interface Probe<R extends Ready> {
+	check(deadline: number): Promise<R | Pending>;
+}
+
+export type PollResult<R extends Ready = ReadyRows> =
+	| (R & { polls: number })
+	| { kind: 'timedOut'; status: string; polls: number };
+
 /** Polls one snapshot until it is ready, the deadline passes, or the execution is cancelled. */
-export async function pollUntilReady<Ready extends { kind: 'ready' }>(
+export async function pollUntilReady<R extends Ready>(
 	ctx: RequestContext,
 	snapshotId: string,
-	{ reader, itemIndex, ...settings }: PollOptions<Ready>,
-): Promise<PollResult<Ready>> {
-	return await pollUntil(
-		ctx,
-		{ check: (deadline) => checkSnapshot(ctx, snapshotId, reader, itemIndex, deadline) },
-		settings,
-	);
+	options: WaitSettings & { reader: DatasetReader<R>; itemIndex?: number },
+): Promise<PollResult<R>> {
+	const { reader, itemIndex } = options;
+	const check = (deadline: number) => checkSnapshot(ctx, snapshotId, reader, itemIndex, deadline);
+	return await pollUntil(ctx, { check }, options);
 }
 
 /**
  * The one wait loop: checks `probe` until it is ready, the deadline passes, or the execution is
- * cancelled. The deadline holds for every request and retry inside too: whatever the last answer
- * was (a slow download, a 429 asking for a long pause), passing it ends in `timedOut`.
+ * cancelled. The deadline holds for every request inside too: passing it ends in `timedOut`.
  */
-export async function pollUntil<Ready extends { kind: 'ready' }>(
+export async function pollUntil<R extends Ready>(
 	ctx: RequestContext,
-	probe: Probe<Ready>,
+	probe: Probe<R>,
 	settings: WaitSettings,
-): Promise<PollResult<Ready>> {
-	const last = { status: 'building', polls: 0 };
-	try {
-		return await pollLoop(ctx, probe, settings, last);
-	} catch (error) {
-		if (error instanceof LateAnswerError)
-			return { kind: 'timedOut', status: last.status, polls: last.polls };
-		throw asNodeError(ctx.getNode(), error);
-	}
-}
-
-async function pollLoop<Ready extends { kind: 'ready' }>(
-	ctx: RequestContext,
-	probe: Probe<Ready>,
-	{
-		intervalSeconds = DEFAULT_POLL_INTERVAL_SECONDS,
-		deadline,
-		startedAt = now(),
-		startEta,
-		checkAtOnce,
-		onPending,
-	}: WaitSettings,
-	last: { status: string; polls: number },
-): Promise<PollResult<Ready>> {
-	const signal = cancelSignal(ctx);
+): Promise<PollResult<R>> {
+	const { deadline, onPending } = settings;
 	const schedule = new PollSchedule({
+		...settings,
 		msPerSecond: timing.msPerSecond,
-		startedAt,
-		deadline,
-		intervalSeconds,
-		startEta,
-		checkAtOnce,
+		startedAt: settings.startedAt ?? now(),
+		intervalSeconds: settings.intervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS,
 	});
 	// The last check starts a second before the deadline, so its answer can still arrive.
 	const lastCheckAt = deadline - secondsToMs(MIN_POLL_GAP_SECONDS);
-	let next = schedule.first();
-	for (let polls = 1; ; polls++) {
-		last.polls = polls;
-		const wait = Math.min(next, lastCheckAt) - now();
-		if (wait > 0) await sleepUnlessCancelled(wait, signal);
-		throwIfCancelled(ctx);
-		const sentAt = now();
-		schedule.sent(sentAt);
-		const state = await probe.check(deadline);
-		const receivedAt = now();
-		if (state.kind === 'ready') return { ...state, polls };
-		last.status = state.status;
-		onPending?.(state);
-		if (now() >= lastCheckAt) return { kind: 'timedOut', status: state.status, polls };
-		next = schedule.afterPending({ sentAt, receivedAt }, state.retryInSeconds);
+	let status = 'building';
+	let polls = 0;
+	try {
+		for (let next = schedule.first(); ; ) {
+			polls++;
+			const wait = Math.min(next, lastCheckAt) - now();
+			if (wait > 0) await sleepUnlessCancelled(wait, cancelSignal(ctx));
+			throwIfCancelled(ctx);
+			const sentAt = now();
+			schedule.sent(sentAt);
+			const state = await probe.check(deadline);
+			const receivedAt = now();
+			if (state.kind === 'ready') return { ...state, polls };
+			status = state.status;
+			onPending?.(state);
+			if (now() >= lastCheckAt) return { kind: 'timedOut', status, polls };
+			next = schedule.afterPending({ sentAt, receivedAt }, state.retryInSeconds);
+		}
+	} catch (error) {
+		if (error instanceof LateAnswerError) return { kind: 'timedOut', status, polls };
+		throw asNodeError(ctx.getNode(), error);
 	}
 }

@@ -1,9 +1,6 @@
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
+const [QUOTE, BACKSLASH, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET] = [
+	0x22, 0x5c, 0x7b, 0x7d, 0x5b, 0x5d,
+];
 /** A UTF-8 byte-order mark, which some exports put before the first byte of JSON or NDJSON. */
 const BOM = [0xef, 0xbb, 0xbf];
 
@@ -15,29 +12,23 @@ export const toBuffer = (chunk: Uint8Array): Buffer =>
 	Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 
 /**
- * Cuts a body (a JSON array of objects, or objects one after another: NDJSON, or one object
- * pretty-printed) into the raw bytes of each row while it downloads, without parsing them. One
- * pass on bytes (UTF-8 never puts an ASCII byte inside a multi-byte character), strings skipped
- * with indexOf, only the unfinished row kept between chunks. Array elements that are not objects
- * are skipped; outside an array, anything but objects makes the body invalid.
+ * Cuts a body (a JSON array of objects, or objects one after another: NDJSON, or one object pretty-printed)
+ * into each row's bytes while it downloads, without parsing them. One pass on bytes (UTF-8 never puts an ASCII
+ * byte inside a multi-byte character), strings skipped with indexOf, only the unfinished row kept between
+ * chunks. Array elements that are not objects are skipped; outside an array, anything but objects is invalid.
  */
 export class RowSplitter {
-	private mode: 'start' | 'array' | 'objects' | 'ended' | 'other' | 'invalid' = 'start';
-	/** Array mode: nesting depth, string state, and the pieces of the open object from earlier chunks. */
+	mode: 'start' | 'array' | 'objects' | 'ended' | 'other' | 'invalid' = 'start';
 	private depth = 0;
 	private inString = false;
 	private escaped = false;
 	private inRow = false;
+	/** The open row's pieces from earlier chunks. */
 	private parts: Buffer[] = [];
 	/** How many bytes of a leading byte-order mark were skipped (the mark may be split across chunks). */
 	private bom = 0;
 
 	constructor(private readonly onRow: (row: Buffer) => void) {}
-
-	/** Something other than blanks has arrived. */
-	get started(): boolean {
-		return this.mode !== 'start';
-	}
 
 	/** The body ended where it should: a closed array, or objects with none left open. */
 	get complete(): boolean {
@@ -55,8 +46,7 @@ export class RowSplitter {
 	}
 
 	push(chunk: Buffer): void {
-		let at = 0;
-		if (this.mode === 'start') at = this.detect(chunk);
+		const at = this.mode === 'start' ? this.detect(chunk) : 0;
 		if (this.mode === 'array' || this.mode === 'objects') this.scan(chunk, at);
 		else if (this.mode === 'ended') this.checkTrailing(chunk, at);
 	}
@@ -75,20 +65,14 @@ export class RowSplitter {
 			at++;
 		}
 		if (at < chunk.length && this.bom < BOM.length) {
-			if (this.bom > 0) {
-				this.mode = 'other';
-				return at;
-			}
+			if (this.bom > 0) this.mode = 'other';
 			this.bom = BOM.length;
 		}
-		while (at < chunk.length && isSpace(chunk[at])) at++;
-		if (at === chunk.length) return at;
-		if (chunk[at] === OPEN_BRACKET) {
-			this.mode = 'array';
-			return at + 1;
-		}
-		this.mode = chunk[at] === OPEN_BRACE ? 'objects' : 'other';
-		return at;
+		while (this.mode === 'start' && at < chunk.length && isSpace(chunk[at])) at++;
+		if (this.mode !== 'start' || at === chunk.length) return at;
+		this.mode =
+			chunk[at] === OPEN_BRACKET ? 'array' : chunk[at] === OPEN_BRACE ? 'objects' : 'other';
+		return this.mode === 'array' ? at + 1 : at;
 	}
 
 	private scan(chunk: Buffer, from: number): void {
@@ -105,17 +89,17 @@ export class RowSplitter {
 		while (i < length) {
 			if (this.inString) {
 				if (nextQuote !== -1 && nextQuote < i) nextQuote = chunk.indexOf(QUOTE, i);
-				const quote = nextQuote;
 				if (nextBackslash !== -1 && nextBackslash < i) nextBackslash = chunk.indexOf(BACKSLASH, i);
-				if (nextBackslash !== -1 && (quote === -1 || nextBackslash < quote)) {
+				if (nextBackslash !== -1 && (nextQuote === -1 || nextBackslash < nextQuote)) {
 					// An escape: skip the escaped byte, even when it is in the next chunk.
 					i = nextBackslash + 2;
-					if (i > length) this.escaped = true;
-					continue;
+					this.escaped = i > length;
+				} else if (nextQuote === -1) {
+					break;
+				} else {
+					this.inString = false;
+					i = nextQuote + 1;
 				}
-				if (quote === -1) break;
-				this.inString = false;
-				i = quote + 1;
 				continue;
 			}
 			const byte = chunk[i];
@@ -126,22 +110,21 @@ export class RowSplitter {
 			if (byte === QUOTE) {
 				this.inString = true;
 			} else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
-				if (this.depth === 0 && byte === OPEN_BRACE) {
+				if (this.depth++ === 0 && byte === OPEN_BRACE) {
 					this.inRow = true;
 					rowStart = i;
 				}
-				this.depth++;
 			} else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
 				if (this.depth === 0) {
 					this.mode = byte === CLOSE_BRACKET ? 'ended' : 'invalid';
 					this.checkTrailing(chunk, i + 1);
 					return;
 				}
-				this.depth--;
-				if (this.depth === 0 && this.inRow) {
-					this.onRow(this.joinParts(chunk.subarray(rowStart, i + 1)));
+				if (--this.depth === 0 && this.inRow) {
+					const tail = chunk.subarray(rowStart, i + 1);
+					// The earlier pieces are let go before the row is handed on.
+					this.onRow(this.parts.length ? Buffer.concat(this.parts.splice(0).concat(tail)) : tail);
 					this.inRow = false;
-					rowStart = -1;
 				}
 			}
 			i++;
@@ -149,20 +132,7 @@ export class RowSplitter {
 		if (this.inRow) this.parts.push(chunk.subarray(rowStart));
 	}
 
-	/** The open row's pieces from earlier chunks and its `tail`, as one Buffer; the pieces are let go first. */
-	private joinParts(tail: Buffer): Buffer {
-		if (!this.parts.length) return tail;
-		const row = Buffer.concat([...this.parts, tail]);
-		this.parts = [];
-		return row;
-	}
-
 	private checkTrailing(chunk: Buffer, from: number): void {
-		for (let at = from; at < chunk.length; at++) {
-			if (!isSpace(chunk[at])) {
-				this.mode = 'invalid';
-				return;
-			}
-		}
+		if (chunk.subarray(from).some((byte) => !isSpace(byte))) this.mode = 'invalid';
 	}
 }
