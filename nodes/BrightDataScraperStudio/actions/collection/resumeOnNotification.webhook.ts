@@ -13,7 +13,7 @@ import { NOTIFIED_WAIT_SECONDS, pollUntilReady } from '../../../shared/snapshot/
 import { now, secondsToMs } from '../../../shared/timing';
 import { errorAfterTrigger } from '../../jobs/trigger';
 import type { PlannedInput } from '../../jobs/types';
-import { countsOf, readerForJobs } from '../../output/datasetFile';
+import { countsOf, readerFor } from '../../output/datasetFile';
 import { nodeOutputs, shapeReadyJobs } from '../../output/shape';
 import { readOutputSettings } from '../../options/output';
 import { plural } from '../../../shared/plural';
@@ -106,7 +106,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		return answerWithoutResuming(this, 409, `Snapshot ${named} does not belong to this execution`);
 
 	const settings = readOutputSettings(this, 0, 'separate');
-	const reader = readerForJobs(this, settings, [snapshotId]);
+	const reader = readerFor(this, settings, [snapshotId]);
 	try {
 		const dataset = await pollUntilReady(this, snapshotId, {
 			reader,
