@@ -4,6 +4,7 @@ import { pollUntilReady, type DatasetReader, type PollResult } from '../../share
 import { plural } from '../../shared/plural';
 import { elapsedSeconds, secondsToMs } from '../../shared/timing';
 import { cancelSignal } from '../../shared/transport';
+import { asNodeError } from '../../shared/transport/errors';
 import { countsOf, type FileOrRows } from '../output/datasetFile';
 import type { WaitOptions } from '../options/wait';
 import { logEvent, logGaveUp } from '../records/log';
@@ -68,7 +69,7 @@ export async function waitForSnapshot<Ready extends FileOrRows>(
 				ctx.logger.warn(`Could not cancel Bright Data job ${id}: ${failure.message}`),
 			);
 		}
-		throw error;
+		throw asNodeError(ctx.getNode(), error);
 	}
 	const seconds = elapsedSeconds(startedAt);
 	const checked = plural(result.polls, 'status check');

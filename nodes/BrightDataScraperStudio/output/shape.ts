@@ -1,10 +1,11 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { isFailedRow, type Row } from '../../shared/rows';
+import { errorAfterTrigger, snapshotIdsOf } from '../jobs/trigger';
 import type { PlannedInput } from '../jobs/types';
 import type { FailedRowsPolicy, OutputSettings } from '../options/output';
 import { toCsv } from './csv';
-import type { FileOrRows } from './datasetFile';
+import type { FileContext, FileOrRows } from './datasetFile';
 import { itemsOf } from './items';
 import { pairRows, type PairedRow } from './pairing';
 
@@ -99,4 +100,20 @@ export async function shapeReadyJobs(
 		FILE_TYPES[format].mimeType,
 	);
 	return { main: [summary(plain.length, { format }, binary)], failed, ...counts };
+}
+
+/** The outputs of a run's ready jobs, `before` first; a failure names their snapshots: the rows are still at Bright Data. */
+export async function readyJobOutputs(
+	ctx: FileContext,
+	ready: ReadyJob[],
+	settings: OutputSettings,
+	before: INodeExecutionData[] = [],
+): Promise<ShapedOutput & { outputs: INodeExecutionData[][] }> {
+	try {
+		const shaped = await shapeReadyJobs(ctx, ready, settings);
+		const main = [...before, ...shaped.main];
+		return { ...shaped, outputs: nodeOutputs(settings.failedRows, main, shaped.failed) };
+	} catch (error) {
+		throw errorAfterTrigger(ctx, error, snapshotIdsOf(ready.map(({ job }) => job)));
+	}
 }

@@ -14,7 +14,7 @@ import { errorAfterTrigger, planJobsFromItems, snapshotIdsOf, startJobs } from '
 import { JobsCancelledError, waitForSnapshot } from '../../jobs/waiting';
 import { readerFor } from '../../output/datasetFile';
 import { errorItems, itemsOf } from '../../output/items';
-import { nodeOutputs, shapeReadyJobs, type ReadyJob, type ShapedOutput } from '../../output/shape';
+import { readyJobOutputs, type ReadyJob } from '../../output/shape';
 import { optionsCollection } from '../../options/option';
 import {
 	outputFields,
@@ -108,12 +108,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	}
 
 	const collected = snapshotIdsOf(ready.map(({ job }) => job));
-	let shaped: ShapedOutput;
-	try {
-		shaped = await shapeReadyJobs(this, ready, outputSettings);
-	} catch (error) {
-		throw errorAfterTrigger(this, error, collected);
-	}
+	const shaped = await readyJobOutputs(this, ready, outputSettings, main);
 	if (collected.length) {
 		const inputs = ready.reduce((count, { job }) => count + job.inputs.length, 0);
 		const failedNote = shaped.failedCount
@@ -133,5 +128,5 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			location: 'outputPane',
 		});
 	}
-	return nodeOutputs(outputSettings.failedRows, [...main, ...shaped.main], shaped.failed);
+	return shaped.outputs;
 }
