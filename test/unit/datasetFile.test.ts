@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 
 import { NodeOperationError, type IBinaryData, type INode } from 'n8n-workflow';
 
-import { datasetFileReader } from '../../nodes/BrightDataScraperStudio/output/datasetFile';
+import { readerFor } from '../../nodes/BrightDataScraperStudio/output/datasetFile';
 import { CSV_HEADER_ROWS } from '../../nodes/BrightDataScraperStudio/output/fileRows';
 import type { OutputSettings } from '../../nodes/BrightDataScraperStudio/options/output';
 import { RowSplitter } from '../../nodes/shared/snapshot/rowSplitter';
@@ -100,7 +100,7 @@ async function readFile(body: string, settings: Settings, { size = 7, failWith, 
 		}
 	})();
 	const toReadable: ReadableFactory | undefined = readable ? (source) => Readable.from(source) : undefined;
-	const reader = datasetFileReader(ctx as never, settings, 'j_1');
+	const reader = readerFor(ctx as never, { mode: 'file', rowLimit: 0, ...settings } as OutputSettings, ['j_1']);
 	const state = await reader.read({ statusCode: 200, stream, toReadable });
 	return { state, file: files[0], sources };
 }

@@ -24,7 +24,7 @@ type AiDone = { kind: 'ready'; progress: IDataObject; aiJobId?: string };
 const FAILED_STATUSES = ['failed', 'error', 'cancelled', 'canceled'];
 
 /** The status while the account's 3 AI job slots are taken (the start answered 429). */
-export const SLOT_WAIT = 'waiting for a free AI job slot';
+const SLOT_WAIT = 'waiting for a free AI job slot';
 
 /** Create and heal jobs: each has its own progress endpoint under the collector. */
 type AiJobKind = 'create' | 'heal';
@@ -122,46 +122,12 @@ export interface AiJobSpec {
 	ready: (status: string) => boolean;
 	returnAtOnce?: boolean;
 	failed: (status: string, step: string) => Explained;
-	notStarted: (slotWait: boolean) => Explained;
+	/** Its message ends "within N s": the slot wait, if any, is added. */
+	notStarted: () => Explained;
 	notDone: (status: string) => Explained;
 }
 
-/** The job as the wait loop sees it: first its start (retried while the 3 slots are taken), then its progress. */
-function aiJobProbe(
-	ctx: IExecuteFunctions,
-	collectorId: string,
-	spec: AiJobSpec,
-	itemIndex: number,
-) {
-	const state: { started: boolean; aiJobId?: string } = { started: false };
-	const probe: Probe<AiDone> = {
-		check: async (deadline) => {
-			if (!state.started) {
-				const started = await sendStart(ctx, collectorId, spec.start, itemIndex, deadline);
-				if (typeof started !== 'string') return started;
-				Object.assign(state, { started: true, aiJobId: started || undefined });
-				logCollector(ctx, collectorId, `${spec.label}${started ? ` ${started}` : ''} started`);
-				if (!spec.returnAtOnce) return { kind: 'pending', status: 'started' };
-			}
-			const progress = await readAiProgress(ctx, collectorId, itemIndex, deadline, spec.kind);
-			const status = typeof progress.status === 'string' ? progress.status : 'unknown';
-			if (spec.ready(status) || spec.returnAtOnce)
-				return { kind: 'ready', progress, aiJobId: state.aiJobId };
-			if (aiJobFailed(spec.kind, status)) {
-				const { message, description } = spec.failed(status, String(progress.step));
-				throw new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
-			}
-			return {
-				kind: 'pending',
-				status,
-				message: typeof progress.step === 'string' ? progress.step : undefined,
-			};
-		},
-	};
-	return { probe, state };
-}
-
-/** Starts the job of `spec` on `collectorId` and waits with the shared loop until a ready status (or at once, with Return at Once). */
+/** Starts the job of `spec` and waits with the shared loop until a ready status (or at once, with Return at Once). */
 export async function runAiJob(
 	ctx: IExecuteFunctions,
 	collectorId: string,
@@ -170,7 +136,29 @@ export async function runAiJob(
 	itemIndex: number,
 	startedAt: number,
 ): Promise<AiDone> {
-	const { probe, state } = aiJobProbe(ctx, collectorId, spec, itemIndex);
+	let started: string | undefined;
+	// First the start (retried while the 3 slots are taken), then the progress.
+	const probe: Probe<AiDone> = {
+		check: async (deadline) => {
+			if (started === undefined) {
+				const id = await sendStart(ctx, collectorId, spec.start, itemIndex, deadline);
+				if (typeof id !== 'string') return id;
+				started = id;
+				logCollector(ctx, collectorId, `${spec.label}${id ? ` ${id}` : ''} started`);
+				if (!spec.returnAtOnce) return { kind: 'pending', status: 'started' };
+			}
+			const progress = await readAiProgress(ctx, collectorId, itemIndex, deadline, spec.kind);
+			const status = typeof progress.status === 'string' ? progress.status : 'unknown';
+			if (spec.ready(status) || spec.returnAtOnce)
+				return { kind: 'ready', progress, aiJobId: started || undefined };
+			if (aiJobFailed(spec.kind, status)) {
+				const { message, description } = spec.failed(status, String(progress.step));
+				throw new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
+			}
+			const step = typeof progress.step === 'string' ? progress.step : undefined;
+			return { kind: 'pending', status, message: step };
+		},
+	};
 	let result: PollResult<AiDone>;
 	try {
 		result = await pollUntil(ctx, probe, {
@@ -192,24 +180,21 @@ export async function runAiJob(
 		throw asNodeError(ctx.getNode(), error);
 	}
 	if (result.kind === 'ready') {
-		const status = String(result.progress.status);
-		logCollector(
-			ctx,
-			collectorId,
-			`${spec.label} ${status}${spec.returnAtOnce ? ', not waited for' : ` after ${elapsedSeconds(startedAt)} s`}`,
-		);
+		const waited = spec.returnAtOnce ? ', not waited for' : ` after ${elapsedSeconds(startedAt)} s`;
+		logCollector(ctx, collectorId, `${spec.label} ${String(result.progress.status)}${waited}`);
 		return result;
 	}
+	const { status, polls } = result;
 	logCollector(
 		ctx,
 		collectorId,
-		`not done within the timeout (status ${result.status}, ${plural(result.polls, 'check')})`,
+		`not done within the timeout (status ${status}, ${plural(polls, 'check')})`,
 	);
-	const explained = state.started
-		? spec.notDone(result.status)
-		: spec.notStarted(result.status === SLOT_WAIT);
-	throw new NodeOperationError(ctx.getNode(), explained.message, {
-		itemIndex,
-		description: explained.description,
-	});
+	const slotWait = status === SLOT_WAIT ? ` (${SLOT_WAIT})` : '';
+	const { message, description } = started === undefined ? spec.notStarted() : spec.notDone(status);
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`${message}${started === undefined ? slotWait : ''}`,
+		{ itemIndex, description },
+	);
 }

@@ -4,7 +4,7 @@ import { isObject } from '../../shared/rows';
 import { apiRequest, cancelSignal, parseJsonBody } from '../../shared/transport';
 import { asNodeError } from '../../shared/transport/errors';
 import type { AiOptions } from '../options/ai';
-import { aiPath, SLOT_WAIT, type AiJobSpec } from './aiFlow';
+import { aiPath, type AiJobSpec } from './aiFlow';
 
 export interface AiRequest {
 	url: string;
@@ -77,8 +77,8 @@ export function createJob(
 			message: `${job} ended with status ${status} (step ${step})`,
 			description: `Bright Data's AI could not build the collector. Check that the URL is one page of the site and that the description says plainly which fields to extract. ${goOnWith(collectorId)}`,
 		}),
-		notStarted: (slotWait) => ({
-			message: `Collector "${collectorId}" was created, but its AI job did not start within ${timeoutSeconds} s${slotWait ? ` (${SLOT_WAIT})` : ''}`,
+		notStarted: () => ({
+			message: `Collector "${collectorId}" was created, but its AI job did not start within ${timeoutSeconds} s`,
 			description: `Bright Data runs at most 3 AI jobs per account at once. ${goOnWith(collectorId)}`,
 		}),
 		notDone: (status) => ({

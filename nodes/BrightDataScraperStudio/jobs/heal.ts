@@ -8,7 +8,7 @@ import {
 import { plural } from '../../shared/plural';
 import { isObject } from '../../shared/rows';
 import { apiRequest } from '../../shared/transport';
-import { aiPath, SLOT_WAIT, type AiJobSpec } from './aiFlow';
+import { aiPath, type AiJobSpec } from './aiFlow';
 
 /** The status of a heal that waits at the approval gate with its proposal (notes §3). */
 export const AWAITING_APPROVAL = 'pending_answer';
@@ -58,8 +58,8 @@ export function healJob(
 			description:
 				'Bright Data\'s AI could not repair the collector. Say in the prompt what is wrong and where, e.g. "The price is empty since the site changed; it now shows next to the Buy button", and run Self-Heal again.',
 		}),
-		notStarted: (slotWait) => ({
-			message: `${heal} did not start within ${timeoutSeconds} s${slotWait ? ` (${SLOT_WAIT})` : ''}`,
+		notStarted: () => ({
+			message: `${heal} did not start within ${timeoutSeconds} s`,
 			description:
 				'Bright Data runs at most 3 AI jobs per account at once; none was started for this item. Run Self-Heal again when one has finished, or raise the Timeout option.',
 		}),
@@ -97,8 +97,8 @@ export function resolveJob(
 			message: `${heal} ended with status ${status} after the answer (step ${step})`,
 			description: `The collector's production code is unchanged unless Scraper Studio shows otherwise. Run Self-Heal again to get a new proposal.`,
 		}),
-		notStarted: (slotWait) => ({
-			message: `${heal} did not take the answer within ${timeoutSeconds} s${slotWait ? ` (${SLOT_WAIT})` : ''}`,
+		notStarted: () => ({
+			message: `${heal} did not take the answer within ${timeoutSeconds} s`,
 			description: 'Run Approve or Reject Heal again; the proposal still waits for approval.',
 		}),
 		notDone: (status) => ({

@@ -6,7 +6,6 @@ import { errorItems } from '../output/items';
 import { constantParameterReader } from '../parameters/constant';
 import { readCollector, readInputs } from '../parameters/inputs';
 import { readRealtimeOptions, type RealtimeOptions } from '../options/realtime';
-import { mapWithConcurrency } from './pool';
 
 export interface InputRequest {
 	itemIndex: number;
@@ -35,27 +34,24 @@ export async function runPerInput(
 		}
 	});
 
-	const concurrency = requests[0]?.options.concurrency ?? 1;
-	type Outcome = { rows: Row[]; error?: undefined } | { rows?: undefined; error: Error };
-	const outcomes = await mapWithConcurrency(
-		requests.length,
-		concurrency,
-		async (index): Promise<Outcome> => {
-			try {
-				return { rows: await run(requests[index]) };
-			} catch (error) {
-				return { error: error as Error };
-			}
-		},
-	);
+	const outcomes = new Array<Row[] | Error>(requests.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < requests.length) {
+			const index = next++;
+			outcomes[index] = await run(requests[index]).catch((error: Error) => error);
+		}
+	};
+	const concurrency = Math.max(1, requests[0]?.options.concurrency ?? 1);
+	await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
 	outcomes.forEach((outcome, index) => {
 		const item = requests[index].itemIndex;
-		if (outcome.error) append(output, errorItems(ctx, outcome.error, [item]));
-		else
-			append(
-				output,
-				outcome.rows.map((row) => ({ json: row, pairedItem: { item } })),
-			);
+		append(
+			output,
+			outcome instanceof Error
+				? errorItems(ctx, outcome, [item])
+				: outcome.map((row) => ({ json: row, pairedItem: { item } })),
+		);
 	});
 	return output;
 }

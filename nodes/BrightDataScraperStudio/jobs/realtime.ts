@@ -1,10 +1,11 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import type { Row } from '../../shared/rows';
 import { parseRows } from '../../shared/snapshot/rowStream';
 import { MIN_POLL_GAP_SECONDS, pollUntil, type Pending } from '../../shared/snapshot/polling';
 import { now, secondsToMs, timing } from '../../shared/timing';
 import { apiRequest, type ApiResponse } from '../../shared/transport';
+import type { InputRequest } from './perInput';
 import { startedJobId } from './trigger';
 
 /** Bright Data holds a get_result request up to this long (it accepts 25 to 50 s). */
@@ -27,69 +28,50 @@ export function readRealtimeResult({
 	return answer.kind === 'object' && answer.value.pending !== true ? [answer.value] : undefined;
 }
 
-/** POST /dca/trigger_immediate with one input; any 2xx with a response_id counts (200 and 202 are both documented). */
-export async function triggerRealtime(
-	ctx: IExecuteFunctions,
-	collector: string,
-	input: IDataObject,
-	query: IDataObject,
-	itemIndex: number,
-): Promise<string> {
-	const response = await apiRequest.call(ctx, {
-		method: 'POST',
-		path: '/dca/trigger_immediate',
-		qs: { collector, ...query },
-		body: input,
-		retry: 'neverResend',
-		subject: { collector, itemIndex, action: 'real-time trigger request' },
-	});
-	return startedJobId(ctx, response, { field: 'response_id', what: 'real-time job', itemIndex }).id;
-}
-
-export type CrawlAnswer = { kind: 'rows'; rows: Row[] } | { kind: 'continue'; responseId: string };
-
 /**
- * POST /dca/crawl: rows at once (200, "the collected data"), or a response ID to follow when the
- * crawl outlasts its timeout (202). A 200 that holds no data (empty, null, {"pending": true}) is
- * followed by its response_id too, or, without one, fails: the crawl may still run, billed.
+ * One input's rows: POST /dca/trigger_immediate (any 2xx with a response_id), or POST /dca/crawl, whose 200 holds the
+ * rows unless it outlasts its timeout; then get_result until `deadline`. A crawl answer without rows or response_id fails.
  */
-export async function crawl(
+export async function realtimeRows(
 	ctx: IExecuteFunctions,
-	collector: string,
-	input: IDataObject,
-	{ timeoutSeconds, query }: { timeoutSeconds: number; query: IDataObject },
-	itemIndex: number,
-): Promise<CrawlAnswer> {
+	{ collector, input, options, itemIndex }: InputRequest,
+	how: 'realtime' | 'crawl',
+	deadline: number,
+): Promise<Row[]> {
+	const crawl = how === 'crawl';
+	const timeout = options.crawlTimeoutSeconds;
 	const response = await apiRequest.call(ctx, {
 		method: 'POST',
-		path: '/dca/crawl',
-		qs: { collector, timeout: `${timeoutSeconds}s`, ...query },
+		path: crawl ? '/dca/crawl' : '/dca/trigger_immediate',
+		qs: { collector, ...(crawl ? { timeout: `${timeout}s` } : {}), ...options.query },
 		body: input,
 		retry: 'neverResend',
-		subject: { collector, itemIndex, action: 'crawl request' },
-		timeoutMs: secondsToMs(timeoutSeconds) + timing.requestTimeoutMs,
+		subject: {
+			collector,
+			itemIndex,
+			action: crawl ? 'crawl request' : 'real-time trigger request',
+		},
+		...(crawl ? { timeoutMs: secondsToMs(timeout) + timing.requestTimeoutMs } : {}),
 	});
-	const rows = readRealtimeResult(response);
-	if (rows) return { kind: 'rows', rows };
-	const what =
-		response.statusCode === 202
+	const rows = crawl ? readRealtimeResult(response) : undefined;
+	if (rows) return rows;
+	const { statusCode } = response;
+	const what = !crawl
+		? 'real-time job'
+		: statusCode === 202
 			? 'crawl'
-			: `crawl (its ${response.statusCode} answer held no rows)`;
-	return {
-		kind: 'continue',
-		responseId: startedJobId(ctx, response, { field: 'response_id', what, itemIndex }).id,
-	};
+			: `crawl (its ${statusCode} answer held no rows)`;
+	const { id } = startedJobId(ctx, response, { field: 'response_id', what, itemIndex });
+	return await waitForRealtimeResult(ctx, id, deadline, options.timeoutSeconds, itemIndex);
 }
 
 /** Long-polls GET /dca/get_result with the one wait loop until the rows are there or the deadline passes. */
-export async function waitForRealtimeResult(
+async function waitForRealtimeResult(
 	ctx: IExecuteFunctions,
 	responseId: string,
-	{
-		deadline,
-		timeoutSeconds,
-		itemIndex,
-	}: { deadline: number; timeoutSeconds: number; itemIndex: number },
+	deadline: number,
+	timeoutSeconds: number,
+	itemIndex: number,
 ): Promise<Row[]> {
 	const check = async (until: number): Promise<{ kind: 'ready'; rows: Row[] } | Pending> => {
 		const leftSeconds = Math.ceil((until - now()) / secondsToMs(1));

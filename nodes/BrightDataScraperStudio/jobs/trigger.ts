@@ -9,6 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { append } from '../../shared/append';
+import { plural } from '../../shared/plural';
 import { isObject } from '../../shared/rows';
 import { now } from '../../shared/timing';
 import { apiRequest, type ApiResponse } from '../../shared/transport';
@@ -17,7 +18,6 @@ import { constantParameterReader, isConstantParameter } from '../parameters/cons
 import { readCollector, readInputs } from '../parameters/inputs';
 import { readTriggerOptions, type TriggerOptions } from '../options/trigger';
 import { recordSnapshotId } from '../records/customData';
-import { plural } from '../../shared/plural';
 import { logEvent } from '../records/log';
 import type { JobPlan, PlannedInput, TriggeredJob, TriggerQuery } from './types';
 
@@ -71,31 +71,19 @@ export async function planJobsFromItems(
 	return { jobs: planJobs(requests), invalidItems };
 }
 
-/** Names the jobs already started in an error, so their paid work can still be collected. */
-export function mentionStartedJobs<E extends Error>(error: E, started: TriggeredJob[]): E {
-	return mentionSnapshots(
-		error,
-		started.map(({ snapshotId }) => snapshotId),
-	);
-}
-
-function mentionSnapshots<E extends Error>(error: E, snapshotIds: string[]): E {
-	if (!snapshotIds.length) return error;
-	const target = error as E & { description?: string | null };
-	const ids = snapshotIds.join(', ');
-	target.description = `${target.description ? `${target.description}\n` : ''}Snapshots already started: ${ids}. Collect their rows with Get Dataset.`;
-	return error;
-}
-
-/** An error after jobs started names their snapshots: the user must learn which ones hold rows they were not given. */
+/** An error after jobs started names their snapshots: their paid rows can still be collected with Get Dataset. */
 export function errorAfterTrigger(
 	ctx: Pick<IExecuteFunctions | IWebhookFunctions, 'getNode'>,
 	error: unknown,
 	snapshotIds: string[],
 ): Error {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError)
-		return mentionSnapshots(error, snapshotIds);
 	const ids = snapshotIds.join(', ');
+	if (!ids) return error as Error;
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		const before = error.description ? `${error.description}\n` : '';
+		error.description = `${before}Snapshots already started: ${ids}. Collect their rows with Get Dataset.`;
+		return error;
+	}
 	const reason = error instanceof Error ? error.message : String(error);
 	return new NodeOperationError(
 		ctx.getNode(),
@@ -106,28 +94,8 @@ export function errorAfterTrigger(
 	);
 }
 
-/** Bright Data's 400 for a batch trigger of a real-time collector ("Use /trigger_immediate endpoint instead"). */
-function isRealtimeCollectorRefusal(error: unknown): boolean {
-	return (
-		error instanceof NodeApiError &&
-		error.httpCode === '400' &&
-		/trigger_immediate/i.test(String(error.description ?? ''))
-	);
-}
-
-function realtimeCollectorError(
-	ctx: IExecuteFunctions,
-	collector: string,
-	itemIndex: number | undefined,
-): NodeApiError {
-	return new NodeApiError(ctx.getNode(), { collector } as JsonObject, {
-		message: `Collector "${collector}" is a real-time collector, so it cannot start a batch job`,
-		description:
-			'Set Operation to "Run Real-Time" for this collector, or pick a batch collector. Trigger and Trigger and Wait start batch jobs.',
-		httpCode: '400',
-		itemIndex,
-	});
-}
+export const snapshotIdsOf = (jobs: Array<{ snapshotId: string }>): string[] =>
+	jobs.map(({ snapshotId }) => snapshotId);
 
 /** The new job's ID from a billed start; without one the job may still have started, so it is reported, never resent. */
 export function startedJobId(
@@ -168,9 +136,19 @@ export async function triggerJob(ctx: IExecuteFunctions, job: JobPlan): Promise<
 			secrets: job.secrets,
 		})
 		.catch((error: unknown) => {
-			throw isRealtimeCollectorRefusal(error)
-				? realtimeCollectorError(ctx, job.collector, itemIndex)
-				: error;
+			// Bright Data's 400 for a real-time collector: "Use /trigger_immediate endpoint instead".
+			const realtime =
+				error instanceof NodeApiError &&
+				error.httpCode === '400' &&
+				/trigger_immediate/i.test(String(error.description ?? ''));
+			if (!realtime) throw error;
+			throw new NodeApiError(ctx.getNode(), { collector: job.collector } as JsonObject, {
+				message: `Collector "${job.collector}" is a real-time collector, so it cannot start a batch job`,
+				description:
+					'Set Operation to "Run Real-Time" for this collector, or pick a batch collector. Trigger and Trigger and Wait start batch jobs.',
+				httpCode: '400',
+				itemIndex,
+			});
 		});
 	const { id, answer } = startedJobId(ctx, response, {
 		field: 'collection_id',
@@ -190,7 +168,7 @@ export async function triggerJob(ctx: IExecuteFunctions, job: JobPlan): Promise<
 		{ snapshotId: id, collector: job.collector, inputs: job.inputs.length },
 		{ detail: `collector ${job.collector}, ${plural(job.inputs.length, 'input')}` },
 	);
-	recordSnapshotId(ctx, triggered.snapshotId);
+	recordSnapshotId(ctx, id);
 	return triggered;
 }
 
@@ -199,10 +177,7 @@ export async function triggerJob(ctx: IExecuteFunctions, job: JobPlan): Promise<
 export async function startJobs(
 	ctx: IExecuteFunctions,
 	jobs: JobPlan[],
-	{
-		stopOnError = false,
-		itemOf,
-	}: { stopOnError?: boolean; itemOf?: (job: TriggeredJob) => INodeExecutionData } = {},
+	itemOf?: (job: TriggeredJob) => INodeExecutionData,
 ): Promise<{ started: TriggeredJob[]; items: INodeExecutionData[] }> {
 	const started: TriggeredJob[] = [];
 	const items: INodeExecutionData[] = [];
@@ -212,8 +187,7 @@ export async function startJobs(
 			started.push(triggered);
 			if (itemOf) items.push(itemOf(triggered));
 		} catch (error) {
-			const named = mentionStartedJobs(error as Error, started);
-			if (stopOnError) throw named;
+			const named = errorAfterTrigger(ctx, error, snapshotIdsOf(started));
 			append(items, errorItems(ctx, named, itemsOf(job.inputs)));
 		}
 	}
@@ -234,20 +208,4 @@ export async function cancelJob(
 		subject: { snapshotId, itemIndex },
 		afterStop,
 	});
-}
-
-/** After a stop: the requests ignore the execution's cancel signal (already fired); failures are only logged. */
-export async function cancelJobsAfterStop(
-	ctx: IExecuteFunctions,
-	jobs: TriggeredJob[],
-): Promise<void> {
-	for (const job of jobs) {
-		try {
-			await cancelJob(ctx, job.snapshotId, undefined, true);
-		} catch (error) {
-			ctx.logger.warn(
-				`Could not cancel Bright Data job ${job.snapshotId}: ${(error as Error).message}`,
-			);
-		}
-	}
 }

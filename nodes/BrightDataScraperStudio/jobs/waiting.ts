@@ -4,26 +4,37 @@ import { pollUntilReady, type DatasetReader, type PollResult } from '../../share
 import { plural } from '../../shared/plural';
 import { elapsedSeconds, secondsToMs } from '../../shared/timing';
 import { cancelSignal } from '../../shared/transport';
+import { asNodeError } from '../../shared/transport/errors';
 import { countsOf, type FileOrRows } from '../output/datasetFile';
 import type { WaitOptions } from '../options/wait';
 import { logEvent, logGaveUp } from '../records/log';
 import { cancelJob } from './trigger';
 import type { TriggeredJob } from './types';
 
-/** Waits for one snapshot, showing and logging each check, then applies On Timeout; `startedAt` starts the one timeout. */
+/** The jobs this node started and waits for: cancelled on a timeout or a stop, as the wait options say. */
+export interface StartedJobs {
+	/** This snapshot's job: its checks count from its trigger's answer. */
+	job: Pick<TriggeredJob, 'startEta' | 'triggeredAt'>;
+	/** The snapshots of the unfinished jobs, this one first. */
+	unfinished: string[];
+}
+
+/** Ready, or timed out with On Timeout "Output the Snapshot ID": the item that stands for the snapshot. */
+export type WaitResult<Ready> = (Ready | { kind: 'timedOut'; item: INodeExecutionData }) & {
+	polls: number;
+};
+
+/** Waits for one snapshot of `items`, showing and logging each check, then applies On Timeout; `startedAt` starts the one timeout. */
 export async function waitForSnapshot<Ready extends FileOrRows>(
 	ctx: IExecuteFunctions,
 	snapshotId: string,
-	/** rowReader, or the File output's (datasetFile.ts). */
 	reader: DatasetReader<Ready>,
-	itemIndex: number,
+	items: number[],
 	wait: WaitOptions,
 	startedAt: number,
-	/** The job, when the node started it: its checks count from its trigger's answer. */
-	job?: Pick<TriggeredJob, 'startEta' | 'triggeredAt'>,
-	/** On Timeout "cancel": the unfinished jobs this node started, this one first. */
-	unfinished?: string[],
-): Promise<PollResult<Ready>> {
+	started?: StartedJobs,
+): Promise<WaitResult<Ready>> {
+	const [itemIndex] = items;
 	let checks = 0;
 	let result: PollResult<Ready>;
 	try {
@@ -31,8 +42,8 @@ export async function waitForSnapshot<Ready extends FileOrRows>(
 			reader,
 			intervalSeconds: wait.intervalSeconds,
 			deadline: startedAt + secondsToMs(wait.timeoutSeconds),
-			startedAt: job?.triggeredAt ?? startedAt,
-			startEta: job?.startEta,
+			startedAt: started?.job.triggeredAt ?? startedAt,
+			startEta: started?.job.startEta,
 			itemIndex,
 			onPending: ({ status, retryInSeconds }) => {
 				checks++;
@@ -50,44 +61,53 @@ export async function waitForSnapshot<Ready extends FileOrRows>(
 			},
 		});
 	} catch (error) {
-		const failure = error as Error;
-		logGaveUp(ctx, snapshotId, cancelSignal(ctx)?.aborted ? 'stopped' : 'error', failure.message);
-		throw failure;
+		const stopped = cancelSignal(ctx)?.aborted === true;
+		logGaveUp(ctx, snapshotId, stopped ? 'stopped' : 'error', (error as Error).message);
+		// After a stop the cancel requests ignore the fired cancel signal; their failures are only logged.
+		for (const id of stopped && wait.cancelOnStop ? (started?.unfinished ?? []) : []) {
+			await cancelJob(ctx, id, undefined, true).catch((failure: Error) =>
+				ctx.logger.warn(`Could not cancel Bright Data job ${id}: ${failure.message}`),
+			);
+		}
+		throw asNodeError(ctx.getNode(), error);
 	}
+	const seconds = elapsedSeconds(startedAt);
+	const checked = plural(result.polls, 'status check');
 	if (result.kind === 'ready') {
 		const { rows, failed } = countsOf(result);
-		const seconds = elapsedSeconds(startedAt);
 		logEvent(
 			ctx,
-			`snapshot ${snapshotId} ready: ${plural(rows, 'row')} (${plural(failed, 'failed input')}) after ${seconds} s and ${plural(result.polls, 'status check')}`,
+			`snapshot ${snapshotId} ready: ${plural(rows, 'row')} (${plural(failed, 'failed input')}) after ${seconds} s and ${checked}`,
 			{ snapshotId, rows, failed, seconds, checks: result.polls },
 		);
 		return result;
 	}
 
-	const detail = `status ${result.status} after ${wait.timeoutSeconds} s and ${plural(result.polls, 'status check')}`;
-	if (wait.onTimeout === 'output') {
-		logGaveUp(
-			ctx,
-			snapshotId,
-			'timeout',
-			`${detail}; its snapshot ID is output, the job goes on at Bright Data`,
-		);
-		return result;
-	}
+	const { status, polls } = result;
+	const detail = `status ${status} after ${wait.timeoutSeconds} s and ${checked}`;
 	if (wait.onTimeout === 'cancel')
 		throw await cancelOnTimeout(
 			ctx,
-			unfinished ?? [snapshotId],
+			started?.unfinished ?? [snapshotId],
 			detail,
-			result.status,
-			itemIndex,
+			{ status, itemIndex },
 			wait,
 		);
-	logGaveUp(ctx, snapshotId, 'timeout', `${detail}; the job goes on at Bright Data`);
+	const output = wait.onTimeout === 'output';
+	const outputNote = output ? 'its snapshot ID is output, ' : '';
+	logGaveUp(ctx, snapshotId, 'timeout', `${detail}; ${outputNote}the job goes on at Bright Data`);
+	if (output) {
+		const json = { snapshot_id: snapshotId, ready: false, timed_out: true, status };
+		const pairedItem = items.map((item) => ({ item }));
+		return {
+			kind: 'timedOut',
+			item: { json: { ...json, waited_seconds: seconds }, pairedItem },
+			polls,
+		};
+	}
 	throw new NodeOperationError(
 		ctx.getNode(),
-		`Snapshot "${snapshotId}" was not ready after ${wait.timeoutSeconds} s (status: ${result.status})`,
+		`Snapshot "${snapshotId}" was not ready after ${wait.timeoutSeconds} s (status: ${status})`,
 		{
 			itemIndex,
 			description: `Bright Data keeps working on the job. Collect its rows later with Get Dataset (Wait Until Ready on) and snapshot ID ${snapshotId}, or raise the Timeout option.`,
@@ -103,8 +123,7 @@ async function cancelOnTimeout(
 	ctx: IExecuteFunctions,
 	snapshotIds: string[],
 	detail: string,
-	status: string,
-	itemIndex: number,
+	{ status, itemIndex }: { status: string; itemIndex: number },
 	wait: WaitOptions,
 ): Promise<Error> {
 	const cancelled: string[] = [];
@@ -125,34 +144,13 @@ async function cancelOnTimeout(
 	const which =
 		snapshotIds.length === 1 ? 'the job was' : `the jobs of snapshots ${cancelled.join(', ')} were`;
 	const outcome = cancelled.length ? `${which} cancelled` : 'cancelling the job failed';
-	const done = cancelled.length
-		? [
-				`Cancelled at Bright Data: ${cancelled.join(', ')}. Rows they had already collected may still be in their snapshots (Get Dataset).`,
-			]
-		: [];
+	if (cancelled.length)
+		failures.unshift(
+			`Cancelled at Bright Data: ${cancelled.join(', ')}. Rows they had already collected may still be in their snapshots (Get Dataset).`,
+		);
 	return new JobsCancelledError(
 		ctx.getNode(),
 		`Snapshot "${snapshotIds[0]}" was not ready after ${wait.timeoutSeconds} s (status: ${status}); ${outcome}`,
-		{
-			itemIndex,
-			description: [...done, ...failures].join('\n'),
-		},
+		{ itemIndex, description: failures.join('\n') },
 	);
 }
-
-/** The item a timed-out snapshot leaves with the "Output the Snapshot ID" policy. */
-export const timedOutItem = (
-	snapshotId: string,
-	items: number[],
-	status: string,
-	waitedSeconds: number,
-): INodeExecutionData => ({
-	json: {
-		snapshot_id: snapshotId,
-		ready: false,
-		timed_out: true,
-		status,
-		waited_seconds: waitedSeconds,
-	},
-	pairedItem: items.map((item) => ({ item })),
-});

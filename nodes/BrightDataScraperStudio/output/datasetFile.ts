@@ -22,13 +22,8 @@ import { datasetFileName, FILE_TYPES, type BinaryContext } from './shape';
 /** What writing a file needs: n8n's binary data store (an execution and a resume webhook both have it) and the node, for errors. */
 export type FileContext = BinaryContext & Pick<IExecuteFunctions, 'getNode'>;
 
-export interface ReadyFile {
-	kind: 'ready';
-	file: StreamedFile;
-}
-
 /** What the File output's reader gives: the file, or the rows of a short answer (shaped in memory as before). */
-export type FileOrRows = ReadyFile | ReadyRows;
+export type FileOrRows = { kind: 'ready'; file: StreamedFile } | ReadyRows;
 
 type NotReady = Exclude<DatasetState, { kind: 'ready' }>;
 
@@ -142,47 +137,22 @@ async function readIntoFile(
 }
 
 /**
- * The File output's dataset reader (for fetchDataset and the polling loop): a ready dataset
- * flows into n8n's binary data while it downloads, rows cut without parsing (rowSplitter.ts),
- * so the body is fetched once and never held whole. Pending answers read as always.
- */
-export function datasetFileReader(
-	ctx: FileContext,
-	settings: Pick<OutputSettings, 'fileFormat' | 'failedRows'>,
-	snapshotId: string,
-): DatasetReader<FileOrRows> {
-	return {
-		read: async (answer) =>
-			answer.statusCode === 202
-				? await readDatasetStream(answer.statusCode, answer.stream)
-				: await readIntoFile(ctx, settings, snapshotId, answer),
-		isEmpty: (ready) => 'rows' in ready && !ready.rows.length,
-	};
-}
-
-/**
- * How one snapshot is read for these output settings: the File output without a Row Limit is
- * written while it downloads; anything else needs the rows (a Row Limit keeps the first rows in
- * input order, so all of them are read first).
+ * How snapshots are read for these output settings. One snapshot's File output without a Row Limit flows into n8n's
+ * binary data while it downloads, rows cut without parsing (rowSplitter.ts), so the body is never held whole.
+ * Anything else needs the rows: a Row Limit keeps the first rows in input order, and several jobs' rows are sorted
+ * into input order together.
  */
 export function readerFor(
 	ctx: FileContext,
 	settings: OutputSettings,
-	snapshotId: string,
-): DatasetReader<FileOrRows> {
-	return settings.mode === 'file' && !settings.rowLimit
-		? datasetFileReader(ctx, settings, snapshotId)
-		: rowReader;
-}
-
-/**
- * How the snapshots of one run's jobs are read: one job's File output is written while it
- * downloads (readerFor); the rows of several jobs are sorted into input order together
- * (shapeJobRows), so they are read into memory first.
- */
-export const readerForJobs = (
-	ctx: FileContext,
-	settings: OutputSettings,
 	snapshotIds: string[],
-): DatasetReader<FileOrRows> =>
-	snapshotIds.length === 1 ? readerFor(ctx, settings, snapshotIds[0]) : rowReader;
+): DatasetReader<FileOrRows> {
+	if (settings.mode !== 'file' || settings.rowLimit || snapshotIds.length !== 1) return rowReader;
+	return {
+		read: async (answer) =>
+			answer.statusCode === 202
+				? await readDatasetStream(answer.statusCode, answer.stream)
+				: await readIntoFile(ctx, settings, snapshotIds[0], answer),
+		isEmpty: (ready) => 'rows' in ready && !ready.rows.length,
+	};
+}

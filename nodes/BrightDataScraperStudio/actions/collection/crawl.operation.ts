@@ -9,7 +9,7 @@ import { now, secondsToMs } from '../../../shared/timing';
 import { collectorLocator } from '../../descriptions/collector';
 import { inputFields } from '../../descriptions/inputs';
 import { runPerInput } from '../../jobs/perInput';
-import { crawl, waitForRealtimeResult } from '../../jobs/realtime';
+import { realtimeRows } from '../../jobs/realtime';
 import { optionsCollection } from '../../options/option';
 import { crawlOptions } from '../../options/realtime';
 import type { OperationOption } from '../types';
@@ -30,23 +30,9 @@ export const properties: INodeProperties[] = [
 /** A synchronous crawl per input; one that outlasts its timeout is followed through get_result. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	let empty = 0;
-	const output = await runPerInput(this, async ({ collector, input, itemIndex, options }) => {
-		const deadline = now() + secondsToMs(options.timeoutSeconds);
-		const answer = await crawl(
-			this,
-			collector,
-			input,
-			{ timeoutSeconds: options.crawlTimeoutSeconds, query: options.query },
-			itemIndex,
-		);
-		const rows =
-			answer.kind === 'rows'
-				? answer.rows
-				: await waitForRealtimeResult(this, answer.responseId, {
-						deadline,
-						timeoutSeconds: options.timeoutSeconds,
-						itemIndex,
-					});
+	const output = await runPerInput(this, async (request) => {
+		const deadline = now() + secondsToMs(request.options.timeoutSeconds);
+		const rows = await realtimeRows(this, request, 'crawl', deadline);
 		if (!rows.length) empty++;
 		return rows;
 	});

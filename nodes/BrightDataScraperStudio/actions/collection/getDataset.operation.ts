@@ -6,14 +6,13 @@ import {
 } from 'n8n-workflow';
 
 import { append } from '../../../shared/append';
-import type { Row } from '../../../shared/rows';
 import { checkSnapshot } from '../../../shared/snapshot/polling';
-import { elapsedSeconds, now } from '../../../shared/timing';
+import { now } from '../../../shared/timing';
 import { snapshotIdField } from '../../descriptions/snapshot';
-import { timedOutItem, waitForSnapshot } from '../../jobs/waiting';
-import { countsOf, readerFor, type FileOrRows } from '../../output/datasetFile';
+import { waitForSnapshot } from '../../jobs/waiting';
+import { readerFor } from '../../output/datasetFile';
 import { errorItems, forEachItem } from '../../output/items';
-import { nodeOutputs, shapeOutput, shapeStreamedFile } from '../../output/shape';
+import { nodeOutputs, shapeReadyJobs } from '../../output/shape';
 import { constantParameterReader } from '../../parameters/constant';
 import { readSnapshotId } from '../../parameters/inputs';
 import { optionsCollection } from '../../options/option';
@@ -21,7 +20,6 @@ import {
 	outputFields,
 	readOutputSettings,
 	rowOptions,
-	type FailedRowsPolicy,
 	type OutputSettings,
 } from '../../options/output';
 import { readWaitOptions, waitOptions, type WaitOptions } from '../../options/wait';
@@ -66,58 +64,12 @@ export const properties: INodeProperties[] = [
 	optionsCollection([...rowOptions('main'), ...untilReadyOptions]),
 ];
 
-/** What one item asks for, read and checked before any request. */
-type ItemRequest = { snapshotId: string; settings: OutputSettings } | { error: Error };
-
-function readRequests(ctx: IExecuteFunctions): ItemRequest[] {
-	const read = constantParameterReader(ctx);
-	return ctx.getInputData().map((_, itemIndex) => {
-		try {
-			return {
-				snapshotId: readSnapshotId(ctx, itemIndex, { read }),
-				settings: readOutputSettings(ctx, itemIndex, 'main', read),
-			};
-		} catch (error) {
-			return { error: error as Error };
-		}
-	});
-}
-
-/** The snapshot's rows (or its file), or the one item that stands for it when they are not ready. */
-async function datasetOrStatus(
-	ctx: IExecuteFunctions,
-	{ snapshotId, settings }: { snapshotId: string; settings: OutputSettings },
-	itemIndex: number,
-	wait: WaitOptions | undefined,
-	startedAt: number,
-): Promise<FileOrRows | INodeExecutionData> {
-	const reader = readerFor(ctx, settings, snapshotId);
-	if (wait) {
-		const result = await waitForSnapshot(ctx, snapshotId, reader, itemIndex, wait, startedAt);
-		return result.kind === 'ready'
-			? result
-			: timedOutItem(snapshotId, [itemIndex], result.status, elapsedSeconds(startedAt));
-	}
-	const state = await checkSnapshot(ctx, snapshotId, reader, itemIndex);
-	if (state.kind === 'ready') return state;
-	return {
-		json: {
-			snapshot_id: snapshotId,
-			ready: false,
-			status: state.status,
-			message: state.message ?? null,
-		},
-		pairedItem: { item: itemIndex },
-	};
-}
-
 /** The rows of each item's snapshot; one not ready gives a status item, or is waited for (one timeout for the node). */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const waitUntilReady = this.getNodeParameter('waitUntilReady', 0, false) === true;
 	let wait: WaitOptions | undefined;
 	try {
 		// One wait covers all items, so its options are read once, before any request.
-		wait = waitUntilReady ? readWaitOptions(this, 0) : undefined;
+		if (this.getNodeParameter('waitUntilReady', 0, false) === true) wait = readWaitOptions(this, 0);
 		if (wait?.onTimeout === 'cancel') {
 			throw new NodeOperationError(
 				this.getNode(),
@@ -132,46 +84,47 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	} catch (error) {
 		return [errorItems(this, error as Error)];
 	}
-	const requests = readRequests(this);
+	const read = constantParameterReader(this);
 	// An item with bad parameters fails now (or becomes error items with Continue On Fail), before any request.
-	const invalid = requests.map((request, itemIndex) =>
-		'error' in request ? errorItems(this, request.error, [itemIndex]) : [],
-	);
+	const requests = this.getInputData().map((_, itemIndex) => {
+		try {
+			const snapshotId = readSnapshotId(this, itemIndex, { read });
+			return { snapshotId, settings: readOutputSettings(this, itemIndex, 'main', read) };
+		} catch (error) {
+			return errorItems(this, error as Error, [itemIndex]);
+		}
+	});
 
 	// The outputs follow item 0's Failed Inputs, as the editor shows them.
 	const first = requests[0];
-	const failedRows: FailedRowsPolicy =
-		first && 'settings' in first ? first.settings.failedRows : 'main';
+	const failedRows = first && !Array.isArray(first) ? first.settings.failedRows : 'main';
 	const startedAt = now();
 	const failed: INodeExecutionData[] = [];
 	const emptySnapshots: string[] = [];
 	const keptInMain: number[] = [];
 	const main = await forEachItem(this, async (itemIndex) => {
 		const request = requests[itemIndex];
-		if ('error' in request) return invalid[itemIndex];
+		if (Array.isArray(request)) return request;
 		const { snapshotId } = request;
+		let settings: OutputSettings = request.settings;
 		// No Failed output for this item's failed rows: they stay in the main output rather than vanish.
-		const noFailedOutput = request.settings.failedRows === 'separate' && failedRows !== 'separate';
-		if (noFailedOutput) keptInMain.push(itemIndex);
-		const settings: OutputSettings = noFailedOutput
-			? { ...request.settings, failedRows: 'main' }
-			: request.settings;
-		const dataset = await datasetOrStatus(
-			this,
-			{ snapshotId, settings },
-			itemIndex,
-			wait,
-			startedAt,
-		);
-		if ('json' in dataset) return [dataset];
-		if (!countsOf(dataset).rows) emptySnapshots.push(snapshotId);
-		const pairedItem = { item: itemIndex };
-		const pair = (rows: Row[]) => rows.map((row) => ({ row, pairedItem, order: itemIndex }));
-		const about = { snapshotIds: [snapshotId], pairedItem: [pairedItem] };
-		const shaped =
-			'file' in dataset
-				? shapeStreamedFile(dataset.file, pair(dataset.file.failed), settings, about)
-				: await shapeOutput(this, pair(dataset.rows), settings, about);
+		if (settings.failedRows === 'separate' && failedRows !== 'separate') {
+			keptInMain.push(itemIndex);
+			settings = { ...settings, failedRows: 'main' };
+		}
+		const reader = readerFor(this, settings, [snapshotId]);
+		const dataset = wait
+			? await waitForSnapshot(this, snapshotId, reader, [itemIndex], wait, startedAt)
+			: await checkSnapshot(this, snapshotId, reader, itemIndex);
+		if (dataset.kind === 'timedOut') return [dataset.item];
+		if (dataset.kind === 'pending') {
+			const { status, message } = dataset;
+			const json = { snapshot_id: snapshotId, ready: false, status, message: message ?? null };
+			return [{ json, pairedItem: { item: itemIndex } }];
+		}
+		const job = { snapshotId, inputs: [{ itemIndex, input: {} }] };
+		const shaped = await shapeReadyJobs(this, [{ job, dataset }], settings);
+		if (!shaped.rowCount) emptySnapshots.push(snapshotId);
 		append(failed, shaped.failed);
 		return shaped.main;
 	});

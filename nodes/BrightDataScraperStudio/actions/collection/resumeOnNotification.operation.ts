@@ -13,11 +13,11 @@ import { secretHash } from '../../../shared/secret';
 import { MAX_SNAPSHOT_ID_LENGTH } from '../../../shared/snapshot/id';
 import { checkSnapshot } from '../../../shared/snapshot/polling';
 import { now, secondsToMs } from '../../../shared/timing';
-import { errorAfterTrigger, planJobsFromItems, startJobs } from '../../jobs/trigger';
+import { errorAfterTrigger, planJobsFromItems, triggerJob } from '../../jobs/trigger';
 import type { TriggeredJob } from '../../jobs/types';
 import { itemsOf } from '../../output/items';
-import { readerForJobs } from '../../output/datasetFile';
-import { nodeOutputs, shapeReadyJobs } from '../../output/shape';
+import { readerFor } from '../../output/datasetFile';
+import { nodeOutputs, readyJobOutputs } from '../../output/shape';
 import type { OutputSettings } from '../../options/output';
 import { waitTimeout, type WaitOptions } from '../../options/wait';
 import { MAX_VALUE_LENGTH } from '../../records/customData';
@@ -67,24 +67,17 @@ function waitingTooltip(
 
 export const waitingNodeTooltip = `={{ (${waitingTooltip})($parameter, ${waitTimeout.default}, ${GRACE_SECONDS / 60}) }}`;
 
-function notifyEndpoint(resumeUrl: string, nodeId: string, nonce: string): string {
-	const url = new URL(resumeUrl);
-	url.pathname = `${url.pathname.replace(/\/$/, '')}/${encodeURIComponent(nodeId)}`;
-	url.searchParams.set('brightdata', nonce);
-	return url.toString();
-}
-
 // With no notification n8n resumes this node disabled, passing on its stack entry's input (n8n-core WorkflowExecute
 // handleDisabledNode): set it to the timed-out item, or the incoming items would pass on and look like rows.
-function leaveTimedOutItem(ctx: IExecuteFunctions, started: TriggeredJob[]): void {
+function leaveTimedOutItem(ctx: IExecuteFunctions, job: TriggeredJob): void {
 	const timedOut: INodeExecutionData = {
 		json: {
-			snapshot_ids: started.map(({ snapshotId }) => snapshotId),
+			snapshot_ids: [job.snapshotId],
 			ready: false,
 			timed_out: true,
 			status: 'no notification from Bright Data',
 		},
-		pairedItem: started.flatMap((job) => itemsOf(job.inputs)).map((item) => ({ item })),
+		pairedItem: itemsOf(job.inputs).map((item) => ({ item })),
 	};
 	ctx.getExecuteData().data = { main: [[timedOut]] };
 }
@@ -143,34 +136,24 @@ export async function execute(
 			},
 		);
 	}
-	const resumeUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', 0));
+	const endpoint = new URL(String(this.evaluateExpression('{{ $execution.resumeUrl }}', 0)));
+	endpoint.pathname = `${endpoint.pathname.replace(/\/$/, '')}/${encodeURIComponent(this.getNode().id)}`;
 	const nonce = randomBytes(16).toString('hex');
-	const notify = JSON.stringify({
-		type: 'webhook',
-		endpoint: notifyEndpoint(resumeUrl, this.getNode().id, nonce),
-	});
+	endpoint.searchParams.set('brightdata', nonce);
+	const notify = JSON.stringify({ type: 'webhook', endpoint: endpoint.toString() });
 	// Bright Data ends the job by the deadline, so a notification comes even for a job that would run too long.
 	const deadline = `${Math.ceil(wait.timeoutSeconds)}s`;
 	// The wait cannot carry error items to the resume, so a job that cannot start fails the node.
-	const withNotify = jobs.map((job) => ({ ...job, query: { deadline, ...job.query, notify } }));
-	const { started } = await startJobs(this, withNotify, { stopOnError: true });
-	const [job] = started;
+	const job = await triggerJob(this, { ...jobs[0], query: { deadline, ...jobs[0].query, notify } });
 
 	// n8n refuses a notification that comes before the execution is saved as waiting
 	// ("running already"), so a job that is already done is collected now instead.
-	try {
-		const dataset = await checkSnapshot(
-			this,
-			job.snapshotId,
-			readerForJobs(this, outputSettings, [job.snapshotId]),
-		);
-		if (dataset.kind === 'ready') {
-			const shaped = await shapeReadyJobs(this, [{ job, dataset }], outputSettings);
-			return nodeOutputs(outputSettings.failedRows, shaped.main, shaped.failed);
-		}
-	} catch (error) {
+	const reader = readerFor(this, outputSettings, [job.snapshotId]);
+	const dataset = await checkSnapshot(this, job.snapshotId, reader).catch((error: unknown) => {
 		throw errorAfterTrigger(this, error, [job.snapshotId]);
-	}
+	});
+	if (dataset.kind === 'ready')
+		return (await readyJobOutputs(this, [{ job, dataset }], outputSettings)).outputs;
 
 	const state: WaitState = { nonceHash: secretHash(nonce), snapshotId: job.snapshotId };
 	this.customData.set(STATE_KEY, serializeState(state));
@@ -181,7 +164,7 @@ export async function execute(
 		`waiting for Bright Data's notification for snapshot ${job.snapshotId} until ${until.toISOString()}, the execution parked`,
 		{ snapshotIds: [job.snapshotId], until: until.toISOString() },
 	);
-	leaveTimedOutItem(this, started);
+	leaveTimedOutItem(this, job);
 	// Only shown while it waits; n8n's own waiting nodes return their input.
 	return [this.getInputData()];
 }

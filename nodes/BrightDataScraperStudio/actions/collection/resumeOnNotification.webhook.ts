@@ -13,8 +13,8 @@ import { NOTIFIED_WAIT_SECONDS, pollUntilReady } from '../../../shared/snapshot/
 import { now, secondsToMs } from '../../../shared/timing';
 import { errorAfterTrigger } from '../../jobs/trigger';
 import type { PlannedInput } from '../../jobs/types';
-import { countsOf, readerForJobs } from '../../output/datasetFile';
-import { nodeOutputs, shapeReadyJobs } from '../../output/shape';
+import { countsOf, readerFor } from '../../output/datasetFile';
+import { readyJobOutputs } from '../../output/shape';
 import { readOutputSettings } from '../../options/output';
 import { plural } from '../../../shared/plural';
 import { logEvent } from '../../records/log';
@@ -106,28 +106,22 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		return answerWithoutResuming(this, 409, `Snapshot ${named} does not belong to this execution`);
 
 	const settings = readOutputSettings(this, 0, 'separate');
-	const reader = readerForJobs(this, settings, [snapshotId]);
-	try {
-		const dataset = await pollUntilReady(this, snapshotId, {
-			reader,
-			deadline: now() + secondsToMs(NOTIFIED_WAIT_SECONDS),
-			checkAtOnce: true,
-		});
-		if (dataset.kind === 'timedOut')
-			return answerWithoutResuming(this, 202, `Waiting for snapshot ${snapshotId}`);
-		const { rows, failed } = countsOf(dataset);
-		logEvent(
-			this,
-			`snapshot ${snapshotId} ready: ${plural(rows, 'row')} (${plural(failed, 'failed input')}), resumed by Bright Data's notification`,
-			{ snapshotIds: [snapshotId], rows, failed },
-		);
-		const shaped = await shapeReadyJobs(
-			this,
-			[{ job: { snapshotId, inputs: plannedInputs(this) }, dataset }],
-			settings,
-		);
-		return { workflowData: nodeOutputs(settings.failedRows, shaped.main, shaped.failed) };
-	} catch (error) {
+	const reader = readerFor(this, settings, [snapshotId]);
+	const dataset = await pollUntilReady(this, snapshotId, {
+		reader,
+		deadline: now() + secondsToMs(NOTIFIED_WAIT_SECONDS),
+		checkAtOnce: true,
+	}).catch((error: unknown) => {
 		throw errorAfterTrigger(this, error, [snapshotId]);
-	}
+	});
+	if (dataset.kind === 'timedOut')
+		return answerWithoutResuming(this, 202, `Waiting for snapshot ${snapshotId}`);
+	const { rows, failed } = countsOf(dataset);
+	logEvent(
+		this,
+		`snapshot ${snapshotId} ready: ${plural(rows, 'row')} (${plural(failed, 'failed input')}), resumed by Bright Data's notification`,
+		{ snapshotIds: [snapshotId], rows, failed },
+	);
+	const job = { snapshotId, inputs: plannedInputs(this) };
+	return { workflowData: (await readyJobOutputs(this, [{ job, dataset }], settings)).outputs };
 }

@@ -11,8 +11,8 @@ import { now, secondsToMs } from '../../../shared/timing';
 import { collectorLocator } from '../../descriptions/collector';
 import { inputFields } from '../../descriptions/inputs';
 import { runPerInput, type InputRequest } from '../../jobs/perInput';
-import { PAGE_LIMIT_ERROR, triggerRealtime, waitForRealtimeResult } from '../../jobs/realtime';
-import { planJobs, triggerJob } from '../../jobs/trigger';
+import { PAGE_LIMIT_ERROR, realtimeRows } from '../../jobs/realtime';
+import { triggerJob } from '../../jobs/trigger';
 import { optionsCollection } from '../../options/option';
 import { realtimeOptions } from '../../options/realtime';
 import type { OperationOption } from '../types';
@@ -37,28 +37,21 @@ async function runAsBatch(
 	request: InputRequest,
 	deadline: number,
 ): Promise<Row[]> {
-	const [plan] = planJobs([
-		{
-			collector: request.collector,
-			query: { queue_next: 1 },
-			inputs: [request],
-			inputsPerJob: 1,
-			secrets: [],
-		},
-	]);
+	const { collector, itemIndex, input } = request;
+	const plan = { collector, query: { queue_next: 1 }, inputs: [{ itemIndex, input }], secrets: [] };
 	const job = await triggerJob(ctx, plan);
 	const result = await pollUntilReady(ctx, job.snapshotId, {
 		reader: rowReader,
 		deadline,
 		startEta: job.startEta,
-		itemIndex: request.itemIndex,
+		itemIndex,
 	});
 	if (result.kind === 'ready') return result.rows;
 	throw new NodeOperationError(
 		ctx.getNode(),
 		`Snapshot "${job.snapshotId}" was not ready in time (status: ${result.status})`,
 		{
-			itemIndex: request.itemIndex,
+			itemIndex,
 			description: `The input exceeded the real-time page limit and ran as a batch job. Collect its rows later with Get Dataset and snapshot ID ${job.snapshotId}.`,
 		},
 	);
@@ -67,22 +60,10 @@ async function runAsBatch(
 /** One real-time job per input, several at a time; one item per result row. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const output = await runPerInput(this, async (request) => {
-		const { options, itemIndex } = request;
-		const deadline = now() + secondsToMs(options.timeoutSeconds);
-		const responseId = await triggerRealtime(
-			this,
-			request.collector,
-			request.input,
-			options.query,
-			itemIndex,
-		);
-		const rows = await waitForRealtimeResult(this, responseId, {
-			deadline,
-			timeoutSeconds: options.timeoutSeconds,
-			itemIndex,
-		});
+		const deadline = now() + secondsToMs(request.options.timeoutSeconds);
+		const rows = await realtimeRows(this, request, 'realtime', deadline);
 		const overLimit = rows.some((row) => PAGE_LIMIT_ERROR.test(String(row.error ?? '')));
-		return overLimit && options.onPageLimit === 'batch'
+		return overLimit && request.options.onPageLimit === 'batch'
 			? await runAsBatch(this, request, deadline)
 			: rows;
 	});

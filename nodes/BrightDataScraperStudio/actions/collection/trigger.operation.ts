@@ -45,6 +45,6 @@ function jobItem(job: TriggeredJob): INodeExecutionData {
 /** Starts one job for all incoming items (more only above "Inputs per Job"); one item per job. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const { jobs, invalidItems } = await planJobsFromItems(this);
-	const { items } = await startJobs(this, jobs, { itemOf: jobItem });
+	const { items } = await startJobs(this, jobs, jobItem);
 	return [[...invalidItems, ...items]];
 }

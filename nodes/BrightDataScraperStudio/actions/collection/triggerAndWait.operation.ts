@@ -7,21 +7,14 @@ import {
 import { append } from '../../../shared/append';
 import { plural } from '../../../shared/plural';
 import { elapsedSeconds, now } from '../../../shared/timing';
-import { cancelSignal } from '../../../shared/transport';
 import { collectorLocator } from '../../descriptions/collector';
 import { deliveryField } from '../../descriptions/delivery';
 import { inputFields } from '../../descriptions/inputs';
-import {
-	cancelJobsAfterStop,
-	errorAfterTrigger,
-	mentionStartedJobs,
-	planJobsFromItems,
-	startJobs,
-} from '../../jobs/trigger';
-import { JobsCancelledError, timedOutItem, waitForSnapshot } from '../../jobs/waiting';
-import { readerForJobs } from '../../output/datasetFile';
+import { errorAfterTrigger, planJobsFromItems, snapshotIdsOf, startJobs } from '../../jobs/trigger';
+import { JobsCancelledError, waitForSnapshot } from '../../jobs/waiting';
+import { readerFor } from '../../output/datasetFile';
 import { errorItems, itemsOf } from '../../output/items';
-import { nodeOutputs, shapeReadyJobs, type CollectedJob, type ReadyJob } from '../../output/shape';
+import { readyJobOutputs, type ReadyJob } from '../../output/shape';
 import { optionsCollection } from '../../options/option';
 import {
 	outputFields,
@@ -72,22 +65,9 @@ export const properties: INodeProperties[] = [
 	deliveryField,
 ];
 
-/** "j_1" or "j_1, j_2, j_3 and 7 more". */
-function describeSnapshots(jobs: CollectedJob[]): string {
-	const ids = jobs.map(({ snapshotId }) => snapshotId);
-	return ids.length > 3
-		? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more`
-		: ids.join(', ');
-}
-
-interface Settings {
-	wait: WaitOptions;
-	output: OutputSettings;
-}
-
 // Waits for the jobs in turn: they run at Bright Data at the same time, so N jobs cost about the polls of one.
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	let settings: Settings;
+	let settings: { wait: WaitOptions; output: OutputSettings };
 	try {
 		// One wait covers all jobs, so its options are read once, before any request.
 		settings = { wait: readWaitOptions(this, 0), output: readOutputSettings(this, 0, 'separate') };
@@ -102,84 +82,51 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const { started, items: notStarted } = await startJobs(this, jobs);
 	const main = [...invalidItems, ...notStarted];
 
-	const reader = readerForJobs(
-		this,
-		outputSettings,
-		started.map(({ snapshotId }) => snapshotId),
-	);
+	const reader = readerFor(this, outputSettings, snapshotIdsOf(started));
 	const ready: ReadyJob[] = [];
 	let polls = 0;
 	for (const [index, job] of started.entries()) {
 		const unfinished = started.slice(index);
+		const items = itemsOf(job.inputs);
 		try {
-			const ids = unfinished.map(({ snapshotId }) => snapshotId);
-			const result = await waitForSnapshot(
-				this,
-				job.snapshotId,
-				reader,
-				job.inputs[0].itemIndex,
-				wait,
-				startedAt,
+			const result = await waitForSnapshot(this, job.snapshotId, reader, items, wait, startedAt, {
 				job,
-				ids,
-			);
+				unfinished: snapshotIdsOf(unfinished),
+			});
 			polls += result.polls;
-			if (result.kind === 'timedOut') {
-				main.push(
-					timedOutItem(
-						job.snapshotId,
-						itemsOf(job.inputs),
-						result.status,
-						elapsedSeconds(startedAt),
-					),
-				);
-				continue;
-			}
-			ready.push({ job, dataset: result });
+			if (result.kind === 'timedOut') main.push(result.item);
+			else ready.push({ job, dataset: result });
 		} catch (error) {
-			if (error instanceof JobsCancelledError) {
-				// All unfinished jobs were cancelled: only the rows of those already collected can be fetched later.
-				const cancelledItems = itemsOf(unfinished.flatMap(({ inputs }) => inputs));
-				append(
-					main,
-					errorItems(this, mentionStartedJobs(error, started.slice(0, index)), cancelledItems),
-				);
-				break;
-			}
-			if (wait.cancelOnStop && cancelSignal(this)?.aborted)
-				await cancelJobsAfterStop(this, unfinished);
-			const others = started.filter((other) => other !== job);
-			append(
-				main,
-				errorItems(this, mentionStartedJobs(error as Error, others), itemsOf(job.inputs)),
-			);
+			// A cancelling timeout cancelled all unfinished jobs: only those already collected can be fetched later.
+			const cancelled = error instanceof JobsCancelledError;
+			const failedJobs = cancelled ? unfinished : [job];
+			const others = snapshotIdsOf(started.filter((other) => !failedJobs.includes(other)));
+			const failedItems = itemsOf(failedJobs.flatMap(({ inputs }) => inputs));
+			append(main, errorItems(this, errorAfterTrigger(this, error, others), failedItems));
+			if (cancelled) break;
 		}
 	}
 
-	const collected = ready.map(({ job }) => job);
-	let shaped: Awaited<ReturnType<typeof shapeReadyJobs>>;
-	try {
-		shaped = await shapeReadyJobs(this, ready, outputSettings);
-	} catch (error) {
-		throw errorAfterTrigger(
-			this,
-			error,
-			collected.map(({ snapshotId }) => snapshotId),
-		);
-	}
+	const collected = snapshotIdsOf(ready.map(({ job }) => job));
+	const shaped = await readyJobOutputs(this, ready, outputSettings, main);
 	if (collected.length) {
-		const inputs = collected.reduce((count, job) => count + job.inputs.length, 0);
+		const inputs = ready.reduce((count, { job }) => count + job.inputs.length, 0);
 		const failedNote = shaped.failedCount
 			? ` ${shaped.failedCount} of ${plural(inputs, 'input')} failed.`
 			: '';
 		const emptyNote = shaped.rowCount
 			? ''
 			: ' The job finished without rows: the collector found nothing, or its delivery settings leave rows out.';
+		// "j_1" or "j_1, j_2, j_3 and 7 more".
+		const named =
+			collected.length > 3
+				? `${collected.slice(0, 3).join(', ')} and ${collected.length - 3} more`
+				: collected.join(', ');
 		this.addExecutionHints({
-			message: `Collected ${plural(shaped.rowCount, 'row')} from snapshot ${describeSnapshots(collected)} in ${elapsedSeconds(startedAt)} s with ${plural(polls, 'status check')}.${failedNote}${emptyNote}`,
+			message: `Collected ${plural(shaped.rowCount, 'row')} from snapshot ${named} in ${elapsedSeconds(startedAt)} s with ${plural(polls, 'status check')}.${failedNote}${emptyNote}`,
 			type: shaped.failedCount || !shaped.rowCount ? 'warning' : 'info',
 			location: 'outputPane',
 		});
 	}
-	return nodeOutputs(outputSettings.failedRows, [...main, ...shaped.main], shaped.failed);
+	return shaped.outputs;
 }
