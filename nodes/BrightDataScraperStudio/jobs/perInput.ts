@@ -39,7 +39,9 @@ export async function runPerInput(
 	const worker = async () => {
 		while (next < requests.length) {
 			const index = next++;
-			outcomes[index] = await run(requests[index]).catch((error: Error) => error);
+			outcomes[index] = await run(requests[index]).catch((error: unknown) =>
+				error instanceof Error ? error : new Error(String(error)),
+			);
 		}
 	};
 	const concurrency = Math.max(1, requests[0]?.options.concurrency ?? 1);
