@@ -9,8 +9,12 @@ const COLLECTOR_ID = /^c_[A-Za-z0-9]+$/;
 const EXAMPLE_INPUT = '{"url": "https://example.com/product/1"}';
 
 /** A parameter of item `itemIndex` that cannot be sent: the message and how to fix it. */
-const invalid = (ctx: IExecuteFunctions, itemIndex: number, message: string, description: string) =>
-	new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
+export const invalid = (
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	message: string,
+	description?: string,
+) => new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 
 /** The collector ID of item `itemIndex` (in parameter `name`), validated before any request. */
 export function readCollector(
