@@ -1,7 +1,6 @@
 import {
 	NodeConnectionTypes,
 	type IExecuteFunctions,
-	type IHookFunctions,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
@@ -18,18 +17,16 @@ import { searchCollectors } from './methods/listSearch';
 import { deliveryCredentialTests, DESTINATION_CREDENTIALS } from './parameters/deliveryCredentials';
 
 /** A second output, "Failed", when failed inputs go there; n8n evaluates this in the editor, so it is self-contained. */
-function configuredOutputs(parameters: {
+function configuredOutputs(p: {
 	resource?: string;
 	operation?: string;
 	options?: { failedRows?: string };
 }) {
-	if ((parameters.resource ?? 'collection') !== 'collection') return [{ type: 'main' }];
-	const operation = parameters.operation ?? 'triggerAndWait';
-	const fallback = operation === 'triggerAndWait' ? 'separate' : 'main';
-	const separate =
-		(operation === 'triggerAndWait' || operation === 'getDataset') &&
-		(parameters.options?.failedRows ?? fallback) === 'separate';
-	return separate
+	const operation =
+		(p.resource ?? 'collection') === 'collection' ? (p.operation ?? 'triggerAndWait') : '';
+	const failedRows =
+		p.options?.failedRows ?? (operation === 'triggerAndWait' ? 'separate' : 'main');
+	return ['triggerAndWait', 'getDataset'].includes(operation) && failedRows === 'separate'
 		? [
 				{ type: 'main', displayName: 'Rows' },
 				{ type: 'main', displayName: 'Failed' },
@@ -123,15 +120,9 @@ export class BrightDataScraperStudio implements INodeType {
 	// (getWorkflowWebhooks(…, ignoreRestartWebhooks = true)), and there is nothing to register at Bright Data.
 	webhookMethods = {
 		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
+			checkExists: async () => true,
+			create: async () => true,
+			delete: async () => true,
 		},
 	};
 

@@ -2,13 +2,11 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 
 import { resources } from './index';
 
-/** The value of the "Custom API Call" resource n8n adds to nodes whose credential can sign any request. */
-const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
-
 /** Runs the chosen operation; each operation handles all incoming items at once. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0, 'collection') as string;
-	if (resource === CUSTOM_API_CALL) {
+	// n8n adds a "Custom API Call" resource to nodes whose credential can sign any request.
+	if (resource === '__CUSTOM_API_CALL__') {
 		throw new NodeOperationError(
 			this.getNode(),
 			'Custom API calls run in the HTTP Request node, not in this node',

@@ -14,26 +14,20 @@ export const collectorLocator: INodeProperties = {
 			name: 'list',
 			type: 'list',
 			placeholder: 'Select a collector...',
-			typeOptions: {
-				searchListMethod: 'searchCollectors',
-				searchable: true,
-			},
+			typeOptions: { searchListMethod: 'searchCollectors', searchable: true },
 		},
 		{
 			displayName: 'By ID',
 			name: 'id',
 			type: 'string',
 			placeholder: 'e.g. c_m9im5n7v82p2y35la',
-			// Checked when the node runs (readCollector), not with a validation regex: n8n evaluates
-			// those in a sandbox with a 250 ms watchdog that can refuse the execution on a busy host.
+			// Checked at run time (readCollector), not by a validation regex: n8n runs those in a sandbox
+			// whose 250 ms watchdog can refuse the execution on a busy host.
 		},
 	],
 };
 
-/**
- * The one collector parameter of every Collector operation (Create with AI's Existing Collector ID aside):
- * they all act on a collector an earlier step made or picked, so one text and hint serve them all.
- */
+/** The collector of every Collector operation: one an earlier step made or picked. */
 export const aiCollectorLocator: INodeProperties = {
 	...collectorLocator,
 	description:

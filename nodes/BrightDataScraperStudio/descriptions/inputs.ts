@@ -2,44 +2,35 @@ import type { INodeProperties } from 'n8n-workflow';
 
 const EXAMPLE_INPUTS = '[{"url": "https://example.com/product/1"}]';
 
-const inputSourceOptions = [
-	{
-		name: 'Incoming Items',
-		value: 'items',
-		description: 'Each incoming item is one input object, e.g. an item with a URL field',
-	},
-	{
-		name: 'JSON',
-		value: 'json',
-		description: 'A JSON array of input objects, evaluated for each incoming item',
-	},
-];
+const inputSource: INodeProperties = {
+	displayName: 'Input Source',
+	name: 'inputSource',
+	type: 'options',
+	noDataExpression: true,
+	default: 'items',
+	options: [
+		{
+			name: 'Incoming Items',
+			value: 'items',
+			description: 'Each incoming item is one input object, e.g. an item with a URL field',
+		},
+		{
+			name: 'JSON',
+			value: 'json',
+			description: 'A JSON array of input objects, evaluated for each incoming item',
+		},
+	],
+};
 
-/**
- * Where the collector's input objects come from. An AI agent's tool has no incoming items to
- * send, so its copies default to Inputs as text that the model fills ($fromAI): n8n's tool test
- * dialog and most models give a JSON value as a string.
- */
+// An AI agent's tool has no incoming items, so its copies default to Inputs as text the model fills
+// ($fromAI): n8n's tool test dialog and most models give a JSON value as a string.
 export const inputFields: INodeProperties[] = [
 	{
-		displayName: 'Input Source',
-		name: 'inputSource',
-		type: 'options',
-		noDataExpression: true,
-		default: 'items',
+		...inputSource,
 		hint: 'Each input is one page or query for the collector, e.g. {"url": "https://example.com/product/1"}',
 		displayOptions: { show: { '@tool': [false] } },
-		options: inputSourceOptions,
 	},
-	{
-		displayName: 'Input Source',
-		name: 'inputSource',
-		type: 'options',
-		noDataExpression: true,
-		default: 'json',
-		displayOptions: { show: { '@tool': [true] } },
-		options: inputSourceOptions,
-	},
+	{ ...inputSource, default: 'json', displayOptions: { show: { '@tool': [true] } } },
 	{
 		displayName: 'Fields to Send',
 		name: 'fieldsToSend',

@@ -2,40 +2,29 @@ import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import type { Resource } from '../actions/types';
 
-/** The Operation list of one resource, built from its operation files. */
-function operationField(
-	resource: Resource,
-	defaultOperation: string,
-	show: NonNullable<INodeProperties['displayOptions']>['show'],
-): INodeProperties {
-	return {
+/**
+ * A resource's Operation list; twice when an AI agent's tool opens on another operation, since a default
+ * that differs by node type needs its own parameter ("@tool"). The nodes panel lists the first copy.
+ */
+function operationFields(resource: Resource): INodeProperties[] {
+	const { option, operations, defaultOperation, toolDefaultOperation: toolDefault } = resource;
+	const field = (operation: string, show = {}): INodeProperties => ({
 		displayName: 'Operation',
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
-		displayOptions: { show: { resource: [resource.option.value], ...show } },
-		default: defaultOperation,
-		options: resource.operations.map(({ option: { name, value, description, action } }) => ({
+		displayOptions: { show: { resource: [option.value], ...show } },
+		default: operation,
+		options: operations.map(({ option: { name, value, description, action } }) => ({
 			name,
 			value,
 			description,
 			action,
 		})),
-	};
-}
-
-/**
- * A resource's Operation list; twice when an AI agent's tool opens on another operation, since a
- * default that differs by node type needs its own parameter (n8n's "@tool" display option).
- * The nodes panel lists the first copy.
- */
-function operationFields(resource: Resource): INodeProperties[] {
-	const { defaultOperation, toolDefaultOperation } = resource;
-	if (!toolDefaultOperation) return [operationField(resource, defaultOperation, {})];
-	return [
-		operationField(resource, defaultOperation, { '@tool': [false] }),
-		operationField(resource, toolDefaultOperation, { '@tool': [true] }),
-	];
+	});
+	return toolDefault
+		? [field(defaultOperation, { '@tool': [false] }), field(toolDefault, { '@tool': [true] })]
+		: [field(defaultOperation)];
 }
 
 /** Every parameter of the node: Resource, each resource's Operation list, and each operation's own parameters. */
@@ -48,10 +37,10 @@ export function nodeProperties(resources: Resource[]): INodeProperties[] {
 		default: 'collection',
 		options: resources.map(({ option }) => option),
 	};
-	const operationProperties = resources.flatMap((resource) =>
-		resource.operations.flatMap(({ option, properties }) =>
+	const operationProperties = resources.flatMap(({ option: resource, operations }) =>
+		operations.flatMap(({ option, properties }) =>
 			updateDisplayOptions(
-				{ show: { resource: [resource.option.value], operation: [option.value] } },
+				{ show: { resource: [resource.value], operation: [option.value] } },
 				properties,
 			),
 		),

@@ -18,5 +18,4 @@ export const jobIdField: INodeProperties = {
 	...snapshotIdField,
 	description:
 		'The snapshot ID of the job, as Trigger output it (snapshot_id) or as Get Many Jobs lists it (id). It starts with j_, e.g. j_m9im5n7v82p2y35la.',
-	hint: 'After a Trigger node, use the expression {{ $json.snapshot_id }}',
 };

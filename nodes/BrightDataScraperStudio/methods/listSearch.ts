@@ -10,11 +10,6 @@ interface CollectorEntry {
 	active?: unknown;
 }
 
-interface CollectorsPage {
-	total?: unknown;
-	data?: CollectorEntry[];
-}
-
 /** "Product pages (c_…)"; collectors_list does not say whether a collector is real-time, so the label cannot. */
 export function collectorLabel({ id, name, active }: CollectorEntry & { id: string }): string {
 	const title = typeof name === 'string' && name ? `${name} (${id})` : id;
@@ -35,14 +30,14 @@ export async function searchCollectors(
 		retry: 'idempotent',
 		subject: {},
 	});
-	const page = parseJsonBody<CollectorsPage>(this, response, {});
+	const page = parseJsonBody<{ total?: unknown; data?: CollectorEntry[] }>(this, response, {});
 	const data = Array.isArray(page.data) ? page.data : [];
-	const results = data
-		.filter(
-			(collector): collector is CollectorEntry & { id: string } => typeof collector.id === 'string',
-		)
-		.map((collector) => ({ name: collectorLabel(collector), value: collector.id }));
 	const next = offset + data.length;
 	const more = data.length > 0 && typeof page.total === 'number' && next < page.total;
-	return { results, paginationToken: more ? String(next) : undefined };
+	return {
+		results: data
+			.filter((entry): entry is CollectorEntry & { id: string } => typeof entry.id === 'string')
+			.map((entry) => ({ name: collectorLabel(entry), value: entry.id })),
+		paginationToken: more ? String(next) : undefined,
+	};
 }

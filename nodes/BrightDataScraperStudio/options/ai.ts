@@ -55,18 +55,14 @@ export const createWithAiOptions: INodeProperties[] = [
 	createTimeout.property,
 ];
 
-export interface AiOptions {
-	timeoutSeconds: number;
-	returnAtOnce: boolean;
-	/** A collector an earlier Create with AI made: its AI job starts there instead of on a new one. */
-	existingCollector?: string;
-}
+export type AiOptions = ReturnType<typeof readAiOptions>;
 
-export function readAiOptions(ctx: IExecuteFunctions, itemIndex: number): AiOptions {
+export function readAiOptions(ctx: IExecuteFunctions, itemIndex: number) {
 	const options = readOptions(ctx, itemIndex);
 	return {
 		timeoutSeconds: createTimeout.read(ctx, itemIndex, options),
 		returnAtOnce: options.returnAtOnce === true,
+		// A collector an earlier Create with AI made: its AI job starts there instead of on a new one.
 		existingCollector:
 			'existingCollector' in options
 				? readCollector(ctx, itemIndex, 'options.existingCollector')

@@ -6,24 +6,17 @@ import {
 	type IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { nodeParameter, type ReadParameter } from '../parameters/constant';
+import { nodeParameter } from '../parameters/constant';
 
 /** Where parameters are read: an execution, or the webhook that resumes a waiting one (item 0 only). */
 export type ParameterContext = IExecuteFunctions | IWebhookFunctions;
 
 /** Whether the node runs as an AI-agent tool: n8n names the tool variant of a node type "<type>Tool". */
-export function isTool(ctx: ParameterContext): boolean {
-	return ctx.getNode().type.endsWith('Tool');
-}
+export const isTool = (ctx: ParameterContext): boolean => ctx.getNode().type.endsWith('Tool');
 
 /** The values of the operation's Options collection, as the user set them. */
-export function readOptions(
-	ctx: ParameterContext,
-	itemIndex: number,
-	read: ReadParameter = nodeParameter(ctx),
-): IDataObject {
-	return read('options', itemIndex, {}) as IDataObject;
-}
+export const readOptions = (ctx: ParameterContext, itemIndex: number, read = nodeParameter(ctx)) =>
+	read('options', itemIndex, {}) as IDataObject;
 
 /** The "Options" collection of an operation. */
 export const optionsCollection = (options: INodeProperties[]): INodeProperties => ({
@@ -35,12 +28,11 @@ export const optionsCollection = (options: INodeProperties[]): INodeProperties =
 	options: [...options].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 });
 
-/** A number option as written: its editor entry, with `min` and `max` instead of typeOptions. */
+/** A number option as written: its editor entry with `min` and `max` (none: no maximum) instead of typeOptions. */
 type NumberOptionSpec = Omit<INodeProperties, 'type' | 'default' | 'typeOptions'> & {
 	type: 'number';
 	default: number;
 	min: number;
-	/** None: the editor sets no maximum. */
 	max?: number;
 	/** The fallback when the node runs as an AI-agent tool, if it differs (the editor shows `default`). */
 	toolDefault?: number;
@@ -76,15 +68,12 @@ export function numberOption({
 			// An option that is added but resolves to nothing (an expression giving undefined) is an error, not the default.
 			const raw = property.name in options ? options[property.name] : fallback;
 			const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-			if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > highest) {
+			if (typeof value !== 'number' || !(value >= min && value <= highest))
 				throw new NodeOperationError(
 					ctx.getNode(),
 					`${label} must be a number from ${min} to ${highest} (got ${JSON.stringify(raw)})`,
-					{
-						itemIndex,
-					},
+					{ itemIndex },
 				);
-			}
 			return integer ? Math.floor(value) : value;
 		},
 	};

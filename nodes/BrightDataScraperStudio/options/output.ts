@@ -94,35 +94,29 @@ export const rowOptions = (failedRowsDefault: 'separate' | 'main'): INodePropert
 	rowLimit.property,
 ];
 
-export interface OutputSettings {
-	mode: 'rows' | 'allRows' | 'file';
-	fileFormat: 'json' | 'ndjson' | 'csv';
-	binaryPropertyName: string;
-	failedRows: FailedRowsPolicy;
-	rowLimit: number;
-}
+export type OutputSettings = ReturnType<typeof readOutputSettings>;
 
 export function readOutputSettings(
 	ctx: ParameterContext,
 	itemIndex: number,
 	failedRowsDefault: FailedRowsPolicy,
 	read: ReadParameter = nodeParameter(ctx),
-): OutputSettings {
+) {
 	const options = readOptions(ctx, itemIndex, read);
 	// An agent reads only a tool's first output, as items.
 	const tool = isTool(ctx);
-	const mode = tool ? 'rows' : (read('outputMode', itemIndex, 'rows') as OutputSettings['mode']);
+	const mode = tool
+		? 'rows'
+		: (read('outputMode', itemIndex, 'rows') as 'rows' | 'allRows' | 'file');
+	const file = mode === 'file';
 	const failedRows = (options.failedRows as FailedRowsPolicy | undefined) ?? failedRowsDefault;
 	return {
 		mode,
-		fileFormat:
-			mode === 'file'
-				? (read('fileFormat', itemIndex, 'json') as OutputSettings['fileFormat'])
-				: 'json',
+		fileFormat: file
+			? (read('fileFormat', itemIndex, 'json') as 'json' | 'ndjson' | 'csv')
+			: 'json',
 		binaryPropertyName:
-			mode === 'file'
-				? String(read('binaryPropertyName', itemIndex, 'data')).trim() || 'data'
-				: 'data',
+			(file && String(read('binaryPropertyName', itemIndex, 'data')).trim()) || 'data',
 		failedRows: tool && failedRows === 'separate' ? 'main' : failedRows,
 		rowLimit: rowLimit.read(ctx, itemIndex, options),
 	};

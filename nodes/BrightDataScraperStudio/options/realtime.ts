@@ -73,26 +73,20 @@ export const crawlOptions: INodeProperties[] = [
 	useDevVersion,
 ];
 
-export interface RealtimeOptions {
-	concurrency: number;
-	timeoutSeconds: number;
-	crawlTimeoutSeconds: number;
-	query: IDataObject;
-	onPageLimit: 'output' | 'batch';
-}
+export type RealtimeOptions = ReturnType<typeof readRealtimeOptions>;
 
 /** Options of Run Real-Time and Crawl for item `itemIndex` (Concurrency: the first item's holds for the run). */
 export function readRealtimeOptions(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	read: ReadParameter = nodeParameter(ctx),
-): RealtimeOptions {
+) {
 	const options = readOptions(ctx, itemIndex, read);
 	return {
 		concurrency: concurrency.read(ctx, itemIndex, options),
 		timeoutSeconds: timeout.read(ctx, itemIndex, options),
 		crawlTimeoutSeconds: crawlTimeout.read(ctx, itemIndex, options),
-		query: options.useDevVersion === true ? { version: 'dev' } : {},
-		onPageLimit: options.onPageLimit === 'batch' ? 'batch' : 'output',
+		query: (options.useDevVersion === true ? { version: 'dev' } : {}) as IDataObject,
+		onPageLimit: options.onPageLimit === 'batch' ? ('batch' as const) : ('output' as const),
 	};
 }

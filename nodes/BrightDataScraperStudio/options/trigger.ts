@@ -83,44 +83,34 @@ export const triggerOptions: INodeProperties[] = [
 	useDevVersion,
 ];
 
-export interface TriggerOptions {
-	query: TriggerQuery;
-	inputsPerJob: number;
-	/** Values typed into delivery fields that must never appear in an error. */
-	secrets: string[];
-}
+export type TriggerOptions = Awaited<ReturnType<typeof readTriggerOptions>>;
 
 const DEADLINE = /^\d+[smhd]$/;
-const flag = (value: unknown): number => (value ? 1 : 0);
 
 /** The trigger's query parameters, as the API names them; optional ones only when the user set them. */
 export async function readTriggerOptions(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	read: ReadParameter = nodeParameter(ctx),
-): Promise<TriggerOptions> {
+) {
 	const options = readOptions(ctx, itemIndex, read);
 	const perJob = inputsPerJob.read(ctx, itemIndex, options);
-	const query: TriggerQuery = { queue_next: options.queueNext === false ? 0 : 1 };
 	const text = (name: string) =>
 		typeof options[name] === 'string' ? (options[name] as string).trim() : '';
-	if (text('jobName')) query.name = text('jobName');
-	if (text('queue')) query.queue = text('queue');
+	const [name, queue, deadline] = [text('jobName'), text('queue'), text('deadline')];
+	if (deadline && !DEADLINE.test(deadline))
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Deadline "${deadline}" is not a duration like 45s, 30m, 1h or 2d`,
+			{ itemIndex },
+		);
+	const query: TriggerQuery = { queue_next: options.queueNext === false ? 0 : 1 };
+	if (name) query.name = name;
+	if (queue) query.queue = queue;
 	if (options.useDevVersion === true) query.version = 'dev';
-	if (text('deadline')) {
-		if (!DEADLINE.test(text('deadline'))) {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`Deadline "${text('deadline')}" is not a duration like 45s, 30m, 1h or 2d`,
-				{
-					itemIndex,
-				},
-			);
-		}
-		query.deadline = text('deadline');
-	}
-	if (options.downloadMedia !== undefined) query.no_downloads = flag(!options.downloadMedia);
-	if (options.confirmCancel !== undefined) query.confirm_cancel = flag(options.confirmCancel);
+	if (deadline) query.deadline = deadline;
+	if (options.downloadMedia !== undefined) query.no_downloads = options.downloadMedia ? 0 : 1;
+	if (options.confirmCancel !== undefined) query.confirm_cancel = options.confirmCancel ? 1 : 0;
 	const delivery = await readDelivery(ctx, itemIndex, read);
 	return {
 		query: { ...query, ...delivery.query },

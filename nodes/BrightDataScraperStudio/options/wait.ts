@@ -67,26 +67,17 @@ export const waitOptions: INodeProperties[] = [
 	waitTimeout.property,
 ];
 
-export type TimeoutPolicy = 'error' | 'output' | 'cancel';
+export type WaitOptions = ReturnType<typeof readWaitOptions>;
 
-export interface WaitOptions {
-	intervalSeconds: number;
-	timeoutSeconds: number;
-	onTimeout: TimeoutPolicy;
-	cancelOnStop: boolean;
-	/** Poll inside the execution, or wait for Bright Data's notification without holding a worker. */
-	mode: 'poll' | 'notification';
-}
-
-export function readWaitOptions(ctx: ParameterContext, itemIndex: number): WaitOptions {
+export function readWaitOptions(ctx: ParameterContext, itemIndex: number) {
 	const read = nodeParameter(ctx);
 	const options = readOptions(ctx, itemIndex, read);
 	return {
 		intervalSeconds: pollInterval.read(ctx, itemIndex, options),
 		timeoutSeconds: waitTimeout.read(ctx, itemIndex, options),
-		onTimeout: (options.onTimeout as TimeoutPolicy | undefined) ?? 'error',
+		onTimeout: (options.onTimeout as 'error' | 'output' | 'cancel' | undefined) ?? 'error',
 		cancelOnStop: options.cancelOnStop === true,
-		// A tool's call cannot wait in the database for Bright Data's notification: it always polls.
+		// Poll inside the execution, or park it until Bright Data's notification; a tool's call cannot be parked.
 		mode:
 			!isTool(ctx) && read('waitMode', itemIndex, 'poll') === 'notification'
 				? 'notification'

@@ -1,10 +1,6 @@
 import type { IExecuteFunctions, IGetNodeParameterOptions, IWebhookFunctions } from 'n8n-workflow';
 
-/**
- * How the parameter readers read one parameter for item `itemIndex`: n8n's getNodeParameter
- * (nodeParameter), or that with the expression-free parameters read once (constantParameterReader).
- * Only `extractValue` among n8n's read options: the others change what is read.
- */
+/** Reads one parameter for item `itemIndex`. Only `extractValue` among n8n's read options: the others change what is read. */
 export type ReadParameter = (
 	name: string,
 	itemIndex: number,
@@ -23,8 +19,7 @@ export function nodeParameter(ctx: IExecuteFunctions | IWebhookFunctions): ReadP
 /** True when a raw parameter value holds an n8n expression anywhere (a string starting with "="). */
 function hasExpression(value: unknown): boolean {
 	if (typeof value === 'string') return value.startsWith('=');
-	if (typeof value !== 'object' || value === null) return false;
-	return Object.values(value).some(hasExpression);
+	return typeof value === 'object' && value !== null && Object.values(value).some(hasExpression);
 }
 
 /** An object without own keys, found without allocating (the usual fallback `{}`). */
@@ -45,11 +40,9 @@ export const isConstantParameter = (ctx: IExecuteFunctions, name: string): boole
 	!hasExpression(ctx.getNodeParameter(name, 0, undefined, { rawExpressions: true }));
 
 /**
- * Reads parameters through n8n's getNodeParameter, but one without an expression only once, its value
- * then reused for every item. n8n resolves, validates and copies the value on each call (several µs),
- * and planning a job reads five to eight parameters per item: for 20,000 items that was most of the
- * node's own time (bench/RESULTS.md, "Where the per-item time went"). A parameter with an expression
- * is read per item. Build one per execution; the shared values are only read, never changed.
+ * getNodeParameter, but a parameter without an expression is read once and its value reused for every item:
+ * n8n resolves and copies it per call, most of the node's own time on 20,000 items (bench/RESULTS.md,
+ * "Where the per-item time went"). One per execution; the shared values are never changed.
  */
 export function constantParameterReader(ctx: IExecuteFunctions): ReadParameter {
 	const constant = new Map<string, { fallback: unknown; value: unknown }>();

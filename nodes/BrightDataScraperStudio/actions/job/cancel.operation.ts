@@ -1,10 +1,10 @@
-import { NodeApiError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { jobIdField } from '../../descriptions/snapshot';
 import { cancelJob } from '../../jobs/trigger';
-import { forEachItem } from '../../output/items';
 import { readSnapshotId } from '../../parameters/inputs';
 import type { OperationOption } from '../types';
+import { perItem } from './common';
 
 export const option: OperationOption = {
 	name: 'Cancel',
@@ -17,23 +17,20 @@ export const option: OperationOption = {
 export const properties = [jobIdField];
 
 /** POST /dca/jobs/{id}/cancel. Bright Data refuses (400) to cancel a job that has ended. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const output = await forEachItem(this, async (itemIndex) => {
-		const snapshotId = readSnapshotId(this, itemIndex, { job: true });
-		await cancelJob(this, snapshotId, itemIndex).catch((error: unknown) => {
-			if (!(error instanceof NodeApiError) || error.httpCode !== '400') throw error;
-			error.message = `Job "${snapshotId}" cannot be cancelled: it has already ended`;
-			// Keep Bright Data's own words; drop the generic "check the parameters" advice.
-			const said = String(error.description ?? '')
-				.split('\n')
-				.filter((line) => line.startsWith('Bright Data said'));
-			error.description = [
-				'Bright Data cancels only jobs that are still queued or running; Job → Get shows its status, Get Dataset its rows.',
-				...said,
-			].join('\n');
-			throw error;
-		});
-		return [{ json: { snapshot_id: snapshotId, canceled: true }, pairedItem: { item: itemIndex } }];
+export const execute = perItem(async (ctx, itemIndex) => {
+	const snapshotId = readSnapshotId(ctx, itemIndex, { job: true });
+	await cancelJob(ctx, snapshotId, itemIndex).catch((error: unknown) => {
+		if (!(error instanceof NodeApiError) || error.httpCode !== '400') throw error;
+		error.message = `Job "${snapshotId}" cannot be cancelled: it has already ended`;
+		// Keep Bright Data's own words; drop the generic "check the parameters" advice.
+		const said = String(error.description ?? '')
+			.split('\n')
+			.filter((line) => line.startsWith('Bright Data said'));
+		error.description = [
+			'Bright Data cancels only jobs that are still queued or running; Job → Get shows its status, Get Dataset its rows.',
+			...said,
+		].join('\n');
+		throw error;
 	});
-	return [output];
-}
+	return { snapshot_id: snapshotId, canceled: true };
+});

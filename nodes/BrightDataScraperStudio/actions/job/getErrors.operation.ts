@@ -1,15 +1,10 @@
-import {
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { apiRequest, parseJsonBody } from '../../../shared/transport';
 import { jobIdField } from '../../descriptions/snapshot';
-import { forEachItem } from '../../output/items';
 import { readSnapshotId } from '../../parameters/inputs';
 import type { OperationOption } from '../types';
+import { perItem } from './common';
 
 export const option: OperationOption = {
 	name: 'Get Errors',
@@ -27,23 +22,18 @@ export const properties: INodeProperties[] = [
 ];
 
 /** GET /dca/jobs/{id}/hp_errors: one item per error (url, error, consumer). */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const output = await forEachItem(this, async (itemIndex) => {
-		const snapshotId = readSnapshotId(this, itemIndex, { job: true });
-		const response = await apiRequest.call(this, {
-			method: 'GET',
-			path: `/dca/jobs/${encodeURIComponent(snapshotId)}/hp_errors`,
-			retry: 'idempotent',
-			subject: { snapshotId, itemIndex },
-		});
-		const { errors } = parseJsonBody<{ errors?: IDataObject[] }>(this, response, {
-			snapshotId,
-			itemIndex,
-		});
-		return (Array.isArray(errors) ? errors : []).map((error) => ({
-			json: { snapshot_id: snapshotId, ...error },
-			pairedItem: { item: itemIndex },
-		}));
+export const execute = perItem(async (ctx, itemIndex) => {
+	const snapshotId = readSnapshotId(ctx, itemIndex, { job: true });
+	const subject = { snapshotId, itemIndex };
+	const response = await apiRequest.call(ctx, {
+		method: 'GET',
+		path: `/dca/jobs/${encodeURIComponent(snapshotId)}/hp_errors`,
+		retry: 'idempotent',
+		subject,
 	});
-	return [output];
-}
+	const { errors } = parseJsonBody<{ errors?: IDataObject[] }>(ctx, response, subject);
+	return (Array.isArray(errors) ? errors : []).map((error) => ({
+		snapshot_id: snapshotId,
+		...error,
+	}));
+});

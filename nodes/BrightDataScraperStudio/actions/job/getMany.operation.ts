@@ -1,18 +1,11 @@
-import {
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { append } from '../../../shared/append';
 import { apiRequest, parseJsonBody } from '../../../shared/transport';
 import { collectorLocator } from '../../descriptions/collector';
-import { pick, simplifyFields } from '../../descriptions/simplify';
-import { forEachItem } from '../../output/items';
-import { readCollector } from '../../parameters/inputs';
+import { invalid, readCollector } from '../../parameters/inputs';
 import type { OperationOption } from '../types';
+import { perItem, pick, simplifyField } from './common';
 
 /** The API's largest page. */
 const PAGE_SIZE = 500;
@@ -66,24 +59,14 @@ export const properties: INodeProperties[] = [
 		default: false,
 		description: 'Whether to list the oldest jobs first instead of the newest',
 	},
-	...simplifyFields(
+	simplifyField(
 		'Simplified: collector, ID, status, inputs, rows (data_lines), failed pages, page loads, queued, started and finished',
 	),
 ];
 
 /** The fields a simplified job in the list keeps, most used first (n8n's guideline: at most 10). */
-const SIMPLE_LISTED_JOB_FIELDS = [
-	'collector',
-	'id',
-	'status',
-	'inputs',
-	'data_lines',
-	'failed_pages',
-	'page_loads',
-	'queued',
-	'started',
-	'finished',
-] as const;
+const LISTED_FIELDS =
+	'collector id status inputs data_lines failed_pages page_loads queued started finished';
 
 /** A date parameter as the API wants it: YYYY-MM-DD. */
 function readDate(ctx: IExecuteFunctions, name: string, label: string, itemIndex: number): string {
@@ -93,69 +76,53 @@ function readDate(ctx: IExecuteFunctions, name: string, label: string, itemIndex
 			? String((raw as { toISO: () => string }).toISO())
 			: String(raw ?? '');
 	const day = text.trim().slice(0, 10);
-	if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day))) {
-		throw new NodeOperationError(ctx.getNode(), `${label} "${text}" is not a date`, {
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day)))
+		throw invalid(
+			ctx,
 			itemIndex,
-			description:
-				'Use a date like 2026-11-01, or an expression such as {{ $today.minus({ days: 7 }) }}.',
-		});
-	}
+			`${label} "${text}" is not a date`,
+			'Use a date like 2026-11-01, or an expression such as {{ $today.minus({ days: 7 }) }}.',
+		);
 	return day;
 }
 
-function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
-	const limit = ctx.getNodeParameter('limit', itemIndex, 50) as unknown;
-	if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`Limit must be a whole number of at least 1 (got ${JSON.stringify(limit)})`,
-			{
-				itemIndex,
-			},
-		);
-	}
-	return limit;
-}
-
 /** GET /dca/collector/jobs, paging with offset and limit until the limit or the end. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const output = await forEachItem(this, async (itemIndex) => {
-		const collector = readCollector(this, itemIndex);
-		const query: IDataObject = {
-			collector,
-			from_date: readDate(this, 'fromDate', 'From Date', itemIndex),
-			to_date: readDate(this, 'toDate', 'To Date', itemIndex),
-			sort_asc: this.getNodeParameter('oldestFirst', itemIndex, false) ? 1 : -1,
-		};
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const wanted = returnAll ? Infinity : readLimit(this, itemIndex);
-		const jobs: IDataObject[] = [];
-		for (let offset = 0; jobs.length < wanted; ) {
-			const limit = Math.min(PAGE_SIZE, wanted - jobs.length);
-			const response = await apiRequest.call(this, {
-				method: 'GET',
-				path: '/dca/collector/jobs',
-				qs: { ...query, offset, limit },
-				retry: 'idempotent',
-				subject: { collector, itemIndex },
-			});
-			const page = parseJsonBody<{ data?: IDataObject[]; total?: number }>(this, response, {
-				collector,
-				itemIndex,
-			});
-			const data = Array.isArray(page.data) ? page.data : [];
-			append(jobs, data);
-			offset += data.length;
-			if (!data.length || (typeof page.total === 'number' && offset >= page.total)) break;
-		}
-		const simple = this.getNodeParameter('simplify', itemIndex, false) === true;
-		return jobs.slice(0, wanted).map((job) => {
-			const json = { collector, ...job };
-			return {
-				json: simple ? pick(json, SIMPLE_LISTED_JOB_FIELDS) : json,
-				pairedItem: { item: itemIndex },
-			};
+export const execute = perItem(async (ctx, itemIndex) => {
+	const collector = readCollector(ctx, itemIndex);
+	const query: IDataObject = {
+		collector,
+		from_date: readDate(ctx, 'fromDate', 'From Date', itemIndex),
+		to_date: readDate(ctx, 'toDate', 'To Date', itemIndex),
+		sort_asc: ctx.getNodeParameter('oldestFirst', itemIndex, false) ? 1 : -1,
+	};
+	const limit = ctx.getNodeParameter('returnAll', itemIndex, false)
+		? Infinity
+		: (ctx.getNodeParameter('limit', itemIndex, 50) as unknown);
+	if (typeof limit !== 'number' || !(Number.isInteger(limit) || limit === Infinity) || limit < 1)
+		throw invalid(
+			ctx,
+			itemIndex,
+			`Limit must be a whole number of at least 1 (got ${JSON.stringify(limit)})`,
+		);
+	const subject = { collector, itemIndex };
+	const jobs: IDataObject[] = [];
+	for (let offset = 0; jobs.length < limit; ) {
+		const response = await apiRequest.call(ctx, {
+			method: 'GET',
+			path: '/dca/collector/jobs',
+			qs: { ...query, offset, limit: Math.min(PAGE_SIZE, limit - jobs.length) },
+			retry: 'idempotent',
+			subject,
 		});
+		const page = parseJsonBody<{ data?: IDataObject[]; total?: number }>(ctx, response, subject);
+		const data = Array.isArray(page.data) ? page.data : [];
+		append(jobs, data);
+		offset += data.length;
+		if (!data.length || (typeof page.total === 'number' && offset >= page.total)) break;
+	}
+	const simple = ctx.getNodeParameter('simplify', itemIndex, false) === true;
+	return jobs.slice(0, limit).map((job) => {
+		const json = { collector, ...job };
+		return simple ? pick(json, LISTED_FIELDS.split(' ')) : json;
 	});
-	return [output];
-}
+});

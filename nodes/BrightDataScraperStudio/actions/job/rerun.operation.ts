@@ -1,13 +1,13 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { apiRequest } from '../../../shared/transport';
 import { jobIdField } from '../../descriptions/snapshot';
-import { forEachItem } from '../../output/items';
+import { startedJobId } from '../../jobs/trigger';
 import { readSnapshotId } from '../../parameters/inputs';
 import { recordSnapshotId } from '../../records/customData';
 import { logEvent } from '../../records/log';
 import type { OperationOption } from '../types';
-import { startedJobId } from '../../jobs/trigger';
+import { perItem } from './common';
 
 export const option: OperationOption = {
 	name: 'Rerun',
@@ -29,37 +29,28 @@ export const properties: INodeProperties[] = [
 ];
 
 /** POST /dca/jobs/{id}/rerun: starts a new, billed job; outputs its snapshot ID. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const output = await forEachItem(this, async (itemIndex) => {
-		const snapshotId = readSnapshotId(this, itemIndex, { job: true });
-		const failedOnly = this.getNodeParameter('failedOnly', itemIndex, false) as boolean;
-		const response = await apiRequest.call(this, {
-			method: 'POST',
-			path: `/dca/jobs/${encodeURIComponent(snapshotId)}/rerun`,
-			...(failedOnly ? { body: { failed_only: 1 } } : {}),
-			retry: 'neverResend',
-			subject: { snapshotId, itemIndex, action: 'rerun request' },
-		});
-		const { id: newId, answer } = startedJobId(this, response, {
-			field: 'collection_id',
-			what: `rerun of "${snapshotId}"`,
-			itemIndex,
-		});
-		const startEta = answer.start_eta;
-		logEvent(
-			this,
-			`job started, snapshot ${newId}`,
-			{ snapshotId: newId, rerunOf: snapshotId, failedOnly },
-			{ detail: `rerun of ${snapshotId}${failedOnly ? ', failed inputs only' : ''}` },
-		);
-		recordSnapshotId(this, newId);
-		const json = { snapshot_id: newId, rerun_of: snapshotId, failed_only: failedOnly };
-		return [
-			{
-				json: typeof startEta === 'string' ? { ...json, start_eta: startEta } : json,
-				pairedItem: { item: itemIndex },
-			},
-		];
+export const execute = perItem(async (ctx, itemIndex) => {
+	const snapshotId = readSnapshotId(ctx, itemIndex, { job: true });
+	const failedOnly = ctx.getNodeParameter('failedOnly', itemIndex, false) as boolean;
+	const response = await apiRequest.call(ctx, {
+		method: 'POST',
+		path: `/dca/jobs/${encodeURIComponent(snapshotId)}/rerun`,
+		...(failedOnly ? { body: { failed_only: 1 } } : {}),
+		retry: 'neverResend',
+		subject: { snapshotId, itemIndex, action: 'rerun request' },
 	});
-	return [output];
-}
+	const { id, answer } = startedJobId(ctx, response, {
+		field: 'collection_id',
+		what: `rerun of "${snapshotId}"`,
+		itemIndex,
+	});
+	logEvent(
+		ctx,
+		`job started, snapshot ${id}`,
+		{ snapshotId: id, rerunOf: snapshotId, failedOnly },
+		{ detail: `rerun of ${snapshotId}${failedOnly ? ', failed inputs only' : ''}` },
+	);
+	recordSnapshotId(ctx, id);
+	const json = { snapshot_id: id, rerun_of: snapshotId, failed_only: failedOnly };
+	return typeof answer.start_eta === 'string' ? { ...json, start_eta: answer.start_eta } : json;
+});
