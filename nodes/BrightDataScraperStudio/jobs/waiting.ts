@@ -52,7 +52,12 @@ export async function waitForSnapshot<Ready extends FileOrRows>(
 				logEvent(
 					ctx,
 					`snapshot ${snapshotId} not ready: ${status}`,
-					{ snapshotId, status, check: checks, ...(hint ? { retryInSeconds } : {}) },
+					{
+						snapshotId,
+						status,
+						check: checks,
+						...(retryInSeconds === undefined ? {} : { retryInSeconds }),
+					},
 					{ detail: `status check ${checks}${hint}`, level: 'debug' },
 				);
 				ctx.sendMessageToUI(

@@ -1,10 +1,6 @@
-import {
-	NodeOperationError,
-	type ICredentialDataDecryptedObject as Data,
-	type IDataObject,
-	type IExecuteFunctions,
-} from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
+import { credentialOnce } from '../../shared/transport/credential';
 import { nodeParameter, type ReadParameter } from './constant';
 import {
 	credentialSecrets,
@@ -22,15 +18,6 @@ const failer =
 		throw new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 	};
 
-// n8n looks a credential up and decrypts it on every call, and a run can have thousands of items:
-// read each once per run (an expression in it is resolved for the first item that uses it).
-const credentialCache = new WeakMap<IExecuteFunctions, Record<string, Promise<Data>>>();
-function readCredential(ctx: IExecuteFunctions, type: string, itemIndex: number) {
-	const cache = credentialCache.get(ctx) ?? {};
-	credentialCache.set(ctx, cache);
-	return (cache[type] ??= ctx.getCredentials(type, itemIndex));
-}
-
 /** What the destination's credential adds to `deliver`, and its secrets. */
 async function credentialAccess(
 	ctx: IExecuteFunctions,
@@ -47,7 +34,7 @@ async function credentialAccess(
 			`Select or create one in the node's field "${destination.field}". It holds the keys Bright Data uses to write the rows, encrypted by n8n.`,
 		);
 	}
-	const data = await readCredential(ctx, destination.type, itemIndex);
+	const data = await credentialOnce(ctx, destination.type, itemIndex);
 	const problems = problemsOf(destination, data);
 	if (problems.length) {
 		fail(

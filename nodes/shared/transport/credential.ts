@@ -1,4 +1,8 @@
-import { NodeOperationError, type ICredentialsDecrypted } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type ICredentialsDecrypted,
+} from 'n8n-workflow';
 
 import type { RequestContext } from './index';
 
@@ -70,12 +74,35 @@ export interface ApiCredential {
 	decrypted: ICredentialsDecrypted;
 }
 
-// n8n decrypts the credential on every getCredentials, and a wait polls many times: read once per context
-// (one run of the node; a resumed webhook call or an editor list search has its own context and reads again).
-const credentialReads = new WeakMap<RequestContext, Promise<ApiCredential>>();
+// n8n looks a credential up and decrypts it on every getCredentials, and a run polls many times and may have
+// thousands of items: each credential type is read once per context (one run of the node; a resumed webhook call
+// or an editor list search has its own context). An expression in it is resolved for the first item that reads it.
+const credentialReads = new WeakMap<
+	RequestContext,
+	Map<string, Promise<ICredentialDataDecryptedObject>>
+>();
 
-async function readCredential(ctx: RequestContext): Promise<ApiCredential> {
-	const data = await ctx.getCredentials(CREDENTIAL_TYPE);
+export function credentialOnce(
+	ctx: RequestContext,
+	type: string,
+	itemIndex?: number,
+): Promise<ICredentialDataDecryptedObject> {
+	const reads =
+		credentialReads.get(ctx) ?? new Map<string, Promise<ICredentialDataDecryptedObject>>();
+	credentialReads.set(ctx, reads);
+	let read = reads.get(type);
+	if (!read) {
+		read = 'getInputData' in ctx ? ctx.getCredentials(type, itemIndex) : ctx.getCredentials(type);
+		reads.set(type, read);
+		// A failed read is not kept: the next request reads again.
+		read.catch(() => reads.delete(type));
+	}
+	return read;
+}
+
+/** The API credential of this run, its Base URL checked by the rule (the check is cheap, the read is once). */
+export async function apiCredential(ctx: RequestContext): Promise<ApiCredential> {
+	const data = await credentialOnce(ctx, CREDENTIAL_TYPE);
 	const checked = checkBaseUrl(data.baseUrl);
 	if (!checked.ok)
 		throw new NodeOperationError(ctx.getNode(), checked.message, {
@@ -84,15 +111,4 @@ async function readCredential(ctx: RequestContext): Promise<ApiCredential> {
 	const { id, name = '' } = ctx.getNode().credentials?.[CREDENTIAL_TYPE] ?? {};
 	const decrypted = { id: id ?? '', name, type: CREDENTIAL_TYPE, data };
 	return { baseUrl: checked.baseUrl, token: String(data.apiToken ?? ''), decrypted };
-}
-
-export async function apiCredential(ctx: RequestContext): Promise<ApiCredential> {
-	let read = credentialReads.get(ctx);
-	if (!read) {
-		read = readCredential(ctx);
-		credentialReads.set(ctx, read);
-		// A failed read (a Base URL that breaks the rule) is not kept: the next request reads again.
-		read.catch(() => credentialReads.delete(ctx));
-	}
-	return await read;
 }
