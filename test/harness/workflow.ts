@@ -235,6 +235,22 @@ export interface RunResult {
 	finishedAt: number;
 }
 
+/**
+ * Stops the execution when `condition` holds and records the requests the node sends after that.
+ * Counting at the server cannot tell this: a read sent just before Stop may arrive after it.
+ */
+export function stopWhen(condition: () => boolean) {
+	let stopped = false;
+	const sentAfterStop: string[] = [];
+	return {
+		sentAfterStop,
+		options: {
+			cancelWhen: () => (stopped ||= condition()),
+			onRequest: (request: string) => void (stopped && sentAfterStop.push(request)),
+		} satisfies Partial<RunOptions>,
+	};
+}
+
 /** A workflow and the host services n8n would hand it, as n8n's CLI builds them. */
 function prepare(definition: WorkflowDefinition, options: RunOptions, http?: { request: unknown; response: unknown }) {
 	const workflowData: IWorkflowBase = {

@@ -10,7 +10,7 @@ import { COLLECTOR_IDS_KEY } from '../../nodes/BrightDataScraperStudio/records/c
 import { call } from '../emulator/client';
 import { useEmulator } from '../harness/emulator';
 import { collectorId, triggerAndWait } from '../harness/params';
-import { runScraper, type RunResult } from '../harness/workflow';
+import { runScraper, stopWhen, type RunResult } from '../harness/workflow';
 import { recordN8nLogs } from '../reliability/helpers';
 
 const emulator = useEmulator();
@@ -190,11 +190,11 @@ describe('Create with AI', () => {
 
 	test('Stop ends the wait: no progress read after the execution ends', async () => {
 		const before = count('GET', PROGRESS);
-		const result = await run(createWithAi({ description: 'complex: names' }), [{}], { cancelWhen: () => count('GET', PROGRESS) - before >= 2 });
+		const stop = stopWhen(() => count('GET', PROGRESS) - before >= 2);
+		const result = await run(createWithAi({ description: 'complex: names' }), [{}], stop.options);
 		expect(result.status).toBe('canceled');
-		const reads = count('GET', PROGRESS);
 		await new Promise((resolve) => setTimeout(resolve, 100));
-		expect(count('GET', PROGRESS)).toBe(reads);
+		expect(stop.sentAfterStop).toEqual([]);
 	});
 });
 
