@@ -594,17 +594,16 @@ describe('configurable behaviour', () => {
 		expect((await call(custom, 'POST', '/dca/trigger_immediate', { query: { collector: 'c_realtime03' }, body: { url: PRODUCT } })).status).toBe(200);
 	});
 
-	test('the request log has method, path, query, body and status', () => {
-		expect(custom.count('POST', '/dca/trigger_immediate')).toBe(4);
-		expect(custom.count('GET', /^\/dca\/log\//)).toBe(1);
-		expect(custom.requests[0]).toEqual({
-			method: 'POST',
-			path: '/dca/trigger',
-			query: { collector: 'c_products01', queue_next: '1' },
-			body: [{ url: PRODUCT }],
-			status: 200,
-			time: expect.any(String),
-		});
+	test('the request log has method, path, query, body and status', async () => {
+		const from = custom.requests.length;
+		const logs = custom.count('GET', /^\/dca\/log\//);
+		const id = await trigger(custom, 'c_products01', [{ url: PRODUCT }]);
+		await call(custom, 'GET', `/dca/log/${id}`);
+		expect(custom.count('GET', /^\/dca\/log\//) - logs).toBe(1);
+		expect(custom.requests.slice(from)).toEqual([
+			{ method: 'POST', path: '/dca/trigger', query: { collector: 'c_products01', queue_next: '1' }, body: [{ url: PRODUCT }], status: 200, time: expect.any(String) },
+			{ method: 'GET', path: `/dca/log/${id}`, query: {}, body: undefined, status: 200, time: expect.any(String) },
+		]);
 	});
 });
 

@@ -152,6 +152,18 @@ describe('Self-Heal', () => {
 		expect(count('POST', START) - before).toBe(1);
 	});
 
+	test('the Timeout passes while the start is out: its answer is awaited, so the error says the heal started', async () => {
+		const id = await brokenCollector();
+		// The start is answered 2 real seconds late, long after the 600 s (600 ms) Timeout.
+		api().injectFault({ method: 'POST', path: START, kind: 'delay', ms: 2000 });
+		const before = count('POST', START);
+		const result = await run(heal(id, { options: { timeout: 600 } }));
+		expect(errorOf(result)?.message).toBe(`The self-heal of collector "${id}" proposed no change within 600 s (status: started)`);
+		expect(errorOf(result)?.description).toContain('Bright Data keeps working on it');
+		expect(count('POST', START) - before).toBe(1);
+		expect((await run(healStatus(id))).items[0].json.status).toBe('running');
+	});
+
 	test('a heal that fails ends with its status and step', async () => {
 		const id = await brokenCollector();
 		const result = await run(heal(id, { prompt: 'fix the price or fail' }));

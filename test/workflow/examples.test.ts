@@ -103,7 +103,7 @@ describe('self-healing-collection, with stand-ins for the n8n-nodes-base nodes i
 		registerNodeType('n8n-nodes-base.wait', standIn('wait', true, async () => [[{ json: { body: { decision: answer } }, pairedItem: { item: 0 } }]]));
 	});
 
-	test('rows miss the price → Self-Heal → the approver approves → the collector is repaired and the second run has prices', async () => {
+	test('rows miss the price → Self-Heal → the approver approves → the collector is repaired, the second run has prices, and the next run stops at the IF', async () => {
 		answer = 'approve';
 		const result = await run('self-healing-collection');
 
@@ -121,13 +121,11 @@ describe('self-healing-collection, with stand-ins for the n8n-nodes-base nodes i
 		const again = result.outputOf('Scrape again')[0].map(({ json }) => json.price);
 		expect(again).toHaveLength(2);
 		expect(again.every((price) => typeof price === 'number')).toBe(true);
-	});
 
-	test('rows complete: the IF stops before Self-Heal', async () => {
-		const result = await run('self-healing-collection');
-		// The first test's approved heal repaired the collector on this emulator.
-		expect(result.outputOf('Check fields')[0][0].json).toEqual({ missing: [], rows: 2 });
-		expect(result.outputOf('Self-Heal')).toEqual([]);
+		// The repaired collector's rows are complete: the next run stops at the IF before Self-Heal.
+		const next = await run('self-healing-collection');
+		expect(next.outputOf('Check fields')[0][0].json).toEqual({ missing: [], rows: 2 });
+		expect(next.outputOf('Self-Heal')).toEqual([]);
 	});
 });
 

@@ -15,7 +15,7 @@ import {
 } from '../../shared/snapshot/polling';
 import { elapsedSeconds, secondsToMs } from '../../shared/timing';
 import { apiRequest, cancelSignal, parseJsonBody } from '../../shared/transport';
-import { asNodeError, LateAnswerError } from '../../shared/transport/errors';
+import { asNodeError } from '../../shared/transport/errors';
 import { logCollector } from '../records/log';
 
 type AiDone = { kind: 'ready'; progress: IDataObject; aiJobId?: string };
@@ -75,13 +75,15 @@ interface AiStart {
 	conflict?: () => NodeApiError;
 }
 
-/** Sends `start`; a 429 (3 AI jobs already run) is a pending state for the wait loop. Returns the job ID ('' when none). */
+/**
+ * Sends `start`; a 429 (3 AI jobs already run) is a pending state for the wait loop. Returns the job ID ('' when none).
+ * Its answer is awaited past the Timeout: cut there, the node could not tell whether a job started.
+ */
 async function sendStart(
 	ctx: IExecuteFunctions,
 	collectorId: string,
 	start: AiStart,
 	itemIndex: number,
-	deadline: number,
 ): Promise<string | Pending> {
 	try {
 		const response = await apiRequest.call(ctx, {
@@ -90,7 +92,6 @@ async function sendStart(
 			body: start.body,
 			retry: 'neverResend',
 			subject: { collector: collectorId, itemIndex, action: start.action },
-			deadline,
 			retryRateLimit: false,
 		});
 		const answer = response.body.trim()
@@ -98,8 +99,7 @@ async function sendStart(
 			: undefined;
 		return isObject(answer) && typeof answer.id === 'string' ? answer.id : '';
 	} catch (error) {
-		if (error instanceof LateAnswerError || cancelSignal(ctx)?.aborted)
-			throw asNodeError(ctx.getNode(), error);
+		if (cancelSignal(ctx)?.aborted) throw asNodeError(ctx.getNode(), error);
 		if (error instanceof NodeApiError && error.httpCode === '429')
 			return { kind: 'pending', status: SLOT_WAIT };
 		if (error instanceof NodeApiError && error.httpCode === '409' && start.conflict)
@@ -141,7 +141,7 @@ export async function runAiJob(
 	const probe: Probe<AiDone> = {
 		check: async (deadline) => {
 			if (started === undefined) {
-				const id = await sendStart(ctx, collectorId, spec.start, itemIndex, deadline);
+				const id = await sendStart(ctx, collectorId, spec.start, itemIndex);
 				if (typeof id !== 'string') return id;
 				started = id;
 				logCollector(ctx, collectorId, `${spec.label}${id ? ` ${id}` : ''} started`);

@@ -58,7 +58,10 @@ export interface ApiRequest {
 	subject: RequestSubject;
 	/** Real ms the whole answer (a streamed one: its headers) may take; default `timing.requestTimeoutMs`. */
 	timeoutMs?: number;
-	/** Epoch ms of the node's own Timeout: no request, retry or pause goes past it (LateAnswerError). */
+	/**
+	 * Epoch ms of the node's own Timeout: no request, retry or pause goes past it (LateAnswerError).
+	 * Never on a billed call: cut there, it could not tell whether its job started.
+	 */
 	deadline?: number;
 	/** Values sent with the request that an error must never show (delivery passwords). */
 	secrets?: string[];
