@@ -164,6 +164,16 @@ describe('Self-Heal', () => {
 		expect((await run(healStatus(id))).items[0].json.status).toBe('running');
 	});
 
+	test('a refused start is not tried again past the Timeout (503 with Retry-After 50 s, Timeout 60 s)', async () => {
+		const id = await brokenCollector();
+		api().injectFault({ method: 'POST', path: START, kind: 'status', status: 503, headers: { 'Retry-After': '50' }, times: Infinity });
+		const before = count('POST', START);
+		const result = await run(heal(id, { options: { timeout: 60 } }));
+		expect(errorOf(result)?.message).toBe(`The self-heal of collector "${id}" did not start within 60 s`);
+		// Sent at 0 and (when the first answer came back in time) at 50 s; a third try at 100 s would be past the Timeout.
+		expect([1, 2]).toContain(count('POST', START) - before);
+	});
+
 	test('a heal that fails ends with its status and step', async () => {
 		const id = await brokenCollector();
 		const result = await run(heal(id, { prompt: 'fix the price or fail' }));

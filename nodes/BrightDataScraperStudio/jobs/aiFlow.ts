@@ -15,7 +15,7 @@ import {
 } from '../../shared/snapshot/polling';
 import { elapsedSeconds, secondsToMs } from '../../shared/timing';
 import { apiRequest, cancelSignal, parseJsonBody } from '../../shared/transport';
-import { asNodeError } from '../../shared/transport/errors';
+import { asNodeError, LateAnswerError } from '../../shared/transport/errors';
 import { logCollector } from '../records/log';
 
 type AiDone = { kind: 'ready'; progress: IDataObject; aiJobId?: string };
@@ -75,15 +75,13 @@ interface AiStart {
 	conflict?: () => NodeApiError;
 }
 
-/**
- * Sends `start`; a 429 (3 AI jobs already run) is a pending state for the wait loop. Returns the job ID ('' when none).
- * Its answer is awaited past the Timeout: cut there, the node could not tell whether a job started.
- */
+/** Sends `start`; a 429 (3 AI jobs already run) is a pending state for the wait loop. Returns the job ID ('' when none). */
 async function sendStart(
 	ctx: IExecuteFunctions,
 	collectorId: string,
 	start: AiStart,
 	itemIndex: number,
+	deadline: number,
 ): Promise<string | Pending> {
 	try {
 		const response = await apiRequest.call(ctx, {
@@ -92,6 +90,7 @@ async function sendStart(
 			body: start.body,
 			retry: 'neverResend',
 			subject: { collector: collectorId, itemIndex, action: start.action },
+			deadline,
 			retryRateLimit: false,
 		});
 		const answer = response.body.trim()
@@ -99,7 +98,9 @@ async function sendStart(
 			: undefined;
 		return isObject(answer) && typeof answer.id === 'string' ? answer.id : '';
 	} catch (error) {
-		if (cancelSignal(ctx)?.aborted) throw asNodeError(ctx.getNode(), error);
+		// No retry pause past the Timeout: the wait loop reports it (a start already sent is awaited, see apiRequest).
+		if (error instanceof LateAnswerError || cancelSignal(ctx)?.aborted)
+			throw asNodeError(ctx.getNode(), error);
 		if (error instanceof NodeApiError && error.httpCode === '429')
 			return { kind: 'pending', status: SLOT_WAIT };
 		if (error instanceof NodeApiError && error.httpCode === '409' && start.conflict)
@@ -141,7 +142,7 @@ export async function runAiJob(
 	const probe: Probe<AiDone> = {
 		check: async (deadline) => {
 			if (started === undefined) {
-				const id = await sendStart(ctx, collectorId, spec.start, itemIndex);
+				const id = await sendStart(ctx, collectorId, spec.start, itemIndex, deadline);
 				if (typeof id !== 'string') return id;
 				started = id;
 				logCollector(ctx, collectorId, `${spec.label}${id ? ` ${id}` : ''} started`);

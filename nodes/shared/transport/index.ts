@@ -59,8 +59,8 @@ export interface ApiRequest {
 	/** Real ms the whole answer (a streamed one: its headers) may take; default `timing.requestTimeoutMs`. */
 	timeoutMs?: number;
 	/**
-	 * Epoch ms of the node's own Timeout: no request, retry or pause goes past it (LateAnswerError).
-	 * Never on a billed call: cut there, it could not tell whether its job started.
+	 * Epoch ms of the node's own Timeout: no request, retry or pause goes past it (LateAnswerError). A billed
+	 * call already sent is the exception: its answer is awaited, since cut short it could not tell whether its job started.
 	 */
 	deadline?: number;
 	/** Values sent with the request that an error must never show (delivery passwords). */
@@ -111,6 +111,7 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 	const secrets = [token, ...(request.secrets ?? [])];
 	const limitMs = request.timeoutMs ?? timing.requestTimeoutMs;
 	const nodeDeadline = request.deadline ?? Infinity;
+	const billed = retry === 'neverResend';
 	const late = () => mapLateAnswer(node, subject);
 	// After a stop the fired signal is ignored: no abort of the request or of a retry's pause.
 	const signal = afterStop ? undefined : cancelSignal(this);
@@ -162,7 +163,7 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 
 	for (let attempt = 1; ; attempt++) {
 		// The whole answer (a streamed one: its headers) within the request limit, never past the node's deadline.
-		const timer = new RequestTimer(Math.min(now() + limitMs, nodeDeadline));
+		const timer = new RequestTimer(Math.min(now() + limitMs, billed ? Infinity : nodeDeadline));
 		let answer: Awaited<ReturnType<typeof receive>> | undefined;
 		let code: string | undefined;
 		try {
@@ -176,13 +177,11 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 		let delayMs: number;
 		if (!answer) {
 			if (!afterStop) throwIfCancelled(this);
-			if (now() >= nodeDeadline) throw late();
 			const retries = shouldRetryNetworkError(code, retry);
+			const mayHaveBeenSent = billed && !retries;
+			if (now() >= nodeDeadline && !mayHaveBeenSent) throw late();
 			if (!retries || attempt >= MAX_ATTEMPTS)
-				throw mapNetworkError(node, code, subject, {
-					attempts: attempt,
-					mayHaveBeenSent: retry === 'neverResend' && !retries,
-				});
+				throw mapNetworkError(node, code, subject, { attempts: attempt, mayHaveBeenSent });
 			delayMs = retryDelayMs(attempt);
 		} else {
 			const { statusCode, headers, body: raw } = answer.response;
