@@ -191,11 +191,8 @@ export async function runAiJob(
 		collectorId,
 		`not done within the timeout (status ${status}, ${plural(polls, 'check')})`,
 	);
+	// Only a start refused for want of a slot leaves this status.
 	const slotWait = status === SLOT_WAIT ? ` (${SLOT_WAIT})` : '';
 	const { message, description } = started === undefined ? spec.notStarted() : spec.notDone(status);
-	throw new NodeOperationError(
-		ctx.getNode(),
-		`${message}${started === undefined ? slotWait : ''}`,
-		{ itemIndex, description },
-	);
+	throw new NodeOperationError(ctx.getNode(), `${message}${slotWait}`, { itemIndex, description });
 }

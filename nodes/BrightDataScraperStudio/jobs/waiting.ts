@@ -102,13 +102,14 @@ export async function waitForSnapshot<Ready extends FileOrRows>(
 	const outputNote = output ? 'its snapshot ID is output, ' : '';
 	logGaveUp(ctx, snapshotId, 'timeout', `${detail}; ${outputNote}the job goes on at Bright Data`);
 	if (output) {
-		const json = { snapshot_id: snapshotId, ready: false, timed_out: true, status };
-		const pairedItem = items.map((item) => ({ item }));
-		return {
-			kind: 'timedOut',
-			item: { json: { ...json, waited_seconds: seconds }, pairedItem },
-			polls,
+		const json = {
+			snapshot_id: snapshotId,
+			ready: false,
+			timed_out: true,
+			status,
+			waited_seconds: seconds,
 		};
+		return { kind: 'timedOut', item: { json, pairedItem: items.map((item) => ({ item })) }, polls };
 	}
 	throw new NodeOperationError(
 		ctx.getNode(),

@@ -162,7 +162,8 @@ export async function apiRequest(this: RequestContext, request: ApiRequest): Pro
 	};
 
 	for (let attempt = 1; ; attempt++) {
-		// The whole answer (a streamed one: its headers) within the request limit, never past the node's deadline.
+		// The whole answer (a streamed one: its headers) within the request limit, and but for a billed call (see
+		// `deadline`) never past the node's deadline.
 		const timer = new RequestTimer(Math.min(now() + limitMs, billed ? Infinity : nodeDeadline));
 		let answer: Awaited<ReturnType<typeof receive>> | undefined;
 		let code: string | undefined;
